@@ -1,0 +1,425 @@
+package dev.mdlbridge.api;
+
+import dev.mdlbridge.protocol.Counters;
+import dev.mdlbridge.protocol.Info;
+import dev.mdlbridge.protocol.MdlSnapshot;
+import dev.mdlbridge.protocol.NtStatus;
+import dev.mdlbridge.protocol.PfnWindow;
+import dev.mdlbridge.protocol.Protocol;
+import dev.mdlbridge.protocol.Reply;
+import dev.mdlbridge.protocol.ReplyDecoder;
+import dev.mdlbridge.protocol.Requests;
+import dev.mdlbridge.spi.Backend;
+import dev.mdlbridge.spi.BackendOptions;
+import dev.mdlbridge.spi.DeviceChannel;
+import dev.mdlbridge.spi.IoResult;
+import dev.mdlbridge.spi.UserMemory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One open handle to mdlbridge, real or simulated: every MDL operation of CONTRACT.md one step at a time, each
+ * returning a {@link Step} with the MDL's snapshots. Closing the bridge releases everything the handle holds
+ * ({@code ReleaseAll}, then {@code CloseHandle}) and {@link #closeAndReport()} says what that was.
+ *
+ * <p>Snapshots come back with their whole PFN array: when an MDL spans more pages than one reply carries
+ * ({@link Protocol#MAX_INLINE_PFNS}), the rest is read with {@code Query} while it is still valid, and before an
+ * unlock the locked PFNs are read first, so the unlock step's {@code before} always holds all of them.
+ *
+ * <p>A bridge is safe for use by several threads; calls on one bridge run one at a time.
+ */
+public final class MdlBridge implements AutoCloseable {
+
+    private final BackendSelection selection;
+    private final Backend backend;
+    private final DeviceChannel channel;
+    private final ByteBuffer reply = ByteBuffer.allocate(Protocol.REPLY_BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    private final Map<Integer, Integer> pagesSpanned = new ConcurrentHashMap<>();
+    private final Info openInfo;
+    private final boolean ownsBackend;
+    private boolean closed;
+
+    private MdlBridge(BackendSelection selection, boolean ownsBackend) {
+        this.selection = selection;
+        this.backend = selection.backend();
+        this.ownsBackend = ownsBackend;
+        this.channel = backend.open();
+        Info i = (Info) info().orThrow().extra();
+        if (i.protocolVersion() != Protocol.PROTOCOL_VERSION) {
+            channel.close();
+            throw new dev.mdlbridge.spi.BackendException("the installed driver " + Info.versionText(i.driverVersion())
+                    + " speaks protocol " + i.protocolVersion() + "; this library needs protocol "
+                    + Protocol.PROTOCOL_VERSION + " (driver " + Info.versionText(Protocol.DRIVER_VERSION)
+                    + "): install the driver from the same release (`mdl driver install`)");
+        }
+        this.openInfo = i;
+    }
+
+    /** Opens a bridge on the backend chosen by {@code mdlbridge.backend} / {@code MDLBRIDGE_BACKEND} (default auto). */
+    public static MdlBridge open() {
+        return open(BackendSelector.configuredPolicy(), BackendOptions.none());
+    }
+
+    /** Opens a bridge on the backend a policy chooses ({@code auto}, {@code driver}, {@code simulator}, {@code replay:FILE}). */
+    public static MdlBridge open(String policy, BackendOptions options) {
+        BackendSelection s = BackendSelector.fromClassPath().select(policy, options);
+        try {
+            return new MdlBridge(s, true);
+        } catch (RuntimeException e) {
+            s.backend().close();
+            throw e;
+        }
+    }
+
+    /** Opens a handle on a backend the caller owns (it stays open when the bridge closes). */
+    public static MdlBridge on(Backend backend) {
+        return new MdlBridge(new BackendSelection(backend.name(), backend, "given", List.of()), false);
+    }
+
+    public BackendSelection selection() {
+        return selection;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The calling process's memory on this backend. */
+    public UserMemory memory() {
+        return backend.userMemory();
+    }
+
+    /** What the driver said when the handle was opened (versions, OS build, limits). */
+    public Info driverInfo() {
+        return openInfo;
+    }
+
+    /** Page priority for system mappings: {@code NormalPagePriority | MdlMappingNoExecute} from Windows 8 on. */
+    public int defaultPriority() {
+        boolean win8 = openInfo.osMajor() > 6 || (openInfo.osMajor() == 6 && openInfo.osMinor() >= 2);
+        return Protocol.NORMAL_PAGE_PRIORITY | (win8 ? Protocol.MAPPING_NO_EXECUTE : 0);
+    }
+
+    // ------------------------------------------------------------------------------------------------ calls
+
+    private synchronized Reply call(String op, int code, ByteBuffer request) {
+        if (closed) {
+            throw new IllegalStateException(op + ": the bridge is closed");
+        }
+        reply.clear();
+        IoResult r = channel.control(code, request, reply);
+        if (!r.ok()) {
+            throw new DeviceCallException(op, NtStatus.of(r.ntStatus()), r.win32Error());
+        }
+        return ReplyDecoder.decode(reply, r.bytesReturned());
+    }
+
+    private Step step(String op, Reply r, Step.ValueKind kind) {
+        MdlSnapshot before = r.before().orElse(null);
+        MdlSnapshot after = complete(r.after().orElse(null));
+        List<MdlSnapshot> chain = r.snapshots().stream().filter(s -> s.role() == Protocol.ROLE_CHAIN).toList();
+        return new Step(op, r.status(), r.stage(), r.detail(), r.objectId(), r.value(), kind, before, after, chain,
+                r.data(), null);
+    }
+
+    /** Reads the PFNs a reply could not carry, while the snapshot is the MDL's current state. */
+    private MdlSnapshot complete(MdlSnapshot s) {
+        if (s == null) {
+            return null;
+        }
+        if (s.objectId() != 0) {
+            pagesSpanned.put(s.objectId(), s.pfnCount());
+        }
+        if (!s.pfnsValid() || s.pfnsComplete() || s.objectId() == 0) {
+            return s;
+        }
+        return s.withPfns(allPfns(s.objectId(), s.pfnCount()));
+    }
+
+    private long[] allPfns(int mdlId, int count) {
+        long[] all = new long[count];
+        int at = 0;
+        while (at < count) {
+            Reply r = call("Query", Protocol.IOCTL_QUERY,
+                    Requests.object(new PfnWindow(at, Protocol.MAX_INLINE_PFNS), mdlId));
+            MdlSnapshot q = r.after().orElseThrow(() -> new dev.mdlbridge.protocol.ProtocolException(
+                    "Query returned no snapshot for MDL " + mdlId));
+            if (q.pfns().length == 0 || q.pfnStart() != at) {
+                throw new dev.mdlbridge.protocol.ProtocolException("Query of MDL " + mdlId + " at PFN " + at
+                        + " returned " + q.pfns().length + " PFNs from " + q.pfnStart());
+            }
+            System.arraycopy(q.pfns(), 0, all, at, Math.min(q.pfns().length, count - at));
+            at += q.pfns().length;
+        }
+        return all;
+    }
+
+    // ------------------------------------------------------------------------------------------ DDI steps
+
+    /** {@code IoAllocateMdl(address, length, FALSE, FALSE, NULL)}; the step's objectId names the MDL. */
+    public Step ioAllocateMdl(long address, int length) {
+        return step("IoAllocateMdl", call("IoAllocateMdl", Protocol.IOCTL_ALLOCATE_MDL,
+                Requests.allocateMdl(PfnWindow.FIRST, address, length)), Step.ValueKind.NONE);
+    }
+
+    /** {@code MmSizeOfMdl(address, length)}: the value is the size in bytes. */
+    public Step mmSizeOfMdl(long address, long length) {
+        return step("MmSizeOfMdl", call("MmSizeOfMdl", Protocol.IOCTL_SIZE_OF_MDL, Requests.range(address, length)),
+                Step.ValueKind.NUMBER);
+    }
+
+    /** {@code MmSizeOfMdl} + nonpaged storage + {@code MmInitializeMdl}. */
+    public Step mmInitializeMdl(long address, int length) {
+        return step("MmInitializeMdl", call("MmInitializeMdl", Protocol.IOCTL_INITIALIZE_MDL,
+                Requests.allocateMdl(PfnWindow.FIRST, address, length)), Step.ValueKind.NONE);
+    }
+
+    public Step mmProbeAndLockPages(int mdl, AccessMode mode, LockOperation operation) {
+        return mmProbeAndLockPages(mdl, mode.value(), operation.value());
+    }
+
+    /** Raw values, for scripted misuse (an out-of-range value is a bad parameter the driver reports). */
+    public Step mmProbeAndLockPages(int mdl, int accessMode, int operation) {
+        return step("MmProbeAndLockPages", call("MmProbeAndLockPages", Protocol.IOCTL_PROBE_AND_LOCK,
+                Requests.probe(PfnWindow.FIRST, mdl, accessMode, operation)), Step.ValueKind.NONE);
+    }
+
+    /** {@code MmGetSystemAddressForMdlSafe(mdl, priority)}: the value is the system address. */
+    public Step mmGetSystemAddressForMdlSafe(int mdl, int priority) {
+        return step("MmGetSystemAddressForMdlSafe", call("MmGetSystemAddressForMdlSafe", Protocol.IOCTL_MAP_SYSTEM,
+                Requests.mapSystem(PfnWindow.FIRST, mdl, priority)), Step.ValueKind.ADDRESS);
+    }
+
+    /** {@code MmMapLockedPagesSpecifyCache(mdl, UserMode, cacheType, requestedAddress, FALSE, priority)} into
+     *  the calling process; objectId names the mapping, the value is its address. */
+    public Step mmMapLockedPagesSpecifyCache(int mdl, int cacheType, long requestedAddress, int priority) {
+        return step("MmMapLockedPagesSpecifyCache", call("MmMapLockedPagesSpecifyCache", Protocol.IOCTL_MAP_USER,
+                Requests.mapUser(PfnWindow.FIRST, mdl, cacheType, requestedAddress, priority)), Step.ValueKind.ADDRESS);
+    }
+
+    /** {@code MmUnmapLockedPages} of a user mapping. */
+    public Step mmUnmapLockedPages(int mappingId) {
+        return step("MmUnmapLockedPages", call("MmUnmapLockedPages", Protocol.IOCTL_UNMAP,
+                Requests.mapping(PfnWindow.FIRST, mappingId, 0)), Step.ValueKind.NONE);
+    }
+
+    /** {@code MmUnmapLockedPages} of an MDL's system mapping. */
+    public Step mmUnmapSystemAddress(int mdl) {
+        return step("MmUnmapLockedPages", call("MmUnmapLockedPages", Protocol.IOCTL_UNMAP,
+                Requests.mapping(PfnWindow.FIRST, 0, mdl)), Step.ValueKind.NONE);
+    }
+
+    /** Reads through a user mapping ({@code mappingId}) or an MDL's system mapping ({@code mappingId} 0). */
+    public Step readMapped(int mappingId, int mdl, int offset, int length) {
+        return step("ReadMapped", call("ReadMapped", Protocol.IOCTL_READ_MAPPED,
+                Requests.readMapped(mappingId, mdl, offset, length)), Step.ValueKind.BYTES);
+    }
+
+    public Step writeMapped(int mappingId, int mdl, int offset, byte[] data) {
+        return step("WriteMapped", call("WriteMapped", Protocol.IOCTL_WRITE_MAPPED,
+                Requests.writeMapped(mappingId, mdl, offset, data)), Step.ValueKind.NONE);
+    }
+
+    /** {@code IoAllocateMdl(source VA + offset, length)} + {@code IoBuildPartialMdl}; length 0 = the rest. */
+    public Step ioBuildPartialMdl(int source, long offset, int length) {
+        return step("IoBuildPartialMdl", call("IoBuildPartialMdl", Protocol.IOCTL_BUILD_PARTIAL,
+                Requests.buildPartial(PfnWindow.FIRST, source, offset, length)), Step.ValueKind.NONE);
+    }
+
+    public Step mmBuildMdlForNonPagedPool(int mdl) {
+        return step("MmBuildMdlForNonPagedPool", call("MmBuildMdlForNonPagedPool", Protocol.IOCTL_BUILD_NONPAGED,
+                Requests.object(PfnWindow.FIRST, mdl)), Step.ValueKind.NONE);
+    }
+
+    /** {@code MmUnlockPages}; the step's {@code before} holds every locked PFN. */
+    public Step mmUnlockPages(int mdl) {
+        int spanned = pagesSpanned.getOrDefault(mdl, 0);
+        long[] locked = null;
+        if (spanned > Protocol.MAX_INLINE_PFNS) {
+            MdlSnapshot q = query(mdl).after();
+            if (q != null && q.pfnsValid()) {
+                locked = q.pfns();
+            }
+        }
+        Step s = step("MmUnlockPages", call("MmUnlockPages", Protocol.IOCTL_UNLOCK,
+                Requests.object(PfnWindow.FIRST, mdl)), Step.ValueKind.NONE);
+        MdlSnapshot before = s.before();
+        if (locked != null && before != null && before.pfnsValid() && !before.pfnsComplete()) {
+            s = s.withSnapshots(before.withPfns(locked), s.after());
+        }
+        return s;
+    }
+
+    public Step ioFreeMdl(int mdl) {
+        return free("IoFreeMdl", mdl, Protocol.FREE_IOFREEMDL);
+    }
+
+    /** {@code ExFreePool} of MDL storage ({@code MmInitializeMdl}, or a page allocation after MmFreePagesFromMdl). */
+    public Step exFreePoolMdl(int mdl) {
+        return free("ExFreePool", mdl, Protocol.FREE_EXFREEPOOL);
+    }
+
+    private Step free(String op, int mdl, int method) {
+        Step s = step(op, call(op, Protocol.IOCTL_FREE_MDL, Requests.freeMdl(PfnWindow.FIRST, mdl, method)),
+                Step.ValueKind.NONE);
+        if (s.succeeded()) {
+            pagesSpanned.remove(mdl);
+        }
+        return s;
+    }
+
+    /** {@code ExAllocatePoolWithTag(NonPagedPoolNx)} of whole pages, zeroed; the value is its address. */
+    public Step exAllocatePool(long size) {
+        return step("ExAllocatePool", call("ExAllocatePool", Protocol.IOCTL_POOL_ALLOCATE, Requests.poolAllocate(size)),
+                Step.ValueKind.ADDRESS);
+    }
+
+    public Step exFreePool(int kernelBuffer) {
+        return step("ExFreePool", call("ExFreePool", Protocol.IOCTL_POOL_FREE,
+                Requests.object(PfnWindow.NONE, kernelBuffer)), Step.ValueKind.NONE);
+    }
+
+    /** The MDL as it is now, with every PFN. */
+    public Step query(int mdl) {
+        return step("Query", call("Query", Protocol.IOCTL_QUERY, Requests.object(PfnWindow.FIRST, mdl)),
+                Step.ValueKind.NONE);
+    }
+
+    /** DescribeChain: one MDL per range on one IRP; {@code extra} holds the status of each range. */
+    public Step describeChain(List<Requests.ChainRange> ranges, int cleanup) {
+        Reply r = call("DescribeChain", Protocol.IOCTL_DESCRIBE_CHAIN, Requests.chain(PfnWindow.FIRST, ranges, cleanup));
+        Step s = step("DescribeChain", r, Step.ValueKind.NUMBER);
+        ByteBuffer d = ByteBuffer.wrap(r.data()).order(ByteOrder.LITTLE_ENDIAN);
+        List<NtStatus> statuses = new ArrayList<>();
+        for (int i = 0; i + 4 <= r.data().length; i += 4) {
+            statuses.add(NtStatus.of(d.getInt(i)));
+        }
+        return new Step(s.op(), s.status(), s.stage(), s.detail(), s.objectId(), s.value(), Step.ValueKind.STATUSES,
+                null, null, s.chain(), s.data(), List.copyOf(statuses));
+    }
+
+    /**
+     * DirectIo: a METHOD_IN_DIRECT ({@code inDirect}) or METHOD_OUT_DIRECT call whose output buffer is
+     * {@code [address, +length)}. When the I/O manager fails the call before the driver runs, the step reports
+     * that status with no snapshot.
+     */
+    public synchronized Step directIo(long address, int length, boolean inDirect) {
+        if (closed) {
+            throw new IllegalStateException("DirectIo: the bridge is closed");
+        }
+        int code = inDirect ? Protocol.IOCTL_DIRECT_IN : Protocol.IOCTL_DIRECT_OUT;
+        IoResult r = channel.controlDirect(code, Requests.header(PfnWindow.NONE), address, length);
+        if (!r.ok()) {
+            NtStatus st = NtStatus.of(r.ntStatus());
+            return new Step("DirectIo", st, Protocol.STAGE_DDI, 0, 0, 0, Step.ValueKind.NONE, null, null, List.of(),
+                    new byte[0], "the I/O manager failed the request before the driver ran (Win32 error "
+                    + r.win32Error() + ")");
+        }
+        Reply fetched = call("DirectIo", Protocol.IOCTL_DIRECT_FETCH, Requests.header(PfnWindow.FIRST));
+        return step("DirectIo", fetched, Step.ValueKind.ADDRESS);
+    }
+
+    /** {@code MmAllocatePagesForMdlEx(0, max, 0, size, MmCached, flags)}. */
+    public Step mmAllocatePagesForMdlEx(long size, int flags) {
+        return step("MmAllocatePagesForMdlEx", call("MmAllocatePagesForMdlEx", Protocol.IOCTL_ALLOCATE_PAGES,
+                Requests.allocatePages(PfnWindow.FIRST, size, flags)), Step.ValueKind.NONE);
+    }
+
+    public Step mmFreePagesFromMdl(int mdl) {
+        return step("MmFreePagesFromMdl", call("MmFreePagesFromMdl", Protocol.IOCTL_FREE_PAGES,
+                Requests.object(PfnWindow.FIRST, mdl)), Step.ValueKind.NONE);
+    }
+
+    /** INFO: {@code extra} is the {@link Info}. */
+    public Step info() {
+        Reply r = call("Info", Protocol.IOCTL_INFO, Requests.header(PfnWindow.NONE));
+        Info i = ReplyDecoder.info(r.data());
+        return new Step("Info", r.status(), r.stage(), r.detail(), 0, 0, Step.ValueKind.INFO, null, null, List.of(),
+                r.data(), i);
+    }
+
+    /** The four counters of CONTRACT.md section 8 for the calling process (over all its handles). */
+    public Counters counters() {
+        return ((Info) info().orThrow().extra()).processUse().counters();
+    }
+
+    /** ReleaseAll: releases everything this handle holds, in dependency order; returns what it released. */
+    public Counters releaseAll() {
+        Reply r = call("ReleaseAll", Protocol.IOCTL_RELEASE_ALL, Requests.header(PfnWindow.NONE));
+        pagesSpanned.clear();
+        return ReplyDecoder.counters(r.data());
+    }
+
+    // ----------------------------------------------------------------------------------------- one-shot
+
+    /**
+     * The one-shot describe: IoAllocateMdl, MmProbeAndLockPages, MmGetSystemAddressForMdlSafe, MmUnlockPages
+     * (whose {@code before} carries the locked PFNs), IoFreeMdl. Stops early only where Windows would: a failed
+     * probe skips the mapping and the unlock; a failed allocation ends it.
+     */
+    public Describe describe(long address, int length, LockOperation operation) {
+        List<Step> steps = new ArrayList<>();
+        Step alloc = ioAllocateMdl(address, length);
+        steps.add(alloc);
+        if (!alloc.succeeded()) {
+            return new Describe(steps);
+        }
+        int mdl = alloc.objectId();
+        Step probe = mmProbeAndLockPages(mdl, AccessMode.USER_MODE, operation);
+        steps.add(probe);
+        if (probe.succeeded()) {
+            steps.add(mmGetSystemAddressForMdlSafe(mdl, defaultPriority()));
+            steps.add(mmUnlockPages(mdl));
+        }
+        steps.add(ioFreeMdl(mdl));
+        return new Describe(steps);
+    }
+
+    // ---------------------------------------------------------------------------------------- typed objects
+
+    /** An MDL from IoAllocateMdl; closing it releases whatever it still holds (system mapping, locks, itself). */
+    public Mdl allocateMdl(long address, int length) {
+        Step s = ioAllocateMdl(address, length).orThrow();
+        return new Mdl(this, s.objectId(), s.after());
+    }
+
+    /** A user buffer of this process ({@code VirtualAlloc}); closing it releases it. */
+    public UserBuffer allocateUserBuffer(long size, int protect) {
+        return new UserBuffer(memory(), memory().allocate(size, protect, false), size);
+    }
+
+    /** A nonpaged kernel buffer owned by the driver; closing it frees it. */
+    public KernelBuffer allocateKernelBuffer(long size) {
+        Step s = exAllocatePool(size).orThrow();
+        return new KernelBuffer(this, s.objectId(), s.value(), size);
+    }
+
+    // -------------------------------------------------------------------------------------------- closing
+
+    /** Releases everything ({@code ReleaseAll}), closes the handle (and the backend if the bridge chose it). */
+    public synchronized Counters closeAndReport() {
+        if (closed) {
+            return Counters.ZERO;
+        }
+        Counters released;
+        try {
+            released = releaseAll();
+        } finally {
+            closed = true;
+            channel.close();
+            if (ownsBackend) {
+                backend.close();
+            }
+        }
+        return released;
+    }
+
+    @Override
+    public void close() {
+        closeAndReport();
+    }
+}

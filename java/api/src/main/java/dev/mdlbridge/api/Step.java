@@ -1,0 +1,68 @@
+package dev.mdlbridge.api;
+
+import dev.mdlbridge.protocol.Explanations;
+import dev.mdlbridge.protocol.MdlSnapshot;
+import dev.mdlbridge.protocol.NtStatus;
+import dev.mdlbridge.protocol.Protocol;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One step: the DDI (or user-memory call) that ran, what it returned, and the MDL around it.
+ *
+ * @param op       the DDI's name, as the scenario language spells it ({@code MmProbeAndLockPages})
+ * @param status   the NTSTATUS: the DDI's result or raised code, a refusal, a limit
+ * @param stage    {@code Protocol.STAGE_*}: where the driver stopped
+ * @param detail   the rule, field, limit or DDI behind a failure ({@code Protocol.REFUSE_*} and so on)
+ * @param objectId the object created or acted on, 0 for none
+ * @param value    the step's value (an address, a size, a count); see {@link #valueKind}
+ * @param valueKind what {@code value} is: NONE, ADDRESS, NUMBER, BYTES, INFO, COUNTERS
+ * @param before   the MDL just before the step, when the step changes an existing MDL
+ * @param after    the MDL just after the step, whenever an MDL exists
+ * @param chain    the snapshots of a DescribeChain, in chain order
+ * @param data     bytes read, or the raw data of the reply
+ * @param extra    INFO's {@link dev.mdlbridge.protocol.Info}, RELEASE_ALL's counters, chain statuses
+ */
+public record Step(String op, NtStatus status, int stage, int detail, int objectId, long value, ValueKind valueKind,
+                   MdlSnapshot before, MdlSnapshot after, List<MdlSnapshot> chain, byte[] data, Object extra) {
+
+    public enum ValueKind { NONE, ADDRESS, NUMBER, BYTES, INFO, COUNTERS, STATUSES }
+
+    public boolean succeeded() {
+        return status.isSuccess();
+    }
+
+    public Optional<MdlSnapshot> afterSnapshot() {
+        return Optional.ofNullable(after);
+    }
+
+    public Optional<MdlSnapshot> beforeSnapshot() {
+        return Optional.ofNullable(before);
+    }
+
+    /** Why the step failed, in words ("refused: the MDL is already locked ..."); empty on success. */
+    public String explanation() {
+        if (stage == Protocol.STAGE_DONE && !status.isSuccess()) {
+            return op + " returned " + status;
+        }
+        return Explanations.explain(stage, detail);
+    }
+
+    /** This step, or a {@link DdiException} when it failed. */
+    public Step orThrow() {
+        if (!succeeded()) {
+            throw new DdiException(this);
+        }
+        return this;
+    }
+
+    Step withSnapshots(MdlSnapshot newBefore, MdlSnapshot newAfter) {
+        return new Step(op, status, stage, detail, objectId, value, valueKind, newBefore, newAfter, chain, data, extra);
+    }
+
+    /** A step that ran no driver code: a user-memory call, or a usage failure found before the call. */
+    public static Step local(String op, NtStatus status, long value, ValueKind kind, byte[] data) {
+        return new Step(op, status, Protocol.STAGE_DONE, 0, 0, value, kind, null, null, List.of(),
+                data == null ? new byte[0] : data, null);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.mdlbridge.protocol;
+
+import java.util.Map;
+
+/** Words for the reply's Stage and Detail codes, so a refusal says which rule and why. */
+public final class Explanations {
+
+    private Explanations() {
+    }
+
+    private static final Map<Integer, String> PARAMS = Map.ofEntries(
+            Map.entry(Protocol.PARAM_ACCESS_MODE, "accessMode (KernelMode or UserMode)"),
+            Map.entry(Protocol.PARAM_OPERATION, "operation (IoReadAccess, IoWriteAccess or IoModifyAccess)"),
+            Map.entry(Protocol.PARAM_PRIORITY, "priority (a page priority; MdlMappingNoExecute/NoWrite only from Windows 8)"),
+            Map.entry(Protocol.PARAM_CACHE_TYPE, "cacheType (only MmCached is allowed)"),
+            Map.entry(Protocol.PARAM_LENGTH, "length"),
+            Map.entry(Protocol.PARAM_FLAGS, "flags (MM_DONT_ZERO_ALLOCATION is refused)"),
+            Map.entry(Protocol.PARAM_METHOD, "method"),
+            Map.entry(Protocol.PARAM_CLEANUP, "cleanup (IoManager or Driver)"),
+            Map.entry(Protocol.PARAM_RESERVED, "a reserved field (must be 0)"),
+            Map.entry(Protocol.PARAM_SIZE, "size"),
+            Map.entry(Protocol.PARAM_OFFSET, "offset"),
+            Map.entry(Protocol.PARAM_RANGE_COUNT, "ranges (1 to " + Protocol.MAX_CHAIN_RANGES + ")"),
+            Map.entry(Protocol.PARAM_PFN_WINDOW, "the PFN window"));
+
+    private static final Map<Integer, String> REFUSALS = Map.ofEntries(
+            Map.entry(Protocol.REFUSE_PROBE_LOCKED, "the MDL is already locked: unlock it before probing again (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_MAPPED, "the MDL is mapped: a probe needs a fresh MDL (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_PARTIAL, "a partial MDL is never probed: probe its source (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_NONPAGED, "an MDL built for nonpaged pool is never probed (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_NOT_IOALLOCATED, "a page allocation is never probed (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_KERNEL_RANGE_REQUIRED, "KernelMode probes and MmBuildMdlForNonPagedPool need a range inside one of this handle's kernel buffers (CONTRACT 3.2)"),
+            Map.entry(Protocol.REFUSE_MAP_NOT_LOCKED, "the MDL is not locked, built for nonpaged pool, a page allocation or a partial of one: nothing to map (CONTRACT 3.3)"),
+            Map.entry(Protocol.REFUSE_UNLOCK_NOT_LOCKED, "the MDL is not locked by a probe (never locked or already unlocked) (CONTRACT 3.4)"),
+            Map.entry(Protocol.REFUSE_UNLOCK_PARTIAL, "a partial MDL is never unlocked: free it, then unlock its source (CONTRACT 3.4)"),
+            Map.entry(Protocol.REFUSE_UNLOCK_NONPAGED, "an MDL built for nonpaged pool holds no locks to release (CONTRACT 3.4)"),
+            Map.entry(Protocol.REFUSE_UNLOCK_PAGES, "a page allocation is released with MmFreePagesFromMdl, not unlocked (CONTRACT 3.4)"),
+            Map.entry(Protocol.REFUSE_USER_MAPPING_LIVES, "a user mapping of this MDL is still live: unmap it first (CONTRACT 3.5)"),
+            Map.entry(Protocol.REFUSE_PARTIAL_LIVES, "a partial MDL built from this one is still live: free it first (CONTRACT 3.5)"),
+            Map.entry(Protocol.REFUSE_NOT_PAGE_ALLOCATION, "MmFreePagesFromMdl takes only MDLs from MmAllocatePagesForMdlEx (CONTRACT 3.5)"),
+            Map.entry(Protocol.REFUSE_SYSTEM_MAPPING_LIVES, "the page allocation is still mapped: unmap it first (CONTRACT 3.5)"),
+            Map.entry(Protocol.REFUSE_FREE_LOCKED, "the MDL is locked: unlock it before freeing, or its pages stay locked (CONTRACT 3.6)"),
+            Map.entry(Protocol.REFUSE_FREE_MAPPED, "the MDL still has a system mapping that IoFreeMdl would leak: unmap or unlock first (CONTRACT 3.6)"),
+            Map.entry(Protocol.REFUSE_FREE_WRONG_METHOD, "wrong release: IoFreeMdl for IoAllocateMdl MDLs, ExFreePool for MmInitializeMdl storage and page allocations (CONTRACT 3.6)"),
+            Map.entry(Protocol.REFUSE_FREE_PAGES_FIRST, "call MmFreePagesFromMdl before ExFreePool of a page allocation (CONTRACT 3.6)"),
+            Map.entry(Protocol.REFUSE_UNMAP_NOT_OWNED, "that mapping is not the MDL's own (inherited by a partial, the nonpaged pool address, or nothing mapped) (CONTRACT 3.7)"),
+            Map.entry(Protocol.REFUSE_UNMAP_INHERITED, "a partial MDL inherited this system mapping: free the partial first (CONTRACT 3.7)"),
+            Map.entry(Protocol.REFUSE_PARTIAL_SOURCE, "the source MDL is neither locked, built for nonpaged pool nor a page allocation (CONTRACT 3.8)"),
+            Map.entry(Protocol.REFUSE_PARTIAL_RANGE, "the partial range lies outside the source MDL (CONTRACT 3.8)"),
+            Map.entry(Protocol.REFUSE_POOL_IN_USE, "the kernel buffer is still described by an MDL or mapping: free those first (CONTRACT 3.9)"),
+            Map.entry(Protocol.REFUSE_MAPPING_ENDED, "the mapping has ended (unmapped, its MDL unlocked, or its partial freed) (CONTRACT 3.10)"),
+            Map.entry(Protocol.REFUSE_WRITE_NOT_ALLOWED, "writes need an MDL locked for write and a mapping without MdlMappingNoWrite (CONTRACT 3.11)"),
+            Map.entry(Protocol.REFUSE_OUT_OF_RANGE, "the access lies outside [0, ByteCount) of the mapping or exceeds 64 KiB (CONTRACT 3.11)"),
+            Map.entry(Protocol.REFUSE_RANGE_IN_USER_MAPPING, "the range lies inside one of the driver's own user mappings (CONTRACT 2)"),
+            Map.entry(Protocol.REFUSE_ZERO_LENGTH, "a zero-length MDL may only be allocated and probed with UserMode (CONTRACT 2)"),
+            Map.entry(Protocol.REFUSE_SHARED_HANDLE, "user mappings are refused on a handle another process has used (CONTRACT 1)"),
+            Map.entry(Protocol.REFUSE_USER_MAPPING_WRITABLE, "the read-only user mapping came out writable and was removed (CONTRACT 2)"),
+            Map.entry(Protocol.REFUSE_NO_DIRECT_RECORD, "no DirectIo call to report on this handle (CONTRACT 5)"));
+
+    private static final Map<Integer, String> LIMITS = Map.of(
+            Protocol.LIMIT_OBJECTS, "too many objects",
+            Protocol.LIMIT_LOCKED_BYTES, "too many bytes locked",
+            Protocol.LIMIT_KERNEL_BUFFER_BYTES, "too many bytes of kernel buffers",
+            Protocol.LIMIT_PAGE_ALLOC_BYTES, "too many bytes of page allocations",
+            Protocol.LIMIT_MDL_POOL_BYTES, "too much MDL pool");
+
+    private static final Map<Integer, String> DDIS = Map.ofEntries(
+            Map.entry(Protocol.DDI_IO_ALLOCATE_MDL, "IoAllocateMdl"),
+            Map.entry(Protocol.DDI_MM_PROBE_AND_LOCK_PAGES, "MmProbeAndLockPages"),
+            Map.entry(Protocol.DDI_MM_MAP_LOCKED_PAGES, "MmMapLockedPagesSpecifyCache"),
+            Map.entry(Protocol.DDI_MM_UNMAP_LOCKED_PAGES, "MmUnmapLockedPages"),
+            Map.entry(Protocol.DDI_IO_BUILD_PARTIAL_MDL, "IoBuildPartialMdl"),
+            Map.entry(Protocol.DDI_MM_BUILD_MDL_NONPAGED, "MmBuildMdlForNonPagedPool"),
+            Map.entry(Protocol.DDI_MM_UNLOCK_PAGES, "MmUnlockPages"),
+            Map.entry(Protocol.DDI_IO_FREE_MDL, "IoFreeMdl"),
+            Map.entry(Protocol.DDI_EX_ALLOCATE_POOL, "ExAllocatePoolWithTag"),
+            Map.entry(Protocol.DDI_EX_FREE_POOL, "ExFreePoolWithTag"),
+            Map.entry(Protocol.DDI_MM_ALLOCATE_PAGES, "MmAllocatePagesForMdlEx"),
+            Map.entry(Protocol.DDI_MM_FREE_PAGES, "MmFreePagesFromMdl"),
+            Map.entry(Protocol.DDI_MM_SIZE_OF_MDL, "MmSizeOfMdl"),
+            Map.entry(Protocol.DDI_MEMORY_ACCESS, "the copy through the mapping"),
+            Map.entry(Protocol.DDI_ZW_QUERY_VIRTUAL_MEMORY, "ZwQueryVirtualMemory"));
+
+    /** One sentence for a reply's (stage, detail); empty when the step simply succeeded. */
+    public static String explain(int stage, int detail) {
+        return switch (stage) {
+            case Protocol.STAGE_DONE -> "";
+            case Protocol.STAGE_PARAMETER -> "bad parameter: " + PARAMS.getOrDefault(detail, "field #" + detail);
+            case Protocol.STAGE_REFUSED -> "refused: " + REFUSALS.getOrDefault(detail,
+                    String.format("rule 0x%04X", detail));
+            case Protocol.STAGE_LIMIT -> "limit reached: " + LIMITS.getOrDefault(detail, "limit #" + detail)
+                    + " (see `mdl` Info for the limits; release objects first)";
+            case Protocol.STAGE_DDI -> DDIS.getOrDefault(detail, "DDI #" + detail) + " failed";
+            default -> "stage " + stage + ", detail " + detail;
+        };
+    }
+
+    public static String refusalName(int detail) {
+        for (var f : Protocol.class.getFields()) {
+            try {
+                if (f.getName().startsWith("REFUSE_") && f.getInt(null) == detail) {
+                    return f.getName();
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return String.format("0x%04X", detail);
+    }
+}

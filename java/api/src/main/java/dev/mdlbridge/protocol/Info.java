@@ -1,0 +1,22 @@
+package dev.mdlbridge.protocol;
+
+/** MDLB_INFO: what the driver says about itself, the machine, its limits and their use. */
+public record Info(int driverVersion, int protocolVersion, int osMajor, int osMinor, int osBuild, int arch,
+                   int pageSize, int pfnWidth, int mdlHeaderSize, int maxInlinePfns, int maxTransfer,
+                   int maxChainRanges, long highestUserAddress, long userProbeAddress, int processId,
+                   boolean sharedHandle, Limits handleLimits, Limits driverLimits, Use handleUse, Use processUse,
+                   Use driverUse) {
+
+    /** "0.1.0" from MDLB_DRIVER_VERSION's major << 24 | minor << 16 | patch. */
+    public static String versionText(int v) {
+        return ((v >>> 24) & 0xFF) + "." + ((v >>> 16) & 0xFF) + "." + (v & 0xFFFF);
+    }
+
+    public String archName() {
+        return switch (arch) {
+            case Protocol.ARCH_AMD64 -> "x64";
+            case Protocol.ARCH_ARM64 -> "arm64";
+            default -> String.format("0x%04X", arch);
+        };
+    }
+}
