@@ -1,0 +1,22 @@
+package dev.mdlbridge.result;
+
+import dev.mdlbridge.api.MdlBridge;
+import dev.mdlbridge.protocol.Info;
+
+/** The machine block of a result, from what the driver said when the handle was opened. */
+public final class Machines {
+
+    private Machines() {
+    }
+
+    public static RunResult.Machine of(MdlBridge bridge) {
+        Info i = bridge.driverInfo();
+        String os = switch (bridge.backend().name()) {
+            case "simulator" -> "Windows (simulated)";
+            case "replay" -> "Windows (replayed)";
+            default -> "Windows";
+        };
+        return new RunResult.Machine(os, i.osMajor() + "." + i.osMinor() + "." + i.osBuild(), i.archName(),
+                Info.versionText(i.driverVersion()), i.protocolVersion());
+    }
+}

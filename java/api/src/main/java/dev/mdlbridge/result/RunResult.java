@@ -1,0 +1,37 @@
+package dev.mdlbridge.result;
+
+import dev.mdlbridge.protocol.Counters;
+import dev.mdlbridge.spi.BugCheck;
+import java.util.List;
+
+/**
+ * A result document (CONTRACT.md section 8): what every step did, what was left over, and whether the machine
+ * survived.
+ *
+ * @param backend  simulator, driver or replay
+ * @param profile  the simulator profile, or the one the scenario named (recorded on the driver)
+ * @param machine  what the machine said about itself
+ * @param steps    one record per step, in order (a bug check ends the list early)
+ * @param leftover what was still held when the run ended (the runner then releases it)
+ * @param bugCheck the simulated bug check that ended the run, or null
+ */
+public record RunResult(String backend, String profile, Machine machine, List<StepRecord> steps, Counters leftover,
+                        BugCheck bugCheck) {
+
+    public RunResult {
+        steps = List.copyOf(steps);
+    }
+
+    public String outcome() {
+        return bugCheck == null ? "completed" : "bugcheck";
+    }
+
+    /** Completed, and every step succeeded or failed as its {@code expect} said. */
+    public boolean passed() {
+        return bugCheck == null && steps.stream().allMatch(StepRecord::asExpected);
+    }
+
+    /** The machine block: os, build, arch, driverVersion, protocolVersion. */
+    public record Machine(String os, String build, String arch, String driverVersion, int protocolVersion) {
+    }
+}

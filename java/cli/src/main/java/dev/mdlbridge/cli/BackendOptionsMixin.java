@@ -1,0 +1,44 @@
+package dev.mdlbridge.cli;
+
+import dev.mdlbridge.api.BackendSelector;
+import dev.mdlbridge.spi.BackendOptions;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** --backend and --profile, shared by every command that opens a bridge. */
+public final class BackendOptionsMixin {
+
+    @Option(names = "--backend", paramLabel = "auto|driver|simulator|replay:FILE",
+            description = "Which backend to use (default: the mdlbridge.backend property, the MDLBRIDGE_BACKEND "
+                    + "variable, else auto: the driver on Windows when it opens, else the simulator).")
+    String backend;
+
+    @Option(names = "--profile", paramLabel = "win10-x64|win7-x64|nt52-x64",
+            description = "Simulator version profile (default win10-x64); recorded only on the driver.")
+    String profile;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Simulator seed: fixes which physical pages are used.")
+    Long seed;
+
+    public String policy() {
+        return backend != null ? backend : BackendSelector.configuredPolicy();
+    }
+
+    /** Options for the backend; a profile is a simulator setting only. */
+    public BackendOptions options(String policy) {
+        Map<String, String> m = new HashMap<>();
+        boolean simulated = !policy.equals("driver") && !policy.startsWith("replay:");
+        if (profile != null && simulated) {
+            m.put("profile", profile);
+        }
+        if (seed != null && simulated) {
+            m.put("seed", Long.toString(seed));
+        }
+        return new BackendOptions(m);
+    }
+
+    public String profileOr(String fallback) {
+        return profile != null ? profile : fallback;
+    }
+}

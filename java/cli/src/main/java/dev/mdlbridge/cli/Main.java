@@ -1,0 +1,51 @@
+package dev.mdlbridge.cli;
+
+import dev.mdlbridge.api.DeviceCallException;
+import dev.mdlbridge.spi.BackendException;
+import dev.mdlbridge.spi.SimulatedBugCheckException;
+import dev.mdlbridge.spi.UserMemoryException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mdl} tool. Results go to stdout, progress and diagnostics to stderr. */
+@Command(name = "mdl", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "See what Windows puts in a Memory Descriptor List, on the real driver or the simulator.",
+        subcommands = {DescribeCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Backends: --backend auto|driver|simulator|replay:FILE, or MDLBRIDGE_BACKEND / -Dmdlbridge.backend."})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the tool; for tests and embedding. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("mdl: " + message(ex));
+            err.flush();
+            return ex instanceof BackendException ? 2 : 1;
+        });
+        return cl;
+    }
+
+    /** What went wrong, in words; a stack trace only for a bug in mdl itself. */
+    static String message(Exception ex) {
+        if (ex instanceof BackendException || ex instanceof DeviceCallException || ex instanceof UserMemoryException
+                || ex instanceof SimulatedBugCheckException || ex instanceof IllegalArgumentException) {
+            return ex.getMessage();
+        }
+        java.io.StringWriter sw = new java.io.StringWriter();
+        ex.printStackTrace(new PrintWriter(sw));
+        return "internal error (please report it): " + sw;
+    }
+}
