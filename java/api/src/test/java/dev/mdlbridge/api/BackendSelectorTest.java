@@ -1,0 +1,86 @@
+package dev.mdlbridge.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mdlbridge.spi.Availability;
+import dev.mdlbridge.spi.Backend;
+import dev.mdlbridge.spi.BackendException;
+import dev.mdlbridge.spi.BackendOptions;
+import dev.mdlbridge.spi.BackendProvider;
+import dev.mdlbridge.spi.DeviceChannel;
+import dev.mdlbridge.spi.UserMemory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** auto picks the best available backend and says why the others were not used; a named one never falls back. */
+class BackendSelectorTest {
+
+    record FakeProvider(String name, int priority, Availability availability) implements BackendProvider {
+        @Override
+        public Backend create(BackendOptions options) {
+            return new Backend() {
+                @Override
+                public String name() {
+                    return FakeProvider.this.name;
+                }
+
+                @Override
+                public DeviceChannel open() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public UserMemory userMemory() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    static final BackendProvider DRIVER_OFF = new FakeProvider("driver", 100, Availability.no("not available (requires Windows)"));
+    static final BackendProvider DRIVER_ON = new FakeProvider("driver", 100, Availability.yes("device opened"));
+    static final BackendProvider SIM = new FakeProvider("simulator", 10, Availability.yes("always available"));
+
+    @Test
+    void autoPrefersTheDriverWhenItIsAvailable() {
+        BackendSelection s = new BackendSelector(List.of(SIM, DRIVER_ON)).select("auto", BackendOptions.none());
+        assertEquals("driver", s.backend().name());
+        assertEquals(List.of(), s.notUsed());
+    }
+
+    @Test
+    void autoFallsBackToTheSimulatorAndSaysWhy() {
+        BackendSelection s = new BackendSelector(List.of(DRIVER_OFF, SIM)).select("auto", BackendOptions.none());
+        assertEquals("simulator", s.backend().name());
+        assertEquals(List.of("driver: not available (requires Windows)"), s.notUsed());
+        assertTrue(s.describe().contains("not used: driver: not available (requires Windows)"), s.describe());
+    }
+
+    @Test
+    void aRequestedDriverThatIsUnavailableIsAnErrorNotAFallback() {
+        BackendException e = assertThrows(BackendException.class,
+                () -> new BackendSelector(List.of(DRIVER_OFF, SIM)).select("driver", BackendOptions.none()));
+        assertEquals("backend 'driver' was requested but is not available: not available (requires Windows)",
+                e.getMessage());
+    }
+
+    @Test
+    void anUnknownBackendNamesTheKnownOnes() {
+        BackendException e = assertThrows(BackendException.class,
+                () -> new BackendSelector(List.of(DRIVER_OFF, SIM)).select("qemu", BackendOptions.none()));
+        assertTrue(e.getMessage().contains("use auto, driver, simulator or replay:FILE"), e.getMessage());
+    }
+
+    @Test
+    void noAvailableBackendListsEveryReason() {
+        BackendException e = assertThrows(BackendException.class,
+                () -> new BackendSelector(List.of(DRIVER_OFF)).select("auto", BackendOptions.none()));
+        assertTrue(e.getMessage().contains("driver: not available (requires Windows)"), e.getMessage());
+    }
+}
