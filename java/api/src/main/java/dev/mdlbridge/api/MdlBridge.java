@@ -400,6 +400,21 @@ public final class MdlBridge implements AutoCloseable {
 
     // -------------------------------------------------------------------------------------------- closing
 
+    /**
+     * The scenario language's {@code CloseHandle}: ReleaseAll, close this handle, open a new one on the same
+     * backend. Returns the new bridge (this one is closed) and what was released through {@code released}.
+     */
+    public synchronized MdlBridge reopen(java.util.function.Consumer<Counters> released) {
+        if (closed) {
+            throw new IllegalStateException("CloseHandle: the bridge is closed");
+        }
+        Counters c = releaseAll();
+        closed = true;
+        channel.close();
+        released.accept(c);
+        return new MdlBridge(selection, ownsBackend);
+    }
+
     /** Releases everything ({@code ReleaseAll}), closes the handle (and the backend if the bridge chose it). */
     public synchronized Counters closeAndReport() {
         if (closed) {
