@@ -129,27 +129,34 @@ static void mdlb_release_locked(mdlb_handle *h, MDLB_COUNTERS *released)
     KeLeaveCriticalRegion();
 }
 
+/* Releases everything and takes the handle off the list. CLEANUP does it; CLOSE does it again (a no-op then)
+ * so that no freed handle can stay on g_handles whatever order the I/O manager sends. */
+static void mdlb_retire(mdlb_handle *h)
+{
+    MDLB_COUNTERS released;
+    KIRQL irql;
+
+    mdlb_release_locked(h, &released);
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    if (!IsListEmpty(&h->link)) {
+        RemoveEntryList(&h->link);
+        InitializeListHead(&h->link);
+    }
+    KeReleaseSpinLock(&g_use_lock, irql);
+    MDLB_TRACE(DPFLTR_TRACE_LEVEL, "released %u MDLs, %u mappings, %u buffers", released.OutstandingMdls,
+               released.OutstandingMappings, released.OutstandingKernelBuffers);
+}
+
 _Use_decl_annotations_
 static NTSTATUS mdlb_cleanup(PDEVICE_OBJECT dev, PIRP irp)
 {
     PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
     mdlb_handle *h = (mdlb_handle *)sl->FileObject->FsContext;
-    MDLB_COUNTERS released;
-    KIRQL irql;
 
     UNREFERENCED_PARAMETER(dev);
     PAGED_CODE();
-    if (h != NULL) {
-        mdlb_release_locked(h, &released);
-        KeAcquireSpinLock(&g_use_lock, &irql);
-        if (!IsListEmpty(&h->link)) {
-            RemoveEntryList(&h->link);
-            InitializeListHead(&h->link);
-        }
-        KeReleaseSpinLock(&g_use_lock, irql);
-        MDLB_TRACE(DPFLTR_TRACE_LEVEL, "cleanup released %u MDLs, %u mappings, %u buffers",
-                   released.OutstandingMdls, released.OutstandingMappings, released.OutstandingKernelBuffers);
-    }
+    if (h != NULL)
+        mdlb_retire(h);
     return mdlb_complete(irp, STATUS_SUCCESS, 0);
 }
 
@@ -162,6 +169,7 @@ static NTSTATUS mdlb_close(PDEVICE_OBJECT dev, PIRP irp)
     UNREFERENCED_PARAMETER(dev);
     PAGED_CODE();
     if (h != NULL) {
+        mdlb_retire(h);
         sl->FileObject->FsContext = NULL;
         mdlb_handle_deref(h);
     }

@@ -1222,8 +1222,27 @@ static NTSTATUS lookup_objects(op *o, mdlb_obj **a, mdlb_obj **b)
     }
 }
 
+/* Names for tracing, indexed by function code - 0x800. A table of pointers also gives the image base
+ * relocations, which the static image check requires. */
+static const char *const g_op_names[] = {
+    "Info", "ReleaseAll", "MmSizeOfMdl", "IoAllocateMdl", "MmInitializeMdl", "MmProbeAndLockPages",
+    "MmGetSystemAddressForMdlSafe", "MmMapLockedPagesSpecifyCache", "MmUnmapLockedPages", "ReadMapped",
+    "WriteMapped", "IoBuildPartialMdl", "MmBuildMdlForNonPagedPool", "MmUnlockPages", "FreeMdl",
+    "ExAllocatePool", "ExFreePool", "Query", "DescribeChain", "MmAllocatePagesForMdlEx", "MmFreePagesFromMdl",
+    "DirectIn", "DirectOut", "DirectFetch",
+};
+
+static const char *op_name(ULONG code)
+{
+    ULONG fn = (code >> 2) & 0xFFFu;
+    if (fn < 0x800u || fn - 0x800u >= sizeof(g_op_names) / sizeof(g_op_names[0]))
+        return "?";
+    return g_op_names[fn - 0x800u];
+}
+
 static void run(op *o, mdlb_obj *a, mdlb_obj *b)
 {
+    MDLB_TRACE(DPFLTR_TRACE_LEVEL, "%s", op_name(o->code));
     switch (o->code) {
     case IOCTL_MDLB_INFO: op_info(o); break;
     case IOCTL_MDLB_RELEASE_ALL: op_release_all(o); break;
