@@ -32,7 +32,8 @@ trap finish EXIT
 x86_64-w64-mingw32-gcc -Wall -Wextra -Werror -O1 -I"$here/include" -o "$tmp/client.exe" "$here/test/wine/client.c" || exit 1
 cp "$sys" "$tmp/mdlbridge.sys"
 winpath="Z:$(echo "$tmp/mdlbridge.sys" | tr / '\\')"
-client() { timeout 60 "$wine" "$tmp/client.exe" "$@" 2>>"$tmp/wine.log"; }
+# Wine's console writes CRLF line ends.
+client() { timeout 60 "$wine" "$tmp/client.exe" "$@" 2>>"$tmp/wine.log" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
 passed=0 failed=0
 tally() { # status, message
