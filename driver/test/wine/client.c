@@ -231,6 +231,31 @@ static void mdl_lifecycle(HANDLE h, unsigned char *buf)
           rh()->Detail == MDLB_DDI_MM_MAP_LOCKED_PAGES,
           "MmGetSystemAddressForMdlSafe NULL (Wine) -> STATUS_INSUFFICIENT_RESOURCES in the reply", st);
     {
+        MDLB_REQ_MAP_USER mu;
+        memset(&mu, 0, sizeof(mu));
+        hdr(&mu.Header, 0);
+        mu.MdlId = id;
+        mu.CacheType = 0;
+        st = call(h, IOCTL_MDLB_MAP_USER, &mu, sizeof(mu));
+        check(st == MDLB_STATUS_INVALID_PARAMETER && rh()->Detail == MDLB_PARAM_CACHE_TYPE,
+              "user mapping with MmNonCached: PARAM_CACHE_TYPE", st);
+        mu.CacheType = MDLB_MM_CACHED;
+        mu.Priority = MDLB_NORMAL_PAGE_PRIORITY;
+        st = call(h, IOCTL_MDLB_MAP_USER, &mu, sizeof(mu));
+        check(st == MDLB_STATUS_INSUFFICIENT_RESOURCES && rh()->Stage == MDLB_STAGE_DDI,
+              "user mapping: MmMapLockedPagesSpecifyCache NULL (Wine) -> STATUS_INSUFFICIENT_RESOURCES", st);
+    }
+    {
+        MDLB_REQ_MAPPING u2;
+        memset(&u2, 0, sizeof(u2));
+        hdr(&u2.Header, 0);
+        u2.MdlId = id;
+        u2.MappingId = 0;
+        st = call(h, IOCTL_MDLB_QUERY, &u2, sizeof(u2));
+        check(st == 0 && rh()->SnapshotCount == 1 && (snap(0)->Valid & MDLB_VALID_PFNS) && snap(0)->PfnReturned <= 4,
+              "QUERY of a locked MDL: PFNs valid, copy bounded by the recorded capacity", snap(0)->PfnReturned);
+    }
+    {
         MDLB_REQ_TRANSFER t;
         memset(&t, 0, sizeof(t));
         hdr(&t.Header, 0);
