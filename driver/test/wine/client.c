@@ -246,12 +246,9 @@ static void mdl_lifecycle(HANDLE h, unsigned char *buf)
               "user mapping: MmMapLockedPagesSpecifyCache NULL (Wine) -> STATUS_INSUFFICIENT_RESOURCES", st);
     }
     {
-        MDLB_REQ_MAPPING u2;
-        memset(&u2, 0, sizeof(u2));
-        hdr(&u2.Header, 0);
-        u2.MdlId = id;
-        u2.MappingId = 0;
-        st = call(h, IOCTL_MDLB_QUERY, &u2, sizeof(u2));
+        st = object_call(h, IOCTL_MDLB_QUERY, id);
+        printf("     QUERY: Size %u, PfnCount %u, PfnCapacity %u, PfnReturned %u\n", snap(0)->Size, snap(0)->PfnCount,
+               snap(0)->PfnCapacity, snap(0)->PfnReturned);
         check(st == 0 && rh()->SnapshotCount == 1 && (snap(0)->Valid & MDLB_VALID_PFNS) && snap(0)->PfnReturned <= 4,
               "QUERY of a locked MDL: PFNs valid, copy bounded by the recorded capacity", snap(0)->PfnReturned);
     }
