@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Wine smoke test of the real mdlbridge.sys: a fresh WINEPREFIX under a temp dir, the driver installed as a
 # kernel service (OpenSCManager / CreateService with a \??\Z:\... path / StartService), then every IOCTL Wine
-# can run (client main). IoBuildPartialMdl and MmSizeOfMdl are Wine stubs that abort the driver host
-# (EXCEPTION_WINE_STUB): each is exercised last, in its own service start, and the abort is the expected
-# answer. Prints "N passed, N failed"; exits non-zero on failure. Bounded: every Wine call runs under timeout.
+# can run (client main). IoBuildPartialMdl and MmSizeOfMdl (also behind MmInitializeMdl requests) are Wine
+# stubs that abort the driver host (EXCEPTION_WINE_STUB): each is exercised last, in its own service start,
+# and the abort is the expected answer. Prints "N passed, N failed"; exits non-zero on failure. Bounded: every Wine call runs under timeout.
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -57,7 +57,7 @@ fi
 client stop >/dev/null; tally $? "service stops (DriverUnload)"
 timeout 60 "$wineserver" -w
 
-for stub in MmSizeOfMdl IoBuildPartialMdl; do
+for stub in MmSizeOfMdl MmInitializeMdl IoBuildPartialMdl; do
     echo "== service start: $stub (Wine exports it as a stub: the driver host is expected to abort)"
     client install "$winpath" >/dev/null; tally $? "driver loads again for $stub"
     res="$(client stub "$stub")"; rc=$?

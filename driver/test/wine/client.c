@@ -3,8 +3,9 @@
  *
  *   client install PATH_TO_SYS     register and start the MdlBridge kernel service
  *   client main                    every IOCTL Wine can run (expects Wine's answers where Wine stubs Mm*)
- *   client stub NAME               one call into a routine Wine exports only as a stub (MmSizeOfMdl,
- *                                  IoBuildPartialMdl, MmInitializeMdl): the driver host is expected to abort
+ *   client stub NAME               one call into a routine Wine exports only as a stub: MmSizeOfMdl,
+ *                                  MmInitializeMdl (sized with MmSizeOfMdl) or IoBuildPartialMdl; the
+ *                                  driver host is expected to abort
  *   client stop                    stop and delete the service
  *
  * Calls NtDeviceIoControlFile so the IRP's NTSTATUS is checked as the driver returned it, not a Win32 error.
@@ -444,6 +445,13 @@ static int run_stub(const char *name)
         q.VirtualAddress = (ULONGLONG)(ULONG_PTR)buf;
         q.Length = 4096;
         st = ioctl(h, IOCTL_MDLB_SIZE_OF_MDL, &q, sizeof(q), reply, sizeof(reply));
+    } else if (strcmp(name, "MmInitializeMdl") == 0) {
+        MDLB_REQ_ALLOCATE_MDL q;
+        memset(&q, 0, sizeof(q));
+        hdr(&q.Header, 0);
+        q.VirtualAddress = (ULONGLONG)(ULONG_PTR)buf;
+        q.Length = 4096;
+        st = ioctl(h, IOCTL_MDLB_INITIALIZE_MDL, &q, sizeof(q), reply, sizeof(reply));
     } else {
         MDLB_REQ_BUILD_PARTIAL q;
         ULONG id = alloc_mdl(h, (ULONGLONG)(ULONG_PTR)buf, 8192);
