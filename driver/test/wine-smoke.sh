@@ -64,6 +64,8 @@ for stub in MmSizeOfMdl MmInitializeMdl IoBuildPartialMdl; do
     echo "$res"
     # The IRP cannot complete with success: winedevice.exe dies on EXCEPTION_WINE_STUB (0x80000100).
     [ "$rc" != 0 ]; tally $? "$stub aborts the Wine driver host as documented (client rc $rc)"
+    grep -a -m1 -o "unimplemented function [^ ,]*" "$tmp/wine.log" | sed 's/^/     wine says: /' || true
+    : > "$tmp/wine.log"
     client stop >/dev/null 2>&1
     timeout 60 "$wineserver" -k >/dev/null 2>&1
     timeout 60 "$wineserver" -w
