@@ -75,7 +75,7 @@ class LifecycleTest {
             Reply f = d.free(id);
             assertEquals(0, f.status().value());
             assertEquals(Counters.ZERO, d.handleCounters());
-            assertEquals(0x0225, d.call(IOCTL_QUERY, Requests.object(Dev.ALL, id)).io().ntStatus() & 0xFFFF,
+            assertEquals(0xC0000225, d.call(IOCTL_QUERY, Requests.object(Dev.ALL, id)).io().ntStatus(),
                     "a freed id is unknown (STATUS_NOT_FOUND)");
         }
     }
