@@ -30,7 +30,7 @@ class DdiFailuresTest {
             assertEquals(0x0008, after.mdlFlags());
             assertEquals(0, after.valid(), "Process and PFNs are undefined after a failed probe");
             assertEquals(0, after.process());
-            assertEquals(Counters.ZERO.outstandingMappings(), d.handleCounters().lockedPages());
+            assertEquals(0, d.handleCounters().lockedPages(), "nothing was locked");
             int zero = d.mdl(d.buffer(0x1000), 0);
             ddi(d.probe(zero, USER_MODE, IO_READ_ACCESS), 0xC0000005, DDI_MM_PROBE_AND_LOCK_PAGES);
             long ro = d.buffer(0x1000);
