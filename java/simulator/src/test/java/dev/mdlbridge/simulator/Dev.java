@@ -27,7 +27,7 @@ final class Dev implements AutoCloseable {
 
     final SimulatorBackend backend;
     DeviceChannel ch;
-    final UserMemory mem;
+    UserMemory mem;
 
     Dev(SimulatedMachine.Builder builder) {
         backend = builder.build();
@@ -164,6 +164,7 @@ final class Dev implements AutoCloseable {
         org.junit.jupiter.api.Assertions.assertFalse(backend.bugCheck().isPresent(), () -> "bug check "
                 + backend.bugCheck().get());
         ch = backend.open();
+        mem = backend.userMemory();
     }
 
     @Override
