@@ -71,13 +71,25 @@ class IrpFailuresTest {
                     PARAM_RANGE_COUNT);
             Dev.parameter(d.send(IOCTL_DESCRIBE_CHAIN, Requests.chain(Dev.ALL,
                     java.util.List.of(new Requests.ChainRange(0x10000, 1, 0)), 2)), PARAM_CLEANUP);
-            Dev.parameter(d.send(IOCTL_UNMAP, Requests.mapping(Dev.ALL, id, id)), PARAM_RESERVED);
             ByteBuffer reserved = Requests.object(Dev.ALL, id);
             reserved.putInt(20, 1);
             Dev.parameter(d.send(IOCTL_UNLOCK, reserved), PARAM_RESERVED);
             Dev.parameter(d.send(IOCTL_QUERY, Requests.object(new PfnWindow(0x100001, 1), id)), PARAM_PFN_WINDOW);
             assertEquals(new Counters(1, 0, 0, 0), d.handleCounters());
             assertEquals(0x0008, d.snapshot(id).mdlFlags(), "nothing was done");
+        }
+    }
+
+    @Test
+    void unmapNamesAMappingOrAnMdlNeverBoth() {
+        try (Dev d = new Dev()) {
+            int id = d.mdl(d.buffer(0x1000), 0x10);
+            d.probe(id, USER_MODE, IO_READ_ACCESS);
+            int mapping = d.mapUser(id).objectId();
+            Dev.parameter(d.send(IOCTL_UNMAP, Requests.mapping(Dev.ALL, mapping, id)), PARAM_RESERVED);
+            assertEquals(1, d.handleCounters().outstandingMappings(), "nothing was unmapped");
+            // The ids are judged first: an MDL id where a mapping id belongs fails the IRP.
+            fails(d.call(IOCTL_UNMAP, Requests.mapping(Dev.ALL, id, id)), 0xC0000024, 6);
         }
     }
 
