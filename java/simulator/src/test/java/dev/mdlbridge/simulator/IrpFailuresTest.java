@@ -105,9 +105,6 @@ class IrpFailuresTest {
             // bad parameter before refusal: a KernelMode probe of a caller range with an unknown operation
             int id = d.mdl(d.buffer(0x1000), 0x10);
             Dev.parameter(d.send(IOCTL_PROBE_AND_LOCK, Requests.probe(Dev.ALL, id, KERNEL_MODE, 5)), PARAM_OPERATION);
-            // refusal before limit: the free of a locked MDL is refused even when the handle is full
-            d.probe(id, USER_MODE, IO_READ_ACCESS);
-            Dev.refused(d.free(id), REFUSE_FREE_LOCKED);
         }
     }
 
@@ -136,9 +133,16 @@ class IrpFailuresTest {
                     LIMIT_KERNEL_BUFFER_BYTES);
             Dev.limit(d.send(IOCTL_ALLOCATE_PAGES, Requests.allocatePages(Dev.ALL,
                     LIMIT_HANDLE_PAGE_ALLOC_BYTES + PAGE_SIZE, 0)), LIMIT_PAGE_ALLOC_BYTES);
-            for (int i = 0; i < LIMIT_HANDLE_OBJECTS; i++) {
+            long buf = d.buffer(0x1000);
+            int first = d.mdl(buf, 0x10);
+            for (int i = 1; i < LIMIT_HANDLE_OBJECTS; i++) {
                 d.send(IOCTL_ALLOCATE_MDL, Requests.allocateMdl(PfnWindow.NONE, 0x10000, 0x10));
             }
+            // A full handle: a refusal still comes before the limit, and the limit before the DDI.
+            Dev.refused(d.mapUser(first), REFUSE_MAP_NOT_LOCKED);
+            d.probe(first, USER_MODE, IO_READ_ACCESS);
+            Dev.limit(d.mapUser(first), LIMIT_OBJECTS);
+            assertEquals(0, d.handleCounters().outstandingMappings());
             assertEquals(LIMIT_HANDLE_OBJECTS, d.info().handleUse().objects());
             Dev.limit(d.send(IOCTL_ALLOCATE_MDL, Requests.allocateMdl(PfnWindow.NONE, 0x10000, 0x10)), LIMIT_OBJECTS);
             DeviceChannel second = d.backend.open();
