@@ -108,7 +108,7 @@ class RefusalsTest {
             int partial = d.ok(IOCTL_BUILD_PARTIAL, Requests.buildPartial(Dev.ALL, id, 0x1000, 0)).objectId();
             refusedUnchanged(d, REFUSE_UNLOCK_PARTIAL, () -> d.unlock(partial), partial, id);
             refusedUnchanged(d, REFUSE_PARTIAL_LIVES, () -> d.unlock(id), id);
-            refusedUnchanged(d, REFUSE_PARTIAL_LIVES, () -> d.free(id), id);
+            refusedUnchanged(d, REFUSE_FREE_LOCKED, () -> d.free(id), id); // locked is judged before partials
             d.free(partial);
             int mapping = d.mapUser(id).objectId();
             refusedUnchanged(d, REFUSE_USER_MAPPING_LIVES, () -> d.unlock(id), id);

@@ -18,6 +18,7 @@ final class ChainLinks {
         for (String name : new String[] {"setNext", "setNextMdl"}) {
             try {
                 Method m = mdl.getClass().getMethod(name, Mdl.class);
+                m.setAccessible(true); // the kernel's MDL class itself may be package-private
                 m.invoke(mdl, next);
                 return;
             } catch (NoSuchMethodException e) {
