@@ -188,4 +188,36 @@ class LifecycleTest {
             assertEquals(0, d.send(IOCTL_POOL_FREE, Requests.object(Dev.ALL, 1)).status().value());
         }
     }
+
+    @Test
+    void aMappedPartialFollowsItsSourceAndIsUnmappedByItsFree() {
+        try (Dev d = new Dev()) {
+            long buf = d.buffer(0x2000);
+            int src = d.mdl(buf, 0x2000);
+            d.probe(src, USER_MODE, IO_WRITE_ACCESS);
+            Reply p = d.ok(IOCTL_BUILD_PARTIAL, Requests.buildPartial(Dev.ALL, src, 0x1800, 0x400));
+            int partial = p.objectId();
+            MdlSnapshot ps = p.snapshots().get(0);
+            assertEquals(KIND_PARTIAL, ps.kind());
+            assertEquals(0x0010, ps.mdlFlags() & 0x0013, "MDL_PARTIAL, no PAGES_LOCKED, not mapped");
+            assertEquals(2, p.snapshots().size(), "the partial, then its source");
+            assertEquals(src, p.snapshots().get(1).objectId());
+            MdlSnapshot mapped = d.mapSystem(partial).after().orElseThrow();
+            assertEquals(0x0031, mapped.mdlFlags() & 0x0031, "MDL_PARTIAL_HAS_BEEN_MAPPED");
+            assertEquals(1, d.handleCounters().outstandingMappings());
+            d.ok(IOCTL_WRITE_MAPPED, Requests.writeMapped(0, partial, 0x3FF, new byte[] {9}));
+            byte[] one = new byte[1];
+            d.mem.read(buf + 0x1BFF, one, 0, 1);
+            assertEquals(9, one[0], "written through the partial's own mapping");
+            d.free(partial);
+            assertEquals(0, d.handleCounters().outstandingMappings(), "IoFreeMdl unmapped the partial");
+            assertEquals(0, d.unlock(src).status().value());
+            int readSrc = d.mdl(buf, 0x1000);
+            d.probe(readSrc, USER_MODE, IO_READ_ACCESS);
+            int rp = d.ok(IOCTL_BUILD_PARTIAL, Requests.buildPartial(Dev.ALL, readSrc, 0, 0x10)).objectId();
+            d.mapSystem(rp);
+            Dev.refused(d.send(IOCTL_WRITE_MAPPED, Requests.writeMapped(0, rp, 0, new byte[1])),
+                    REFUSE_WRITE_NOT_ALLOWED);
+        }
+    }
 }
