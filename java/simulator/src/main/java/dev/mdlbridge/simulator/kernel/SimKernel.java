@@ -159,7 +159,7 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized SimProcess createProcess(String imageName) {
         checkAlive();
-        ProcessImpl p = new ProcessImpl(processes.size() + 0x1000 / 4 * 4 + processes.size() * 4, imageName,
+        ProcessImpl p = new ProcessImpl(0x1000 + 4 * processes.size(), imageName,
                 new UserSpace(this, ram));
         processes.add(p);
         return p;
