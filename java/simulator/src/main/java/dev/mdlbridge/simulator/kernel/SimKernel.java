@@ -587,7 +587,8 @@ public final class SimKernel implements Kernel {
         }
         ProcessImpl owner = m.charged;
         if (config.trackLockedPages() && !isTracked(m)) {
-            long count = owner != null ? owner.lockedPages : 0;
+            // Mdl->Process survives an unlock, so a second unlock still names the process whose count p3 shows.
+            long count = owner != null ? owner.lockedPages : lockedPagesOf(m.process);
             throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 1, m.address, count, 0);
         }
         if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0) {
@@ -618,6 +619,15 @@ public final class SimKernel implements Kernel {
             m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(pfn) : poison.pfn();
         }
         m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
+    }
+
+    private long lockedPagesOf(long eprocess) {
+        for (ProcessImpl p : processes) {
+            if (p.eprocess == eprocess) {
+                return p.lockedPages;
+            }
+        }
+        return 0;
     }
 
     private boolean isTracked(KernelMdl m) {
