@@ -30,9 +30,8 @@ public interface Kernel {
     SimProcess createProcess(String imageName);
 
     /**
-     * The process exits: runs every registered process-notify callback (the driver's release) and closes its
-     * handles through {@code onHandleClose} callbacks registered by the caller of {@link #registerProcessNotify},
-     * then checks {@code NumberOfLockedPages}: non-zero raises bug check 0x76 (p1 = 0) or 0xCB
+     * The process exits: runs every registered process-notify callback (the driver's release; the caller closes
+     * the process's handles before this call, as the object manager does), tears down its address space, then checks {@code NumberOfLockedPages}: non-zero raises bug check 0x76 (p1 = 0) or 0xCB
      * ({@code trackLockedPages} / Verifier), as mdl-semantics.md section 4 says.
      */
     void exitProcess(SimProcess process);

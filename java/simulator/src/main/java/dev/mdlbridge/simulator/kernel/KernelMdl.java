@@ -44,6 +44,7 @@ public final class KernelMdl implements Mdl {
     }
 
     /** {@code Mdl->Next} is driver-writable, as on Windows: detaching an MDL from a chain writes it. */
+    @Override
     public void setNext(Mdl mdl) {
         this.next = (KernelMdl) mdl;
     }
