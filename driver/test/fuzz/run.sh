@@ -38,6 +38,8 @@ echo "== fuzz: building with $($cc --version | head -1) in $work"
 "$cc" "${flags[@]}" -o "$work/fuzz_protocol" "$here/fuzz_protocol.c" "$src/protocol.c"
 "$cc" "${flags[@]}" -o "$work/fuzz_table" "$here/fuzz_table.c" "$src/table.c"
 "$cc" -O1 -std=c11 -Wall -I "$root/driver/include" -o "$work/vec2seed" "$here/vec2seed.c"
+"$cc" "${flags[@]/-fsanitize=fuzzer,address,undefined/-fsanitize=address,undefined}" -o "$work/regress_pfn_capacity" \
+    "$here/regress_pfn_capacity.c" "$src/protocol.c"
 
 mkdir -p "$work/seeds" "$work/corpus_protocol" "$work/corpus_table" "$work/regress"
 shopt -s nullglob
@@ -50,6 +52,10 @@ fi
 echo "== fuzz: $nseeds seeds from ${#vecs[@]} vectors in driver/test/vectors"
 
 status=0
+echo "== fuzz: regression checks of earlier findings"
+if ! "$work/regress_pfn_capacity"; then
+  status=1
+fi
 if [ ${#crashvecs[@]} -gt 0 ]; then
   "$work/vec2seed" "$work/regress" "${crashvecs[@]}" >/dev/null
   regress=("$work"/regress/*)

@@ -2,6 +2,7 @@
  * vec2seed.c - turns the request vectors (driver/test/vectors, *.vec files) into libFuzzer seeds for fuzz_protocol:
  * u32 code, u32 output-length selector (0: the whole reply buffer), then the request bytes of the `hex:` lines.
  * Usage: vec2seed OUTDIR FILE.vec...   Prints how many seeds it wrote. Host C, no dependencies.
+ *        vec2seed --hex FILE.vec...    Prints one line per request vector: 0xCODE HEXBYTES NAME (for replays).
  */
 #include "mdlbridge.h"
 #include <ctype.h>
@@ -44,12 +45,13 @@ static int code_of(const char *s, uint32_t *out)
 
 int main(int argc, char **argv)
 {
-    int i, written = 0;
+    int i, written = 0, hexmode;
     static uint8_t bytes[1 << 17];
     if (argc < 2) {
         fprintf(stderr, "usage: vec2seed OUTDIR FILE.vec...\n");
         return 2;
     }
+    hexmode = strcmp(argv[1], "--hex") == 0;
     for (i = 2; i < argc; i++) {
         FILE *f = fopen(argv[i], "r");
         char line[8192];
@@ -81,7 +83,15 @@ int main(int argc, char **argv)
             }
         }
         fclose(f);
-        if (have_code && request) {
+        if (have_code && request && hexmode) {
+            size_t k;
+            const char *base = strrchr(argv[i], '/');
+            printf("0x%08X ", code);
+            for (k = 0; k < n; k++)
+                printf("%02X", bytes[k]);
+            printf(" %s\n", base ? base + 1 : argv[i]);
+            written++;
+        } else if (have_code && request) {
             char path[4096];
             const char *base = strrchr(argv[i], '/');
             FILE *o;
@@ -96,6 +106,7 @@ int main(int argc, char **argv)
             }
         }
     }
-    printf("%d\n", written);
+    if (!hexmode)
+        printf("%d\n", written);
     return 0;
 }
