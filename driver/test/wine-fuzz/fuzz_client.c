@@ -5,7 +5,7 @@
  *   fuzz_client install PATH_TO_SYS      register and start the MdlBridge kernel service
  *   fuzz_client run SEED COUNT SECONDS [avoid-known]
  *                                        send up to COUNT requests for at most SECONDS; prints the tally
- *                                        (avoid-known: no lengths of 32 MiB or more, see pick_length)
+ *                                        (avoid-known: no span of a multiple of 16384 pages, see avoid_span)
  *   fuzz_client one CODE HEX OUTLEN      one request (hex bytes) on a fresh handle, then INFO: did the host survive?
  *   fuzz_client stop                     stop and delete the service
  *
@@ -143,9 +143,17 @@ static ULONGLONG pick_address(void)
     }
 }
 
-/* avoid_known: keep lengths under 32 MiB, so spans never reach the saved finding's shape (multiples of 16384
- * pages, fuzz-chain-4gib-pfn-width.vec) and the run can look for other problems. */
+/* avoid_known: no range spans a multiple of 16384 pages (the saved finding's shape,
+ * fuzz-chain-4gib-pfn-width.vec), so the run can look for other problems while that one is open. */
 static int avoid_known;
+
+static ULONG avoid_span(ULONGLONG va, ULONG len)
+{
+    ULONGLONG pages = ((va & 4095u) + (ULONGLONG)len + 4095u) >> 12;
+    if (!avoid_known || pages == 0 || pages % 16384u != 0)
+        return len;
+    return len - 4096u; /* one page fewer: never a multiple of 16384 again */
+}
 
 static ULONG pick_length_raw(void)
 {
@@ -161,8 +169,7 @@ static ULONG pick_length_raw(void)
 
 static ULONG pick_length(void)
 {
-    ULONG l = pick_length_raw();
-    return avoid_known ? l & 0x1FFFFFFu : l; /* below 32 MiB: spans stay under 16384 pages */
+    return pick_length_raw();
 }
 
 static ULONG pick_priority(void)
@@ -205,16 +212,19 @@ static ULONG build(ULONG code)
         put32(req, 16, count);
         put32(req, 20, below(8) == 0 ? (ULONG)rnd() : below(2));
         for (i = 0; i < n; i++) {
-            put64(req, 24 + 16 * i, pick_address());
-            put32(req, 24 + 16 * i + 8, pick_length());
+            ULONGLONG va = pick_address();
+            put64(req, 24 + 16 * i, va);
+            put32(req, 24 + 16 * i + 8, avoid_span(va, pick_length()));
             req[24 + 16 * i + 12] = (unsigned char)(below(8) == 0 ? rnd() : below(3));
         }
     } else {
         switch (code) {
-        case IOCTL_MDLB_ALLOCATE_MDL:
-            put64(req, 16, pick_address());
-            put32(req, 24, pick_length());
+        case IOCTL_MDLB_ALLOCATE_MDL: {
+            ULONGLONG va = pick_address();
+            put64(req, 16, va);
+            put32(req, 24, avoid_span(va, pick_length()));
             break;
+        }
         case IOCTL_MDLB_PROBE_AND_LOCK:
             put32(req, 16, pick_id());
             req[20] = (unsigned char)(below(10) == 0 ? rnd() : (below(4) == 0 ? 0 : 1));
