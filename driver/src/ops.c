@@ -983,20 +983,32 @@ static void chain_detach(PIRP irp, PMDL mdl)
     mdl->Next = NULL;
 }
 
-static NTSTATUS chain_one(op *o, const MDLB_CHAIN_RANGE *r, PMDL *out)
+/* A chain's pages count against the locked-bytes limit while the request runs; 'held' collects the charge,
+ * given back when the request ends (the chain never enters the handle table). */
+static NTSTATUS chain_one(op *o, const MDLB_CHAIN_RANGE *r, PMDL *out, mdlb_use *held)
 {
     BOOLEAN secondary = o->irp->MdlAddress != NULL; /* never TRUE on an IRP without MdlAddress */
-    PMDL mdl = IoAllocateMdl((PVOID)(ULONG_PTR)r->VirtualAddress, r->Length, secondary, FALSE, o->irp);
+    mdlb_use add;
+    PMDL mdl;
     NTSTATUS st;
     *out = NULL;
-    if (mdl == NULL)
+    RtlZeroMemory(&add, sizeof(add));
+    add.locked_bytes = mdlb_span_pages(r->VirtualAddress, r->Length) * MDLB_PAGE_SIZE;
+    if (reserve(o->h, &add) != 0)
+        return (NTSTATUS)MDLB_STATUS_QUOTA_EXCEEDED;
+    mdl = IoAllocateMdl((PVOID)(ULONG_PTR)r->VirtualAddress, r->Length, secondary, FALSE, o->irp);
+    if (mdl == NULL) {
+        unreserve(o->h, &add);
         return STATUS_INSUFFICIENT_RESOURCES;
+    }
     st = guarded_probe(mdl, UserMode, (LOCK_OPERATION)r->Operation);
     if (!NT_SUCCESS(st)) {
         chain_detach(o->irp, mdl);
         IoFreeMdl(mdl);
+        unreserve(o->h, &add);
         return st;
     }
+    held->locked_bytes += add.locked_bytes;
     *out = mdl;
     return STATUS_SUCCESS;
 }
@@ -1021,7 +1033,10 @@ static void op_chain(op *o)
     mdlb_u32 statuses[MDLB_MAX_CHAIN_RANGES], i, built = 0;
     PMDL mdls[MDLB_MAX_CHAIN_RANGES];
     mdlb_mdl_view v;
+    mdlb_use held;
     void *d;
+
+    RtlZeroMemory(&held, sizeof(held));
 
     RtlCopyMemory(&q, o->in, sizeof(q));
     RtlCopyMemory(r, o->in + sizeof(q), q.RangeCount * sizeof(r[0]));
@@ -1032,7 +1047,7 @@ static void op_chain(op *o)
         }
     }
     for (i = 0; i < q.RangeCount; i++) {
-        statuses[i] = STATUS_OF(chain_one(o, &r[i], &mdls[i]));
+        statuses[i] = STATUS_OF(chain_one(o, &r[i], &mdls[i], &held));
         built += mdls[i] != NULL;
     }
     /* Snapshots after the whole chain is built and locked, in range order. */
@@ -1051,6 +1066,7 @@ static void op_chain(op *o)
     if (q.Cleanup == MDLB_CLEANUP_DRIVER)
         chain_free_by_driver(o->irp);
     /* MDLB_CLEANUP_IO_MANAGER: the chain stays on the IRP; completion unlocks and frees it. */
+    unreserve(o->h, &held);
 }
 
 /* ---- DIRECT pair ---------------------------------------------------------------------------------- */

@@ -328,6 +328,7 @@ static void pages_and_chain(HANDLE h, unsigned char *buf)
 {
     MDLB_REQ_ALLOCATE_PAGES a;
     struct { MDLB_REQ_CHAIN c; MDLB_CHAIN_RANGE r[2]; } ch;
+    ULONGLONG locked_before;
     ULONG st;
     memset(&a, 0, sizeof(a));
     hdr(&a.Header, 0);
@@ -339,6 +340,7 @@ static void pages_and_chain(HANDLE h, unsigned char *buf)
     st = call(h, IOCTL_MDLB_ALLOCATE_PAGES, &a, sizeof(a));
     check(st == 0xC00000BBu && rh()->Stage == MDLB_STAGE_DDI,
           "MmAllocatePagesForMdlEx absent (Wine) -> STATUS_NOT_SUPPORTED, image still loads", st);
+    locked_before = info_of(h).HandleUse.LockedBytes;
     memset(&ch, 0, sizeof(ch));
     hdr(&ch.c.Header, 4);
     ch.c.RangeCount = 2;
@@ -355,6 +357,12 @@ static void pages_and_chain(HANDLE h, unsigned char *buf)
     ch.c.Cleanup = MDLB_CLEANUP_IO_MANAGER;
     st = call(h, IOCTL_MDLB_DESCRIBE_CHAIN, &ch, sizeof(ch));
     check(st == 0 && rh()->SnapshotCount == 2, "DescribeChain (I/O manager cleanup) completes", st);
+    {
+        MDLB_INFO i = info_of(h);
+        check(i.HandleUse.LockedBytes == locked_before, "a chain's locked bytes are given back when the request ends",
+              (unsigned long)i.HandleUse.LockedBytes);
+        st = call(h, IOCTL_MDLB_DESCRIBE_CHAIN, &ch, sizeof(ch));
+    }
     ch.c.RangeCount = 0;
     st = ioctl(h, IOCTL_MDLB_DESCRIBE_CHAIN, &ch, sizeof(MDLB_REQ_CHAIN), reply, sizeof(reply));
     check(st == 0 && rh()->Status == MDLB_STATUS_INVALID_PARAMETER && rh()->Detail == MDLB_PARAM_RANGE_COUNT,
@@ -368,6 +376,11 @@ static void direct(HANDLE h, unsigned char *buf)
     hdr(&q, 8);
     st = call(h, IOCTL_MDLB_DIRECT_FETCH, &q, sizeof(q));
     check(refused(st, MDLB_REFUSE_NO_DIRECT_RECORD), "DIRECT_FETCH before any DIRECT call refused", rh()->Detail);
+    st = ioctl(h, IOCTL_MDLB_DIRECT_IN, &q, sizeof(q), buf, 4096);
+    check(st == 0, "METHOD_IN_DIRECT call completes", st);
+    st = call(h, IOCTL_MDLB_DIRECT_FETCH, &q, sizeof(q));
+    check(st != 0xFFFFFFFFu && rh()->SnapshotCount == 2 && snap(0)->Kind == MDLB_KIND_IO_MANAGER &&
+          snap(0)->ByteCount == 4096, "DIRECT_FETCH after IN_DIRECT: the I/O manager's MDL", st);
     st = ioctl(h, IOCTL_MDLB_DIRECT_OUT, &q, sizeof(q), buf, 8192);
     check(st == 0, "METHOD_OUT_DIRECT call completes", st);
     st = call(h, IOCTL_MDLB_DIRECT_FETCH, &q, sizeof(q));

@@ -60,10 +60,10 @@ public interface Kernel {
 
     /** Reads {@code caller}'s user memory from kernel mode (inside the driver's __try): throws
      *  {@link NtStatusException} (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_IN_PAGE_ERROR). */
-    void readUser(SimProcess caller, long address, byte[] target, int offset, int length);
+    void readUser(SimProcess caller, long address, byte[] target, int offset, int length) throws NtStatusException;
 
     /** Writes {@code caller}'s user memory from kernel mode (inside the driver's __try). */
-    void writeUser(SimProcess caller, long address, byte[] source, int offset, int length);
+    void writeUser(SimProcess caller, long address, byte[] source, int offset, int length) throws NtStatusException;
 
     /** {@code ZwQueryVirtualMemory(MemoryBasicInformation)}.Protect of the page at {@code address}. */
     int queryProtection(SimProcess process, long address);
