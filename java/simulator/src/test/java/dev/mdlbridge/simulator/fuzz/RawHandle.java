@@ -78,9 +78,21 @@ public final class RawHandle {
                 Requests.probe(PfnWindow.FIRST, mdl, accessMode, operation));
     }
 
+    private Integer priority;
+
+    /** NormalPagePriority | MdlMappingNoExecute from Windows 8 on, NormalPagePriority before (CONTRACT section 2). */
+    public int systemPriority() {
+        if (priority == null) {
+            Info i = info();
+            boolean win8 = i.osMajor() > 6 || (i.osMajor() == 6 && i.osMinor() >= 2);
+            priority = Protocol.NORMAL_PAGE_PRIORITY | (win8 ? Protocol.MAPPING_NO_EXECUTE : 0);
+        }
+        return priority;
+    }
+
     public long mapSystem(int mdl) {
         return ok("MmGetSystemAddressForMdlSafe", Protocol.IOCTL_MAP_SYSTEM, Requests.mapSystem(PfnWindow.NONE, mdl,
-                Protocol.NORMAL_PAGE_PRIORITY | Protocol.MAPPING_NO_EXECUTE)).value();
+                systemPriority())).value();
     }
 
     public int mapUser(int mdl) {

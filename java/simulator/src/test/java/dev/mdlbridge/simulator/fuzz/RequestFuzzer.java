@@ -130,7 +130,8 @@ public final class RequestFuzzer {
 
     /** Sends {@code n} more requests. */
     public void run(long n) {
-        for (long i = 0; i < n; i++) {
+        long target = requests + n;
+        while (requests < target) {
             step();
         }
     }
