@@ -626,6 +626,11 @@ public final class RequestFuzzer {
             violation("close threw " + e);
         }
         sim.control.bugCheck().ifPresent(b -> violation("the machine stopped: " + b));
+        if (sim.backend instanceof dev.mdlbridge.simulator.SimulatorBackend sb) {
+            for (Throwable t : sb.driverInternalErrors()) {
+                violation("a Java exception inside the simulated driver (STATUS_INTERNAL_ERROR): " + t);
+            }
+        }
         return violations;
     }
 
