@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Hardening CI for mdlbridge (called by .ci/run after the Debian packages are installed and ./mvnw verify ran,
+# so java/cli/target/mdl.jar and java/bench/target/mdlbridge-bench.jar exist). Four bounded steps; every step
+# runs even when an earlier one failed, and the summary at the end names the ones that failed.
+#   1. C fuzz:    driver/test/fuzz/run.sh (libFuzzer + ASan + UBSan over protocol.c and table.c), ~60 s,
+#                 after the regression checks of earlier findings;
+#   2. Wine fuzz: driver/test/wine-fuzz/run.sh, the real driver under Wine fed random requests, ~30 s + prefix;
+#   3. stress:    mdl stress --backend simulator --threads 4 --duration 10s --json: no leak, no unexpected
+#                 status, and at least 10,000 operations (a loaded 2-core machine does far more, see RESULTS.md);
+#   4. bench:     mdlbridge-bench --quick --smoke --json under -Xmx512m, asserting the targets loosely: the 1 GiB
+#                 lock at most 90x the PFN-copy floor (target 30x: margin 3x), the one-page describe median at
+#                 most 20 us (target 5 us: margin 4x), the 4 GiB - 4 KiB describe done, ns per page from 1 MiB up
+#                 within 16x of each other (no cliff; the quick run measured 2.2x, the smoke run's few repetitions
+#                 6x, 7.8x on a machine busy with another job). Margins are wide so a loaded CI machine does not flake; RESULTS.md has the numbers.
+#                 As of this writing the simulator misses both speed targets (about 250x and 24-42 us), so this
+#                 step fails on them; MDLB_BENCH_TARGETS=warn reports them without failing (the 4 GiB describe
+#                 and the no-cliff check still fail the step).
+# Knobs: MDLB_FUZZ_SECONDS (60), MDLB_WINE_FUZZ_SECONDS (30), MDLB_WINE_FUZZ_SEED (the date), MDLB_STRESS_DURATION
+# (10s), MDLB_BENCH_TARGETS (enforce | warn), MDLB_SKIP (space-separated steps to skip: cfuzz winefuzz stress bench).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+
+failed=()
+skip=" ${MDLB_SKIP:-} "
+step() { printf '\n==== hardening: %s ====\n' "$*"; }
+skipped() { case "$skip" in *" $1 "*) echo "(skipped: MDLB_SKIP)"; return 0;; esac; return 1; }
+
+# Pulls a number out of Jackson's indented JSON: "key" : 123
+json_number() { sed -n "s/^ *\"$1\" : \\([0-9.Ee+-]*\\),\\{0,1\\}\$/\\1/p" "$2" | head -1; }
+
+# ------------------------------------------------------------------------------------------- 1. C fuzz
+step "1/4 C fuzz (libFuzzer + ASan + UBSan over driver/src/protocol.c and table.c)"
+if ! skipped cfuzz; then
+  bash driver/test/fuzz/run.sh "${MDLB_FUZZ_SECONDS:-60}" || failed+=("C fuzz")
+fi
+
+# ---------------------------------------------------------------------------------------- 2. Wine fuzz
+step "2/4 Wine fuzz (the real driver in winedevice.exe, seeded random requests)"
+if ! skipped winefuzz; then
+  # The saved finding (fuzz-chain-4gib-pfn-width.vec) is replayed first and fails until it is fixed; the random
+  # part steers around its shape so it keeps looking for other problems. Drop AVOID_KNOWN once it is fixed.
+  MDLB_WINE_FUZZ_AVOID_KNOWN="${MDLB_WINE_FUZZ_AVOID_KNOWN-1}" \
+    bash driver/test/wine-fuzz/run.sh "${MDLB_WINE_FUZZ_SECONDS:-30}" "${MDLB_WINE_FUZZ_SEED:-$(date +%s)}" \
+    || failed+=("Wine fuzz")
+fi
+
+# ------------------------------------------------------------------------------------------- 3. stress
+step "3/4 mdl stress on the simulator (4 threads, ${MDLB_STRESS_DURATION:-10s})"
+if ! skipped stress; then
+  jar="$root/java/cli/target/mdl.jar"
+  out="$(mktemp /tmp/mdlb-stress.XXXXXX.json)"
+  if [ ! -f "$jar" ]; then
+    echo "hardening: $jar missing: run ./mvnw verify (or package) first"
+    failed+=("stress")
+  else
+    java -jar "$jar" stress --backend simulator --threads 4 --duration "${MDLB_STRESS_DURATION:-10s}" --json >"$out"
+    rc=$?
+    ops="$(json_number operations "$out")"
+    rate="$(json_number opsPerSecond "$out")"
+    echo "stress: exit $rc, ${ops:-?} operations, ${rate:-?} ops/s"
+    sed -n '/"failuresByStatus"/,/}/p;/"leaked"/,/}/p;/"unexpected" :/,/}/p' "$out"
+    if [ "$rc" -ne 0 ] || [ -z "$ops" ] || [ "$ops" -lt 10000 ]; then
+      cat "$out"
+      failed+=("stress")
+    fi
+  fi
+  rm -f "$out"
+fi
+
+# -------------------------------------------------------------------------------------------- 4. bench
+step "4/4 benchmark smoke (--quick --smoke --json, -Xmx512m; loose targets)"
+if ! skipped bench; then
+  jar="$root/java/bench/target/mdlbridge-bench.jar"
+  out="$(mktemp /tmp/mdlb-bench.XXXXXX.json)"
+  if [ ! -f "$jar" ]; then
+    echo "hardening: $jar missing: run ./mvnw verify (or package) first"
+    failed+=("bench")
+  elif ! java -Xmx512m -jar "$jar" --quick --smoke --json --out "$out" >/dev/null; then
+    cat "$out" 2>/dev/null
+    failed+=("bench")
+  else
+    ratio="$(json_number lockGiBRatioToFloor "$out")"
+    describe="$(json_number describeOnePageMedianNanos "$out")"
+    largest="$(json_number largestDescribeBytes "$out")"
+    spread="$(json_number nanosPerPageMaxOverMinFrom1MiB "$out")"
+    direct="$(json_number directNanosPerCall "$out")"
+    iface="$(json_number interfaceNanosPerCall "$out")"
+    echo "bench: lock 1 GiB ${ratio}x the PFN-copy floor (<= 90), describe 1 page median ${describe} ns (<= 20000),"
+    echo "       largest describe ${largest} bytes under -Xmx512m, ns/page spread from 1 MiB ${spread}x (<= 16),"
+    echo "       JNA direct ${direct} ns, interface ${iface} ns per call"
+    ok=1
+    target_fail=0
+    [ "${MDLB_BENCH_TARGETS:-enforce}" = "warn" ] || target_fail=1
+    awk -v r="$ratio" 'BEGIN { exit !(r != "" && r <= 90) }' || {
+      echo "bench: TARGET MISSED: lock ratio over 90x (target 30x)"; [ $target_fail -eq 0 ] || ok=0; }
+    awk -v d="$describe" 'BEGIN { exit !(d != "" && d <= 20000) }' || {
+      echo "bench: TARGET MISSED: describe over 20 us (target 5 us)"; [ $target_fail -eq 0 ] || ok=0; }
+    [ "$largest" = "4294963200" ] || { echo "bench: the 4 GiB - 4 KiB describe did not run"; ok=0; }
+    awk -v s="$spread" 'BEGIN { exit !(s != "" && s <= 16) }' || { echo "bench: ns per page not linear (cliff)"; ok=0; }
+    [ $ok -eq 1 ] || { cat "$out"; failed+=("bench"); }
+  fi
+  rm -f "$out"
+fi
+
+echo
+if [ ${#failed[@]} -eq 0 ]; then
+  echo "==== hardening passed ===="
+  exit 0
+fi
+printf '**** hardening FAILED: %s ****\n' "$(IFS=,; echo "${failed[*]}")"
+exit 1
