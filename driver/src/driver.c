@@ -15,6 +15,7 @@ static DRIVER_DISPATCH mdlb_device_control;
 static void mdlb_process_notify(HANDLE parent, HANDLE pid, BOOLEAN create);
 
 KSPIN_LOCK g_use_lock;
+mdlb_u32 g_pfn_width;
 LIST_ENTRY g_handles;
 mdlb_use g_driver_use;
 mdlb_limits g_handle_limits, g_driver_limits;
@@ -258,6 +259,20 @@ static void mdlb_unload(PDRIVER_OBJECT drv)
 }
 
 _Use_decl_annotations_
+/* Windows x64 MDLs carry 8-byte PFNs; Wine's carry 4. A Size alone cannot always tell them apart (it is 16 bits),
+ * so the width is measured once on a 1-page MDL; when that fails, capacities fall back to the reading that is
+ * safe for both layouts. */
+static void mdlb_measure_pfn_width(void)
+{
+    PMDL probe = IoAllocateMdl((PVOID)(ULONG_PTR)0x10000, PAGE_SIZE, FALSE, FALSE, NULL);
+    g_pfn_width = 0;
+    if (probe != NULL) {
+        g_pfn_width = mdlb_pfn_width_from_one_page_size((mdlb_u16)probe->Size);
+        IoFreeMdl(probe);
+    }
+    MDLB_TRACE(DPFLTR_INFO_LEVEL, "PFN width %u", (unsigned)g_pfn_width);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT drv, PUNICODE_STRING reg)
 {
     UNICODE_STRING name, link;
@@ -269,6 +284,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT drv, PUNICODE_STRING reg)
     RtlZeroMemory(&g_driver_use, sizeof(g_driver_use));
     mdlb_default_limits(&g_handle_limits, &g_driver_limits);
     mdlb_resolve_optional();
+    mdlb_measure_pfn_width();
 
     RtlInitUnicodeString(&name, MDLB_DEVICE_NAME);
     RtlInitUnicodeString(&link, MDLB_DOS_DEVICE_NAME);

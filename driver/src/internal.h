@@ -42,6 +42,7 @@ typedef struct mdlb_handle {
 } mdlb_handle;
 
 /* Driver-wide state (driver.c). */
+extern mdlb_u32 g_pfn_width;       /* bytes per PFN in this kernel's MDLs, measured at DriverEntry (8; Wine: 4) */
 extern KSPIN_LOCK g_use_lock;     /* protects g_handles, every handle's 'use' and g_driver_use: arithmetic only */
 extern LIST_ENTRY g_handles;
 extern mdlb_use g_driver_use;

@@ -182,6 +182,8 @@ static mdlb_obj *find(op *o, mdlb_u32 id)
 
 static mdlb_u32 capacity_of(PMDL mdl, mdlb_u64 va, mdlb_u64 len)
 {
+    if (g_pfn_width != 0)
+        return mdlb_pfn_capacity((mdlb_u16)mdl->Size, mdlb_span_pages(va, len), g_pfn_width);
     return mdlb_pfn_capacity_from_size((mdlb_u16)mdl->Size, mdlb_span_pages(va, len));
 }
 

@@ -284,15 +284,34 @@ mdlb_u64 mdlb_span_pages(mdlb_u64 va, mdlb_u64 length)
     return ((va & (MDLB_PAGE_SIZE - 1)) + length + MDLB_PAGE_SIZE - 1) / MDLB_PAGE_SIZE;
 }
 
+mdlb_u32 mdlb_pfn_width_from_one_page_size(mdlb_u16 size)
+{
+    if (size == MDLB_MDL_HEADER_SIZE + 8u)
+        return 8u;
+    if (size == MDLB_MDL_HEADER_SIZE + 4u)
+        return 4u;
+    return 0u;
+}
+
+mdlb_u32 mdlb_pfn_capacity(mdlb_u16 size, mdlb_u64 spanned, mdlb_u32 pfn_width)
+{
+    if (spanned > MDLB_MAX_PFN_INDEX || (pfn_width != 4u && pfn_width != 8u))
+        return 0;
+    if (size != (mdlb_u16)(MDLB_MDL_HEADER_SIZE + pfn_width * spanned))
+        return 0;
+    /* Capacity is counted in 8-byte slots (what a snapshot copies): a 4-byte layout holds half as many. */
+    return pfn_width == 8u ? (mdlb_u32)spanned : (mdlb_u32)(spanned / 2u);
+}
+
 mdlb_u32 mdlb_pfn_capacity_from_size(mdlb_u16 size, mdlb_u64 spanned)
 {
-    if (spanned > MDLB_MAX_PFN_INDEX)
-        return 0;
-    if (size == (mdlb_u16)(MDLB_MDL_HEADER_SIZE + 8u * spanned))
-        return (mdlb_u32)spanned;
-    if (size == (mdlb_u16)(MDLB_MDL_HEADER_SIZE + 4u * spanned))
-        return (mdlb_u32)(spanned / 2u);
-    return 0;
+    mdlb_u32 wide = mdlb_pfn_capacity(size, spanned, 8u);
+    mdlb_u32 narrow = mdlb_pfn_capacity(size, spanned, 4u);
+    /* When the span is a multiple of 16384 pages both layouts give the same 16-bit Size: without knowing the
+     * width, only the smaller reading is safe on both (fuzz-chain-4gib-pfn-width.vec). */
+    if (wide && narrow)
+        return narrow;
+    return wide ? wide : narrow;
 }
 
 mdlb_u32 mdlb_pfn_window(mdlb_u32 spanned, mdlb_u32 capacity, mdlb_u32 start, mdlb_u32 max, mdlb_u32 space_bytes)

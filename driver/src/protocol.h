@@ -34,6 +34,11 @@ mdlb_u64 mdlb_span_pages(mdlb_u64 va, mdlb_u64 length);
 /* The PFN slots an MDL allocated by someone else really holds, from the pages it spans and the Size the
  * allocator wrote. Windows (8-byte PFN_NUMBER) writes 48 + 8n (mod 65536, it wraps); Wine (4-byte
  * PFN_NUMBER) writes 48 + 4n, so only half as many 8-byte slots exist. Any other Size: 0 (copy nothing). */
+/* The PFN width a 1-page MDL's Size shows: 8 (Windows x64), 4 (Wine's 32-bit PFN_NUMBER), 0 unknown. */
+mdlb_u32 mdlb_pfn_width_from_one_page_size(mdlb_u16 size);
+/* PFN slots (of 8 bytes, what snapshots copy) an MDL of this Size really holds, for a known PFN width. */
+mdlb_u32 mdlb_pfn_capacity(mdlb_u16 size, mdlb_u64 spanned, mdlb_u32 pfn_width);
+/* The same when the width is unknown: an ambiguous Size gives the reading that is safe for both widths. */
 mdlb_u32 mdlb_pfn_capacity_from_size(mdlb_u16 size, mdlb_u64 spanned);
 
 /* An MDL as the driver read it, with what is defined at this point. */

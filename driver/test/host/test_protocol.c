@@ -235,6 +235,13 @@ static void test_capacity(void)
     CHECK(mdlb_pfn_capacity_from_size((mdlb_u16)(48 + 8 * 9000), 9000) == 9000, "Size wrapped above 8185 pages");
     CHECK(mdlb_pfn_capacity_from_size(56, 3) == 0, "unknown layout: copy nothing");
     CHECK(mdlb_pfn_capacity_from_size(48, 0) == 0, "no pages");
+    CHECK(mdlb_pfn_width_from_one_page_size(56) == 8, "Windows x64: a 1-page MDL is 48 + 8");
+    CHECK(mdlb_pfn_width_from_one_page_size(52) == 4, "Wine: a 1-page MDL is 48 + 4");
+    CHECK(mdlb_pfn_width_from_one_page_size(60) == 0, "unknown width");
+    CHECK(mdlb_pfn_capacity((mdlb_u16)(48 + 8 * 16384), 16384, 8) == 16384, "known 8-byte width: every PFN, even where Size is ambiguous");
+    CHECK(mdlb_pfn_capacity((mdlb_u16)(48 + 4 * 16384), 16384, 4) == 8192, "known 4-byte width: half as many 8-byte slots");
+    CHECK(mdlb_pfn_capacity((mdlb_u16)(48 + 8 * 3), 3, 4) == 0, "Size that does not fit the known width: copy nothing");
+    CHECK(mdlb_pfn_capacity_from_size((mdlb_u16)(48 + 8 * 16384), 16384) == 8192, "unknown width, ambiguous Size: the reading safe for both");
 }
 
 static void test_window(void)

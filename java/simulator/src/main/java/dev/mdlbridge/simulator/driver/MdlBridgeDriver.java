@@ -148,8 +148,10 @@ public final class MdlBridgeDriver {
                 h.shared = true;
                 return fail(NtStatus.ACCESS_DENIED.value());
             }
-            if (isDirectMethod(code)) {
-                // The output buffer of a DIRECT code is the caller's memory, which a ByteBuffer is not.
+            if (code == dev.mdlbridge.protocol.Protocol.IOCTL_DIRECT_IN
+                    || code == dev.mdlbridge.protocol.Protocol.IOCTL_DIRECT_OUT) {
+                // The output buffer of a DIRECT code is the caller's memory, which a ByteBuffer is not. An unknown
+                // code with DIRECT method bits is simply unknown: STATUS_INVALID_DEVICE_REQUEST, as the C driver says.
                 return fail(NtStatus.INVALID_PARAMETER.value());
             }
             ByteBuffer in = copy(request);

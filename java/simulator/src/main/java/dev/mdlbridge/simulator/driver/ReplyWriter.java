@@ -19,18 +19,19 @@ final class ReplyWriter {
     private int used;
     private int owed;
 
-    /** Zeroes the whole buffer, then writes the header; {@code fixed} is {@link Wire#minReplySize}. */
+    /** Bytes [0, zeroedTo) of the reply are known to be zero or written. */
+    private int zeroedTo;
+
+    /**
+     * Writes the header; {@code fixed} is {@link Wire#minReplySize}. Every byte below TotalSize is zeroed before
+     * a part claims it (the C driver zeroes its whole reply region; zeroing only what the reply uses gives the
+     * caller the same bytes without clearing a 192 KiB buffer on every call).
+     */
     ReplyWriter(ByteBuffer out, int fixed, long pfnStart, long pfnMax) {
         this.buf = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.buf.clear();
         this.cap = buf.capacity();
-        if (buf.hasArray()) {
-            java.util.Arrays.fill(buf.array(), buf.arrayOffset(), buf.arrayOffset() + cap, (byte) 0);
-        } else {
-            for (int i = 0; i < cap; i++) {
-                buf.put(i, (byte) 0);
-            }
-        }
+        zeroUpTo(Math.min(REPLY_HEADER_SIZE, cap));
         this.used = REPLY_HEADER_SIZE;
         this.owed = Math.max(fixed - REPLY_HEADER_SIZE, 0);
         this.pfnStart = pfnStart;
@@ -38,6 +39,20 @@ final class ReplyWriter {
         buf.putInt(0, MAGIC);
         buf.putShort(4, (short) PROTOCOL_VERSION);
         buf.putShort(6, (short) REPLY_HEADER_SIZE);
+    }
+
+    private void zeroUpTo(int end) {
+        if (end <= zeroedTo) {
+            return;
+        }
+        if (buf.hasArray()) {
+            java.util.Arrays.fill(buf.array(), buf.arrayOffset() + zeroedTo, buf.arrayOffset() + end, (byte) 0);
+        } else {
+            for (int i = zeroedTo; i < end; i++) {
+                buf.put(i, (byte) 0);
+            }
+        }
+        zeroedTo = end;
     }
 
     void status(int status, int stage, int detail) {
@@ -80,6 +95,7 @@ final class ReplyWriter {
             n = Wire.pfnWindow(spanned, v.pfnCapacity(), pfnStart, pfnMax, space);
         }
         int s = used;
+        zeroUpTo(s + SNAPSHOT_SIZE + n * PFN_WIDTH);
         buf.putInt(s, role);
         buf.putInt(s + 4, objectId);
         buf.putInt(s + 8, v.valid());
@@ -122,6 +138,7 @@ final class ReplyWriter {
             return -1;
         }
         takeOwed(len);
+        zeroUpTo(start + len);
         if (buf.getInt(48) == 0) {
             buf.putInt(44, start);
         }

@@ -509,17 +509,24 @@ public final class SimKernel implements Kernel {
         }
         boolean kernel = isKernelAddress(m.startVa);
         boolean write = operation != 0;
-        // The probe loop: touch every page (and probe user pages for write), under the probe's own SEH.
+        // The probe loop: touch every page (and probe user pages for write), under the probe's own SEH. The
+        // frames it faulted in are what the lock loop locks (nothing can move them in between: one kernel lock).
+        long[] frames = new long[pages];
+        Region region = null;
         for (int i = 0; i < pages; i++) {
             m.pfns[i] = Poison.EMPTY;
             long page = m.startVa + ((long) i << 12);
             if (kernel) {
-                if (kernelFrame(page) < 0) {
+                frames[i] = kernelFrame(page);
+                if (frames[i] < 0) {
                     throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, 0, 0, 0);
                 }
             } else {
+                if (region == null || !region.contains(page)) {
+                    region = proc.space.find(page);
+                }
                 try {
-                    proc.space.touch(page, write, true);
+                    frames[i] = proc.space.touch(region, page, write, true);
                 } catch (NtStatusException e) {
                     m.process = 0;
                     throw e;
@@ -542,9 +549,8 @@ public final class SimKernel implements Kernel {
         long limit = config.lockCountLimit() >= 0 ? config.lockCountLimit() : profile.referenceCountLimit();
         for (int i = 0; i < pages; i++) {
             m.pfns[i] = Poison.EMPTY;
-            long page = m.startVa + ((long) i << 12);
-            long frame = kernel ? kernelFrame(page) : proc.space.residentFrame(page);
-            if (frame < 0 || ram.lockCount(frame) >= limit) {
+            long frame = frames[i];
+            if (ram.lockCount(frame) >= limit) {
                 // Cleanup as MmUnlockPages would: the sentinel stops it at the pages already locked.
                 releaseLocks(m, i);
                 if (m.charged != null) {

@@ -238,7 +238,11 @@ final class UserSpace implements AddressSpace {
      * @param checkWrite a write must find a writable page (the probe-for-write of a user address)
      */
     long touch(long va, boolean checkWrite, boolean honourGuard) throws NtStatusException {
-        Region r = find(va);
+        return touch(find(va), va, checkWrite, honourGuard);
+    }
+
+    /** {@link #touch(long, boolean, boolean)} with the region already looked up (null: none contains va). */
+    long touch(Region r, long va, boolean checkWrite, boolean honourGuard) throws NtStatusException {
         if (r == null) {
             throw new NtStatusException(SimKernel.STATUS_ACCESS_VIOLATION);
         }
