@@ -30,9 +30,8 @@ public interface Kernel {
     SimProcess createProcess(String imageName);
 
     /**
-     * The process exits: runs every registered process-notify callback (the driver's release) and closes its
-     * handles through {@code onHandleClose} callbacks registered by the caller of {@link #registerProcessNotify},
-     * then checks {@code NumberOfLockedPages}: non-zero raises bug check 0x76 (p1 = 0) or 0xCB
+     * The process exits: runs every registered process-notify callback (the driver's release; the caller closes
+     * the process's handles before this call, as the object manager does), tears down its address space, then checks {@code NumberOfLockedPages}: non-zero raises bug check 0x76 (p1 = 0) or 0xCB
      * ({@code trackLockedPages} / Verifier), as mdl-semantics.md section 4 says.
      */
     void exitProcess(SimProcess process);
@@ -60,10 +59,10 @@ public interface Kernel {
 
     /** Reads {@code caller}'s user memory from kernel mode (inside the driver's __try): throws
      *  {@link NtStatusException} (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, STATUS_IN_PAGE_ERROR). */
-    void readUser(SimProcess caller, long address, byte[] target, int offset, int length);
+    void readUser(SimProcess caller, long address, byte[] target, int offset, int length) throws NtStatusException;
 
     /** Writes {@code caller}'s user memory from kernel mode (inside the driver's __try). */
-    void writeUser(SimProcess caller, long address, byte[] source, int offset, int length);
+    void writeUser(SimProcess caller, long address, byte[] source, int offset, int length) throws NtStatusException;
 
     /** {@code ZwQueryVirtualMemory(MemoryBasicInformation)}.Protect of the page at {@code address}. */
     int queryProtection(SimProcess process, long address);

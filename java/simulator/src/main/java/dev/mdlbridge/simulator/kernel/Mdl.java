@@ -22,6 +22,9 @@ public interface Mdl {
     /** {@code MdlFlags}, as an unsigned 16-bit value. */
     int flags();
 
+    /** {@code Next} is driver-writable: a driver detaching an MDL from an IRP's chain writes it. */
+    void setNext(Mdl next);
+
     /** {@code MdlFlags} is driver-writable (the only field besides {@code Next}). */
     void setFlags(int flags);
 

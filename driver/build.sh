@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds driver/out/x64/mdlbridge.sys (test-signed in place), mdlbridge.pdb, mdlbridge.map and
+# mdlbridge-test.cer (DER) with clang (MSVC target) + lld-link + the mingw-w64 DDK headers.
+# Signing key: MDLB_SIGN_KEY / MDLB_SIGN_CERT (PEM) when given, else a throw-away key made per build under
+# driver/out (never committed). Flags: see /work/shared/docs/driver-toolchain.md.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$here/out/x64"
+obj="$here/out/obj/x64"
+mingw="${MDLB_MINGW:-/usr/x86_64-w64-mingw32}"
+
+need() { # tool, Debian packages
+    if ! command -v "$1" >/dev/null 2>&1; then
+        echo "build.sh: '$1' not found. Install: apt-get install -y --no-install-recommends $2" >&2
+        exit 2
+    fi
+}
+need clang "clang"
+need lld-link "lld"
+need llvm-rc "llvm"
+need osslsigncode "osslsigncode"
+need openssl "openssl"
+hostcc="${CC:-}"
+if [ -z "$hostcc" ]; then command -v gcc >/dev/null 2>&1 && hostcc=gcc || hostcc=clang; fi
+for f in "$mingw/include/ddk/ntifs.h" "$mingw/lib/libntoskrnl.a" "$mingw/lib/libhal.a"; do
+    if [ ! -f "$f" ]; then
+        echo "build.sh: $f missing. Install: apt-get install -y --no-install-recommends mingw-w64-x86-64-dev" >&2
+        exit 2
+    fi
+done
+
+rm -rf "$out" "$obj"
+mkdir -p "$out" "$obj"
+
+cflags=(--target=x86_64-pc-windows-msvc -nostdlibinc -isystem "$mingw/include/ddk" -isystem "$mingw/include"
+        -I"$here/include" -I"$here/src"
+        -fgnuc-version=4.2.1 -ffreestanding -fno-builtin -fno-stack-protector -fno-strict-aliasing
+        -fasynchronous-unwind-tables -mno-stack-arg-probe -Wframe-larger-than=2048
+        -g -gcodeview -O2 -std=c11 -Wall -Wextra -Werror
+        -DMDLB_MINGW_DDK=1 -D_AMD64_ -D_WIN64 -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00)
+
+for src in driver ops protocol table; do
+    clang "${cflags[@]}" -c "$here/src/$src.c" -o "$obj/$src.obj"
+done
+llvm-rc /FO "$obj/mdlbridge.res" /I "$here/src" "$here/src/mdlbridge.rc"
+
+lld-link /nologo /machine:x64 /driver /subsystem:native,6.01 /osversion:6.01 /entry:DriverEntry /nodefaultlib \
+    /dynamicbase /nxcompat /tsaware:no /opt:ref /opt:icf /debug /pdb:"$out/mdlbridge.pdb" /pdbaltpath:%_PDB% \
+    /map:"$out/mdlbridge.map" /out:"$obj/mdlbridge.unsigned.sys" \
+    "$obj/driver.obj" "$obj/ops.obj" "$obj/protocol.obj" "$obj/table.obj" "$obj/mdlbridge.res" \
+    "$mingw/lib/libntoskrnl.a" "$mingw/lib/libhal.a"
+
+# lld 14 leaves the PE checksum 0; the loader of a boot or kernel driver checks it.
+"$hostcc" -O2 -o "$obj/pe_checksum" "$here/tools/pe_checksum.c"
+"$obj/pe_checksum" "$obj/mdlbridge.unsigned.sys"
+
+key="${MDLB_SIGN_KEY:-}"
+crt="${MDLB_SIGN_CERT:-}"
+if [ -z "$key" ] || [ -z "$crt" ]; then
+    key="$here/out/mdlbridge-test.key"
+    crt="$here/out/mdlbridge-test.crt"
+    openssl req -x509 -newkey rsa:3072 -nodes -keyout "$key" -out "$crt" -days 30 -sha256 \
+        -subj "/CN=mdlbridge test signing (throw-away)" \
+        -addext "extendedKeyUsage=codeSigning" -addext "keyUsage=digitalSignature" >/dev/null 2>&1
+fi
+openssl x509 -in "$crt" -outform DER -out "$out/mdlbridge-test.cer"
+cp "$crt" "$out/mdlbridge-test.crt"
+osslsigncode sign -certs "$crt" -key "$key" -h sha256 -ph -in "$obj/mdlbridge.unsigned.sys" \
+    -out "$out/mdlbridge.sys" >/dev/null
+"$obj/pe_checksum" --check "$out/mdlbridge.sys"
+echo "built $out/mdlbridge.sys ($(stat -c %s "$out/mdlbridge.sys") bytes), signed by $(openssl x509 -in "$crt" -noout -subject)"

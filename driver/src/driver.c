@@ -1,0 +1,303 @@
+/*
+ * driver.c - entry, unload, dispatch, device security and the owner-exit callback of mdlbridge.sys.
+ *
+ * WARNING: this driver hands kernel addresses and physical page numbers to its callers. It exists for test
+ * machines only and must never be installed on a production machine.
+ */
+#include "internal.h"
+
+DRIVER_INITIALIZE DriverEntry;
+static DRIVER_UNLOAD mdlb_unload;
+static DRIVER_DISPATCH mdlb_create;
+static DRIVER_DISPATCH mdlb_cleanup;
+static DRIVER_DISPATCH mdlb_close;
+static DRIVER_DISPATCH mdlb_device_control;
+static void mdlb_process_notify(HANDLE parent, HANDLE pid, BOOLEAN create);
+
+KSPIN_LOCK g_use_lock;
+LIST_ENTRY g_handles;
+mdlb_use g_driver_use;
+mdlb_limits g_handle_limits, g_driver_limits;
+static PDEVICE_OBJECT g_device;
+static BOOLEAN g_notify_registered;
+
+/* clang 14 does not know alloc_text; MSVC (WDK build) does. */
+#if defined(ALLOC_PRAGMA) && !defined(__clang__)
+#pragma alloc_text(INIT, DriverEntry)
+#pragma alloc_text(PAGE, mdlb_unload)
+/* The dispatch routines take g_use_lock (a spin lock), so they stay resident; PAGED_CODE still asserts. */
+#endif
+
+/* S-1-5-18 (LocalSystem) and S-1-5-32-544 (BUILTIN\Administrators), written out so no SID routine that
+ * allocates is needed. Layout: Revision, SubAuthorityCount, IdentifierAuthority[6], SubAuthority[]. */
+static const ULONG g_sid_system[3] = { 0x00000101u, 0x05000000u, 18u };
+static const ULONG g_sid_admins[4] = { 0x00000201u, 0x05000000u, 32u, 544u };
+
+/* The equivalent of SDDL_DEVOBJ_SYS_ALL_ADM_ALL, applied after IoCreateDevice because IoCreateDeviceSecure
+ * lives in wdmsec.lib (a static library the real ntoskrnl does not export). */
+_IRQL_requires_(PASSIVE_LEVEL)
+static NTSTATUS mdlb_secure_device(PDEVICE_OBJECT dev)
+{
+    UCHAR acl_buf[sizeof(ACL) + 2 * (sizeof(ACCESS_ALLOWED_ACE) + 4 * sizeof(ULONG))];
+    SECURITY_DESCRIPTOR sd;
+    PACL acl = (PACL)acl_buf;
+    HANDLE handle = NULL;
+    NTSTATUS st;
+
+    st = RtlCreateSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION);
+    if (NT_SUCCESS(st))
+        st = RtlCreateAcl(acl, sizeof(acl_buf), ACL_REVISION);
+    if (NT_SUCCESS(st))
+        st = RtlAddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, (PSID)g_sid_system);
+    if (NT_SUCCESS(st))
+        st = RtlAddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, (PSID)g_sid_admins);
+    if (NT_SUCCESS(st))
+        st = RtlSetDaclSecurityDescriptor(&sd, TRUE, acl, FALSE);
+    if (NT_SUCCESS(st))
+        st = ObOpenObjectByPointer(dev, OBJ_KERNEL_HANDLE, NULL, WRITE_DAC, NULL, KernelMode, &handle);
+    if (NT_SUCCESS(st)) {
+        st = ZwSetSecurityObject(handle, DACL_SECURITY_INFORMATION, &sd);
+        ZwClose(handle);
+    }
+    return st;
+}
+
+static void mdlb_handle_deref(mdlb_handle *h)
+{
+    if (InterlockedDecrement(&h->refs) != 0)
+        return;
+    mdlb_table_destroy(&h->table);
+    if (h->direct)
+        ExFreePoolWithTag(h->direct, MDLB_TAG_DIRECT);
+    if (h->owner)
+        ObDereferenceObject(h->owner);
+    ExFreePoolWithTag(h, MDLB_TAG_HANDLE);
+}
+
+static void *mdlb_table_alloc(size_t bytes)
+{
+    return ExAllocatePoolWithTag(NonPagedPoolNx, bytes, MDLB_TAG_TABLE);
+}
+
+static void mdlb_table_free(void *p)
+{
+    ExFreePoolWithTag(p, MDLB_TAG_TABLE);
+}
+
+static NTSTATUS mdlb_complete(PIRP irp, NTSTATUS st, ULONG_PTR info)
+{
+    irp->IoStatus.Status = st;
+    irp->IoStatus.Information = info;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    return st;
+}
+
+_Use_decl_annotations_
+static NTSTATUS mdlb_create(PDEVICE_OBJECT dev, PIRP irp)
+{
+    PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
+    mdlb_handle *h;
+    KIRQL irql;
+
+    UNREFERENCED_PARAMETER(dev);
+    PAGED_CODE();
+    h = (mdlb_handle *)ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*h), MDLB_TAG_HANDLE);
+    if (h == NULL)
+        return mdlb_complete(irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+    RtlZeroMemory(h, sizeof(*h));
+    h->refs = 1;
+    h->owner_pid = PsGetCurrentProcessId();
+    h->owner = IoGetCurrentProcess();
+    ObReferenceObject(h->owner);
+    ExInitializeFastMutex(&h->lock);
+    mdlb_table_init(&h->table, mdlb_table_alloc, mdlb_table_free);
+    sl->FileObject->FsContext = h;
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    InsertTailList(&g_handles, &h->link);
+    KeReleaseSpinLock(&g_use_lock, irql);
+    MDLB_TRACE(DPFLTR_TRACE_LEVEL, "open by pid %p", h->owner_pid);
+    return mdlb_complete(irp, STATUS_SUCCESS, 0);
+}
+
+/* Runs the release path under the handle lock, so it waits for a request in flight on the handle. */
+static void mdlb_release_locked(mdlb_handle *h, MDLB_COUNTERS *released)
+{
+    KeEnterCriticalRegion();
+    ExAcquireFastMutexUnsafe(&h->lock);
+    mdlb_release_all(h, released);
+    ExReleaseFastMutexUnsafe(&h->lock);
+    KeLeaveCriticalRegion();
+}
+
+/* Releases everything and takes the handle off the list. CLEANUP does it; CLOSE does it again (a no-op then)
+ * so that no freed handle can stay on g_handles whatever order the I/O manager sends. */
+static void mdlb_retire(mdlb_handle *h)
+{
+    MDLB_COUNTERS released;
+    KIRQL irql;
+
+    mdlb_release_locked(h, &released);
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    if (!IsListEmpty(&h->link)) {
+        RemoveEntryList(&h->link);
+        InitializeListHead(&h->link);
+    }
+    KeReleaseSpinLock(&g_use_lock, irql);
+    MDLB_TRACE(DPFLTR_TRACE_LEVEL, "released %u MDLs, %u mappings, %u buffers", released.OutstandingMdls,
+               released.OutstandingMappings, released.OutstandingKernelBuffers);
+}
+
+_Use_decl_annotations_
+static NTSTATUS mdlb_cleanup(PDEVICE_OBJECT dev, PIRP irp)
+{
+    PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
+    mdlb_handle *h = (mdlb_handle *)sl->FileObject->FsContext;
+
+    UNREFERENCED_PARAMETER(dev);
+    PAGED_CODE();
+    if (h != NULL)
+        mdlb_retire(h);
+    return mdlb_complete(irp, STATUS_SUCCESS, 0);
+}
+
+_Use_decl_annotations_
+static NTSTATUS mdlb_close(PDEVICE_OBJECT dev, PIRP irp)
+{
+    PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
+    mdlb_handle *h = (mdlb_handle *)sl->FileObject->FsContext;
+
+    UNREFERENCED_PARAMETER(dev);
+    PAGED_CODE();
+    if (h != NULL) {
+        mdlb_retire(h);
+        sl->FileObject->FsContext = NULL;
+        mdlb_handle_deref(h);
+    }
+    return mdlb_complete(irp, STATUS_SUCCESS, 0);
+}
+
+_Use_decl_annotations_
+static NTSTATUS mdlb_device_control(PDEVICE_OBJECT dev, PIRP irp)
+{
+    PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
+    mdlb_handle *h = (mdlb_handle *)sl->FileObject->FsContext;
+    ULONG_PTR info = 0;
+    NTSTATUS st;
+
+    UNREFERENCED_PARAMETER(dev);
+    PAGED_CODE();
+    if (h == NULL)
+        return mdlb_complete(irp, STATUS_INVALID_DEVICE_STATE, 0);
+    if (PsGetCurrentProcessId() != h->owner_pid) {
+        /* A duplicated or inherited handle: refuse, and remember so no user mapping is made on it. */
+        InterlockedExchange(&h->shared, 1);
+        return mdlb_complete(irp, STATUS_ACCESS_DENIED, 0);
+    }
+    KeEnterCriticalRegion();
+    ExAcquireFastMutexUnsafe(&h->lock);
+    st = mdlb_dispatch_ioctl(h, irp, sl->Parameters.DeviceIoControl.IoControlCode,
+                             irp->AssociatedIrp.SystemBuffer, sl->Parameters.DeviceIoControl.InputBufferLength,
+                             sl->Parameters.DeviceIoControl.OutputBufferLength, &info);
+    ExReleaseFastMutexUnsafe(&h->lock);
+    KeLeaveCriticalRegion();
+    return mdlb_complete(irp, st, NT_SUCCESS(st) ? info : 0);
+}
+
+/* Finds one handle of 'pid' not yet released for its exit, and takes a reference on it. */
+static mdlb_handle *mdlb_next_exiting(HANDLE pid)
+{
+    mdlb_handle *found = NULL;
+    PLIST_ENTRY e;
+    KIRQL irql;
+
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    for (e = g_handles.Flink; e != &g_handles; e = e->Flink) {
+        mdlb_handle *h = CONTAINING_RECORD(e, mdlb_handle, link);
+        if (h->owner_pid == pid && !h->released_on_exit) {
+            h->released_on_exit = 1;
+            InterlockedIncrement(&h->refs);
+            found = h;
+            break;
+        }
+    }
+    KeReleaseSpinLock(&g_use_lock, irql);
+    return found;
+}
+
+/* The owner died without closing (or after duplicating) its handle: release what it held, so no page
+ * stays locked for a dead process (bug check 0x76). */
+static void mdlb_process_notify(HANDLE parent, HANDLE pid, BOOLEAN create)
+{
+    MDLB_COUNTERS released;
+    mdlb_handle *h;
+
+    UNREFERENCED_PARAMETER(parent);
+    if (create)
+        return;
+    while ((h = mdlb_next_exiting(pid)) != NULL) {
+        mdlb_release_locked(h, &released);
+        MDLB_TRACE(DPFLTR_TRACE_LEVEL, "owner %p exited: released %u MDLs", pid, released.OutstandingMdls);
+        mdlb_handle_deref(h);
+    }
+}
+
+_Use_decl_annotations_
+static void mdlb_unload(PDRIVER_OBJECT drv)
+{
+    UNICODE_STRING link;
+
+    UNREFERENCED_PARAMETER(drv);
+    PAGED_CODE();
+    if (g_notify_registered)
+        PsSetCreateProcessNotifyRoutine(mdlb_process_notify, TRUE);
+    RtlInitUnicodeString(&link, MDLB_DOS_DEVICE_NAME);
+    IoDeleteSymbolicLink(&link);
+    if (g_device)
+        IoDeleteDevice(g_device);
+    MDLB_TRACE(DPFLTR_INFO_LEVEL, "unloaded%s", "");
+}
+
+_Use_decl_annotations_
+NTSTATUS DriverEntry(PDRIVER_OBJECT drv, PUNICODE_STRING reg)
+{
+    UNICODE_STRING name, link;
+    NTSTATUS st;
+
+    UNREFERENCED_PARAMETER(reg);
+    KeInitializeSpinLock(&g_use_lock);
+    InitializeListHead(&g_handles);
+    RtlZeroMemory(&g_driver_use, sizeof(g_driver_use));
+    mdlb_default_limits(&g_handle_limits, &g_driver_limits);
+    mdlb_resolve_optional();
+
+    RtlInitUnicodeString(&name, MDLB_DEVICE_NAME);
+    RtlInitUnicodeString(&link, MDLB_DOS_DEVICE_NAME);
+    st = IoCreateDevice(drv, 0, &name, MDLB_DEVICE_TYPE, FILE_DEVICE_SECURE_OPEN, FALSE, &g_device);
+    if (!NT_SUCCESS(st))
+        return st;
+    st = mdlb_secure_device(g_device);
+    if (NT_SUCCESS(st))
+        st = IoCreateSymbolicLink(&link, &name);
+    if (!NT_SUCCESS(st)) {
+        MDLB_TRACE(DPFLTR_ERROR_LEVEL, "device setup failed 0x%08X", (unsigned)st);
+        IoDeleteDevice(g_device);
+        g_device = NULL;
+        return st;
+    }
+    st = PsSetCreateProcessNotifyRoutine(mdlb_process_notify, FALSE);
+    if (!NT_SUCCESS(st)) {
+        IoDeleteSymbolicLink(&link);
+        IoDeleteDevice(g_device);
+        g_device = NULL;
+        return st;
+    }
+    g_notify_registered = TRUE;
+    drv->MajorFunction[IRP_MJ_CREATE] = mdlb_create;
+    drv->MajorFunction[IRP_MJ_CLEANUP] = mdlb_cleanup;
+    drv->MajorFunction[IRP_MJ_CLOSE] = mdlb_close;
+    drv->MajorFunction[IRP_MJ_DEVICE_CONTROL] = mdlb_device_control;
+    drv->DriverUnload = mdlb_unload;
+    g_device->Flags &= ~DO_DEVICE_INITIALIZING;
+    MDLB_TRACE(DPFLTR_INFO_LEVEL, "loaded, protocol %u", MDLB_PROTOCOL_VERSION);
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,1356 @@
+/*
+ * ops.c - one function per IOCTL of mdlbridge.h: the checks of CONTRACT.md section 3 in their order, the DDI,
+ * and the snapshots before and after. Runs under the handle's lock at PASSIVE_LEVEL (APCs disabled).
+ */
+#include "internal.h"
+
+#define STATUS_OF(x) ((mdlb_u32)(x))
+#define MDL_HEADER_BYTES ((mdlb_u64)sizeof(MDL))
+
+/* MmAllocatePagesForMdlEx is looked up at run time: Wine's ntoskrnl does not export it, and a static import
+ * would keep the whole image from loading there (Windows 10 and 11 always export it). */
+static MDLB_ALLOCATE_PAGES_FN g_allocate_pages;
+
+void mdlb_resolve_optional(void)
+{
+    UNICODE_STRING n;
+    RtlInitUnicodeString(&n, L"MmAllocatePagesForMdlEx");
+    g_allocate_pages = (MDLB_ALLOCATE_PAGES_FN)MmGetSystemRoutineAddress(&n);
+}
+
+/* Everything one request needs. The request is copied out of the system buffer first, because the reply is
+ * written over the same buffer (METHOD_BUFFERED). */
+typedef struct op {
+    mdlb_handle *h;
+    PIRP irp;
+    ULONG code;
+    const mdlb_u8 *in;
+    ULONG in_len;
+    MDLB_REQUEST_HEADER hdr;
+    mdlb_reply r;
+} op;
+
+/* ---- accounting ---------------------------------------------------------------------------------- */
+
+static mdlb_u32 reserve(mdlb_handle *h, const mdlb_use *add)
+{
+    KIRQL irql;
+    mdlb_u32 lim;
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    lim = mdlb_limit_check(&h->use, &g_handle_limits, &g_driver_use, &g_driver_limits, add);
+    if (lim == 0) {
+        mdlb_use_add(&h->use, add);
+        mdlb_use_add(&g_driver_use, add);
+    }
+    KeReleaseSpinLock(&g_use_lock, irql);
+    return lim;
+}
+
+static void unreserve(mdlb_handle *h, const mdlb_use *sub)
+{
+    KIRQL irql;
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    mdlb_use_sub(&h->use, sub);
+    mdlb_use_sub(&g_driver_use, sub);
+    KeReleaseSpinLock(&g_use_lock, irql);
+}
+
+static void one_mapping(mdlb_handle *h, int delta)
+{
+    mdlb_use d;
+    RtlZeroMemory(&d, sizeof(d));
+    d.mappings = 1;
+    if (delta > 0)
+        (void)reserve(h, &d); /* mappings have no limit of their own */
+    else
+        unreserve(h, &d);
+}
+
+/* What an object holds, so its release gives back exactly what it took. */
+static void charge_of(const mdlb_obj *o, mdlb_use *d)
+{
+    RtlZeroMemory(d, sizeof(*d));
+    d->objects = 1;
+    if (o->kind == MDLB_OBJ_KERNEL_BUFFER) {
+        d->kernel_buffers = 1;
+        d->kernel_buffer_bytes = o->page_bytes;
+    } else if (o->kind == MDLB_OBJ_USER_MAPPING) {
+        d->mappings = 1;
+    } else {
+        d->mdls = 1;
+        d->pool_bytes = o->pool_bytes;
+        d->page_bytes = o->page_bytes;
+    }
+}
+
+void mdlb_use_sum_process(HANDLE pid, mdlb_use *out)
+{
+    PLIST_ENTRY e;
+    KIRQL irql;
+    RtlZeroMemory(out, sizeof(*out));
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    for (e = g_handles.Flink; e != &g_handles; e = e->Flink) {
+        mdlb_handle *h = CONTAINING_RECORD(e, mdlb_handle, link);
+        if (h->owner_pid == pid)
+            mdlb_use_add(out, &h->use);
+    }
+    KeReleaseSpinLock(&g_use_lock, irql);
+}
+
+/* ---- replies --------------------------------------------------------------------------------------- */
+
+static void reply_stage(op *o, mdlb_u32 status, mdlb_u32 stage, mdlb_u32 detail)
+{
+    mdlb_reply_status(&o->r, status, stage, detail);
+}
+
+static void refuse(op *o, mdlb_u32 why)
+{
+    reply_stage(o, MDLB_STATUS_INVALID_DEVICE_STATE, MDLB_STAGE_REFUSED, why);
+}
+
+static void over_limit(op *o, mdlb_u32 which)
+{
+    reply_stage(o, MDLB_STATUS_QUOTA_EXCEEDED, MDLB_STAGE_LIMIT, which);
+}
+
+static void ddi_failed(op *o, mdlb_u32 status, mdlb_u32 ddi)
+{
+    reply_stage(o, status, MDLB_STAGE_DDI, ddi);
+}
+
+static mdlb_u32 kind_of(const mdlb_obj *m)
+{
+    switch (m->kind) {
+    case MDLB_OBJ_INIT_MDL: return MDLB_KIND_INITIALIZED;
+    case MDLB_OBJ_PARTIAL: return MDLB_KIND_PARTIAL;
+    case MDLB_OBJ_PAGES: return MDLB_KIND_PAGES;
+    default: return MDLB_KIND_IO_ALLOCATED;
+    }
+}
+
+/* Reads an MDL the way CONTRACT section 6 says: fields Windows leaves undefined are not read at all. */
+static void view_mdl(PMDL mdl, mdlb_u32 kind, mdlb_u32 capacity, mdlb_u32 valid, mdlb_mdl_view *v)
+{
+    RtlZeroMemory(v, sizeof(*v));
+    v->mdl_address = (mdlb_u64)(ULONG_PTR)mdl;
+    v->next = (mdlb_u64)(ULONG_PTR)mdl->Next;
+    v->start_va = (mdlb_u64)(ULONG_PTR)mdl->StartVa;
+    v->size = (mdlb_u16)mdl->Size;
+    v->flags = (mdlb_u16)mdl->MdlFlags;
+    v->byte_count = mdl->ByteCount;
+    v->byte_offset = mdl->ByteOffset;
+    v->kind = kind;
+    v->pfn_capacity = capacity;
+    if (mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL))
+        valid |= MDLB_VALID_MAPPED_SYSTEM_VA;
+    else
+        valid &= ~MDLB_VALID_MAPPED_SYSTEM_VA;
+    v->valid = valid;
+    if (valid & MDLB_VALID_PROCESS)
+        v->process = (mdlb_u64)(ULONG_PTR)mdl->Process;
+    if (valid & MDLB_VALID_MAPPED_SYSTEM_VA)
+        v->mapped_system_va = (mdlb_u64)(ULONG_PTR)mdl->MappedSystemVa;
+    if (valid & MDLB_VALID_PFNS)
+        v->pfns = (const mdlb_u64 *)MmGetMdlPfnArray(mdl);
+}
+
+static mdlb_u32 valid_of(mdlb_table *t, const mdlb_obj *m)
+{
+    mdlb_u32 v = 0;
+    if (m->state & MDLB_ST_PROC_VALID)
+        v |= MDLB_VALID_PROCESS;
+    if (mdlb_mdl_has_pages(t, m))
+        v |= MDLB_VALID_PFNS;
+    return v | MDLB_VALID_MAPPED_SYSTEM_VA; /* view_mdl decides from the flags */
+}
+
+static void snap(op *o, const mdlb_obj *m, mdlb_u32 role)
+{
+    mdlb_mdl_view v;
+    view_mdl((PMDL)m->k_object, kind_of(m), m->pfn_capacity, valid_of(&o->h->table, m), &v);
+    (void)mdlb_reply_snapshot(&o->r, &v, role, m->id);
+}
+
+/* Slots move when the table grows; callers find objects again by id after an insert. */
+static mdlb_obj *find(op *o, mdlb_u32 id)
+{
+    mdlb_obj *m = NULL;
+    (void)mdlb_table_lookup(&o->h->table, id, 0xFFFFFFFFu, &m);
+    return m;
+}
+
+static mdlb_u32 capacity_of(PMDL mdl, mdlb_u64 va, mdlb_u64 len)
+{
+    return mdlb_pfn_capacity_from_size((mdlb_u16)mdl->Size, mdlb_span_pages(va, len));
+}
+
+static mdlb_u64 mdl_pool_bytes(mdlb_u64 va, mdlb_u64 len)
+{
+    return MDL_HEADER_BYTES + sizeof(PFN_NUMBER) * mdlb_span_pages(va, len);
+}
+
+static mdlb_u32 kbuf_id(op *o, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_obj *b = mdlb_table_kernel_overlap(&o->h->table, va, len);
+    return b ? b->id : 0;
+}
+
+/* ---- INFO, RELEASE_ALL ------------------------------------------------------------------------------ */
+
+static void counters_of(const mdlb_use *u, MDLB_COUNTERS *c)
+{
+    RtlZeroMemory(c, sizeof(*c));
+    c->OutstandingMdls = u->mdls;
+    c->OutstandingMappings = u->mappings;
+    c->OutstandingKernelBuffers = u->kernel_buffers;
+    c->LockedPages = u->locked_bytes / MDLB_PAGE_SIZE;
+}
+
+static void fill_use(const mdlb_use *u, MDLB_USE *out)
+{
+    counters_of(u, &out->Counters);
+    out->Objects = u->objects;
+    out->LockedBytes = u->locked_bytes;
+    out->KernelBufferBytes = u->kernel_buffer_bytes;
+    out->PageAllocationBytes = u->page_bytes;
+    out->MdlPoolBytes = u->pool_bytes;
+}
+
+static void fill_limits(const mdlb_limits *l, MDLB_LIMITS *out)
+{
+    out->MaxObjects = l->objects;
+    out->MaxLockedBytes = l->locked_bytes;
+    out->MaxKernelBufferBytes = l->kernel_buffer_bytes;
+    out->MaxPageAllocationBytes = l->page_bytes;
+    out->MaxMdlPoolBytes = l->pool_bytes;
+}
+
+static void op_info(op *o)
+{
+    RTL_OSVERSIONINFOW ver;
+    MDLB_INFO info;
+    mdlb_use hu, pu, du;
+    KIRQL irql;
+    void *d;
+
+    RtlZeroMemory(&info, sizeof(info));
+    RtlZeroMemory(&ver, sizeof(ver));
+    ver.dwOSVersionInfoSize = sizeof(ver);
+    if (NT_SUCCESS(RtlGetVersion(&ver))) {
+        info.OsMajor = ver.dwMajorVersion;
+        info.OsMinor = ver.dwMinorVersion;
+        info.OsBuild = ver.dwBuildNumber;
+    }
+    info.DriverVersion = MDLB_DRIVER_VERSION;
+    info.ProtocolVersion = MDLB_PROTOCOL_VERSION;
+#if defined(_M_ARM64) || defined(__aarch64__)
+    info.Arch = MDLB_ARCH_ARM64;
+#else
+    info.Arch = MDLB_ARCH_AMD64;
+#endif
+    info.PageSize = PAGE_SIZE;
+    info.PfnWidth = sizeof(PFN_NUMBER);
+    info.MdlHeaderSize = sizeof(MDL);
+    info.MaxInlinePfns = MDLB_MAX_INLINE_PFNS;
+    info.MaxTransfer = MDLB_MAX_TRANSFER;
+    info.MaxChainRanges = MDLB_MAX_CHAIN_RANGES;
+    info.HighestUserAddress = (mdlb_u64)(ULONG_PTR)MmHighestUserAddress;
+    info.UserProbeAddress = (mdlb_u64)MmUserProbeAddress;
+    info.ProcessId = (mdlb_u32)(ULONG_PTR)o->h->owner_pid;
+    info.SharedHandle = o->h->shared ? 1u : 0u;
+    fill_limits(&g_handle_limits, &info.HandleLimits);
+    fill_limits(&g_driver_limits, &info.DriverLimits);
+    mdlb_use_sum_process(o->h->owner_pid, &pu);
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    hu = o->h->use;
+    du = g_driver_use;
+    KeReleaseSpinLock(&g_use_lock, irql);
+    fill_use(&hu, &info.HandleUse);
+    fill_use(&pu, &info.ProcessUse);
+    fill_use(&du, &info.DriverUse);
+    d = mdlb_reply_data(&o->r, sizeof(info));
+    if (d)
+        RtlCopyMemory(d, &info, sizeof(info));
+    mdlb_reply_value(&o->r, info.OsBuild);
+}
+
+static void op_release_all(op *o)
+{
+    MDLB_COUNTERS c;
+    void *d;
+    mdlb_release_all(o->h, &c);
+    d = mdlb_reply_data(&o->r, sizeof(c));
+    if (d)
+        RtlCopyMemory(d, &c, sizeof(c));
+    mdlb_reply_value(&o->r, c.OutstandingMdls + c.OutstandingMappings + c.OutstandingKernelBuffers);
+}
+
+/* ---- allocation ------------------------------------------------------------------------------------ */
+
+static void op_size_of_mdl(op *o)
+{
+    MDLB_REQ_RANGE q;
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    mdlb_reply_value(&o->r, (mdlb_u64)MmSizeOfMdl((PVOID)(ULONG_PTR)q.VirtualAddress, (SIZE_T)q.Length));
+}
+
+static mdlb_obj *insert_mdl(op *o, mdlb_u32 kind, PMDL mdl, void *storage, mdlb_u64 va, mdlb_u64 len,
+                            mdlb_u32 capacity, const mdlb_use *charged, mdlb_u32 parent, mdlb_u32 state)
+{
+    mdlb_obj proto;
+    RtlZeroMemory(&proto, sizeof(proto));
+    proto.kind = kind;
+    proto.k_object = mdl;
+    proto.k_extra = storage;
+    proto.va = va;
+    proto.length = len;
+    proto.pfn_capacity = capacity;
+    proto.pool_bytes = charged->pool_bytes;
+    proto.page_bytes = charged->page_bytes;
+    proto.parent = parent;
+    proto.state = state;
+    if (kind == MDLB_OBJ_MDL || kind == MDLB_OBJ_INIT_MDL)
+        proto.kbuf = kbuf_id(o, va, len);
+    return mdlb_table_insert(&o->h->table, &proto);
+}
+
+static void op_allocate_mdl(op *o)
+{
+    MDLB_REQ_ALLOCATE_MDL q;
+    mdlb_use add;
+    mdlb_u32 lim;
+    mdlb_obj *m;
+    PMDL mdl;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    mdl = IoAllocateMdl((PVOID)(ULONG_PTR)q.VirtualAddress, q.Length, FALSE, FALSE, NULL);
+    if (mdl == NULL) {
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_IO_ALLOCATE_MDL);
+        return;
+    }
+    /* The limit is checked on the MDL the DDI returned, so the operating system's own limit shows first. */
+    RtlZeroMemory(&add, sizeof(add));
+    add.objects = 1;
+    add.mdls = 1;
+    add.pool_bytes = mdl_pool_bytes(q.VirtualAddress, q.Length);
+    lim = reserve(o->h, &add);
+    if (lim) {
+        IoFreeMdl(mdl);
+        over_limit(o, lim);
+        return;
+    }
+    m = insert_mdl(o, MDLB_OBJ_MDL, mdl, NULL, q.VirtualAddress, q.Length,
+                   capacity_of(mdl, q.VirtualAddress, q.Length), &add, 0, 0);
+    if (m == NULL) {
+        IoFreeMdl(mdl);
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
+    mdlb_reply_object(&o->r, m->id);
+    mdlb_reply_value(&o->r, (mdlb_u64)(ULONG_PTR)mdl);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+static void op_initialize_mdl(op *o)
+{
+    MDLB_REQ_ALLOCATE_MDL q;
+    mdlb_use add;
+    mdlb_u32 lim, cap;
+    mdlb_obj *m;
+    SIZE_T size;
+    PMDL mdl;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    size = MmSizeOfMdl((PVOID)(ULONG_PTR)q.VirtualAddress, q.Length);
+    RtlZeroMemory(&add, sizeof(add));
+    add.objects = 1;
+    add.mdls = 1;
+    add.pool_bytes = size;
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    /* Separate storage, never inside a kernel buffer the caller can write. */
+    mdl = (PMDL)ExAllocatePoolWithTag(NonPagedPoolNx, size, MDLB_TAG_MDLSTOR);
+    if (mdl == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
+    RtlZeroMemory(mdl, size);
+    MmInitializeMdl(mdl, (PVOID)(ULONG_PTR)q.VirtualAddress, q.Length);
+    cap = (mdlb_u32)((size - sizeof(MDL)) / sizeof(PFN_NUMBER));
+    if (cap > mdlb_span_pages(q.VirtualAddress, q.Length))
+        cap = (mdlb_u32)mdlb_span_pages(q.VirtualAddress, q.Length);
+    m = insert_mdl(o, MDLB_OBJ_INIT_MDL, mdl, NULL, q.VirtualAddress, q.Length, cap, &add, 0, 0);
+    if (m == NULL) {
+        ExFreePoolWithTag(mdl, MDLB_TAG_MDLSTOR);
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
+    mdlb_reply_object(&o->r, m->id);
+    mdlb_reply_value(&o->r, (mdlb_u64)(ULONG_PTR)mdl);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+/* ---- probe, build, unlock ------------------------------------------------------------------------- */
+
+static NTSTATUS guarded_probe(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION lop)
+{
+    NTSTATUS code = STATUS_SUCCESS;
+    __try {
+        MmProbeAndLockPages(mdl, mode, lop);
+    } __except (code = GetExceptionCode(), EXCEPTION_EXECUTE_HANDLER) {
+        /* Windows' GetExceptionCode() in the handler body is fine, Wine's is 0: keep the filter's value. */
+        if (code == STATUS_SUCCESS)
+            code = STATUS_UNSUCCESSFUL;
+    }
+    return code;
+}
+
+static void op_probe(op *o, mdlb_obj *m)
+{
+    MDLB_REQ_PROBE q;
+    mdlb_u32 why, lim, id = m->id;
+    mdlb_use add;
+    NTSTATUS st;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    why = mdlb_check_probe(&o->h->table, m, q.AccessMode);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    RtlZeroMemory(&add, sizeof(add));
+    add.locked_bytes = mdlb_span_pages(m->va, m->length) * MDLB_PAGE_SIZE;
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE);
+    st = guarded_probe((PMDL)m->k_object, q.AccessMode == MDLB_KERNEL_MODE ? KernelMode : UserMode,
+                       (LOCK_OPERATION)q.Operation);
+    m = find(o, id);
+    if (NT_SUCCESS(st)) {
+        m->state |= MDLB_ST_LOCKED | MDLB_ST_PROC_VALID;
+        if (q.Operation != MDLB_IO_READ_ACCESS)
+            m->state |= MDLB_ST_WRITE;
+        m->locked_bytes = add.locked_bytes;
+    } else {
+        m->state &= ~MDLB_ST_PROC_VALID;
+        unreserve(o->h, &add);
+        ddi_failed(o, STATUS_OF(st), MDLB_DDI_MM_PROBE_AND_LOCK_PAGES);
+    }
+    mdlb_reply_object(&o->r, id);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+static void op_build_nonpaged(op *o, mdlb_obj *m)
+{
+    mdlb_u32 why = mdlb_check_build_nonpaged(&o->h->table, m);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE);
+    MmBuildMdlForNonPagedPool((PMDL)m->k_object);
+    m->state |= MDLB_ST_NONPAGED | MDLB_ST_PROC_VALID;
+    mdlb_reply_object(&o->r, m->id);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+/* The common part of an unlock, for the IOCTL and the release path. */
+static void unlock_mdl(mdlb_handle *h, mdlb_obj *m)
+{
+    mdlb_use d;
+    MmUnlockPages((PMDL)m->k_object);
+    if (m->state & MDLB_ST_SYSMAP)
+        one_mapping(h, -1); /* MmUnlockPages removes the system mapping of a full MDL */
+    RtlZeroMemory(&d, sizeof(d));
+    d.locked_bytes = m->locked_bytes;
+    unreserve(h, &d);
+    m->locked_bytes = 0;
+    m->state &= ~(MDLB_ST_LOCKED | MDLB_ST_WRITE | MDLB_ST_SYSMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE);
+}
+
+static void op_unlock(op *o, mdlb_obj *m)
+{
+    mdlb_u32 why = mdlb_check_unlock(m);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE); /* the locked PFNs, before MmUnlockPages makes them undefined */
+    unlock_mdl(o->h, m);
+    mdlb_reply_object(&o->r, m->id);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+/* ---- mappings --------------------------------------------------------------------------------------- */
+
+static void op_map_system(op *o, mdlb_obj *m)
+{
+    MDLB_REQ_MAP_SYSTEM q;
+    mdlb_u32 why;
+    PMDL mdl = (PMDL)m->k_object;
+    BOOLEAN had = (mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) != 0;
+    PVOID va;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    why = mdlb_check_map(&o->h->table, m, 0, 0);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE);
+    /* Never executable, whatever the caller asked; BugCheckOnFailure is FALSE inside the macro. */
+    va = MmGetSystemAddressForMdlSafe(mdl, (MM_PAGE_PRIORITY)(q.Priority | MdlMappingNoExecute));
+    if (va == NULL) {
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_MM_MAP_LOCKED_PAGES);
+    } else {
+        if (!had) {
+            m->state |= MDLB_ST_SYSMAP;
+            if (q.Priority & MDLB_MAPPING_NO_WRITE)
+                m->state |= MDLB_ST_NOWRITE;
+            one_mapping(o->h, 1);
+        }
+        m->state |= MDLB_ST_SYSADDR;
+        m->k_extra = va;
+        mdlb_reply_value(&o->r, (mdlb_u64)(ULONG_PTR)va);
+    }
+    mdlb_reply_object(&o->r, m->id);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+static int writable_protection(ULONG p)
+{
+    p &= 0xFFu;
+    return p == PAGE_READWRITE || p == PAGE_WRITECOPY || p == PAGE_EXECUTE_READWRITE ||
+           p == PAGE_EXECUTE_WRITECOPY;
+}
+
+static NTSTATUS guarded_map_user(PMDL mdl, PVOID requested, ULONG priority, PVOID *va)
+{
+    NTSTATUS code = STATUS_SUCCESS;
+    *va = NULL;
+    __try {
+        *va = MmMapLockedPagesSpecifyCache(mdl, UserMode, MmCached, requested, FALSE, (MM_PAGE_PRIORITY)priority);
+    } __except (code = GetExceptionCode(), EXCEPTION_EXECUTE_HANDLER) {
+        if (code == STATUS_SUCCESS)
+            code = STATUS_UNSUCCESSFUL;
+    }
+    if (NT_SUCCESS(code) && *va == NULL)
+        code = STATUS_INSUFFICIENT_RESOURCES;
+    return code;
+}
+
+/* A read-only mapping must really be read-only: ask the memory manager what it made. */
+static NTSTATUS mapping_protection_ok(PVOID va, BOOLEAN *writable)
+{
+    MDLB_MEMORY_BASIC_INFORMATION mbi;
+    SIZE_T got = 0;
+    NTSTATUS st;
+    RtlZeroMemory(&mbi, sizeof(mbi));
+    st = ZwQueryVirtualMemory(NtCurrentProcess(), va, MDLB_MEMORY_BASIC_INFORMATION_CLASS, &mbi, sizeof(mbi), &got);
+    *writable = NT_SUCCESS(st) && writable_protection(mbi.Protect);
+    return st;
+}
+
+static mdlb_u32 map_user_checked(op *o, PMDL mdl, BOOLEAN nowrite, PVOID va)
+{
+    BOOLEAN writable = FALSE;
+    NTSTATUS st;
+    if (!nowrite)
+        return 0;
+    st = mapping_protection_ok(va, &writable);
+    if (!NT_SUCCESS(st)) {
+        MmUnmapLockedPages(va, mdl);
+        ddi_failed(o, STATUS_OF(st), MDLB_DDI_ZW_QUERY_VIRTUAL_MEMORY);
+        return 1;
+    }
+    if (writable) {
+        MmUnmapLockedPages(va, mdl);
+        refuse(o, MDLB_REFUSE_USER_MAPPING_WRITABLE);
+        return 1;
+    }
+    return 0;
+}
+
+static void op_map_user(op *o, mdlb_obj *m)
+{
+    MDLB_REQ_MAP_USER q;
+    mdlb_u32 why, lim, mdl_id = m->id;
+    mdlb_obj proto, *n;
+    BOOLEAN nowrite;
+    mdlb_use add;
+    NTSTATUS st;
+    PVOID va;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    why = mdlb_check_map(&o->h->table, m, 1, o->h->shared != 0);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    RtlZeroMemory(&add, sizeof(add));
+    add.objects = 1;
+    add.mappings = 1;
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    nowrite = !mdlb_mdl_writable(&o->h->table, m) || (q.Priority & MDLB_MAPPING_NO_WRITE) != 0;
+    snap(o, m, MDLB_ROLE_BEFORE);
+    st = guarded_map_user((PMDL)m->k_object, (PVOID)(ULONG_PTR)q.RequestedAddress,
+                          q.Priority | MdlMappingNoExecute | (nowrite ? MdlMappingNoWrite : 0), &va);
+    if (!NT_SUCCESS(st)) {
+        unreserve(o->h, &add);
+        ddi_failed(o, STATUS_OF(st), MDLB_DDI_MM_MAP_LOCKED_PAGES);
+    } else if (map_user_checked(o, (PMDL)m->k_object, nowrite, va)) {
+        unreserve(o->h, &add);
+    } else {
+        RtlZeroMemory(&proto, sizeof(proto));
+        proto.kind = MDLB_OBJ_USER_MAPPING;
+        proto.parent = mdl_id;
+        proto.va = (mdlb_u64)(ULONG_PTR)va;
+        proto.length = m->length;
+        proto.nowrite = nowrite;
+        proto.k_object = va;
+        n = mdlb_table_insert(&o->h->table, &proto);
+        if (n == NULL) {
+            MmUnmapLockedPages(va, (PMDL)find(o, mdl_id)->k_object);
+            unreserve(o->h, &add);
+            ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        } else {
+            mdlb_reply_object(&o->r, n->id);
+            mdlb_reply_value(&o->r, (mdlb_u64)(ULONG_PTR)va);
+        }
+    }
+    snap(o, find(o, mdl_id), MDLB_ROLE_AFTER);
+}
+
+static void unmap_user(mdlb_handle *h, mdlb_obj *map)
+{
+    mdlb_obj *m = NULL;
+    mdlb_use d;
+    (void)mdlb_table_lookup(&h->table, map->parent, MDLB_KINDS_ANY_MDL, &m);
+    if (m != NULL)
+        MmUnmapLockedPages(map->k_object, (PMDL)m->k_object);
+    charge_of(map, &d);
+    unreserve(h, &d);
+    mdlb_table_remove(&h->table, map);
+}
+
+static void unmap_system(mdlb_handle *h, mdlb_obj *m)
+{
+    PMDL mdl = (PMDL)m->k_object;
+    MmUnmapLockedPages(mdl->MappedSystemVa, mdl);
+    m->state &= ~(MDLB_ST_SYSMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE);
+    one_mapping(h, -1);
+}
+
+static void op_unmap(op *o, mdlb_obj *map, mdlb_obj *m)
+{
+    mdlb_u32 why, mdl_id;
+    if (map != NULL) {
+        mdl_id = map->parent;
+        snap(o, find(o, mdl_id), MDLB_ROLE_BEFORE);
+        unmap_user(o->h, map);
+    } else {
+        mdl_id = m->id;
+        why = mdlb_check_unmap_system(m);
+        if (why) {
+            refuse(o, why);
+            return;
+        }
+        snap(o, m, MDLB_ROLE_BEFORE);
+        unmap_system(o->h, m);
+    }
+    mdlb_reply_object(&o->r, mdl_id);
+    snap(o, find(o, mdl_id), MDLB_ROLE_AFTER);
+}
+
+static NTSTATUS guarded_copy(void *dst, const void *src, mdlb_u32 len)
+{
+    NTSTATUS code = STATUS_SUCCESS;
+    __try {
+        RtlCopyMemory(dst, src, len);
+    } __except (code = GetExceptionCode(), EXCEPTION_EXECUTE_HANDLER) {
+        if (code == STATUS_SUCCESS)
+            code = STATUS_UNSUCCESSFUL;
+    }
+    return code;
+}
+
+static void op_transfer(op *o, mdlb_obj *map, mdlb_obj *m, int write)
+{
+    MDLB_REQ_TRANSFER q;
+    mdlb_u8 *base, *d;
+    mdlb_u32 why;
+    NTSTATUS st = STATUS_SUCCESS;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    why = mdlb_check_transfer(&o->h->table, map, m, write, q.Offset, q.Length);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    base = map ? (mdlb_u8 *)map->k_object : (mdlb_u8 *)m->k_extra;
+    snap(o, m, MDLB_ROLE_AFTER);
+    if (write) {
+        st = guarded_copy(base + q.Offset, o->in + sizeof(q), q.Length);
+    } else {
+        d = (mdlb_u8 *)mdlb_reply_data(&o->r, q.Length);
+        if (d != NULL)
+            st = guarded_copy(d, base + q.Offset, q.Length);
+    }
+    if (!NT_SUCCESS(st))
+        ddi_failed(o, STATUS_OF(st), MDLB_DDI_MEMORY_ACCESS);
+    else
+        mdlb_reply_value(&o->r, q.Length);
+    mdlb_reply_object(&o->r, map ? map->id : m->id);
+}
+
+/* ---- partials, frees, pool ----------------------------------------------------------------------- */
+
+static NTSTATUS guarded_partial(PMDL src, PMDL tgt, PVOID va, ULONG len)
+{
+    NTSTATUS code = STATUS_SUCCESS;
+    __try {
+        IoBuildPartialMdl(src, tgt, va, len);
+    } __except (code = GetExceptionCode(), EXCEPTION_EXECUTE_HANDLER) {
+        if (code == STATUS_SUCCESS)
+            code = STATUS_UNSUCCESSFUL;
+    }
+    return code;
+}
+
+static void op_build_partial(op *o, mdlb_obj *src)
+{
+    MDLB_REQ_BUILD_PARTIAL q;
+    mdlb_u32 why, lim, len, src_id = src->id, state = 0;
+    PMDL smdl = (PMDL)src->k_object, tgt;
+    mdlb_u64 va;
+    mdlb_use add;
+    mdlb_obj *n;
+    NTSTATUS st;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    why = mdlb_check_partial(&o->h->table, src, q.Offset, q.Length, &len);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    va = (mdlb_u64)(ULONG_PTR)MmGetMdlVirtualAddress(smdl) + q.Offset;
+    RtlZeroMemory(&add, sizeof(add));
+    add.objects = 1;
+    add.mdls = 1;
+    add.pool_bytes = mdl_pool_bytes(va, len);
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    tgt = IoAllocateMdl((PVOID)(ULONG_PTR)va, len, FALSE, FALSE, NULL);
+    if (tgt == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_IO_ALLOCATE_MDL);
+        return;
+    }
+    st = guarded_partial(smdl, tgt, (PVOID)(ULONG_PTR)va, len);
+    if (!NT_SUCCESS(st)) {
+        IoFreeMdl(tgt);
+        unreserve(o->h, &add);
+        ddi_failed(o, STATUS_OF(st), MDLB_DDI_IO_BUILD_PARTIAL_MDL);
+        return;
+    }
+    if (smdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
+        state |= MDLB_ST_INHERITED | MDLB_ST_SYSADDR;
+    state |= src->state & MDLB_ST_PROC_VALID;
+    n = insert_mdl(o, MDLB_OBJ_PARTIAL, tgt, NULL, va, len, capacity_of(tgt, va, len), &add, src_id, state);
+    if (n == NULL) {
+        IoFreeMdl(tgt);
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
+    if (state & MDLB_ST_INHERITED)
+        n->k_extra = tgt->MappedSystemVa;
+    mdlb_reply_object(&o->r, n->id);
+    mdlb_reply_value(&o->r, (mdlb_u64)(ULONG_PTR)tgt);
+    snap(o, n, MDLB_ROLE_AFTER);
+    snap(o, find(o, src_id), MDLB_ROLE_AFTER);
+}
+
+/* Frees an MDL object whose preconditions hold (IOCTL and release path). */
+static void free_mdl(mdlb_handle *h, mdlb_obj *m)
+{
+    PMDL mdl = (PMDL)m->k_object;
+    mdlb_use d;
+    if (m->kind == MDLB_OBJ_PARTIAL && (m->state & MDLB_ST_SYSMAP))
+        one_mapping(h, -1); /* IoFreeMdl unmaps a mapped partial */
+    if (m->kind == MDLB_OBJ_INIT_MDL)
+        ExFreePoolWithTag(mdl, MDLB_TAG_MDLSTOR);
+    else if (m->kind == MDLB_OBJ_PAGES)
+        ExFreePool(mdl);
+    else
+        IoFreeMdl(mdl);
+    charge_of(m, &d);
+    unreserve(h, &d);
+    mdlb_table_remove(&h->table, m);
+}
+
+static void op_free_mdl(op *o, mdlb_obj *m)
+{
+    MDLB_REQ_FREE_MDL q;
+    mdlb_u32 why, id = m->id;
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    why = mdlb_check_free(m, q.Method);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE);
+    free_mdl(o->h, m);
+    mdlb_reply_object(&o->r, id);
+}
+
+static void op_pool_allocate(op *o)
+{
+    MDLB_REQ_POOL_ALLOCATE q;
+    mdlb_obj proto, *n;
+    mdlb_u64 size;
+    mdlb_use add;
+    mdlb_u32 lim;
+    PVOID p;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    size = (q.Size + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+    RtlZeroMemory(&add, sizeof(add));
+    add.objects = 1;
+    add.kernel_buffers = 1;
+    add.kernel_buffer_bytes = size;
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    /* Page-multiple requests come back page aligned; NonPagedPoolNx is never executable. */
+    p = ExAllocatePoolWithTag(NonPagedPoolNx, (SIZE_T)size, MDLB_TAG_KBUF);
+    if (p == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
+    RtlZeroMemory(p, (SIZE_T)size);
+    RtlZeroMemory(&proto, sizeof(proto));
+    proto.kind = MDLB_OBJ_KERNEL_BUFFER;
+    proto.va = (mdlb_u64)(ULONG_PTR)p;
+    proto.length = size;
+    proto.page_bytes = size;
+    proto.k_object = p;
+    n = mdlb_table_insert(&o->h->table, &proto);
+    if (n == NULL) {
+        ExFreePoolWithTag(p, MDLB_TAG_KBUF);
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
+    mdlb_reply_object(&o->r, n->id);
+    mdlb_reply_value(&o->r, proto.va);
+}
+
+static void free_kbuf(mdlb_handle *h, mdlb_obj *b)
+{
+    mdlb_use d;
+    ExFreePoolWithTag(b->k_object, MDLB_TAG_KBUF);
+    charge_of(b, &d);
+    unreserve(h, &d);
+    mdlb_table_remove(&h->table, b);
+}
+
+static void op_pool_free(op *o, mdlb_obj *b)
+{
+    mdlb_u32 why = mdlb_check_pool_free(b), id = b->id;
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    free_kbuf(o->h, b);
+    mdlb_reply_object(&o->r, id);
+}
+
+static void op_query(op *o, mdlb_obj *m)
+{
+    mdlb_reply_object(&o->r, m->id);
+    mdlb_reply_value(&o->r, (mdlb_u64)(ULONG_PTR)m->k_object);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+/* ---- page allocations ----------------------------------------------------------------------------- */
+
+static void op_allocate_pages(op *o)
+{
+    MDLB_REQ_ALLOCATE_PAGES q;
+    PHYSICAL_ADDRESS low, high, skip;
+    mdlb_use add;
+    mdlb_u32 lim;
+    mdlb_u64 size;
+    mdlb_obj *n;
+    PMDL mdl;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    size = (q.Size + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+    RtlZeroMemory(&add, sizeof(add));
+    add.objects = 1;
+    add.mdls = 1;
+    add.page_bytes = size;
+    add.pool_bytes = mdl_pool_bytes(0, size);
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    if (g_allocate_pages == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, 0xC00000BBu /* STATUS_NOT_SUPPORTED */, MDLB_DDI_MM_ALLOCATE_PAGES);
+        return;
+    }
+    low.QuadPart = 0;
+    high.QuadPart = -1;
+    skip.QuadPart = 0;
+    /* q.Flags never holds MM_DONT_ZERO_ALLOCATION (a parameter error): the pages always come zeroed. */
+    mdl = g_allocate_pages(low, high, skip, (SIZE_T)size, MmCached, q.Flags & ~(ULONG)MM_DONT_ZERO_ALLOCATION);
+    if (mdl == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_MM_ALLOCATE_PAGES);
+        return;
+    }
+    n = insert_mdl(o, MDLB_OBJ_PAGES, mdl, NULL, 0, mdl->ByteCount, capacity_of(mdl, 0, size), &add, 0,
+                   MDLB_ST_PROC_VALID);
+    if (n == NULL) {
+        MmFreePagesFromMdl(mdl);
+        ExFreePool(mdl);
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
+    mdlb_reply_object(&o->r, n->id);
+    mdlb_reply_value(&o->r, mdl->ByteCount);
+    snap(o, n, MDLB_ROLE_AFTER);
+}
+
+static void free_pages(mdlb_handle *h, mdlb_obj *m)
+{
+    mdlb_use d;
+    MmFreePagesFromMdl((PMDL)m->k_object);
+    RtlZeroMemory(&d, sizeof(d));
+    d.page_bytes = m->page_bytes;
+    unreserve(h, &d);
+    m->page_bytes = 0;
+    m->state |= MDLB_ST_PAGES_FREED;
+}
+
+static void op_free_pages(op *o, mdlb_obj *m)
+{
+    mdlb_u32 why = mdlb_check_free_pages(m);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE);
+    free_pages(o->h, m);
+    mdlb_reply_object(&o->r, m->id);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+/* ---- chains --------------------------------------------------------------------------------------- */
+
+/* Removes 'mdl' from the IRP's chain (it failed its probe) so the I/O manager never sees it. */
+static void chain_detach(PIRP irp, PMDL mdl)
+{
+    PMDL *pp = &irp->MdlAddress;
+    while (*pp != NULL && *pp != mdl)
+        pp = &(*pp)->Next;
+    if (*pp == mdl)
+        *pp = mdl->Next;
+    mdl->Next = NULL;
+}
+
+/* A chain's pages count against the locked-bytes limit while the request runs; 'held' collects the charge,
+ * given back when the request ends (the chain never enters the handle table). */
+static NTSTATUS chain_one(op *o, const MDLB_CHAIN_RANGE *r, PMDL *out, mdlb_use *held)
+{
+    BOOLEAN secondary = o->irp->MdlAddress != NULL; /* never TRUE on an IRP without MdlAddress */
+    mdlb_use add;
+    PMDL mdl;
+    NTSTATUS st;
+    *out = NULL;
+    RtlZeroMemory(&add, sizeof(add));
+    add.locked_bytes = mdlb_span_pages(r->VirtualAddress, r->Length) * MDLB_PAGE_SIZE;
+    if (reserve(o->h, &add) != 0)
+        return (NTSTATUS)MDLB_STATUS_QUOTA_EXCEEDED;
+    mdl = IoAllocateMdl((PVOID)(ULONG_PTR)r->VirtualAddress, r->Length, secondary, FALSE, o->irp);
+    if (mdl == NULL) {
+        unreserve(o->h, &add);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    st = guarded_probe(mdl, UserMode, (LOCK_OPERATION)r->Operation);
+    if (!NT_SUCCESS(st)) {
+        chain_detach(o->irp, mdl);
+        IoFreeMdl(mdl);
+        unreserve(o->h, &add);
+        return st;
+    }
+    held->locked_bytes += add.locked_bytes;
+    *out = mdl;
+    return STATUS_SUCCESS;
+}
+
+static void chain_free_by_driver(PIRP irp)
+{
+    PMDL mdl = irp->MdlAddress, next;
+    irp->MdlAddress = NULL;
+    while (mdl != NULL) {
+        next = mdl->Next;
+        if (mdl->MdlFlags & MDL_PAGES_LOCKED)
+            MmUnlockPages(mdl);
+        IoFreeMdl(mdl);
+        mdl = next;
+    }
+}
+
+static void op_chain(op *o)
+{
+    MDLB_REQ_CHAIN q;
+    MDLB_CHAIN_RANGE r[MDLB_MAX_CHAIN_RANGES];
+    mdlb_u32 statuses[MDLB_MAX_CHAIN_RANGES], i, built = 0;
+    PMDL mdls[MDLB_MAX_CHAIN_RANGES];
+    mdlb_mdl_view v;
+    mdlb_use held;
+    void *d;
+
+    RtlZeroMemory(&held, sizeof(held));
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    RtlCopyMemory(r, o->in + sizeof(q), q.RangeCount * sizeof(r[0]));
+    for (i = 0; i < q.RangeCount; i++) {
+        if (mdlb_table_in_user_mapping(&o->h->table, r[i].VirtualAddress, r[i].Length)) {
+            refuse(o, MDLB_REFUSE_RANGE_IN_USER_MAPPING);
+            return;
+        }
+    }
+    for (i = 0; i < q.RangeCount; i++) {
+        statuses[i] = STATUS_OF(chain_one(o, &r[i], &mdls[i], &held));
+        built += mdls[i] != NULL;
+    }
+    /* Snapshots after the whole chain is built and locked, in range order. */
+    for (i = 0; i < q.RangeCount; i++) {
+        if (mdls[i] == NULL)
+            continue;
+        view_mdl(mdls[i], MDLB_KIND_CHAIN,
+                 capacity_of(mdls[i], r[i].VirtualAddress, r[i].Length),
+                 MDLB_VALID_PROCESS | MDLB_VALID_PFNS | MDLB_VALID_MAPPED_SYSTEM_VA, &v);
+        (void)mdlb_reply_snapshot(&o->r, &v, MDLB_ROLE_CHAIN, 0);
+    }
+    d = mdlb_reply_data(&o->r, q.RangeCount * (mdlb_u32)sizeof(mdlb_u32));
+    if (d)
+        RtlCopyMemory(d, statuses, q.RangeCount * sizeof(mdlb_u32));
+    mdlb_reply_value(&o->r, built);
+    if (q.Cleanup == MDLB_CLEANUP_DRIVER)
+        chain_free_by_driver(o->irp);
+    /* MDLB_CLEANUP_IO_MANAGER: the chain stays on the IRP; completion unlocks and frees it. */
+    unreserve(o->h, &held);
+}
+
+/* ---- DIRECT pair ---------------------------------------------------------------------------------- */
+
+static mdlb_direct_record *direct_record(mdlb_handle *h)
+{
+    SIZE_T bytes = sizeof(mdlb_direct_record) + (2u * MDLB_MAX_INLINE_PFNS) * sizeof(mdlb_u64);
+    if (h->direct == NULL) {
+        h->direct = (mdlb_direct_record *)ExAllocatePoolWithTag(NonPagedPoolNx, bytes, MDLB_TAG_DIRECT);
+        h->direct_pfns = MDLB_MAX_INLINE_PFNS;
+    }
+    if (h->direct != NULL)
+        RtlZeroMemory(h->direct, bytes);
+    return h->direct;
+}
+
+/* Copies what the view shows (PFNs too) into the record, because the MDL is gone after completion. */
+static void keep_view(mdlb_handle *h, const mdlb_mdl_view *v, mdlb_mdl_view *kept, mdlb_u64 *pfns)
+{
+    mdlb_u32 n = mdlb_pfn_window((mdlb_u32)mdlb_span_pages(v->start_va + v->byte_offset, v->byte_count),
+                                 v->pfn_capacity, 0, h->direct_pfns, h->direct_pfns * MDLB_PFN_WIDTH);
+    *kept = *v;
+    kept->pfn_capacity = n;
+    kept->pfns = pfns;
+    if (n && v->pfns)
+        RtlCopyMemory(pfns, v->pfns, n * sizeof(mdlb_u64));
+}
+
+static void op_direct(op *o)
+{
+    mdlb_direct_record *rec = direct_record(o->h);
+    PMDL mdl = o->irp->MdlAddress;
+    mdlb_u32 cap, valid = MDLB_VALID_PROCESS | MDLB_VALID_PFNS | MDLB_VALID_MAPPED_SYSTEM_VA;
+    mdlb_mdl_view v;
+    PVOID va;
+
+    if (rec == NULL)
+        return;
+    if (mdl == NULL) {
+        /* A zero-length output buffer: the I/O manager built no MDL. */
+        rec->status = MDLB_STATUS_INVALID_PARAMETER;
+        rec->stage = MDLB_STAGE_PARAMETER;
+        rec->detail = MDLB_PARAM_LENGTH;
+        return;
+    }
+    cap = capacity_of(mdl, (mdlb_u64)(ULONG_PTR)MmGetMdlVirtualAddress(mdl), mdl->ByteCount);
+    view_mdl(mdl, MDLB_KIND_IO_MANAGER, cap, valid, &v);
+    keep_view(o->h, &v, &rec->before, rec->pfns_before);
+    rec->have_before = 1;
+    va = MmGetSystemAddressForMdlSafe(mdl, (MM_PAGE_PRIORITY)(NormalPagePriority | MdlMappingNoExecute));
+    if (va == NULL) {
+        rec->status = MDLB_STATUS_INSUFFICIENT_RESOURCES;
+        rec->stage = MDLB_STAGE_DDI;
+        rec->detail = MDLB_DDI_MM_MAP_LOCKED_PAGES;
+    }
+    rec->value = (mdlb_u64)(ULONG_PTR)va;
+    view_mdl(mdl, MDLB_KIND_IO_MANAGER, cap, valid, &v);
+    keep_view(o->h, &v, &rec->after, rec->pfns_before + o->h->direct_pfns);
+    rec->have_after = 1;
+}
+
+static void op_direct_fetch(op *o)
+{
+    mdlb_direct_record *rec = o->h->direct;
+    if (rec == NULL || !(rec->have_before || rec->stage != 0)) {
+        refuse(o, MDLB_REFUSE_NO_DIRECT_RECORD);
+        return;
+    }
+    reply_stage(o, rec->status, rec->stage, rec->detail);
+    mdlb_reply_value(&o->r, rec->value);
+    if (rec->have_before)
+        (void)mdlb_reply_snapshot(&o->r, &rec->before, MDLB_ROLE_BEFORE, 0);
+    if (rec->have_after)
+        (void)mdlb_reply_snapshot(&o->r, &rec->after, MDLB_ROLE_AFTER, 0);
+}
+
+/* ---- release (CLEANUP, owner exit, RELEASE_ALL) ------------------------------------------------------ */
+
+static void release_one(mdlb_handle *h, mdlb_obj *o, int phase, MDLB_COUNTERS *c)
+{
+    KAPC_STATE apc;
+    switch (phase) {
+    case MDLB_REL_USER_MAPPING:
+        /* A user address means something only in the process that owns it. */
+        KeStackAttachProcess((PKPROCESS)h->owner, &apc);
+        unmap_user(h, o);
+        KeUnstackDetachProcess(&apc);
+        c->OutstandingMappings++;
+        break;
+    case MDLB_REL_PARTIAL:
+        if (o->state & MDLB_ST_SYSMAP)
+            c->OutstandingMappings++;
+        free_mdl(h, o);
+        c->OutstandingMdls++;
+        break;
+    case MDLB_REL_SYSTEM_MAPPING:
+        unmap_system(h, o);
+        c->OutstandingMappings++;
+        break;
+    case MDLB_REL_UNLOCK:
+        c->LockedPages += o->locked_bytes / MDLB_PAGE_SIZE;
+        unlock_mdl(h, o);
+        break;
+    case MDLB_REL_FREE_PAGES:
+        free_pages(h, o);
+        break;
+    case MDLB_REL_FREE_MDL:
+        free_mdl(h, o);
+        c->OutstandingMdls++;
+        break;
+    default:
+        free_kbuf(h, o);
+        c->OutstandingKernelBuffers++;
+        break;
+    }
+}
+
+void mdlb_release_all(mdlb_handle *h, MDLB_COUNTERS *released)
+{
+    mdlb_obj *o;
+    int phase;
+    RtlZeroMemory(released, sizeof(*released));
+    while ((o = mdlb_table_next_release(&h->table, &phase)) != NULL)
+        release_one(h, o, phase, released);
+    if (h->direct != NULL) {
+        ExFreePoolWithTag(h->direct, MDLB_TAG_DIRECT);
+        h->direct = NULL;
+    }
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------------- */
+
+/* Unknown ids fail the IRP (malformed), before any parameter check. */
+static NTSTATUS lookup_objects(op *o, mdlb_obj **a, mdlb_obj **b)
+{
+    mdlb_table *t = &o->h->table;
+    MDLB_REQ_OBJECT q;
+    MDLB_REQ_MAPPING mq;
+    *a = *b = NULL;
+    switch (o->code) {
+    case IOCTL_MDLB_PROBE_AND_LOCK:
+    case IOCTL_MDLB_MAP_SYSTEM:
+    case IOCTL_MDLB_MAP_USER:
+    case IOCTL_MDLB_BUILD_PARTIAL:
+    case IOCTL_MDLB_BUILD_NONPAGED:
+    case IOCTL_MDLB_UNLOCK:
+    case IOCTL_MDLB_QUERY:
+    case IOCTL_MDLB_FREE_PAGES:
+    case IOCTL_MDLB_FREE_MDL:
+        RtlCopyMemory(&q, o->in, sizeof(q));
+        return (NTSTATUS)mdlb_table_lookup(t, q.ObjectId, MDLB_KINDS_ANY_MDL, b);
+    case IOCTL_MDLB_POOL_FREE:
+        RtlCopyMemory(&q, o->in, sizeof(q));
+        return (NTSTATUS)mdlb_table_lookup(t, q.ObjectId, MDLB_KIND_BIT(MDLB_OBJ_KERNEL_BUFFER), b);
+    case IOCTL_MDLB_UNMAP:
+    case IOCTL_MDLB_READ_MAPPED:
+    case IOCTL_MDLB_WRITE_MAPPED:
+        /* MDLB_REQ_MAPPING and MDLB_REQ_TRANSFER start alike: MappingId, then MdlId. */
+        RtlCopyMemory(&mq, o->in, sizeof(mq));
+        if (mq.MappingId != 0) {
+            NTSTATUS st = (NTSTATUS)mdlb_table_lookup(t, mq.MappingId, MDLB_KIND_BIT(MDLB_OBJ_USER_MAPPING), a);
+            if (st == 0)
+                st = (NTSTATUS)mdlb_table_lookup(t, (*a)->parent, MDLB_KINDS_ANY_MDL, b);
+            return st;
+        }
+        return (NTSTATUS)mdlb_table_lookup(t, mq.MdlId, MDLB_KINDS_ANY_MDL, b);
+    default:
+        return STATUS_SUCCESS;
+    }
+}
+
+/* Names for tracing, indexed by function code - 0x800. A table of pointers also gives the image base
+ * relocations, which the static image check requires. */
+static const char *const g_op_names[] = {
+    "Info", "ReleaseAll", "MmSizeOfMdl", "IoAllocateMdl", "MmInitializeMdl", "MmProbeAndLockPages",
+    "MmGetSystemAddressForMdlSafe", "MmMapLockedPagesSpecifyCache", "MmUnmapLockedPages", "ReadMapped",
+    "WriteMapped", "IoBuildPartialMdl", "MmBuildMdlForNonPagedPool", "MmUnlockPages", "FreeMdl",
+    "ExAllocatePool", "ExFreePool", "Query", "DescribeChain", "MmAllocatePagesForMdlEx", "MmFreePagesFromMdl",
+    "DirectIn", "DirectOut", "DirectFetch",
+};
+
+static const char *op_name(ULONG code)
+{
+    ULONG fn = (code >> 2) & 0xFFFu;
+    if (fn < 0x800u || fn - 0x800u >= sizeof(g_op_names) / sizeof(g_op_names[0]))
+        return "?";
+    return g_op_names[fn - 0x800u];
+}
+
+static void run(op *o, mdlb_obj *a, mdlb_obj *b)
+{
+    MDLB_TRACE(DPFLTR_TRACE_LEVEL, "%s", op_name(o->code));
+    switch (o->code) {
+    case IOCTL_MDLB_INFO: op_info(o); break;
+    case IOCTL_MDLB_RELEASE_ALL: op_release_all(o); break;
+    case IOCTL_MDLB_SIZE_OF_MDL: op_size_of_mdl(o); break;
+    case IOCTL_MDLB_ALLOCATE_MDL: op_allocate_mdl(o); break;
+    case IOCTL_MDLB_INITIALIZE_MDL: op_initialize_mdl(o); break;
+    case IOCTL_MDLB_PROBE_AND_LOCK: op_probe(o, b); break;
+    case IOCTL_MDLB_MAP_SYSTEM: op_map_system(o, b); break;
+    case IOCTL_MDLB_MAP_USER: op_map_user(o, b); break;
+    case IOCTL_MDLB_UNMAP: op_unmap(o, a, b); break;
+    case IOCTL_MDLB_READ_MAPPED: op_transfer(o, a, b, 0); break;
+    case IOCTL_MDLB_WRITE_MAPPED: op_transfer(o, a, b, 1); break;
+    case IOCTL_MDLB_BUILD_PARTIAL: op_build_partial(o, b); break;
+    case IOCTL_MDLB_BUILD_NONPAGED: op_build_nonpaged(o, b); break;
+    case IOCTL_MDLB_UNLOCK: op_unlock(o, b); break;
+    case IOCTL_MDLB_FREE_MDL: op_free_mdl(o, b); break;
+    case IOCTL_MDLB_POOL_ALLOCATE: op_pool_allocate(o); break;
+    case IOCTL_MDLB_POOL_FREE: op_pool_free(o, b); break;
+    case IOCTL_MDLB_QUERY: op_query(o, b); break;
+    case IOCTL_MDLB_DESCRIBE_CHAIN: op_chain(o); break;
+    case IOCTL_MDLB_ALLOCATE_PAGES: op_allocate_pages(o); break;
+    case IOCTL_MDLB_FREE_PAGES: op_free_pages(o, b); break;
+    case IOCTL_MDLB_DIRECT_FETCH: op_direct_fetch(o); break;
+    default: break;
+    }
+}
+
+/* UNMAP names either a user mapping or an MDL's system mapping, never both. */
+static mdlb_u32 extra_parameters(op *o)
+{
+    MDLB_REQ_MAPPING mq;
+    if (o->code != IOCTL_MDLB_UNMAP)
+        return 0;
+    RtlCopyMemory(&mq, o->in, sizeof(mq));
+    return (mq.MappingId != 0 && mq.MdlId != 0) ? MDLB_PARAM_RESERVED : 0;
+}
+
+static NTSTATUS dispatch_copied(op *o, PVOID buf, ULONG out_len, ULONG_PTR *information)
+{
+    mdlb_obj *a, *b;
+    mdlb_u32 param;
+    NTSTATUS st = lookup_objects(o, &a, &b);
+    if (st != STATUS_SUCCESS)
+        return st;
+    if (o->code == IOCTL_MDLB_DIRECT_IN || o->code == IOCTL_MDLB_DIRECT_OUT) {
+        op_direct(o); /* the output buffer is the subject range: no reply is written into it */
+        *information = 0;
+        return STATUS_SUCCESS;
+    }
+    mdlb_reply_begin(&o->r, buf, out_len, mdlb_min_reply_size(o->code, o->in, o->in_len), &o->hdr);
+    param = mdlb_check_parameters(o->code, o->in, o->in_len);
+    if (param == 0)
+        param = extra_parameters(o);
+    if (param)
+        reply_stage(o, MDLB_STATUS_INVALID_PARAMETER, MDLB_STAGE_PARAMETER, param);
+    else
+        run(o, a, b);
+    *information = mdlb_reply_finish(&o->r);
+    return STATUS_SUCCESS;
+}
+
+_Use_decl_annotations_
+NTSTATUS mdlb_dispatch_ioctl(mdlb_handle *h, PIRP irp, ULONG code, PVOID buf, ULONG in_len, ULONG out_len,
+                             ULONG_PTR *information)
+{
+    mdlb_u8 small[512];
+    mdlb_u8 *copy = small;
+    NTSTATUS st;
+    op o;
+
+    *information = 0;
+    st = (NTSTATUS)mdlb_check_malformed(code, buf, in_len, out_len);
+    if (st != STATUS_SUCCESS)
+        return st;
+    if (in_len > sizeof(small)) {
+        copy = (mdlb_u8 *)ExAllocatePoolWithTag(NonPagedPoolNx, in_len, MDLB_TAG_SCRATCH);
+        if (copy == NULL)
+            return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    RtlCopyMemory(copy, buf, in_len);
+    RtlZeroMemory(&o, sizeof(o));
+    o.h = h;
+    o.irp = irp;
+    o.code = code;
+    o.in = copy;
+    o.in_len = in_len;
+    RtlCopyMemory(&o.hdr, copy, sizeof(o.hdr));
+    st = dispatch_copied(&o, buf, out_len, information);
+    if (copy != small)
+        ExFreePoolWithTag(copy, MDLB_TAG_SCRATCH);
+    return st;
+}
+
+#include "mdlbridge_version.h"
+MDLB_STATIC_ASSERT(MDLB_DRIVER_VERSION == ((MDLB_VER_MAJOR << 24) | (MDLB_VER_MINOR << 16) | MDLB_VER_PATCH));

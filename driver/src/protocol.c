@@ -1,0 +1,442 @@
+/*
+ * protocol.c - see protocol.h. Pure C, shared by the driver and the host tests.
+ */
+#include "protocol.h"
+#include <string.h>
+
+#define HDR_SIZE ((mdlb_u32)sizeof(MDLB_REPLY_HEADER))
+#define SNAP_SIZE ((mdlb_u32)sizeof(MDLB_SNAPSHOT))
+
+static mdlb_u32 rd32(const void *p, size_t off)
+{
+    mdlb_u32 v;
+    memcpy(&v, (const mdlb_u8 *)p + off, sizeof(v));
+    return v;
+}
+
+/* Fixed input size of each code; 0 for an unknown code. Variable codes return their fixed part. */
+static mdlb_u32 fixed_request_size(mdlb_u32 code)
+{
+    switch (code) {
+    case IOCTL_MDLB_INFO:
+    case IOCTL_MDLB_RELEASE_ALL:
+    case IOCTL_MDLB_DIRECT_IN:
+    case IOCTL_MDLB_DIRECT_OUT:
+    case IOCTL_MDLB_DIRECT_FETCH:
+        return sizeof(MDLB_REQUEST_HEADER);
+    case IOCTL_MDLB_SIZE_OF_MDL:
+        return sizeof(MDLB_REQ_RANGE);
+    case IOCTL_MDLB_ALLOCATE_MDL:
+    case IOCTL_MDLB_INITIALIZE_MDL:
+        return sizeof(MDLB_REQ_ALLOCATE_MDL);
+    case IOCTL_MDLB_PROBE_AND_LOCK:
+        return sizeof(MDLB_REQ_PROBE);
+    case IOCTL_MDLB_MAP_SYSTEM:
+        return sizeof(MDLB_REQ_MAP_SYSTEM);
+    case IOCTL_MDLB_MAP_USER:
+        return sizeof(MDLB_REQ_MAP_USER);
+    case IOCTL_MDLB_UNMAP:
+        return sizeof(MDLB_REQ_MAPPING);
+    case IOCTL_MDLB_READ_MAPPED:
+    case IOCTL_MDLB_WRITE_MAPPED:
+        return sizeof(MDLB_REQ_TRANSFER);
+    case IOCTL_MDLB_BUILD_PARTIAL:
+        return sizeof(MDLB_REQ_BUILD_PARTIAL);
+    case IOCTL_MDLB_BUILD_NONPAGED:
+    case IOCTL_MDLB_UNLOCK:
+    case IOCTL_MDLB_QUERY:
+    case IOCTL_MDLB_FREE_PAGES:
+    case IOCTL_MDLB_POOL_FREE:
+        return sizeof(MDLB_REQ_OBJECT);
+    case IOCTL_MDLB_FREE_MDL:
+        return sizeof(MDLB_REQ_FREE_MDL);
+    case IOCTL_MDLB_POOL_ALLOCATE:
+        return sizeof(MDLB_REQ_POOL_ALLOCATE);
+    case IOCTL_MDLB_DESCRIBE_CHAIN:
+        return sizeof(MDLB_REQ_CHAIN);
+    case IOCTL_MDLB_ALLOCATE_PAGES:
+        return sizeof(MDLB_REQ_ALLOCATE_PAGES);
+    default:
+        return 0;
+    }
+}
+
+/* The exact input size, including the variable tail; 64-bit so a huge count cannot wrap. */
+static mdlb_u64 expected_request_size(mdlb_u32 code, const void *in, size_t in_len)
+{
+    mdlb_u64 fixed = fixed_request_size(code);
+    if (in_len < fixed)
+        return fixed;
+    if (code == IOCTL_MDLB_WRITE_MAPPED)
+        return fixed + rd32(in, MDLB_OFFSETOF(MDLB_REQ_TRANSFER, Length));
+    if (code == IOCTL_MDLB_DESCRIBE_CHAIN)
+        return fixed + (mdlb_u64)sizeof(MDLB_CHAIN_RANGE) * rd32(in, MDLB_OFFSETOF(MDLB_REQ_CHAIN, RangeCount));
+    return fixed;
+}
+
+mdlb_u32 mdlb_min_reply_size(mdlb_u32 code, const void *in, size_t in_len)
+{
+    mdlb_u32 n;
+    switch (code) {
+    case IOCTL_MDLB_INFO:
+        return HDR_SIZE + (mdlb_u32)sizeof(MDLB_INFO);
+    case IOCTL_MDLB_RELEASE_ALL:
+        return HDR_SIZE + (mdlb_u32)sizeof(MDLB_COUNTERS);
+    case IOCTL_MDLB_SIZE_OF_MDL:
+    case IOCTL_MDLB_POOL_ALLOCATE:
+    case IOCTL_MDLB_POOL_FREE:
+        return HDR_SIZE;
+    case IOCTL_MDLB_ALLOCATE_MDL:
+    case IOCTL_MDLB_INITIALIZE_MDL:
+    case IOCTL_MDLB_QUERY:
+    case IOCTL_MDLB_FREE_MDL:
+    case IOCTL_MDLB_ALLOCATE_PAGES:
+    case IOCTL_MDLB_WRITE_MAPPED:
+        return HDR_SIZE + SNAP_SIZE;
+    case IOCTL_MDLB_PROBE_AND_LOCK:
+    case IOCTL_MDLB_MAP_SYSTEM:
+    case IOCTL_MDLB_MAP_USER:
+    case IOCTL_MDLB_UNMAP:
+    case IOCTL_MDLB_BUILD_PARTIAL:
+    case IOCTL_MDLB_BUILD_NONPAGED:
+    case IOCTL_MDLB_UNLOCK:
+    case IOCTL_MDLB_FREE_PAGES:
+    case IOCTL_MDLB_DIRECT_FETCH:
+        return HDR_SIZE + 2 * SNAP_SIZE;
+    case IOCTL_MDLB_READ_MAPPED:
+        if (in_len < sizeof(MDLB_REQ_TRANSFER))
+            return HDR_SIZE + SNAP_SIZE;
+        n = rd32(in, MDLB_OFFSETOF(MDLB_REQ_TRANSFER, Length));
+        if (n > MDLB_MAX_TRANSFER)
+            n = 0; /* a parameter error: the reply carries no data */
+        return HDR_SIZE + SNAP_SIZE + ((n + 7u) & ~7u);
+    case IOCTL_MDLB_DESCRIBE_CHAIN:
+        if (in_len < sizeof(MDLB_REQ_CHAIN))
+            return HDR_SIZE;
+        n = rd32(in, MDLB_OFFSETOF(MDLB_REQ_CHAIN, RangeCount));
+        if (n > MDLB_MAX_CHAIN_RANGES)
+            n = 0;
+        return HDR_SIZE + n * SNAP_SIZE + ((4u * n + 7u) & ~7u);
+    default:
+        return 0;
+    }
+}
+
+mdlb_u32 mdlb_check_malformed(mdlb_u32 code, const void *in, size_t in_len, size_t out_len)
+{
+    MDLB_REQUEST_HEADER h;
+    if (fixed_request_size(code) == 0)
+        return MDLB_STATUS_INVALID_DEVICE_REQUEST;
+    if (in == NULL || in_len < sizeof(MDLB_REQUEST_HEADER))
+        return MDLB_STATUS_INFO_LENGTH_MISMATCH;
+    memcpy(&h, in, sizeof(h));
+    if (h.Magic != MDLB_MAGIC || h.Version != MDLB_PROTOCOL_VERSION)
+        return MDLB_STATUS_REVISION_MISMATCH;
+    if ((mdlb_u64)in_len != expected_request_size(code, in, in_len))
+        return MDLB_STATUS_INFO_LENGTH_MISMATCH;
+    /* The DIRECT pair's output buffer is the subject range, not a reply. */
+    if (code == IOCTL_MDLB_DIRECT_IN || code == IOCTL_MDLB_DIRECT_OUT)
+        return 0;
+    if (out_len < mdlb_min_reply_size(code, in, in_len))
+        return MDLB_STATUS_BUFFER_TOO_SMALL;
+    return 0;
+}
+
+int mdlb_priority_ok(mdlb_u32 priority)
+{
+    mdlb_u32 base = priority & ~(MDLB_MAPPING_NO_WRITE | MDLB_MAPPING_NO_EXECUTE);
+    return base == MDLB_LOW_PAGE_PRIORITY || base == MDLB_NORMAL_PAGE_PRIORITY || base == MDLB_HIGH_PAGE_PRIORITY;
+}
+
+/* MM_ALLOCATE_FROM_LOCAL_NODE_ONLY 0x2, FULLY_REQUIRED 0x4, NO_WAIT 0x8, PREFER_CONTIGUOUS 0x10,
+ * REQUIRE_CONTIGUOUS_CHUNKS 0x20. MM_DONT_ZERO_ALLOCATION (0x1) and anything newer are refused. */
+int mdlb_page_flags_ok(mdlb_u32 flags)
+{
+    return (flags & ~0x3Eu) == 0;
+}
+
+static mdlb_u32 check_header_params(const MDLB_REQUEST_HEADER *h)
+{
+    if (h->Reserved != 0)
+        return MDLB_PARAM_RESERVED;
+    if (h->PfnStart > MDLB_MAX_PFN_INDEX)
+        return MDLB_PARAM_PFN_WINDOW;
+    return 0;
+}
+
+static mdlb_u32 check_access(mdlb_u32 mode, mdlb_u32 op)
+{
+    if (mode != MDLB_KERNEL_MODE && mode != MDLB_USER_MODE)
+        return MDLB_PARAM_ACCESS_MODE;
+    if (op > MDLB_IO_MODIFY_ACCESS)
+        return MDLB_PARAM_OPERATION;
+    return 0;
+}
+
+static mdlb_u32 check_chain(const void *in)
+{
+    MDLB_REQ_CHAIN c;
+    MDLB_CHAIN_RANGE r;
+    mdlb_u32 i;
+    memcpy(&c, in, sizeof(c));
+    if (c.RangeCount == 0 || c.RangeCount > MDLB_MAX_CHAIN_RANGES)
+        return MDLB_PARAM_RANGE_COUNT;
+    if (c.Cleanup != MDLB_CLEANUP_IO_MANAGER && c.Cleanup != MDLB_CLEANUP_DRIVER)
+        return MDLB_PARAM_CLEANUP;
+    for (i = 0; i < c.RangeCount; i++) {
+        memcpy(&r, (const mdlb_u8 *)in + sizeof(c) + i * sizeof(r), sizeof(r));
+        if (r.Reserved[0] || r.Reserved[1] || r.Reserved[2])
+            return MDLB_PARAM_RESERVED;
+        if (r.Operation > MDLB_IO_MODIFY_ACCESS)
+            return MDLB_PARAM_OPERATION;
+    }
+    return 0;
+}
+
+/* Operation specific values; 'in' has been size-checked. */
+static mdlb_u32 check_body(mdlb_u32 code, const void *in)
+{
+    switch (code) {
+    case IOCTL_MDLB_ALLOCATE_MDL:
+    case IOCTL_MDLB_INITIALIZE_MDL: {
+        MDLB_REQ_ALLOCATE_MDL q;
+        memcpy(&q, in, sizeof(q));
+        return q.Reserved ? MDLB_PARAM_RESERVED : 0;
+    }
+    case IOCTL_MDLB_BUILD_NONPAGED:
+    case IOCTL_MDLB_UNLOCK:
+    case IOCTL_MDLB_QUERY:
+    case IOCTL_MDLB_FREE_PAGES:
+    case IOCTL_MDLB_POOL_FREE: {
+        MDLB_REQ_OBJECT q;
+        memcpy(&q, in, sizeof(q));
+        return q.Reserved ? MDLB_PARAM_RESERVED : 0;
+    }
+    case IOCTL_MDLB_FREE_MDL: {
+        MDLB_REQ_FREE_MDL q;
+        memcpy(&q, in, sizeof(q));
+        return (q.Method == MDLB_FREE_IOFREEMDL || q.Method == MDLB_FREE_EXFREEPOOL) ? 0 : MDLB_PARAM_METHOD;
+    }
+    case IOCTL_MDLB_PROBE_AND_LOCK: {
+        MDLB_REQ_PROBE q;
+        memcpy(&q, in, sizeof(q));
+        if (q.Reserved)
+            return MDLB_PARAM_RESERVED;
+        return check_access(q.AccessMode, q.Operation);
+    }
+    case IOCTL_MDLB_MAP_SYSTEM: {
+        MDLB_REQ_MAP_SYSTEM q;
+        memcpy(&q, in, sizeof(q));
+        return mdlb_priority_ok(q.Priority) ? 0 : MDLB_PARAM_PRIORITY;
+    }
+    case IOCTL_MDLB_MAP_USER: {
+        MDLB_REQ_MAP_USER q;
+        memcpy(&q, in, sizeof(q));
+        if (q.Reserved)
+            return MDLB_PARAM_RESERVED;
+        if (q.CacheType != MDLB_MM_CACHED)
+            return MDLB_PARAM_CACHE_TYPE;
+        return mdlb_priority_ok(q.Priority) ? 0 : MDLB_PARAM_PRIORITY;
+    }
+    case IOCTL_MDLB_READ_MAPPED:
+    case IOCTL_MDLB_WRITE_MAPPED: {
+        MDLB_REQ_TRANSFER q;
+        memcpy(&q, in, sizeof(q));
+        return q.Length > MDLB_MAX_TRANSFER ? MDLB_PARAM_LENGTH : 0;
+    }
+    case IOCTL_MDLB_POOL_ALLOCATE: {
+        MDLB_REQ_POOL_ALLOCATE q;
+        memcpy(&q, in, sizeof(q));
+        /* A size that would wrap when rounded to pages, or does not fit a SIZE_T pool request. */
+        return (q.Size == 0 || q.Size > 0xFFFFFFFFull) ? MDLB_PARAM_SIZE : 0;
+    }
+    case IOCTL_MDLB_ALLOCATE_PAGES: {
+        MDLB_REQ_ALLOCATE_PAGES q;
+        memcpy(&q, in, sizeof(q));
+        if (q.Reserved)
+            return MDLB_PARAM_RESERVED;
+        if (!mdlb_page_flags_ok(q.Flags))
+            return MDLB_PARAM_FLAGS;
+        return (q.Size == 0 || q.Size > 0xFFFFFFFFull) ? MDLB_PARAM_SIZE : 0;
+    }
+    case IOCTL_MDLB_DESCRIBE_CHAIN:
+        return check_chain(in);
+    default:
+        return 0;
+    }
+}
+
+mdlb_u32 mdlb_check_parameters(mdlb_u32 code, const void *in, size_t in_len)
+{
+    MDLB_REQUEST_HEADER h;
+    mdlb_u32 p;
+    if (in_len < sizeof(h))
+        return MDLB_PARAM_SIZE;
+    memcpy(&h, in, sizeof(h));
+    p = check_header_params(&h);
+    if (p)
+        return p;
+    return check_body(code, in);
+}
+
+mdlb_u64 mdlb_span_pages(mdlb_u64 va, mdlb_u64 length)
+{
+    return ((va & (MDLB_PAGE_SIZE - 1)) + length + MDLB_PAGE_SIZE - 1) / MDLB_PAGE_SIZE;
+}
+
+mdlb_u32 mdlb_pfn_capacity_from_size(mdlb_u16 size, mdlb_u64 spanned)
+{
+    if (spanned > MDLB_MAX_PFN_INDEX)
+        return 0;
+    if (size == (mdlb_u16)(MDLB_MDL_HEADER_SIZE + 8u * spanned))
+        return (mdlb_u32)spanned;
+    if (size == (mdlb_u16)(MDLB_MDL_HEADER_SIZE + 4u * spanned))
+        return (mdlb_u32)(spanned / 2u);
+    return 0;
+}
+
+mdlb_u32 mdlb_pfn_window(mdlb_u32 spanned, mdlb_u32 capacity, mdlb_u32 start, mdlb_u32 max, mdlb_u32 space_bytes)
+{
+    mdlb_u32 avail = spanned < capacity ? spanned : capacity;
+    mdlb_u32 n;
+    if (start >= avail)
+        return 0;
+    n = avail - start;
+    if (max > MDLB_MAX_INLINE_PFNS)
+        max = MDLB_MAX_INLINE_PFNS;
+    if (n > max)
+        n = max;
+    if (n > space_bytes / MDLB_PFN_WIDTH)
+        n = space_bytes / MDLB_PFN_WIDTH;
+    return n;
+}
+
+static void put_header(mdlb_reply *r, const MDLB_REPLY_HEADER *h)
+{
+    memcpy(r->buf, h, sizeof(*h));
+}
+
+static void get_header(const mdlb_reply *r, MDLB_REPLY_HEADER *h)
+{
+    memcpy(h, r->buf, sizeof(*h));
+}
+
+void mdlb_reply_begin(mdlb_reply *r, void *buf, mdlb_u32 cap, mdlb_u32 fixed, const MDLB_REQUEST_HEADER *req)
+{
+    MDLB_REPLY_HEADER h;
+    memset(buf, 0, cap);
+    memset(&h, 0, sizeof(h));
+    r->buf = (mdlb_u8 *)buf;
+    r->cap = cap;
+    r->used = HDR_SIZE;
+    r->owed = fixed > HDR_SIZE ? fixed - HDR_SIZE : 0;
+    r->pfn_start = req ? req->PfnStart : 0;
+    r->pfn_max = req ? req->PfnMax : 0;
+    h.Magic = MDLB_MAGIC;
+    h.Version = MDLB_PROTOCOL_VERSION;
+    h.HeaderSize = (mdlb_u16)HDR_SIZE;
+    put_header(r, &h);
+}
+
+void mdlb_reply_status(mdlb_reply *r, mdlb_u32 status, mdlb_u32 stage, mdlb_u32 detail)
+{
+    MDLB_REPLY_HEADER h;
+    get_header(r, &h);
+    h.Status = status;
+    h.Stage = stage;
+    h.Detail = detail;
+    put_header(r, &h);
+}
+
+void mdlb_reply_object(mdlb_reply *r, mdlb_u32 object_id)
+{
+    MDLB_REPLY_HEADER h;
+    get_header(r, &h);
+    h.ObjectId = object_id;
+    put_header(r, &h);
+}
+
+void mdlb_reply_value(mdlb_reply *r, mdlb_u64 value)
+{
+    MDLB_REPLY_HEADER h;
+    get_header(r, &h);
+    h.Value = value;
+    put_header(r, &h);
+}
+
+static void take_owed(mdlb_reply *r, mdlb_u32 n)
+{
+    r->owed = r->owed > n ? r->owed - n : 0;
+}
+
+mdlb_u32 mdlb_reply_snapshot(mdlb_reply *r, const mdlb_mdl_view *v, mdlb_u32 role, mdlb_u32 object_id)
+{
+    MDLB_REPLY_HEADER h;
+    MDLB_SNAPSHOT s;
+    mdlb_u64 va = v->start_va + v->byte_offset;
+    mdlb_u64 spanned = mdlb_span_pages(va, v->byte_count);
+    mdlb_u32 space, n = 0;
+
+    if (r->cap - r->used < SNAP_SIZE)
+        return 0;
+    take_owed(r, SNAP_SIZE);
+    memset(&s, 0, sizeof(s));
+    s.Role = role;
+    s.ObjectId = object_id;
+    s.Valid = v->valid;
+    s.Kind = v->kind;
+    s.MdlAddress = v->mdl_address;
+    s.Next = v->next;
+    s.Process = (v->valid & MDLB_VALID_PROCESS) ? v->process : 0;
+    s.MappedSystemVa = (v->valid & MDLB_VALID_MAPPED_SYSTEM_VA) ? v->mapped_system_va : 0;
+    s.StartVa = v->start_va;
+    s.VirtualAddress = va;
+    s.Size = v->size;
+    s.MdlFlags = v->flags;
+    s.AllocationProcessorNumber = v->alloc_processor;
+    s.ByteCount = v->byte_count;
+    s.ByteOffset = v->byte_offset;
+    s.PfnCount = (mdlb_u32)spanned;
+    s.PfnCapacity = v->pfn_capacity;
+    s.PfnStart = r->pfn_start;
+    space = r->cap - r->used - SNAP_SIZE;
+    space = space > r->owed ? space - r->owed : 0;
+    if ((v->valid & MDLB_VALID_PFNS) && v->pfns != NULL)
+        n = mdlb_pfn_window((mdlb_u32)spanned, v->pfn_capacity, r->pfn_start, r->pfn_max, space);
+    s.PfnReturned = n;
+    memcpy(r->buf + r->used, &s, sizeof(s));
+    if (n)
+        memcpy(r->buf + r->used + SNAP_SIZE, v->pfns + r->pfn_start, (size_t)n * MDLB_PFN_WIDTH);
+    get_header(r, &h);
+    if (h.SnapshotCount == 0)
+        h.SnapshotOffset = r->used;
+    h.SnapshotCount++;
+    put_header(r, &h);
+    r->used += SNAP_SIZE + n * MDLB_PFN_WIDTH;
+    return n;
+}
+
+void *mdlb_reply_data(mdlb_reply *r, mdlb_u32 len)
+{
+    MDLB_REPLY_HEADER h;
+    mdlb_u32 start = (r->used + 7u) & ~7u;
+    if (start > r->cap || r->cap - start < len)
+        return NULL;
+    take_owed(r, len);
+    get_header(r, &h);
+    if (h.DataLength == 0)
+        h.DataOffset = start;
+    h.DataLength += len;
+    put_header(r, &h);
+    r->used = start + len;
+    return r->buf + start;
+}
+
+mdlb_u32 mdlb_reply_finish(mdlb_reply *r)
+{
+    MDLB_REPLY_HEADER h;
+    get_header(r, &h);
+    h.TotalSize = r->used;
+    put_header(r, &h);
+    return r->used;
+}

@@ -1,0 +1,456 @@
+/*
+ * table.c - see table.h. Pure C, shared by the driver and the host tests.
+ */
+#include "table.h"
+#include <string.h>
+
+#define GROW_STEP 64u
+
+void mdlb_table_init(mdlb_table *t, mdlb_alloc_fn alloc, mdlb_free_fn free_fn)
+{
+    memset(t, 0, sizeof(*t));
+    t->next_id = 1;
+    t->alloc = alloc;
+    t->free = free_fn;
+}
+
+void mdlb_table_destroy(mdlb_table *t)
+{
+    if (t->slots)
+        t->free(t->slots);
+    t->slots = NULL;
+    t->capacity = 0;
+}
+
+static mdlb_obj *find(mdlb_table *t, mdlb_u32 id)
+{
+    mdlb_u32 i;
+    if (id == 0)
+        return NULL;
+    for (i = 0; i < t->capacity; i++)
+        if (t->slots[i].id == id)
+            return &t->slots[i];
+    return NULL;
+}
+
+mdlb_u32 mdlb_table_lookup(mdlb_table *t, mdlb_u32 id, mdlb_u32 kinds, mdlb_obj **out)
+{
+    mdlb_obj *o = find(t, id);
+    *out = NULL;
+    if (o == NULL)
+        return MDLB_STATUS_NOT_FOUND;
+    if ((kinds & MDLB_KIND_BIT(o->kind)) == 0)
+        return MDLB_STATUS_OBJECT_TYPE_MISMATCH;
+    *out = o;
+    return 0;
+}
+
+static int grow(mdlb_table *t)
+{
+    mdlb_u32 n = t->capacity + GROW_STEP;
+    mdlb_obj *s = (mdlb_obj *)t->alloc((size_t)n * sizeof(mdlb_obj));
+    if (s == NULL)
+        return 0;
+    memset(s, 0, (size_t)n * sizeof(mdlb_obj));
+    if (t->slots) {
+        memcpy(s, t->slots, (size_t)t->capacity * sizeof(mdlb_obj));
+        t->free(t->slots);
+    }
+    t->slots = s;
+    t->capacity = n;
+    return 1;
+}
+
+static mdlb_obj *free_slot(mdlb_table *t)
+{
+    mdlb_u32 i;
+    for (i = 0; i < t->capacity; i++)
+        if (t->slots[i].id == 0)
+            return &t->slots[i];
+    return NULL;
+}
+
+static void link(mdlb_table *t, const mdlb_obj *o, int delta)
+{
+    mdlb_obj *p = find(t, o->parent);
+    mdlb_obj *b = find(t, o->kbuf);
+    if (p != NULL && o->kind == MDLB_OBJ_USER_MAPPING)
+        p->user_mappings += (mdlb_u32)delta;
+    if (p != NULL && o->kind == MDLB_OBJ_PARTIAL) {
+        p->partials += (mdlb_u32)delta;
+        if (o->state & MDLB_ST_INHERITED)
+            p->inheritors += (mdlb_u32)delta;
+    }
+    if (b != NULL)
+        b->described_by += (mdlb_u32)delta;
+}
+
+mdlb_obj *mdlb_table_insert(mdlb_table *t, const mdlb_obj *proto)
+{
+    mdlb_obj *o = free_slot(t);
+    if (o == NULL) {
+        /* Slots move when the table grows: callers hold no mdlb_obj pointer across an insert. */
+        if (!grow(t))
+            return NULL;
+        o = free_slot(t);
+    }
+    *o = *proto;
+    o->id = t->next_id++;
+    if (t->next_id == 0)
+        t->next_id = 1;
+    o->user_mappings = o->partials = o->inheritors = o->described_by = 0;
+    link(t, o, 1);
+    return o;
+}
+
+void mdlb_table_remove(mdlb_table *t, mdlb_obj *o)
+{
+    link(t, o, -1);
+    memset(o, 0, sizeof(*o));
+}
+
+static int inside(mdlb_u64 va, mdlb_u64 len, mdlb_u64 base, mdlb_u64 size)
+{
+    if (va + len < va)
+        return 0;
+    return va >= base && va + len <= base + size;
+}
+
+static int overlaps(mdlb_u64 va, mdlb_u64 len, mdlb_u64 base, mdlb_u64 size)
+{
+    mdlb_u64 end = va + (len ? len : 1);
+    if (end < va)
+        end = ~0ull;
+    return va < base + size && end > base;
+}
+
+mdlb_obj *mdlb_table_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_u32 i;
+    for (i = 0; i < t->capacity; i++) {
+        mdlb_obj *o = &t->slots[i];
+        if (o->id && o->kind == MDLB_OBJ_KERNEL_BUFFER && inside(va, len, o->va, o->length))
+            return o;
+    }
+    return NULL;
+}
+
+mdlb_obj *mdlb_table_kernel_overlap(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_u32 i;
+    for (i = 0; i < t->capacity; i++) {
+        mdlb_obj *o = &t->slots[i];
+        if (o->id && o->kind == MDLB_OBJ_KERNEL_BUFFER && overlaps(va, len, o->va, o->length))
+            return o;
+    }
+    return NULL;
+}
+
+int mdlb_table_in_user_mapping(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_u32 i;
+    for (i = 0; i < t->capacity; i++) {
+        mdlb_obj *o = &t->slots[i];
+        /* The mapping occupies whole pages from its page-aligned base. */
+        mdlb_u64 base = o->va & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+        mdlb_u64 size = ((o->va - base) + o->length + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+        if (o->id && o->kind == MDLB_OBJ_USER_MAPPING && overlaps(va, len, base, size))
+            return 1;
+    }
+    return 0;
+}
+
+static int is_mdl(const mdlb_obj *o)
+{
+    return o->kind == MDLB_OBJ_MDL || o->kind == MDLB_OBJ_INIT_MDL || o->kind == MDLB_OBJ_PARTIAL ||
+           o->kind == MDLB_OBJ_PAGES;
+}
+
+static int release_phase(const mdlb_obj *o)
+{
+    if (o->kind == MDLB_OBJ_USER_MAPPING)
+        return MDLB_REL_USER_MAPPING;
+    if (o->kind == MDLB_OBJ_PARTIAL)
+        return MDLB_REL_PARTIAL;
+    if (o->kind == MDLB_OBJ_KERNEL_BUFFER)
+        return MDLB_REL_KERNEL_BUFFER;
+    if (o->state & MDLB_ST_SYSMAP)
+        return MDLB_REL_SYSTEM_MAPPING;
+    if (o->state & MDLB_ST_LOCKED)
+        return MDLB_REL_UNLOCK;
+    if (o->kind == MDLB_OBJ_PAGES && !(o->state & MDLB_ST_PAGES_FREED))
+        return MDLB_REL_FREE_PAGES;
+    return MDLB_REL_FREE_MDL;
+}
+
+mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase)
+{
+    mdlb_obj *best = NULL;
+    int best_phase = 0;
+    mdlb_u32 i;
+    for (i = 0; i < t->capacity; i++) {
+        mdlb_obj *o = &t->slots[i];
+        int p;
+        if (o->id == 0)
+            continue;
+        p = release_phase(o);
+        if (best == NULL || p < best_phase) {
+            best = o;
+            best_phase = p;
+        }
+    }
+    *phase = best_phase;
+    return best;
+}
+
+static mdlb_obj *source_of(mdlb_table *t, const mdlb_obj *mdl)
+{
+    return mdl->kind == MDLB_OBJ_PARTIAL ? find(t, mdl->parent) : NULL;
+}
+
+static int own_pages(const mdlb_obj *m)
+{
+    if (m->kind == MDLB_OBJ_PAGES)
+        return !(m->state & MDLB_ST_PAGES_FREED);
+    return (m->state & (MDLB_ST_LOCKED | MDLB_ST_NONPAGED)) != 0;
+}
+
+int mdlb_mdl_has_pages(mdlb_table *t, const mdlb_obj *mdl)
+{
+    const mdlb_obj *s = source_of(t, mdl);
+    if (mdl->kind == MDLB_OBJ_PARTIAL)
+        return s != NULL && own_pages(s);
+    return own_pages(mdl);
+}
+
+int mdlb_mdl_writable(mdlb_table *t, const mdlb_obj *mdl)
+{
+    const mdlb_obj *m = mdl->kind == MDLB_OBJ_PARTIAL ? source_of(t, mdl) : mdl;
+    if (m == NULL)
+        return 0;
+    if (m->kind == MDLB_OBJ_PAGES || (m->state & MDLB_ST_NONPAGED))
+        return 1; /* driver-owned pages */
+    return (m->state & (MDLB_ST_LOCKED | MDLB_ST_WRITE)) == (MDLB_ST_LOCKED | MDLB_ST_WRITE);
+}
+
+mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode)
+{
+    if (mdl->kind == MDLB_OBJ_PARTIAL)
+        return MDLB_REFUSE_PROBE_PARTIAL;
+    if (mdl->kind == MDLB_OBJ_PAGES)
+        return MDLB_REFUSE_PROBE_NOT_IOALLOCATED;
+    if (mdl->state & MDLB_ST_LOCKED)
+        return MDLB_REFUSE_PROBE_LOCKED;
+    if (mdl->state & MDLB_ST_NONPAGED)
+        return MDLB_REFUSE_PROBE_NONPAGED;
+    if ((mdl->state & (MDLB_ST_SYSMAP | MDLB_ST_SYSADDR)) || mdl->user_mappings)
+        return MDLB_REFUSE_PROBE_MAPPED;
+    if (mdlb_table_in_user_mapping(t, mdl->va, mdl->length))
+        return MDLB_REFUSE_RANGE_IN_USER_MAPPING;
+    if (access_mode == MDLB_KERNEL_MODE) {
+        if (mdl->length == 0)
+            return MDLB_REFUSE_ZERO_LENGTH;
+        if (mdlb_table_kernel_range(t, mdl->va, mdl->length) == NULL)
+            return MDLB_REFUSE_KERNEL_RANGE_REQUIRED;
+    }
+    return 0;
+}
+
+mdlb_u32 mdlb_check_build_nonpaged(mdlb_table *t, const mdlb_obj *mdl)
+{
+    /* MmBuildMdlForNonPagedPool shares MmProbeAndLockPages' preconditions on the flags. */
+    if (mdl->kind == MDLB_OBJ_PARTIAL)
+        return MDLB_REFUSE_PROBE_PARTIAL;
+    if (mdl->kind == MDLB_OBJ_PAGES)
+        return MDLB_REFUSE_PROBE_NOT_IOALLOCATED;
+    if (mdl->state & MDLB_ST_LOCKED)
+        return MDLB_REFUSE_PROBE_LOCKED;
+    if (mdl->state & MDLB_ST_NONPAGED)
+        return MDLB_REFUSE_PROBE_NONPAGED;
+    if ((mdl->state & (MDLB_ST_SYSMAP | MDLB_ST_SYSADDR)) || mdl->user_mappings)
+        return MDLB_REFUSE_PROBE_MAPPED;
+    if (mdl->length == 0)
+        return MDLB_REFUSE_ZERO_LENGTH;
+    if (mdlb_table_kernel_range(t, mdl->va, mdl->length) == NULL)
+        return MDLB_REFUSE_KERNEL_RANGE_REQUIRED;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_map(mdlb_table *t, const mdlb_obj *mdl, int user, int shared_handle)
+{
+    if (!mdlb_mdl_has_pages(t, mdl))
+        return MDLB_REFUSE_MAP_NOT_LOCKED;
+    if (mdl->length == 0)
+        return MDLB_REFUSE_ZERO_LENGTH;
+    if (user && shared_handle)
+        return MDLB_REFUSE_SHARED_HANDLE;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_unlock(const mdlb_obj *mdl)
+{
+    if (mdl->kind == MDLB_OBJ_PARTIAL)
+        return MDLB_REFUSE_UNLOCK_PARTIAL;
+    if (mdl->kind == MDLB_OBJ_PAGES)
+        return MDLB_REFUSE_UNLOCK_PAGES;
+    if (mdl->state & MDLB_ST_NONPAGED)
+        return MDLB_REFUSE_UNLOCK_NONPAGED;
+    if (!(mdl->state & MDLB_ST_LOCKED))
+        return MDLB_REFUSE_UNLOCK_NOT_LOCKED;
+    if (mdl->user_mappings)
+        return MDLB_REFUSE_USER_MAPPING_LIVES;
+    if (mdl->partials)
+        return MDLB_REFUSE_PARTIAL_LIVES;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_free(const mdlb_obj *mdl, mdlb_u32 method)
+{
+    if (mdl->kind == MDLB_OBJ_PAGES && !(mdl->state & MDLB_ST_PAGES_FREED))
+        return MDLB_REFUSE_FREE_PAGES_FIRST;
+    if ((mdl->kind == MDLB_OBJ_MDL || mdl->kind == MDLB_OBJ_PARTIAL) && method != MDLB_FREE_IOFREEMDL)
+        return MDLB_REFUSE_FREE_WRONG_METHOD;
+    if ((mdl->kind == MDLB_OBJ_INIT_MDL || mdl->kind == MDLB_OBJ_PAGES) && method != MDLB_FREE_EXFREEPOOL)
+        return MDLB_REFUSE_FREE_WRONG_METHOD;
+    if (mdl->state & MDLB_ST_LOCKED)
+        return MDLB_REFUSE_FREE_LOCKED;
+    if (mdl->user_mappings)
+        return MDLB_REFUSE_USER_MAPPING_LIVES;
+    if (mdl->partials)
+        return MDLB_REFUSE_PARTIAL_LIVES;
+    if (mdl->kind != MDLB_OBJ_PARTIAL && (mdl->state & MDLB_ST_SYSMAP))
+        return MDLB_REFUSE_FREE_MAPPED;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_free_pages(const mdlb_obj *mdl)
+{
+    if (mdl->kind != MDLB_OBJ_PAGES || (mdl->state & MDLB_ST_PAGES_FREED))
+        return MDLB_REFUSE_NOT_PAGE_ALLOCATION;
+    if (mdl->user_mappings)
+        return MDLB_REFUSE_USER_MAPPING_LIVES;
+    if (mdl->partials)
+        return MDLB_REFUSE_PARTIAL_LIVES;
+    if (mdl->state & MDLB_ST_SYSMAP)
+        return MDLB_REFUSE_SYSTEM_MAPPING_LIVES;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_unmap_system(const mdlb_obj *mdl)
+{
+    if (!(mdl->state & MDLB_ST_SYSMAP))
+        return MDLB_REFUSE_UNMAP_NOT_OWNED; /* inherited, nonpaged-pool address, or nothing mapped */
+    if (mdl->inheritors)
+        return MDLB_REFUSE_UNMAP_INHERITED;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_partial(mdlb_table *t, const mdlb_obj *source, mdlb_u64 offset, mdlb_u32 length,
+                            mdlb_u32 *effective_length)
+{
+    mdlb_u64 len = length;
+    (void)t;
+    *effective_length = 0;
+    if (source->kind == MDLB_OBJ_PARTIAL || !own_pages(source))
+        return MDLB_REFUSE_PARTIAL_SOURCE;
+    if (offset >= source->length)
+        return MDLB_REFUSE_PARTIAL_RANGE;
+    if (len == 0)
+        len = source->length - offset;
+    if (len > source->length - offset)
+        return MDLB_REFUSE_PARTIAL_RANGE;
+    *effective_length = (mdlb_u32)len;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_pool_free(const mdlb_obj *kbuf)
+{
+    return kbuf->described_by ? MDLB_REFUSE_POOL_IN_USE : 0;
+}
+
+mdlb_u32 mdlb_check_transfer(mdlb_table *t, const mdlb_obj *mapping, const mdlb_obj *mdl, int write,
+                             mdlb_u32 offset, mdlb_u32 length)
+{
+    if (mapping == NULL && !(mdl->state & MDLB_ST_SYSADDR))
+        return MDLB_REFUSE_MAPPING_ENDED;
+    if (write) {
+        int nowrite = mapping ? (int)mapping->nowrite : (mdl->state & MDLB_ST_NOWRITE) != 0;
+        if (nowrite || !mdlb_mdl_writable(t, mdl))
+            return MDLB_REFUSE_WRITE_NOT_ALLOWED;
+    }
+    if ((mdlb_u64)offset + length > mdl->length)
+        return MDLB_REFUSE_OUT_OF_RANGE;
+    return 0;
+}
+
+static mdlb_u32 over(mdlb_u64 have, mdlb_u64 add, mdlb_u64 limit)
+{
+    return add > limit || have > limit - add;
+}
+
+static mdlb_u32 limit_one(const mdlb_use *u, const mdlb_limits *l, const mdlb_use *a)
+{
+    if (over(u->objects, a->objects, l->objects))
+        return MDLB_LIMIT_OBJECTS;
+    if (over(u->locked_bytes, a->locked_bytes, l->locked_bytes))
+        return MDLB_LIMIT_LOCKED_BYTES;
+    if (over(u->kernel_buffer_bytes, a->kernel_buffer_bytes, l->kernel_buffer_bytes))
+        return MDLB_LIMIT_KERNEL_BUFFER_BYTES;
+    if (over(u->page_bytes, a->page_bytes, l->page_bytes))
+        return MDLB_LIMIT_PAGE_ALLOC_BYTES;
+    if (over(u->pool_bytes, a->pool_bytes, l->pool_bytes))
+        return MDLB_LIMIT_MDL_POOL_BYTES;
+    return 0;
+}
+
+mdlb_u32 mdlb_limit_check(const mdlb_use *handle, const mdlb_limits *hl, const mdlb_use *driver,
+                          const mdlb_limits *dl, const mdlb_use *add)
+{
+    mdlb_u32 r = limit_one(handle, hl, add);
+    return r ? r : limit_one(driver, dl, add);
+}
+
+void mdlb_use_add(mdlb_use *u, const mdlb_use *d)
+{
+    u->objects += d->objects;
+    u->mdls += d->mdls;
+    u->mappings += d->mappings;
+    u->kernel_buffers += d->kernel_buffers;
+    u->locked_bytes += d->locked_bytes;
+    u->kernel_buffer_bytes += d->kernel_buffer_bytes;
+    u->page_bytes += d->page_bytes;
+    u->pool_bytes += d->pool_bytes;
+}
+
+void mdlb_use_sub(mdlb_use *u, const mdlb_use *d)
+{
+    u->objects -= d->objects;
+    u->mdls -= d->mdls;
+    u->mappings -= d->mappings;
+    u->kernel_buffers -= d->kernel_buffers;
+    u->locked_bytes -= d->locked_bytes;
+    u->kernel_buffer_bytes -= d->kernel_buffer_bytes;
+    u->page_bytes -= d->page_bytes;
+    u->pool_bytes -= d->pool_bytes;
+}
+
+void mdlb_default_limits(mdlb_limits *handle, mdlb_limits *driver)
+{
+    handle->objects = MDLB_LIMIT_HANDLE_OBJECTS;
+    handle->locked_bytes = MDLB_LIMIT_HANDLE_LOCKED_BYTES;
+    handle->kernel_buffer_bytes = MDLB_LIMIT_HANDLE_KERNEL_BUFFER_BYTES;
+    handle->page_bytes = MDLB_LIMIT_HANDLE_PAGE_ALLOC_BYTES;
+    handle->pool_bytes = MDLB_LIMIT_HANDLE_MDL_POOL_BYTES;
+    driver->objects = MDLB_LIMIT_DRIVER_OBJECTS;
+    driver->locked_bytes = MDLB_LIMIT_DRIVER_LOCKED_BYTES;
+    driver->kernel_buffer_bytes = MDLB_LIMIT_DRIVER_KERNEL_BUFFER_BYTES;
+    driver->page_bytes = MDLB_LIMIT_DRIVER_PAGE_ALLOC_BYTES;
+    driver->pool_bytes = MDLB_LIMIT_DRIVER_MDL_POOL_BYTES;
+}
+
+
+
+int mdlb_obj_is_mdl(const mdlb_obj *o)
+{
+    return is_mdl(o);
+}

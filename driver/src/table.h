@@ -1,0 +1,141 @@
+/*
+ * table.h - the per-handle object table and the CONTRACT.md section 3 refusals as functions of object state.
+ *
+ * Pure C (no kernel headers) so every rule runs in the host tests. The driver keeps the DDI-facing pointers
+ * (the MDL, the mapping address, the pool block) in the opaque fields and never asks this file to touch them.
+ */
+#ifndef MDLB_TABLE_H
+#define MDLB_TABLE_H
+
+#include "mdlbridge.h"
+#include <stddef.h>
+
+enum mdlb_obj_kind {
+    MDLB_OBJ_MDL = 1,       /* IoAllocateMdl */
+    MDLB_OBJ_INIT_MDL,      /* MmSizeOfMdl + pool + MmInitializeMdl */
+    MDLB_OBJ_PARTIAL,       /* IoAllocateMdl + IoBuildPartialMdl */
+    MDLB_OBJ_PAGES,         /* MmAllocatePagesForMdlEx */
+    MDLB_OBJ_USER_MAPPING,  /* MmMapLockedPagesSpecifyCache(UserMode) */
+    MDLB_OBJ_KERNEL_BUFFER  /* ExAllocatePoolWithTag(NonPagedPoolNx) */
+};
+
+/* State bits of an MDL object, kept by the driver from what it did (never read back from the MDL). */
+#define MDLB_ST_LOCKED          0x0001u /* locked by a probe */
+#define MDLB_ST_WRITE           0x0002u /* probe with IoWriteAccess / IoModifyAccess */
+#define MDLB_ST_NONPAGED        0x0004u /* MmBuildMdlForNonPagedPool */
+#define MDLB_ST_SYSMAP          0x0008u /* a system mapping this MDL owns (MmGetSystemAddressForMdlSafe mapped) */
+#define MDLB_ST_INHERITED       0x0010u /* partial built from a mapped source: MappedSystemVa inherited */
+#define MDLB_ST_SYSADDR         0x0020u /* a system address was handed out and has not ended */
+#define MDLB_ST_NOWRITE         0x0040u /* that system address was mapped MdlMappingNoWrite */
+#define MDLB_ST_PAGES_FREED     0x0080u /* MmFreePagesFromMdl ran */
+#define MDLB_ST_PROC_VALID      0x0100u /* Process holds what the last DDI wrote (probe, build, partial) */
+
+typedef struct mdlb_obj {
+    mdlb_u32 id;            /* 0: free slot */
+    mdlb_u32 kind;
+    mdlb_u32 state;
+    mdlb_u32 parent;        /* partial: source MDL; user mapping: its MDL */
+    mdlb_u32 kbuf;          /* MDL whose range overlaps a kernel buffer of this handle: that buffer */
+    mdlb_u32 user_mappings; /* MDL: live user mappings of it */
+    mdlb_u32 partials;      /* MDL: live partials built from it */
+    mdlb_u32 inheritors;    /* MDL: live partials that inherited its system mapping */
+    mdlb_u32 described_by;  /* kernel buffer: MDLs whose range overlaps it */
+    mdlb_u32 pfn_capacity;  /* MDL: PFN slots recorded at allocation */
+    mdlb_u64 va;            /* MDL: MmGetMdlVirtualAddress; buffer / mapping: its address */
+    mdlb_u64 length;        /* MDL: ByteCount; buffer: its size; mapping: the MDL's ByteCount */
+    mdlb_u64 locked_bytes;  /* charged while MDLB_ST_LOCKED */
+    mdlb_u64 pool_bytes;    /* MDL storage charged */
+    mdlb_u64 page_bytes;    /* page allocation / kernel buffer bytes charged */
+    mdlb_u32 nowrite;       /* user mapping: made read-only */
+    mdlb_u32 reserved;
+    void *k_object;         /* driver: PMDL, or the buffer, or the user address */
+    void *k_extra;          /* driver: the system address handed out */
+} mdlb_obj;
+
+/* What a handle (or the driver, or a process) holds. */
+typedef struct mdlb_use {
+    mdlb_u32 objects;
+    mdlb_u32 mdls;
+    mdlb_u32 mappings;
+    mdlb_u32 kernel_buffers;
+    mdlb_u64 locked_bytes;
+    mdlb_u64 kernel_buffer_bytes;
+    mdlb_u64 page_bytes;
+    mdlb_u64 pool_bytes;
+} mdlb_use;
+
+typedef struct mdlb_limits {
+    mdlb_u32 objects;
+    mdlb_u64 locked_bytes;
+    mdlb_u64 kernel_buffer_bytes;
+    mdlb_u64 page_bytes;
+    mdlb_u64 pool_bytes;
+} mdlb_limits;
+
+typedef void *(*mdlb_alloc_fn)(size_t bytes);
+typedef void (*mdlb_free_fn)(void *p);
+
+typedef struct mdlb_table {
+    mdlb_obj *slots;
+    mdlb_u32 capacity;
+    mdlb_u32 next_id;
+    mdlb_use use;
+    mdlb_alloc_fn alloc;
+    mdlb_free_fn free;
+} mdlb_table;
+
+void mdlb_table_init(mdlb_table *t, mdlb_alloc_fn alloc, mdlb_free_fn free_fn);
+void mdlb_table_destroy(mdlb_table *t);
+
+/* Malformed-id lookup: returns 0 and the object, or STATUS_NOT_FOUND / STATUS_OBJECT_TYPE_MISMATCH.
+ * 'kinds' is a bit mask of (1u << MDLB_OBJ_*). */
+mdlb_u32 mdlb_table_lookup(mdlb_table *t, mdlb_u32 id, mdlb_u32 kinds, mdlb_obj **out);
+#define MDLB_KINDS_ANY_MDL ((1u << MDLB_OBJ_MDL) | (1u << MDLB_OBJ_INIT_MDL) | (1u << MDLB_OBJ_PARTIAL) | (1u << MDLB_OBJ_PAGES))
+#define MDLB_KIND_BIT(k) (1u << (k))
+
+/* Inserts a new object (a copy of *proto without its id) and links it to its parent/buffer counters.
+ * Returns the new object or NULL when out of memory. Limits are checked before, by mdlb_limit_check. */
+mdlb_obj *mdlb_table_insert(mdlb_table *t, const mdlb_obj *proto);
+/* Unlinks and removes an object (its counters on parent/buffer are dropped). */
+void mdlb_table_remove(mdlb_table *t, mdlb_obj *o);
+/* The kernel buffer of this handle that contains [va, va+len) entirely (no wrap), or NULL. */
+mdlb_obj *mdlb_table_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
+/* The kernel buffer of this handle [va, va+len) overlaps, or NULL. */
+mdlb_obj *mdlb_table_kernel_overlap(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
+/* Whether [va, va+len) lies (even partly) inside one of this handle's user mappings. */
+int mdlb_table_in_user_mapping(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
+/* The next object to release in CONTRACT section 1 order, or NULL when the table is empty.
+ * *phase receives which release step applies (MDLB_REL_*). */
+enum { MDLB_REL_USER_MAPPING = 1, MDLB_REL_PARTIAL, MDLB_REL_SYSTEM_MAPPING, MDLB_REL_UNLOCK, MDLB_REL_FREE_PAGES,
+       MDLB_REL_FREE_MDL, MDLB_REL_KERNEL_BUFFER };
+mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase);
+
+/* Section 3 refusals. Each returns 0 or MDLB_REFUSE_*; none changes anything. */
+mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode);
+mdlb_u32 mdlb_check_build_nonpaged(mdlb_table *t, const mdlb_obj *mdl);
+mdlb_u32 mdlb_check_map(mdlb_table *t, const mdlb_obj *mdl, int user, int shared_handle);
+mdlb_u32 mdlb_check_unlock(const mdlb_obj *mdl);
+mdlb_u32 mdlb_check_free(const mdlb_obj *mdl, mdlb_u32 method);
+mdlb_u32 mdlb_check_free_pages(const mdlb_obj *mdl);
+mdlb_u32 mdlb_check_unmap_system(const mdlb_obj *mdl);
+mdlb_u32 mdlb_check_partial(mdlb_table *t, const mdlb_obj *source, mdlb_u64 offset, mdlb_u32 length,
+                            mdlb_u32 *effective_length);
+mdlb_u32 mdlb_check_pool_free(const mdlb_obj *kbuf);
+/* A transfer through 'mapping' (a user mapping) or through the system address of 'mdl'. */
+mdlb_u32 mdlb_check_transfer(mdlb_table *t, const mdlb_obj *mapping, const mdlb_obj *mdl, int write,
+                             mdlb_u32 offset, mdlb_u32 length);
+/* Whether an MDL (or a partial's source) is locked for write or is driver-owned memory. */
+int mdlb_mdl_writable(mdlb_table *t, const mdlb_obj *mdl);
+/* Whether the pages of an MDL (or a partial's source) are locked, built or allocated. */
+int mdlb_mdl_has_pages(mdlb_table *t, const mdlb_obj *mdl);
+
+/* Section 4: 0 or MDLB_LIMIT_* when adding 'add' to 'handle' and 'driver' would exceed a limit. */
+mdlb_u32 mdlb_limit_check(const mdlb_use *handle, const mdlb_limits *hl, const mdlb_use *driver,
+                          const mdlb_limits *dl, const mdlb_use *add);
+void mdlb_use_add(mdlb_use *u, const mdlb_use *d);
+void mdlb_use_sub(mdlb_use *u, const mdlb_use *d);
+void mdlb_default_limits(mdlb_limits *handle, mdlb_limits *driver);
+/* Whether an object is an MDL of any kind. */
+int mdlb_obj_is_mdl(const mdlb_obj *o);
+
+#endif

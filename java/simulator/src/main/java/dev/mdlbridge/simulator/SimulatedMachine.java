@@ -1,0 +1,80 @@
+package dev.mdlbridge.simulator;
+
+import dev.mdlbridge.spi.BackendOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A simulated Windows machine with mdlbridge loaded, built in code (the jimfs style):
+ * {@code SimulatedMachine.builder().profile("win7-x64").seed(42).verifier(true).build()}.
+ * Every setting is the same as the {@code simulator} backend's options.
+ */
+public final class SimulatedMachine {
+
+    private SimulatedMachine() {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default machine: Windows 10 x64, free build, no Driver Verifier. */
+    public static SimulatorBackend create() {
+        return builder().build();
+    }
+
+    public static final class Builder {
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        private Builder set(String key, Object value) {
+            settings.put(key, String.valueOf(value));
+            return this;
+        }
+
+        /** win10-x64 (default), win7-x64 or nt52-x64. */
+        public Builder profile(String name) {
+            return set("profile", name);
+        }
+
+        public Builder seed(long seed) {
+            return set("seed", seed);
+        }
+
+        public Builder verifier(boolean on) {
+            return set("verifier", on);
+        }
+
+        public Builder trackLockedPages(boolean on) {
+            return set("trackLockedPages", on);
+        }
+
+        /** The simulated driver does not refuse misuse (CONTRACT section 3): the kernel shows what Windows does. */
+        public Builder unchecked(boolean on) {
+            return set("unchecked", on);
+        }
+
+        public Builder poolFailAfter(long n) {
+            return set("poolFailAfter", n);
+        }
+
+        public Builder systemPtesAvailable(long n) {
+            return set("systemPtesAvailable", n);
+        }
+
+        public Builder lockCountLimit(long n) {
+            return set("lockCountLimit", n);
+        }
+
+        public Builder physicalMemory(long bytes) {
+            return set("physicalMemory", bytes);
+        }
+
+        public BackendOptions options() {
+            return new BackendOptions(settings);
+        }
+
+        public SimulatorBackend build() {
+            return new SimulatorBackend(SimulatorSettings.parse(options()));
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package dev.mdlbridge.simulator.driver;
+
+import static dev.mdlbridge.protocol.Protocol.*;
+
+import dev.mdlbridge.protocol.NtStatus;
+import dev.mdlbridge.simulator.driver.Obj.Kind;
+import dev.mdlbridge.simulator.kernel.Kernel;
+import dev.mdlbridge.simulator.kernel.SimProcess;
+import dev.mdlbridge.spi.IoResult;
+import dev.mdlbridge.spi.SimulatedBugCheckException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The simulated mdlbridge.sys: driver-wide state and the dispatch routines IRP_MJ_CREATE, CLEANUP, CLOSE and
+ * DEVICE_CONTROL, plus the process-notify callback that releases what a dead owner left. The twin of
+ * driver/src/driver.c and the dispatch part of ops.c.
+ */
+public final class MdlBridgeDriver {
+
+    /** STATUS_INTERNAL_ERROR: what an unexpected Java exception inside the simulated driver completes the IRP with. */
+    public static final int STATUS_INTERNAL_ERROR = 0xC00000E5;
+
+    final Kernel kernel;
+    final boolean unchecked;
+    final Object useLock = new Object();
+    final Use driverUse = new Use();
+    private final List<FileHandle> handles = new CopyOnWriteArrayList<>();
+    private final List<Throwable> internalErrors = new CopyOnWriteArrayList<>();
+    private final Operations ops;
+
+    /**
+     * DriverEntry: registers the process-notify callback.
+     *
+     * @param unchecked skip the CONTRACT section 3 refusals so that misuse reaches the kernel (simulator only)
+     */
+    public MdlBridgeDriver(Kernel kernel, boolean unchecked) {
+        this.kernel = kernel;
+        this.unchecked = unchecked;
+        this.ops = new Operations(this);
+        kernel.registerProcessNotify(this::onProcessExit);
+    }
+
+    /** Java exceptions the driver turned into IRP failures: a defect of the simulated driver, never expected. */
+    public List<Throwable> internalErrors() {
+        return List.copyOf(internalErrors);
+    }
+
+    // ------------------------------------------------------------------------------------------- accounting
+
+    int reserve(FileHandle h, Use add) {
+        synchronized (useLock) {
+            int lim = Limits.HANDLE.check(h.use, add);
+            if (lim == 0) {
+                lim = Limits.DRIVER.check(driverUse, add);
+            }
+            if (lim == 0) {
+                h.use.add(add);
+                driverUse.add(add);
+            }
+            return lim;
+        }
+    }
+
+    void charge(FileHandle h, Use add) {
+        synchronized (useLock) {
+            h.use.add(add);
+            driverUse.add(add);
+        }
+    }
+
+    void unreserve(FileHandle h, Use sub) {
+        synchronized (useLock) {
+            h.use.sub(sub);
+            driverUse.sub(sub);
+        }
+    }
+
+    Use processUse(SimProcess owner) {
+        Use u = new Use();
+        synchronized (useLock) {
+            for (FileHandle h : handles) {
+                if (h.owner == owner) {
+                    u.add(h.use);
+                }
+            }
+        }
+        return u;
+    }
+
+    /** RtlGetVersion of the profile's Windows: major, minor, build. */
+    long[] osVersion() {
+        return switch (kernel.profile().name()) {
+            case "win7-x64" -> new long[] {6, 1, 7601};
+            case "nt52-x64" -> new long[] {5, 2, 3790};
+            default -> new long[] {10, 0, 19045};
+        };
+    }
+
+    // -------------------------------------------------------------------------------------------- dispatch
+
+    /** IRP_MJ_CREATE: the handle belongs to the opening process. */
+    public FileHandle create(SimProcess caller) {
+        FileHandle h = new FileHandle(caller);
+        handles.add(h);
+        return h;
+    }
+
+    /** IRP_MJ_CLEANUP: the last user handle closed; release everything, waiting for requests in flight. */
+    public void cleanup(FileHandle h) {
+        release(h);
+    }
+
+    /** IRP_MJ_CLOSE: the file object goes (Wine sends no CLEANUP, so the release runs here too if needed). */
+    public void close(FileHandle h) {
+        release(h);
+        handles.remove(h);
+    }
+
+    private void release(FileHandle h) {
+        h.lock.lock();
+        try {
+            if (!h.released) {
+                ops.release(h);
+                h.released = true;
+            }
+        } finally {
+            h.lock.unlock();
+        }
+    }
+
+    /** PsSetCreateProcessNotifyRoutine: the owner died without closing (or after duplicating) its handles. */
+    private void onProcessExit(SimProcess process) {
+        for (FileHandle h : handles) {
+            if (h.owner == process) {
+                release(h);
+            }
+        }
+    }
+
+    /** IRP_MJ_DEVICE_CONTROL with a METHOD_BUFFERED code from {@code caller}. */
+    public IoResult deviceControl(FileHandle h, SimProcess caller, int code, ByteBuffer request, ByteBuffer reply) {
+        try {
+            if (caller != h.owner) {
+                h.shared = true;
+                return fail(NtStatus.ACCESS_DENIED.value());
+            }
+            if (isDirectMethod(code)) {
+                // The output buffer of a DIRECT code is the caller's memory, which a ByteBuffer is not.
+                return fail(NtStatus.INVALID_PARAMETER.value());
+            }
+            ByteBuffer in = copy(request);
+            int st = Wire.checkMalformed(code, in, reply.capacity());
+            if (st != 0) {
+                return fail(st);
+            }
+            h.lock.lock();
+            try {
+                if (h.released) {
+                    return fail(0xC0000008); // STATUS_INVALID_HANDLE: the handle was released with its owner
+                }
+                return dispatchLocked(h, caller, code, in, reply);
+            } finally {
+                h.lock.unlock();
+            }
+        } catch (SimulatedBugCheckException e) {
+            throw e; // the machine stopped: nothing completes any more
+        } catch (RuntimeException | Error e) {
+            internalErrors.add(e);
+            return fail(STATUS_INTERNAL_ERROR);
+        }
+    }
+
+    /** The driver's part of a METHOD_IN_DIRECT / METHOD_OUT_DIRECT request, called by the I/O manager. */
+    public IoResult deviceControlDirect(FileHandle h, SimProcess caller, int code, ByteBuffer request,
+                                        long outputAddress, int outputLength) {
+        if (!isDirectMethod(code)) {
+            return fail(NtStatus.INVALID_PARAMETER.value());
+        }
+        ByteBuffer in = copy(request);
+        int st = kernel.dispatchDirectIo(caller, (code & 3) == METHOD_IN_DIRECT, outputAddress, outputLength, irp -> {
+            try {
+                if (caller != h.owner) {
+                    h.shared = true;
+                    return NtStatus.ACCESS_DENIED.value();
+                }
+                int malformed = Wire.checkMalformed(code, in, 0);
+                if (malformed != 0) {
+                    return malformed;
+                }
+                h.lock.lock();
+                try {
+                    if (h.released) {
+                        return 0xC0000008;
+                    }
+                    ops.direct(h, irp);
+                    return 0;
+                } finally {
+                    h.lock.unlock();
+                }
+            } catch (SimulatedBugCheckException e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                internalErrors.add(e);
+                return STATUS_INTERNAL_ERROR;
+            }
+        });
+        return st >= 0 ? IoResult.success(0) : fail(st);
+    }
+
+    private static boolean isDirectMethod(int code) {
+        int method = code & 3;
+        return method == METHOD_IN_DIRECT || method == METHOD_OUT_DIRECT;
+    }
+
+    private static IoResult fail(int status) {
+        return IoResult.failure(status, Win32Errors.of(status));
+    }
+
+    private static ByteBuffer copy(ByteBuffer request) {
+        ByteBuffer src = request.duplicate();
+        ByteBuffer in = ByteBuffer.allocate(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        in.put(src).flip();
+        return in;
+    }
+
+    /** Looks up the ids a request names: an unknown id fails the IRP before any parameter check. */
+    private static Obj[] lookupObjects(ObjectTable t, int code, ByteBuffer in) throws ObjectTable.BadId {
+        if (code == IOCTL_PROBE_AND_LOCK || code == IOCTL_MAP_SYSTEM || code == IOCTL_MAP_USER
+                || code == IOCTL_BUILD_PARTIAL || code == IOCTL_BUILD_NONPAGED || code == IOCTL_UNLOCK
+                || code == IOCTL_QUERY || code == IOCTL_FREE_PAGES || code == IOCTL_FREE_MDL) {
+            return new Obj[] {null, t.lookup(in.getInt(16), ObjectTable.ANY_MDL)};
+        }
+        if (code == IOCTL_POOL_FREE) {
+            return new Obj[] {null, t.lookup(in.getInt(16), java.util.EnumSet.of(Kind.KERNEL_BUFFER))};
+        }
+        if (code == IOCTL_UNMAP || code == IOCTL_READ_MAPPED || code == IOCTL_WRITE_MAPPED) {
+            // MDLB_REQ_MAPPING and MDLB_REQ_TRANSFER start alike: MappingId, then MdlId.
+            int mappingId = in.getInt(16);
+            if (mappingId != 0) {
+                Obj map = t.lookup(mappingId, java.util.EnumSet.of(Kind.USER_MAPPING));
+                return new Obj[] {map, t.lookup(map.parent, ObjectTable.ANY_MDL)};
+            }
+            return new Obj[] {null, t.lookup(in.getInt(20), ObjectTable.ANY_MDL)};
+        }
+        return new Obj[] {null, null};
+    }
+
+    private IoResult dispatchLocked(FileHandle h, SimProcess caller, int code, ByteBuffer in, ByteBuffer reply) {
+        Obj[] ab;
+        try {
+            ab = lookupObjects(h.table, code, in);
+        } catch (ObjectTable.BadId e) {
+            return fail(e.status);
+        }
+        RequestDecoder.Header hdr = RequestDecoder.Header.of(in);
+        ReplyWriter r = new ReplyWriter(reply, Wire.minReplySize(code, in), hdr.pfnStart(), hdr.pfnMax());
+        Operations.Op o = new Operations.Op(h, caller, code, in, r);
+        int param = Wire.checkParameters(code, in, kernel.profile().mappingModifiers());
+        if (param != 0) {
+            r.status(NtStatus.INVALID_PARAMETER.value(), STAGE_PARAMETER, param);
+        } else {
+            run(o, ab[0], ab[1]);
+        }
+        return IoResult.success(r.finish());
+    }
+
+    private void run(Operations.Op o, Obj a, Obj b) {
+        int c = o.code;
+        if (c == IOCTL_INFO) {
+            ops.info(o);
+        } else if (c == IOCTL_RELEASE_ALL) {
+            ops.releaseAll(o);
+        } else if (c == IOCTL_SIZE_OF_MDL) {
+            ops.sizeOfMdl(o);
+        } else if (c == IOCTL_ALLOCATE_MDL) {
+            ops.allocateMdl(o);
+        } else if (c == IOCTL_INITIALIZE_MDL) {
+            ops.initializeMdl(o);
+        } else if (c == IOCTL_PROBE_AND_LOCK) {
+            ops.probe(o, b);
+        } else if (c == IOCTL_MAP_SYSTEM) {
+            ops.mapSystem(o, b);
+        } else if (c == IOCTL_MAP_USER) {
+            ops.mapUser(o, b);
+        } else if (c == IOCTL_UNMAP) {
+            ops.unmap(o, a, b);
+        } else if (c == IOCTL_READ_MAPPED) {
+            ops.transfer(o, a, b, false);
+        } else if (c == IOCTL_WRITE_MAPPED) {
+            ops.transfer(o, a, b, true);
+        } else if (c == IOCTL_BUILD_PARTIAL) {
+            ops.buildPartial(o, b);
+        } else if (c == IOCTL_BUILD_NONPAGED) {
+            ops.buildNonpaged(o, b);
+        } else if (c == IOCTL_UNLOCK) {
+            ops.unlock(o, b);
+        } else if (c == IOCTL_FREE_MDL) {
+            ops.freeMdl(o, b);
+        } else if (c == IOCTL_POOL_ALLOCATE) {
+            ops.poolAllocate(o);
+        } else if (c == IOCTL_POOL_FREE) {
+            ops.poolFree(o, b);
+        } else if (c == IOCTL_QUERY) {
+            ops.query(o, b);
+        } else if (c == IOCTL_DESCRIBE_CHAIN) {
+            ops.chain(o);
+        } else if (c == IOCTL_ALLOCATE_PAGES) {
+            ops.allocatePages(o);
+        } else if (c == IOCTL_FREE_PAGES) {
+            ops.freePages(o, b);
+        } else if (c == IOCTL_DIRECT_FETCH) {
+            ops.directFetch(o);
+        }
+    }
+
+    /** Handles still open (for tests and the backend's leak views). */
+    List<FileHandle> handles() {
+        return new ArrayList<>(handles);
+    }
+}

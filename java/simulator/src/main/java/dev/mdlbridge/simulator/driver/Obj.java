@@ -1,0 +1,53 @@
+package dev.mdlbridge.simulator.driver;
+
+import dev.mdlbridge.simulator.kernel.Mdl;
+
+/**
+ * One object of a handle's table (the twin of {@code mdlb_obj}). State bits are kept from what the driver did,
+ * never read back from the MDL, so a refusal never depends on memory the kernel may have left undefined.
+ */
+final class Obj {
+
+    enum Kind { MDL, INIT_MDL, PARTIAL, PAGES, USER_MAPPING, KERNEL_BUFFER }
+
+    static final int ST_LOCKED = 0x0001;
+    static final int ST_WRITE = 0x0002;
+    static final int ST_NONPAGED = 0x0004;
+    static final int ST_SYSMAP = 0x0008;      // a system mapping this MDL owns
+    static final int ST_INHERITED = 0x0010;   // partial built from a mapped source: MappedSystemVa inherited
+    static final int ST_SYSADDR = 0x0020;     // a system address was handed out and has not ended
+    static final int ST_NOWRITE = 0x0040;     // that system address was mapped MdlMappingNoWrite
+    static final int ST_PAGES_FREED = 0x0080; // MmFreePagesFromMdl ran
+    static final int ST_PROC_VALID = 0x0100;  // Process holds what the last DDI wrote
+
+    int id;
+    final Kind kind;
+    int state;
+    int parent;        // partial: source MDL; user mapping: its MDL
+    int kbuf;          // MDL whose range overlaps a kernel buffer of this handle
+    int userMappings;
+    int partials;
+    int inheritors;
+    int describedBy;   // kernel buffer: MDLs whose range overlaps it
+    long pfnCapacity;
+    long va;           // MDL: MmGetMdlVirtualAddress; buffer / mapping: its address
+    long length;       // MDL: ByteCount; buffer: its size; mapping: the MDL's ByteCount
+    long lockedBytes;
+    long poolBytes;
+    long pageBytes;
+    boolean nowrite;   // user mapping made read-only
+    Mdl mdl;           // the kernel's MDL (MDL kinds)
+    long systemVa;     // the system address handed out
+
+    Obj(Kind kind) {
+        this.kind = kind;
+    }
+
+    boolean isMdl() {
+        return kind == Kind.MDL || kind == Kind.INIT_MDL || kind == Kind.PARTIAL || kind == Kind.PAGES;
+    }
+
+    boolean has(int bits) {
+        return (state & bits) != 0;
+    }
+}

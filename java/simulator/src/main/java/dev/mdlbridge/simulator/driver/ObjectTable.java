@@ -1,0 +1,381 @@
+package dev.mdlbridge.simulator.driver;
+
+import static dev.mdlbridge.protocol.Protocol.*;
+
+import dev.mdlbridge.protocol.NtStatus;
+import dev.mdlbridge.simulator.driver.Obj.Kind;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A handle's objects under small ids, and the CONTRACT section 3 refusals as functions of their state: the twin of
+ * driver/src/table.c. Nothing here calls the kernel. Not thread-safe: the handle's lock guards it.
+ */
+final class ObjectTable {
+
+    static final Set<Kind> ANY_MDL = EnumSet.of(Kind.MDL, Kind.INIT_MDL, Kind.PARTIAL, Kind.PAGES);
+
+    enum Release { USER_MAPPING, PARTIAL, SYSTEM_MAPPING, UNLOCK, FREE_PAGES, FREE_MDL, KERNEL_BUFFER }
+
+    private final Map<Integer, Obj> objects = new LinkedHashMap<>();
+    private int nextId = 1;
+
+    /** Thrown for an id the request names that is unknown or of another kind: the IRP fails. */
+    static final class BadId extends Exception {
+        final int status;
+
+        BadId(int status) {
+            super(null, null, false, false);
+            this.status = status;
+        }
+    }
+
+    Obj lookup(int id, Set<Kind> kinds) throws BadId {
+        Obj o = id == 0 ? null : objects.get(id);
+        if (o == null) {
+            throw new BadId(NtStatus.NOT_FOUND.value());
+        }
+        if (!kinds.contains(o.kind)) {
+            throw new BadId(NtStatus.OBJECT_TYPE_MISMATCH.value());
+        }
+        return o;
+    }
+
+    Obj find(int id) {
+        return id == 0 ? null : objects.get(id);
+    }
+
+    boolean isEmpty() {
+        return objects.isEmpty();
+    }
+
+    /** Inserts {@code o} under a new id, never reused within this handle, and links it to its parent and buffer. */
+    Obj insert(Obj o) {
+        o.id = nextId++;
+        o.userMappings = o.partials = o.inheritors = o.describedBy = 0;
+        objects.put(o.id, o);
+        link(o, 1);
+        return o;
+    }
+
+    void remove(Obj o) {
+        link(o, -1);
+        objects.remove(o.id);
+    }
+
+    private void link(Obj o, int delta) {
+        Obj p = find(o.parent);
+        Obj b = find(o.kbuf);
+        if (p != null && o.kind == Kind.USER_MAPPING) {
+            p.userMappings += delta;
+        }
+        if (p != null && o.kind == Kind.PARTIAL) {
+            p.partials += delta;
+            if (o.has(Obj.ST_INHERITED)) {
+                p.inheritors += delta;
+            }
+        }
+        if (b != null) {
+            b.describedBy += delta;
+        }
+    }
+
+    private static boolean inside(long va, long len, long base, long size) {
+        long end = va + len;
+        if (Long.compareUnsigned(end, va) < 0) {
+            return false;
+        }
+        return Long.compareUnsigned(va, base) >= 0 && Long.compareUnsigned(end, base + size) <= 0;
+    }
+
+    private static boolean overlaps(long va, long len, long base, long size) {
+        long end = va + (len != 0 ? len : 1);
+        if (Long.compareUnsigned(end, va) < 0) {
+            end = -1L;
+        }
+        return Long.compareUnsigned(va, base + size) < 0 && Long.compareUnsigned(end, base) > 0;
+    }
+
+    /** The kernel buffer of this handle that contains {@code [va, va+len)} entirely (no wrap), or null. */
+    Obj kernelRange(long va, long len) {
+        for (Obj o : objects.values()) {
+            if (o.kind == Kind.KERNEL_BUFFER && inside(va, len, o.va, o.length)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    Obj kernelOverlap(long va, long len) {
+        for (Obj o : objects.values()) {
+            if (o.kind == Kind.KERNEL_BUFFER && overlaps(va, len, o.va, o.length)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the range lies (even partly) in one of this handle's user mappings, which occupy whole pages. */
+    boolean inUserMapping(long va, long len) {
+        for (Obj o : objects.values()) {
+            if (o.kind != Kind.USER_MAPPING) {
+                continue;
+            }
+            long base = o.va & ~(long) (PAGE_SIZE - 1);
+            long size = ((o.va - base) + o.length + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
+            if (overlaps(va, len, base, size)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Release releasePhase(Obj o) {
+        if (o.kind == Kind.USER_MAPPING) {
+            return Release.USER_MAPPING;
+        }
+        if (o.kind == Kind.PARTIAL) {
+            return Release.PARTIAL;
+        }
+        if (o.kind == Kind.KERNEL_BUFFER) {
+            return Release.KERNEL_BUFFER;
+        }
+        if (o.has(Obj.ST_SYSMAP)) {
+            return Release.SYSTEM_MAPPING;
+        }
+        if (o.has(Obj.ST_LOCKED)) {
+            return Release.UNLOCK;
+        }
+        if (o.kind == Kind.PAGES && !o.has(Obj.ST_PAGES_FREED)) {
+            return Release.FREE_PAGES;
+        }
+        return Release.FREE_MDL;
+    }
+
+    /** The next object to release in CONTRACT section 1 order with the step that applies, or null when empty. */
+    Map.Entry<Obj, Release> nextRelease() {
+        Obj best = null;
+        Release bestPhase = null;
+        for (Obj o : objects.values()) {
+            Release p = releasePhase(o);
+            if (best == null || p.ordinal() < bestPhase.ordinal()) {
+                best = o;
+                bestPhase = p;
+            }
+        }
+        return best == null ? null : Map.entry(best, bestPhase);
+    }
+
+    private Obj sourceOf(Obj mdl) {
+        return mdl.kind == Kind.PARTIAL ? find(mdl.parent) : null;
+    }
+
+    private static boolean ownPages(Obj m) {
+        if (m.kind == Kind.PAGES) {
+            return !m.has(Obj.ST_PAGES_FREED);
+        }
+        return m.has(Obj.ST_LOCKED | Obj.ST_NONPAGED);
+    }
+
+    /** Whether the pages of an MDL (or a partial's source) are locked, built or allocated. */
+    boolean hasPages(Obj mdl) {
+        if (mdl.kind == Kind.PARTIAL) {
+            Obj s = sourceOf(mdl);
+            return s != null && ownPages(s);
+        }
+        return ownPages(mdl);
+    }
+
+    /** Whether an MDL (or a partial's source) is locked for write or describes driver-owned memory. */
+    boolean writable(Obj mdl) {
+        Obj m = mdl.kind == Kind.PARTIAL ? sourceOf(mdl) : mdl;
+        if (m == null) {
+            return false;
+        }
+        if (m.kind == Kind.PAGES || m.has(Obj.ST_NONPAGED)) {
+            return true;
+        }
+        return m.has(Obj.ST_LOCKED) && m.has(Obj.ST_WRITE);
+    }
+
+    // ------------------------------------------------------------------------------ section 3 refusals
+
+    private int probeFlags(Obj mdl) {
+        if (mdl.kind == Kind.PARTIAL) {
+            return REFUSE_PROBE_PARTIAL;
+        }
+        if (mdl.kind == Kind.PAGES) {
+            return REFUSE_PROBE_NOT_IOALLOCATED;
+        }
+        if (mdl.has(Obj.ST_LOCKED)) {
+            return REFUSE_PROBE_LOCKED;
+        }
+        if (mdl.has(Obj.ST_NONPAGED)) {
+            return REFUSE_PROBE_NONPAGED;
+        }
+        if (mdl.has(Obj.ST_SYSMAP | Obj.ST_SYSADDR) || mdl.userMappings != 0) {
+            return REFUSE_PROBE_MAPPED;
+        }
+        return 0;
+    }
+
+    int checkProbe(Obj mdl, int accessMode) {
+        int r = probeFlags(mdl);
+        if (r != 0) {
+            return r;
+        }
+        if (inUserMapping(mdl.va, mdl.length)) {
+            return REFUSE_RANGE_IN_USER_MAPPING;
+        }
+        if (accessMode == KERNEL_MODE) {
+            if (mdl.length == 0) {
+                return REFUSE_ZERO_LENGTH;
+            }
+            if (kernelRange(mdl.va, mdl.length) == null) {
+                return REFUSE_KERNEL_RANGE_REQUIRED;
+            }
+        }
+        return 0;
+    }
+
+    /** MmBuildMdlForNonPagedPool shares MmProbeAndLockPages' preconditions on the flags. */
+    int checkBuildNonpaged(Obj mdl) {
+        int r = probeFlags(mdl);
+        if (r != 0) {
+            return r;
+        }
+        if (mdl.length == 0) {
+            return REFUSE_ZERO_LENGTH;
+        }
+        if (kernelRange(mdl.va, mdl.length) == null) {
+            return REFUSE_KERNEL_RANGE_REQUIRED;
+        }
+        return 0;
+    }
+
+    int checkMap(Obj mdl, boolean user, boolean sharedHandle) {
+        if (!hasPages(mdl)) {
+            return REFUSE_MAP_NOT_LOCKED;
+        }
+        if (mdl.length == 0) {
+            return REFUSE_ZERO_LENGTH;
+        }
+        if (user && sharedHandle) {
+            return REFUSE_SHARED_HANDLE;
+        }
+        return 0;
+    }
+
+    static int checkUnlock(Obj mdl) {
+        if (mdl.kind == Kind.PARTIAL) {
+            return REFUSE_UNLOCK_PARTIAL;
+        }
+        if (mdl.kind == Kind.PAGES) {
+            return REFUSE_UNLOCK_PAGES;
+        }
+        if (mdl.has(Obj.ST_NONPAGED)) {
+            return REFUSE_UNLOCK_NONPAGED;
+        }
+        if (!mdl.has(Obj.ST_LOCKED)) {
+            return REFUSE_UNLOCK_NOT_LOCKED;
+        }
+        if (mdl.userMappings != 0) {
+            return REFUSE_USER_MAPPING_LIVES;
+        }
+        if (mdl.partials != 0) {
+            return REFUSE_PARTIAL_LIVES;
+        }
+        return 0;
+    }
+
+    static int checkFree(Obj mdl, int method) {
+        if (mdl.kind == Kind.PAGES && !mdl.has(Obj.ST_PAGES_FREED)) {
+            return REFUSE_FREE_PAGES_FIRST;
+        }
+        if ((mdl.kind == Kind.MDL || mdl.kind == Kind.PARTIAL) && method != FREE_IOFREEMDL) {
+            return REFUSE_FREE_WRONG_METHOD;
+        }
+        if ((mdl.kind == Kind.INIT_MDL || mdl.kind == Kind.PAGES) && method != FREE_EXFREEPOOL) {
+            return REFUSE_FREE_WRONG_METHOD;
+        }
+        if (mdl.has(Obj.ST_LOCKED)) {
+            return REFUSE_FREE_LOCKED;
+        }
+        if (mdl.userMappings != 0) {
+            return REFUSE_USER_MAPPING_LIVES;
+        }
+        if (mdl.partials != 0) {
+            return REFUSE_PARTIAL_LIVES;
+        }
+        if (mdl.kind != Kind.PARTIAL && mdl.has(Obj.ST_SYSMAP)) {
+            return REFUSE_FREE_MAPPED;
+        }
+        return 0;
+    }
+
+    static int checkFreePages(Obj mdl) {
+        if (mdl.kind != Kind.PAGES || mdl.has(Obj.ST_PAGES_FREED)) {
+            return REFUSE_NOT_PAGE_ALLOCATION;
+        }
+        if (mdl.userMappings != 0) {
+            return REFUSE_USER_MAPPING_LIVES;
+        }
+        if (mdl.partials != 0) {
+            return REFUSE_PARTIAL_LIVES;
+        }
+        if (mdl.has(Obj.ST_SYSMAP)) {
+            return REFUSE_SYSTEM_MAPPING_LIVES;
+        }
+        return 0;
+    }
+
+    static int checkUnmapSystem(Obj mdl) {
+        if (!mdl.has(Obj.ST_SYSMAP)) {
+            return REFUSE_UNMAP_NOT_OWNED; // inherited, a nonpaged-pool address, or nothing mapped
+        }
+        if (mdl.inheritors != 0) {
+            return REFUSE_UNMAP_INHERITED;
+        }
+        return 0;
+    }
+
+    /** 0 or a refusal; on 0 {@code effectiveLength[0]} holds the partial's length (0 means the rest). */
+    static int checkPartial(Obj source, long offset, long length, long[] effectiveLength) {
+        effectiveLength[0] = 0;
+        if (source.kind == Kind.PARTIAL || !ownPages(source)) {
+            return REFUSE_PARTIAL_SOURCE;
+        }
+        if (Long.compareUnsigned(offset, source.length) >= 0) {
+            return REFUSE_PARTIAL_RANGE;
+        }
+        long len = length == 0 ? source.length - offset : length;
+        if (len > source.length - offset) {
+            return REFUSE_PARTIAL_RANGE;
+        }
+        effectiveLength[0] = len;
+        return 0;
+    }
+
+    static int checkPoolFree(Obj kbuf) {
+        return kbuf.describedBy != 0 ? REFUSE_POOL_IN_USE : 0;
+    }
+
+    /** A transfer through {@code mapping} (a user mapping) or through the system address of {@code mdl}. */
+    int checkTransfer(Obj mapping, Obj mdl, boolean write, long offset, long length) {
+        if (mapping == null && !mdl.has(Obj.ST_SYSADDR)) {
+            return REFUSE_MAPPING_ENDED;
+        }
+        if (write) {
+            boolean nowrite = mapping != null ? mapping.nowrite : mdl.has(Obj.ST_NOWRITE);
+            if (nowrite || !writable(mdl)) {
+                return REFUSE_WRITE_NOT_ALLOWED;
+            }
+        }
+        if (offset + length > mdl.length) {
+            return REFUSE_OUT_OF_RANGE;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,870 @@
+package dev.mdlbridge.simulator.driver;
+
+import static dev.mdlbridge.protocol.Protocol.*;
+
+import dev.mdlbridge.protocol.NtStatus;
+import dev.mdlbridge.simulator.driver.Obj.Kind;
+import dev.mdlbridge.simulator.driver.ObjectTable.Release;
+import dev.mdlbridge.simulator.kernel.Irp;
+import dev.mdlbridge.simulator.kernel.Kernel;
+import dev.mdlbridge.simulator.kernel.Mdl;
+import dev.mdlbridge.simulator.kernel.NtStatusException;
+import dev.mdlbridge.simulator.kernel.SimProcess;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * One method per IOCTL of mdlbridge.h: the CONTRACT section 3 checks in their order, the DDI, the snapshots
+ * before and after. The twin of driver/src/ops.c. Runs under the handle's lock.
+ */
+final class Operations {
+
+    static final int TAG_MDL_STORAGE = 0x534C444D; // 'MDLS'
+    static final int TAG_KERNEL_BUFFER = 0x424C444D; // 'MDLB'
+
+    private final MdlBridgeDriver driver;
+    private final Kernel k;
+
+    Operations(MdlBridgeDriver driver) {
+        this.driver = driver;
+        this.k = driver.kernel;
+    }
+
+    /** Everything one request needs; the request is a private copy (the reply overwrites the system buffer). */
+    static final class Op {
+        final FileHandle h;
+        final SimProcess caller;
+        final int code;
+        final ByteBuffer in;
+        final ReplyWriter r;
+
+        Op(FileHandle h, SimProcess caller, int code, ByteBuffer in, ReplyWriter r) {
+            this.h = h;
+            this.caller = caller;
+            this.code = code;
+            this.in = in;
+            this.r = r;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ accounting
+
+    private int reserve(FileHandle h, Use add) {
+        return driver.reserve(h, add);
+    }
+
+    private void unreserve(FileHandle h, Use sub) {
+        driver.unreserve(h, sub);
+    }
+
+    private void oneMapping(FileHandle h, int delta) {
+        Use d = new Use();
+        d.mappings = 1;
+        if (delta > 0) {
+            driver.charge(h, d); // mappings have no limit of their own
+        } else {
+            unreserve(h, d);
+        }
+    }
+
+    /** What an object holds, so that its release gives back exactly what it took. */
+    private static Use chargeOf(Obj o) {
+        Use d = new Use();
+        d.objects = 1;
+        if (o.kind == Kind.KERNEL_BUFFER) {
+            d.kernelBuffers = 1;
+            d.kernelBufferBytes = o.pageBytes;
+        } else if (o.kind == Kind.USER_MAPPING) {
+            d.mappings = 1;
+        } else {
+            d.mdls = 1;
+            d.poolBytes = o.poolBytes;
+            d.pageBytes = o.pageBytes;
+            d.lockedBytes = o.lockedBytes; // non-zero only when unchecked mode freed a locked MDL
+        }
+        return d;
+    }
+
+    // --------------------------------------------------------------------------------------------- replies
+
+    private static void refuse(Op o, int why) {
+        o.r.status(NtStatus.INVALID_DEVICE_STATE.value(), STAGE_REFUSED, why);
+    }
+
+    private static void overLimit(Op o, int which) {
+        o.r.status(NtStatus.QUOTA_EXCEEDED.value(), STAGE_LIMIT, which);
+    }
+
+    private static void ddiFailed(Op o, int status, int ddi) {
+        o.r.status(status, STAGE_DDI, ddi);
+    }
+
+    /** A section 3 refusal, unless the driver runs unchecked (misuse then reaches the kernel). */
+    private boolean refused(Op o, int why) {
+        if (why == 0 || driver.unchecked) {
+            return false;
+        }
+        refuse(o, why);
+        return true;
+    }
+
+    private static int kindOf(Obj m) {
+        return switch (m.kind) {
+            case INIT_MDL -> KIND_INITIALIZED;
+            case PARTIAL -> KIND_PARTIAL;
+            case PAGES -> KIND_PAGES;
+            default -> KIND_IO_ALLOCATED;
+        };
+    }
+
+    /** Reads an MDL the way CONTRACT section 6 says: fields Windows leaves undefined are not read at all. */
+    static MdlView view(Mdl mdl, int kind, long capacity, int valid) {
+        int flags = mdl.flags();
+        if ((flags & 0x0005) != 0) { // MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL
+            valid |= VALID_MAPPED_SYSTEM_VA;
+        } else {
+            valid &= ~VALID_MAPPED_SYSTEM_VA;
+        }
+        long process = (valid & VALID_PROCESS) != 0 ? mdl.process() : 0;
+        long msv = (valid & VALID_MAPPED_SYSTEM_VA) != 0 ? mdl.mappedSystemVa() : 0;
+        MdlView.PfnSource pfns = (valid & VALID_PFNS) != 0 ? (start, t, n) -> mdl.copyPfns(start, t, 0, n) : null;
+        return new MdlView(mdl.address(), mdl.next(), process, msv, mdl.startVa(), mdl.size(), flags,
+                mdl.allocationProcessorNumber(), Integer.toUnsignedLong(mdl.byteCount()), mdl.byteOffset(), valid,
+                kind, capacity, pfns);
+    }
+
+    private static int validOf(ObjectTable t, Obj m) {
+        int v = 0;
+        if (m.has(Obj.ST_PROC_VALID)) {
+            v |= VALID_PROCESS;
+        }
+        if (t.hasPages(m)) {
+            v |= VALID_PFNS;
+        }
+        return v | VALID_MAPPED_SYSTEM_VA; // view() decides from the flags
+    }
+
+    private static void snap(Op o, Obj m, int role) {
+        if (m == null) {
+            return;
+        }
+        o.r.snapshot(view(m.mdl, kindOf(m), m.pfnCapacity, validOf(o.h.table, m)), role, m.id);
+    }
+
+    /** PFN slots recorded at allocation: pages spanned, never more than the kernel allocated, never Size. */
+    private static long capacityOf(Mdl mdl, long va, long len) {
+        return Math.min(Wire.spanPages(va, len), Integer.toUnsignedLong(mdl.pfnCapacity()));
+    }
+
+    private static long mdlPoolBytes(long va, long len) {
+        return MDL_HEADER_SIZE + (long) PFN_WIDTH * Wire.spanPages(va, len);
+    }
+
+    private int kbufId(Op o, long va, long len) {
+        Obj b = o.h.table.kernelOverlap(va, len);
+        return b != null ? b.id : 0;
+    }
+
+    // -------------------------------------------------------------------------------------- INFO, RELEASE_ALL
+
+    void info(Op o) {
+        long[] os = driver.osVersion();
+        Use hu;
+        Use du;
+        Use pu;
+        synchronized (driver.useLock) {
+            hu = o.h.use.copy();
+            du = driver.driverUse.copy();
+        }
+        pu = driver.processUse(o.h.owner);
+        int at = o.r.data(INFO_SIZE);
+        if (at >= 0) {
+            ByteBuffer b = o.r.buffer();
+            DataEncoder.info(b, at, new DataEncoder.InfoData((int) os[0], (int) os[1], (int) os[2], ARCH_AMD64,
+                    k.highestUserAddress(), k.userProbeAddress(), o.h.owner.id(), o.h.shared, Limits.HANDLE,
+                    Limits.DRIVER, hu, pu, du));
+        }
+        o.r.value(os[2]);
+    }
+
+    void releaseAll(Op o) {
+        long[] c = release(o.h);
+        int at = o.r.data(COUNTERS_SIZE);
+        if (at >= 0) {
+            DataEncoder.counters(o.r.buffer(), at, c[0], c[1], c[2], c[3]);
+        }
+        o.r.value(c[0] + c[1] + c[2]);
+    }
+
+    // ------------------------------------------------------------------------------------------- allocation
+
+    void sizeOfMdl(Op o) {
+        RequestDecoder.Range q = RequestDecoder.range(o.in);
+        o.r.value(k.mmSizeOfMdl(q.virtualAddress(), q.length()));
+    }
+
+    private Obj insertMdl(Op o, Kind kind, Mdl mdl, long va, long len, long capacity, Use charged, int parent,
+                          int state) {
+        Obj p = new Obj(kind);
+        p.mdl = mdl;
+        p.va = va;
+        p.length = len;
+        p.pfnCapacity = capacity;
+        p.poolBytes = charged.poolBytes;
+        p.pageBytes = charged.pageBytes;
+        p.parent = parent;
+        p.state = state;
+        if (kind == Kind.MDL || kind == Kind.INIT_MDL) {
+            p.kbuf = kbufId(o, va, len);
+        }
+        return o.h.table.insert(p);
+    }
+
+    void allocateMdl(Op o) {
+        RequestDecoder.AllocateMdl q = RequestDecoder.allocateMdl(o.in);
+        Mdl mdl = k.ioAllocateMdl(q.virtualAddress(), (int) q.length(), false, null);
+        if (mdl == null) {
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_IO_ALLOCATE_MDL);
+            return;
+        }
+        // The limit is checked on the MDL the DDI returned, so the operating system's own limit shows first.
+        Use add = new Use();
+        add.objects = 1;
+        add.mdls = 1;
+        add.poolBytes = mdlPoolBytes(q.virtualAddress(), q.length());
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            k.ioFreeMdl(mdl);
+            overLimit(o, lim);
+            return;
+        }
+        Obj m = insertMdl(o, Kind.MDL, mdl, q.virtualAddress(), q.length(),
+                capacityOf(mdl, q.virtualAddress(), q.length()), add, 0, 0);
+        o.r.object(m.id);
+        o.r.value(mdl.address());
+        snap(o, m, ROLE_AFTER);
+    }
+
+    void initializeMdl(Op o) {
+        RequestDecoder.AllocateMdl q = RequestDecoder.allocateMdl(o.in);
+        long size = k.mmSizeOfMdl(q.virtualAddress(), q.length());
+        Use add = new Use();
+        add.objects = 1;
+        add.mdls = 1;
+        add.poolBytes = size;
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        // Separate storage, never inside a kernel buffer the caller can write.
+        Mdl mdl = k.allocateAndInitializeMdl(q.virtualAddress(), (int) q.length(), TAG_MDL_STORAGE);
+        if (mdl == null) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_EX_ALLOCATE_POOL);
+            return;
+        }
+        Obj m = insertMdl(o, Kind.INIT_MDL, mdl, q.virtualAddress(), q.length(),
+                capacityOf(mdl, q.virtualAddress(), q.length()), add, 0, 0);
+        o.r.object(m.id);
+        o.r.value(mdl.address());
+        snap(o, m, ROLE_AFTER);
+    }
+
+    // ---------------------------------------------------------------------------------- probe, build, unlock
+
+    /** The driver's __try/__except around a DDI that raises; a bug check is not an exception and passes. */
+    interface Raising {
+        void run() throws NtStatusException;
+    }
+
+    static int guarded(Raising body) {
+        try {
+            body.run();
+            return 0;
+        } catch (NtStatusException e) {
+            return e.status() == 0 ? 0xC0000001 : e.status(); // STATUS_UNSUCCESSFUL for a code-less raise
+        }
+    }
+
+    void probe(Op o, Obj m) {
+        RequestDecoder.Probe q = RequestDecoder.probe(o.in);
+        if (refused(o, o.h.table.checkProbe(m, q.accessMode()))) {
+            return;
+        }
+        Use add = new Use();
+        add.lockedBytes = Wire.spanPages(m.va, m.length) * PAGE_SIZE;
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        snap(o, m, ROLE_BEFORE);
+        int st = guarded(() -> k.mmProbeAndLockPages(m.mdl, o.caller, q.accessMode(), q.operation()));
+        if (st >= 0) {
+            m.state |= Obj.ST_LOCKED | Obj.ST_PROC_VALID;
+            if (q.operation() != IO_READ_ACCESS) {
+                m.state |= Obj.ST_WRITE;
+            } else {
+                m.state &= ~Obj.ST_WRITE;
+            }
+            m.lockedBytes += add.lockedBytes;
+        } else {
+            m.state &= ~Obj.ST_PROC_VALID;
+            unreserve(o.h, add);
+            ddiFailed(o, st, DDI_MM_PROBE_AND_LOCK_PAGES);
+        }
+        o.r.object(m.id);
+        snap(o, m, ROLE_AFTER);
+    }
+
+    void buildNonpaged(Op o, Obj m) {
+        if (refused(o, o.h.table.checkBuildNonpaged(m))) {
+            return;
+        }
+        snap(o, m, ROLE_BEFORE);
+        k.mmBuildMdlForNonPagedPool(m.mdl);
+        m.state |= Obj.ST_NONPAGED | Obj.ST_PROC_VALID;
+        o.r.object(m.id);
+        snap(o, m, ROLE_AFTER);
+    }
+
+    /** The common part of an unlock, for the IOCTL and the release path. */
+    private void unlockMdl(FileHandle h, Obj m) {
+        k.mmUnlockPages(m.mdl);
+        if (m.has(Obj.ST_SYSMAP)) {
+            oneMapping(h, -1); // MmUnlockPages removes the system mapping of a full MDL
+        }
+        Use d = new Use();
+        d.lockedBytes = m.lockedBytes;
+        unreserve(h, d);
+        m.lockedBytes = 0;
+        m.state &= ~(Obj.ST_LOCKED | Obj.ST_WRITE | Obj.ST_SYSMAP | Obj.ST_SYSADDR | Obj.ST_NOWRITE);
+    }
+
+    void unlock(Op o, Obj m) {
+        if (refused(o, ObjectTable.checkUnlock(m))) {
+            return;
+        }
+        snap(o, m, ROLE_BEFORE); // the locked PFNs, before MmUnlockPages makes them undefined
+        unlockMdl(o.h, m);
+        o.r.object(m.id);
+        snap(o, m, ROLE_AFTER);
+    }
+
+    // ------------------------------------------------------------------------------------------ mappings
+
+    /** Every system mapping is never executable, on profiles where the modifier exists. */
+    private int noExecute() {
+        return k.profile().mappingModifiers() ? MAPPING_NO_EXECUTE : 0;
+    }
+
+    void mapSystem(Op o, Obj m) {
+        RequestDecoder.MapSystem q = RequestDecoder.mapSystem(o.in);
+        if (refused(o, o.h.table.checkMap(m, false, false))) {
+            return;
+        }
+        boolean had = (m.mdl.flags() & 0x0005) != 0;
+        snap(o, m, ROLE_BEFORE);
+        long va = k.mmGetSystemAddressForMdlSafe(m.mdl, q.priority() | noExecute());
+        if (va == 0) {
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_MAP_LOCKED_PAGES);
+        } else {
+            if (!had) {
+                m.state |= Obj.ST_SYSMAP;
+                if ((q.priority() & MAPPING_NO_WRITE) != 0) {
+                    m.state |= Obj.ST_NOWRITE;
+                }
+                oneMapping(o.h, 1);
+            }
+            m.state |= Obj.ST_SYSADDR;
+            m.systemVa = va;
+            o.r.value(va);
+        }
+        o.r.object(m.id);
+        snap(o, m, ROLE_AFTER);
+    }
+
+    private static boolean writableProtection(int p) {
+        p &= 0xFF;
+        return p == 0x04 || p == 0x08 || p == 0x40 || p == 0x80;
+    }
+
+    void mapUser(Op o, Obj m) {
+        RequestDecoder.MapUser q = RequestDecoder.mapUser(o.in);
+        if (refused(o, o.h.table.checkMap(m, true, o.h.shared))) {
+            return;
+        }
+        Use add = new Use();
+        add.objects = 1;
+        add.mappings = 1;
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        boolean nowrite = !o.h.table.writable(m) || (q.priority() & MAPPING_NO_WRITE) != 0;
+        int modifiers = k.profile().mappingModifiers() ? MAPPING_NO_EXECUTE | (nowrite ? MAPPING_NO_WRITE : 0) : 0;
+        snap(o, m, ROLE_BEFORE);
+        long[] va = new long[1];
+        int st = guarded(() -> va[0] = k.mmMapLockedPagesUser(m.mdl, o.caller, MM_CACHED, q.requestedAddress(),
+                q.priority() | modifiers));
+        if (st == 0 && va[0] == 0) {
+            st = NtStatus.INSUFFICIENT_RESOURCES.value();
+        }
+        if (st < 0) {
+            unreserve(o.h, add);
+            ddiFailed(o, st, DDI_MM_MAP_LOCKED_PAGES);
+        } else if (nowrite && writableProtection(k.queryProtection(o.caller, va[0]))) {
+            // A read-only mapping must really be read-only: one that came out writable is removed.
+            k.mmUnmapLockedPages(va[0], m.mdl, o.caller);
+            unreserve(o.h, add);
+            refuse(o, REFUSE_USER_MAPPING_WRITABLE);
+        } else {
+            Obj p = new Obj(Kind.USER_MAPPING);
+            p.parent = m.id;
+            p.va = va[0];
+            p.length = m.length;
+            p.nowrite = nowrite;
+            Obj n = o.h.table.insert(p);
+            o.r.object(n.id);
+            o.r.value(va[0]);
+        }
+        snap(o, m, ROLE_AFTER);
+    }
+
+    private void unmapUser(FileHandle h, Obj map) {
+        Obj m = h.table.find(map.parent);
+        if (m != null && m.isMdl()) {
+            k.mmUnmapLockedPages(map.va, m.mdl, h.owner); // a user address means something only in its process
+        }
+        unreserve(h, chargeOf(map));
+        h.table.remove(map);
+    }
+
+    private void unmapSystem(FileHandle h, Obj m) {
+        k.mmUnmapLockedPages(m.mdl.mappedSystemVa(), m.mdl, h.owner);
+        if (m.has(Obj.ST_SYSMAP)) {
+            oneMapping(h, -1);
+        }
+        m.state &= ~(Obj.ST_SYSMAP | Obj.ST_SYSADDR | Obj.ST_NOWRITE);
+    }
+
+    void unmap(Op o, Obj map, Obj m) {
+        int mdlId;
+        if (map != null) {
+            mdlId = map.parent;
+            snap(o, o.h.table.find(mdlId), ROLE_BEFORE);
+            unmapUser(o.h, map);
+        } else {
+            mdlId = m.id;
+            if (refused(o, ObjectTable.checkUnmapSystem(m))) {
+                return;
+            }
+            snap(o, m, ROLE_BEFORE);
+            unmapSystem(o.h, m);
+        }
+        o.r.object(mdlId);
+        snap(o, o.h.table.find(mdlId), ROLE_AFTER);
+    }
+
+    void transfer(Op o, Obj map, Obj m, boolean write) {
+        RequestDecoder.Transfer q = RequestDecoder.transfer(o.in);
+        if (refused(o, o.h.table.checkTransfer(map, m, write, q.offset(), q.length()))) {
+            return;
+        }
+        long base = map != null ? map.va : m.systemVa;
+        int len = (int) q.length();
+        snap(o, m, ROLE_AFTER);
+        int st;
+        if (write) {
+            byte[] data = new byte[len];
+            o.in.get(REQ_TRANSFER_SIZE, data);
+            st = guarded(() -> {
+                if (map != null) {
+                    k.writeUser(o.caller, base + q.offset(), data, 0, len);
+                } else {
+                    k.writeKernel(base + q.offset(), data, 0, len);
+                }
+            });
+        } else {
+            int at = o.r.data(len);
+            byte[] data = new byte[len];
+            st = guarded(() -> {
+                if (map != null) {
+                    k.readUser(o.caller, base + q.offset(), data, 0, len);
+                } else {
+                    k.readKernel(base + q.offset(), data, 0, len);
+                }
+            });
+            if (at >= 0 && st >= 0) {
+                o.r.buffer().put(at, data);
+            }
+        }
+        if (st < 0) {
+            ddiFailed(o, st, DDI_MEMORY_ACCESS);
+        } else {
+            o.r.value(len);
+        }
+        o.r.object(map != null ? map.id : m.id);
+    }
+
+    // ----------------------------------------------------------------------------- partials, frees, pool
+
+    void buildPartial(Op o, Obj src) {
+        RequestDecoder.BuildPartial q = RequestDecoder.buildPartial(o.in);
+        long[] eff = new long[1];
+        int why = ObjectTable.checkPartial(src, q.offset(), q.length(), eff);
+        if (refused(o, why)) {
+            return;
+        }
+        long len = why == 0 ? eff[0] : (q.length() != 0 ? q.length() : Math.max(src.length - q.offset(), 0));
+        long va = src.mdl.virtualAddress() + q.offset();
+        Use add = new Use();
+        add.objects = 1;
+        add.mdls = 1;
+        add.poolBytes = mdlPoolBytes(va, len);
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        Mdl tgt = k.ioAllocateMdl(va, (int) len, false, null);
+        if (tgt == null) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_IO_ALLOCATE_MDL);
+            return;
+        }
+        k.ioBuildPartialMdl(src.mdl, tgt, va, (int) len);
+        int state = 0;
+        if ((src.mdl.flags() & 0x0001) != 0) {
+            state |= Obj.ST_INHERITED | Obj.ST_SYSADDR;
+        }
+        state |= src.state & Obj.ST_PROC_VALID;
+        Obj n = insertMdl(o, Kind.PARTIAL, tgt, va, len, capacityOf(tgt, va, len), add, src.id, state);
+        if ((state & Obj.ST_INHERITED) != 0) {
+            n.systemVa = tgt.mappedSystemVa();
+        }
+        o.r.object(n.id);
+        o.r.value(tgt.address());
+        snap(o, n, ROLE_AFTER);
+        snap(o, o.h.table.find(src.id), ROLE_AFTER);
+    }
+
+    /** Frees an MDL object (the IOCTL and the release path). */
+    private void freeMdl(FileHandle h, Obj m) {
+        if (m.kind == Kind.PARTIAL && m.has(Obj.ST_SYSMAP)) {
+            oneMapping(h, -1); // IoFreeMdl unmaps a mapped partial
+        }
+        if (m.kind == Kind.INIT_MDL || m.kind == Kind.PAGES) {
+            k.exFreePoolMdl(m.mdl);
+        } else {
+            k.ioFreeMdl(m.mdl);
+        }
+        unreserve(h, chargeOf(m));
+        h.table.remove(m);
+    }
+
+    void freeMdl(Op o, Obj m) {
+        RequestDecoder.FreeMdl q = RequestDecoder.freeMdl(o.in);
+        if (refused(o, ObjectTable.checkFree(m, q.method()))) {
+            return;
+        }
+        int id = m.id;
+        snap(o, m, ROLE_BEFORE);
+        if (driver.unchecked && q.method() == FREE_IOFREEMDL && m.kind != Kind.MDL && m.kind != Kind.PARTIAL) {
+            k.ioFreeMdl(m.mdl); // the misuse the caller asked for, unguarded
+            unreserve(o.h, chargeOf(m));
+            o.h.table.remove(m);
+        } else {
+            freeMdl(o.h, m);
+        }
+        o.r.object(id);
+    }
+
+    void poolAllocate(Op o) {
+        long size = (RequestDecoder.poolAllocate(o.in).size() + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
+        Use add = new Use();
+        add.objects = 1;
+        add.kernelBuffers = 1;
+        add.kernelBufferBytes = size;
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        long p = k.exAllocatePool(size, TAG_KERNEL_BUFFER);
+        if (p == 0) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_EX_ALLOCATE_POOL);
+            return;
+        }
+        // The kernel does not zero pool; kernel buffers are zeroed before anyone sees them.
+        byte[] zeros = new byte[(int) Math.min(size, 1 << 20)];
+        for (long at = 0; at < size; at += zeros.length) {
+            k.writeKernel(p + at, zeros, 0, (int) Math.min(zeros.length, size - at));
+        }
+        Obj b = new Obj(Kind.KERNEL_BUFFER);
+        b.va = p;
+        b.length = size;
+        b.pageBytes = size;
+        Obj n = o.h.table.insert(b);
+        o.r.object(n.id);
+        o.r.value(p);
+    }
+
+    private void freeKernelBuffer(FileHandle h, Obj b) {
+        k.exFreePool(b.va, TAG_KERNEL_BUFFER);
+        unreserve(h, chargeOf(b));
+        h.table.remove(b);
+    }
+
+    void poolFree(Op o, Obj b) {
+        if (refused(o, ObjectTable.checkPoolFree(b))) {
+            return;
+        }
+        int id = b.id;
+        freeKernelBuffer(o.h, b);
+        o.r.object(id);
+    }
+
+    void query(Op o, Obj m) {
+        o.r.object(m.id);
+        o.r.value(m.mdl.address());
+        snap(o, m, ROLE_AFTER);
+    }
+
+    // ------------------------------------------------------------------------------------ page allocations
+
+    void allocatePages(Op o) {
+        RequestDecoder.AllocatePages q = RequestDecoder.allocatePages(o.in);
+        long size = (q.size() + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
+        Use add = new Use();
+        add.objects = 1;
+        add.mdls = 1;
+        add.pageBytes = size;
+        add.poolBytes = mdlPoolBytes(0, size);
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        // q.flags() never holds MM_DONT_ZERO_ALLOCATION (a parameter error): the pages always come zeroed.
+        Mdl mdl = k.mmAllocatePagesForMdlEx(size, q.flags() & ~MM_DONT_ZERO_ALLOCATION);
+        if (mdl == null) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_ALLOCATE_PAGES);
+            return;
+        }
+        Obj n = insertMdl(o, Kind.PAGES, mdl, 0, Integer.toUnsignedLong(mdl.byteCount()), capacityOf(mdl, 0, size),
+                add, 0, Obj.ST_PROC_VALID);
+        o.r.object(n.id);
+        o.r.value(Integer.toUnsignedLong(mdl.byteCount()));
+        snap(o, n, ROLE_AFTER);
+    }
+
+    private void freePages(FileHandle h, Obj m) {
+        k.mmFreePagesFromMdl(m.mdl);
+        Use d = new Use();
+        d.pageBytes = m.pageBytes;
+        unreserve(h, d);
+        m.pageBytes = 0;
+        m.state |= Obj.ST_PAGES_FREED;
+    }
+
+    void freePages(Op o, Obj m) {
+        if (refused(o, ObjectTable.checkFreePages(m))) {
+            return;
+        }
+        snap(o, m, ROLE_BEFORE);
+        freePages(o.h, m);
+        o.r.object(m.id);
+        snap(o, m, ROLE_AFTER);
+    }
+
+    // ------------------------------------------------------------------------------------------- chains
+
+    /** Removes a failed MDL from the IRP's chain so that the I/O manager never sees it. */
+    private static void chainDetach(Irp irp, Mdl mdl) {
+        if (irp.mdlAddress() == mdl) {
+            irp.setMdlAddress(mdl.nextMdl());
+            return;
+        }
+        Mdl prev = irp.mdlAddress();
+        while (prev != null && prev.nextMdl() != mdl) {
+            prev = prev.nextMdl();
+        }
+        if (prev != null) {
+            ChainLinks.setNext(prev, mdl.nextMdl());
+        }
+    }
+
+    private int chainOne(Op o, Irp irp, RequestDecoder.ChainRange r, Mdl[] out) {
+        boolean secondary = irp.mdlAddress() != null; // never TRUE on an IRP without MdlAddress
+        Mdl mdl = k.ioAllocateMdl(r.virtualAddress(), (int) r.length(), secondary, irp);
+        out[0] = null;
+        if (mdl == null) {
+            return NtStatus.INSUFFICIENT_RESOURCES.value();
+        }
+        int st = guarded(() -> k.mmProbeAndLockPages(mdl, o.caller, USER_MODE, r.operation()));
+        if (st < 0) {
+            chainDetach(irp, mdl);
+            k.ioFreeMdl(mdl);
+            return st;
+        }
+        out[0] = mdl;
+        return 0;
+    }
+
+    private void chainFreeByDriver(Irp irp) {
+        Mdl mdl = irp.mdlAddress();
+        irp.setMdlAddress(null);
+        while (mdl != null) {
+            Mdl next = mdl.nextMdl();
+            if ((mdl.flags() & 0x0002) != 0) { // MDL_PAGES_LOCKED
+                k.mmUnlockPages(mdl);
+            }
+            k.ioFreeMdl(mdl);
+            mdl = next;
+        }
+    }
+
+    void chain(Op o) {
+        RequestDecoder.Chain q = RequestDecoder.chain(o.in);
+        RequestDecoder.ChainRange[] r = q.ranges();
+        for (RequestDecoder.ChainRange range : r) {
+            if (refused(o, o.h.table.inUserMapping(range.virtualAddress(), range.length())
+                    ? REFUSE_RANGE_IN_USER_MAPPING : 0)) {
+                return;
+            }
+        }
+        // The request's own IRP: the chain rides on it until it completes.
+        Irp irp = k.allocateIrp(o.caller);
+        int[] statuses = new int[r.length];
+        Mdl[] mdls = new Mdl[r.length];
+        long built = 0;
+        for (int i = 0; i < r.length; i++) {
+            Mdl[] out = new Mdl[1];
+            statuses[i] = chainOne(o, irp, r[i], out);
+            mdls[i] = out[0];
+            built += out[0] != null ? 1 : 0;
+        }
+        // Snapshots after the whole chain is built and locked, in range order.
+        for (int i = 0; i < r.length; i++) {
+            if (mdls[i] != null) {
+                o.r.snapshot(view(mdls[i], KIND_CHAIN, capacityOf(mdls[i], r[i].virtualAddress(), r[i].length()),
+                        VALID_PROCESS | VALID_PFNS | VALID_MAPPED_SYSTEM_VA), ROLE_CHAIN, 0);
+            }
+        }
+        int at = o.r.data(4 * r.length);
+        if (at >= 0) {
+            for (int i = 0; i < r.length; i++) {
+                o.r.buffer().putInt(at + 4 * i, statuses[i]);
+            }
+        }
+        o.r.value(built);
+        if (q.cleanup() == CLEANUP_DRIVER) {
+            chainFreeByDriver(irp);
+        }
+        // CLEANUP_IO_MANAGER: the chain stays on the IRP; completion unlocks and frees it.
+        k.completeIrp(irp);
+    }
+
+    // ---------------------------------------------------------------------------------------- DIRECT pair
+
+    /** Copies what the view shows (its PFNs too), because the MDL is gone after completion. */
+    private static MdlView keep(MdlView v) {
+        int n = Wire.pfnWindow(v.spanned(), v.pfnCapacity(), 0, MAX_INLINE_PFNS, (long) MAX_INLINE_PFNS * PFN_WIDTH);
+        long[] pfns = new long[n];
+        if (n > 0 && v.pfns() != null) {
+            v.pfns().copy(0, pfns, n);
+        }
+        return new MdlView(v.mdlAddress(), v.next(), v.process(), v.mappedSystemVa(), v.startVa(), v.size(),
+                v.flags(), v.allocationProcessorNumber(), v.byteCount(), v.byteOffset(), v.valid(), v.kind(), n,
+                MdlView.PfnSource.of(pfns));
+    }
+
+    /** The driver's part of DIRECT_IN / DIRECT_OUT: Irp->MdlAddress as received, then after its mapping. */
+    void direct(FileHandle h, Irp irp) {
+        FileHandle.DirectRecord rec = new FileHandle.DirectRecord();
+        h.direct = rec;
+        Mdl mdl = irp.mdlAddress();
+        if (mdl == null) {
+            // A zero-length output buffer: the I/O manager built no MDL.
+            rec.status = NtStatus.INVALID_PARAMETER.value();
+            rec.stage = STAGE_PARAMETER;
+            rec.detail = PARAM_LENGTH;
+            return;
+        }
+        int valid = VALID_PROCESS | VALID_PFNS | VALID_MAPPED_SYSTEM_VA;
+        long cap = capacityOf(mdl, mdl.virtualAddress(), Integer.toUnsignedLong(mdl.byteCount()));
+        rec.before = keep(view(mdl, KIND_IO_MANAGER, cap, valid));
+        long va = k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PAGE_PRIORITY | noExecute());
+        if (va == 0) {
+            rec.status = NtStatus.INSUFFICIENT_RESOURCES.value();
+            rec.stage = STAGE_DDI;
+            rec.detail = DDI_MM_MAP_LOCKED_PAGES;
+        }
+        rec.value = va;
+        rec.after = keep(view(mdl, KIND_IO_MANAGER, cap, valid));
+    }
+
+    void directFetch(Op o) {
+        FileHandle.DirectRecord rec = o.h.direct;
+        if (rec == null) {
+            refuse(o, REFUSE_NO_DIRECT_RECORD);
+            return;
+        }
+        o.r.status(rec.status, rec.stage, rec.detail);
+        o.r.value(rec.value);
+        if (rec.before != null) {
+            o.r.snapshot(rec.before, ROLE_BEFORE, 0);
+        }
+        if (rec.after != null) {
+            o.r.snapshot(rec.after, ROLE_AFTER, 0);
+        }
+    }
+
+    // ----------------------------------------------------------------- release (CLEANUP, owner exit, RELEASE_ALL)
+
+    /** Releases everything in CONTRACT section 1 order; returns mdls, mappings, kernel buffers, locked pages. */
+    long[] release(FileHandle h) {
+        long[] c = new long[4];
+        Map.Entry<Obj, Release> next;
+        while ((next = h.table.nextRelease()) != null) {
+            Obj o = next.getKey();
+            switch (next.getValue()) {
+                case USER_MAPPING -> {
+                    unmapUser(h, o);
+                    c[1]++;
+                }
+                case PARTIAL -> {
+                    if (o.has(Obj.ST_SYSMAP)) {
+                        c[1]++;
+                    }
+                    freeMdl(h, o);
+                    c[0]++;
+                }
+                case SYSTEM_MAPPING -> {
+                    unmapSystem(h, o);
+                    c[1]++;
+                }
+                case UNLOCK -> {
+                    c[3] += o.lockedBytes / PAGE_SIZE;
+                    unlockMdl(h, o);
+                }
+                case FREE_PAGES -> freePages(h, o);
+                case FREE_MDL -> {
+                    freeMdl(h, o);
+                    c[0]++;
+                }
+                default -> {
+                    freeKernelBuffer(h, o);
+                    c[2]++;
+                }
+            }
+        }
+        h.direct = null;
+        return c;
+    }
+}

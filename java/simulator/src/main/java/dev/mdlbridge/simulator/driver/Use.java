@@ -1,0 +1,41 @@
+package dev.mdlbridge.simulator.driver;
+
+/** What a handle, a process or the driver holds (the twin of {@code mdlb_use}); mutable, guarded by its owner. */
+final class Use {
+    long objects;
+    long mdls;
+    long mappings;
+    long kernelBuffers;
+    long lockedBytes;
+    long kernelBufferBytes;
+    long pageBytes;
+    long poolBytes;
+
+    Use copy() {
+        Use u = new Use();
+        u.add(this);
+        return u;
+    }
+
+    void add(Use d) {
+        objects += d.objects;
+        mdls += d.mdls;
+        mappings += d.mappings;
+        kernelBuffers += d.kernelBuffers;
+        lockedBytes += d.lockedBytes;
+        kernelBufferBytes += d.kernelBufferBytes;
+        pageBytes += d.pageBytes;
+        poolBytes += d.poolBytes;
+    }
+
+    void sub(Use d) {
+        objects -= d.objects;
+        mdls -= d.mdls;
+        mappings -= d.mappings;
+        kernelBuffers -= d.kernelBuffers;
+        lockedBytes -= d.lockedBytes;
+        kernelBufferBytes -= d.kernelBufferBytes;
+        pageBytes -= d.pageBytes;
+        poolBytes -= d.poolBytes;
+    }
+}

@@ -1,0 +1,289 @@
+package dev.mdlbridge.simulator.driver;
+
+import static dev.mdlbridge.protocol.Protocol.*;
+
+import dev.mdlbridge.protocol.NtStatus;
+import java.nio.ByteBuffer;
+
+/**
+ * Request validation of mdlbridge.h: the twin of driver/src/protocol.c (sizes, malformed checks, parameter
+ * checks, the PFN window rule). Every length that comes from a caller is checked here before anything uses it.
+ */
+final class Wire {
+
+    private Wire() {
+    }
+
+    /** PfnStart beyond any MDL Windows can build (4 GiB - 4 KiB unaligned spans 1,048,576 pages). */
+    static final int MAX_PFN_INDEX = 0x100000;
+
+    /** MM_ALLOCATE_* flags the driver passes on (0x2..0x20); MM_DONT_ZERO_ALLOCATION and newer bits are refused. */
+    static final int PAGE_FLAGS_ALLOWED = 0x3E;
+
+    static boolean isDirect(int code) {
+        return code == IOCTL_DIRECT_IN || code == IOCTL_DIRECT_OUT;
+    }
+
+    /** Fixed input size of each code; 0 for an unknown code. */
+    static int fixedRequestSize(int code) {
+        if (code == IOCTL_INFO || code == IOCTL_RELEASE_ALL || code == IOCTL_DIRECT_IN || code == IOCTL_DIRECT_OUT
+                || code == IOCTL_DIRECT_FETCH) {
+            return REQUEST_HEADER_SIZE;
+        }
+        if (code == IOCTL_SIZE_OF_MDL) {
+            return REQ_RANGE_SIZE;
+        }
+        if (code == IOCTL_ALLOCATE_MDL || code == IOCTL_INITIALIZE_MDL) {
+            return REQ_ALLOCATE_MDL_SIZE;
+        }
+        if (code == IOCTL_PROBE_AND_LOCK) {
+            return REQ_PROBE_SIZE;
+        }
+        if (code == IOCTL_MAP_SYSTEM) {
+            return REQ_MAP_SYSTEM_SIZE;
+        }
+        if (code == IOCTL_MAP_USER) {
+            return REQ_MAP_USER_SIZE;
+        }
+        if (code == IOCTL_UNMAP) {
+            return REQ_MAPPING_SIZE;
+        }
+        if (code == IOCTL_READ_MAPPED || code == IOCTL_WRITE_MAPPED) {
+            return REQ_TRANSFER_SIZE;
+        }
+        if (code == IOCTL_BUILD_PARTIAL) {
+            return REQ_BUILD_PARTIAL_SIZE;
+        }
+        if (code == IOCTL_BUILD_NONPAGED || code == IOCTL_UNLOCK || code == IOCTL_QUERY || code == IOCTL_FREE_PAGES
+                || code == IOCTL_POOL_FREE) {
+            return REQ_OBJECT_SIZE;
+        }
+        if (code == IOCTL_FREE_MDL) {
+            return REQ_FREE_MDL_SIZE;
+        }
+        if (code == IOCTL_POOL_ALLOCATE) {
+            return REQ_POOL_ALLOCATE_SIZE;
+        }
+        if (code == IOCTL_DESCRIBE_CHAIN) {
+            return REQ_CHAIN_SIZE;
+        }
+        if (code == IOCTL_ALLOCATE_PAGES) {
+            return REQ_ALLOCATE_PAGES_SIZE;
+        }
+        return 0;
+    }
+
+    /** The exact input size including the variable tail, in 64 bits so a huge count cannot wrap. */
+    static long expectedRequestSize(int code, ByteBuffer in) {
+        long fixed = fixedRequestSize(code);
+        if (in.remaining() < fixed) {
+            return fixed;
+        }
+        if (code == IOCTL_WRITE_MAPPED) {
+            return fixed + Integer.toUnsignedLong(in.getInt(28));
+        }
+        if (code == IOCTL_DESCRIBE_CHAIN) {
+            return fixed + (long) CHAIN_RANGE_SIZE * Integer.toUnsignedLong(in.getInt(16));
+        }
+        return fixed;
+    }
+
+    /** Reply space a code needs before any PFN: header, every snapshot it writes, its fixed data. */
+    static int minReplySize(int code, ByteBuffer in) {
+        int hdr = REPLY_HEADER_SIZE;
+        int snap = SNAPSHOT_SIZE;
+        if (code == IOCTL_INFO) {
+            return hdr + INFO_SIZE;
+        }
+        if (code == IOCTL_RELEASE_ALL) {
+            return hdr + COUNTERS_SIZE;
+        }
+        if (code == IOCTL_SIZE_OF_MDL || code == IOCTL_POOL_ALLOCATE || code == IOCTL_POOL_FREE) {
+            return hdr;
+        }
+        if (code == IOCTL_ALLOCATE_MDL || code == IOCTL_INITIALIZE_MDL || code == IOCTL_QUERY
+                || code == IOCTL_FREE_MDL || code == IOCTL_ALLOCATE_PAGES || code == IOCTL_WRITE_MAPPED) {
+            return hdr + snap;
+        }
+        if (code == IOCTL_PROBE_AND_LOCK || code == IOCTL_MAP_SYSTEM || code == IOCTL_MAP_USER
+                || code == IOCTL_UNMAP || code == IOCTL_BUILD_PARTIAL || code == IOCTL_BUILD_NONPAGED
+                || code == IOCTL_UNLOCK || code == IOCTL_FREE_PAGES || code == IOCTL_DIRECT_FETCH) {
+            return hdr + 2 * snap;
+        }
+        if (code == IOCTL_READ_MAPPED) {
+            if (in.remaining() < REQ_TRANSFER_SIZE) {
+                return hdr + snap;
+            }
+            long n = Integer.toUnsignedLong(in.getInt(28));
+            if (n > MAX_TRANSFER) {
+                n = 0; // a parameter error: the reply carries no data
+            }
+            return (int) (hdr + snap + ((n + 7) & ~7L));
+        }
+        if (code == IOCTL_DESCRIBE_CHAIN) {
+            if (in.remaining() < REQ_CHAIN_SIZE) {
+                return hdr;
+            }
+            long n = Integer.toUnsignedLong(in.getInt(16));
+            if (n > MAX_CHAIN_RANGES) {
+                n = 0;
+            }
+            return (int) (hdr + n * snap + ((4 * n + 7) & ~7L));
+        }
+        return 0;
+    }
+
+    /**
+     * The malformed-request checks in CONTRACT order; 0 or the NTSTATUS the IRP fails with. {@code in} is
+     * little-endian with position 0. Object ids are checked later, against the table.
+     */
+    static int checkMalformed(int code, ByteBuffer in, long outLength) {
+        if (fixedRequestSize(code) == 0) {
+            return NtStatus.INVALID_DEVICE_REQUEST.value();
+        }
+        if (in.remaining() < REQUEST_HEADER_SIZE) {
+            return NtStatus.INFO_LENGTH_MISMATCH.value();
+        }
+        if (in.getInt(0) != MAGIC || Short.toUnsignedInt(in.getShort(4)) != PROTOCOL_VERSION) {
+            return NtStatus.REVISION_MISMATCH.value();
+        }
+        if (in.remaining() != expectedRequestSize(code, in)) {
+            return NtStatus.INFO_LENGTH_MISMATCH.value();
+        }
+        if (isDirect(code)) {
+            return 0; // the output buffer is the subject range, not a reply
+        }
+        if (outLength < minReplySize(code, in)) {
+            return NtStatus.BUFFER_TOO_SMALL.value();
+        }
+        return 0;
+    }
+
+    static boolean priorityOk(int priority, boolean modifiersExist) {
+        int modifiers = MAPPING_NO_WRITE | MAPPING_NO_EXECUTE;
+        if (!modifiersExist && (priority & modifiers) != 0) {
+            return false; // MdlMappingNoWrite / NoExecute do not exist before Windows 8
+        }
+        int base = priority & ~modifiers;
+        return base == LOW_PAGE_PRIORITY || base == NORMAL_PAGE_PRIORITY || base == HIGH_PAGE_PRIORITY;
+    }
+
+    static boolean pageFlagsOk(int flags) {
+        return (flags & ~PAGE_FLAGS_ALLOWED) == 0;
+    }
+
+    private static int checkAccess(int mode, int op) {
+        if (mode != KERNEL_MODE && mode != USER_MODE) {
+            return PARAM_ACCESS_MODE;
+        }
+        if (op < 0 || op > IO_MODIFY_ACCESS) {
+            return PARAM_OPERATION;
+        }
+        return 0;
+    }
+
+    private static int checkChain(ByteBuffer in) {
+        long count = Integer.toUnsignedLong(in.getInt(16));
+        int cleanup = in.getInt(20);
+        if (count == 0 || count > MAX_CHAIN_RANGES) {
+            return PARAM_RANGE_COUNT;
+        }
+        if (cleanup != CLEANUP_IO_MANAGER && cleanup != CLEANUP_DRIVER) {
+            return PARAM_CLEANUP;
+        }
+        for (int i = 0; i < count; i++) {
+            int at = REQ_CHAIN_SIZE + i * CHAIN_RANGE_SIZE;
+            if (in.get(at + 13) != 0 || in.get(at + 14) != 0 || in.get(at + 15) != 0) {
+                return PARAM_RESERVED;
+            }
+            if (Byte.toUnsignedInt(in.get(at + 12)) > IO_MODIFY_ACCESS) {
+                return PARAM_OPERATION;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean sizeBad(long size) {
+        // A size that would wrap when rounded to pages, or does not fit a SIZE_T pool request of the driver.
+        return size == 0 || Long.compareUnsigned(size, 0xFFFF_FFFFL) > 0;
+    }
+
+    /** Parameter checks of a well-formed request: 0 or MDLB_PARAM_*. */
+    static int checkParameters(int code, ByteBuffer in, boolean modifiersExist) {
+        if (in.getShort(6) != 0) {
+            return PARAM_RESERVED;
+        }
+        if (Integer.toUnsignedLong(in.getInt(8)) > MAX_PFN_INDEX) {
+            return PARAM_PFN_WINDOW;
+        }
+        if (code == IOCTL_ALLOCATE_MDL || code == IOCTL_INITIALIZE_MDL) {
+            return in.getInt(28) != 0 ? PARAM_RESERVED : 0;
+        }
+        if (code == IOCTL_BUILD_NONPAGED || code == IOCTL_UNLOCK || code == IOCTL_QUERY || code == IOCTL_FREE_PAGES
+                || code == IOCTL_POOL_FREE) {
+            return in.getInt(20) != 0 ? PARAM_RESERVED : 0;
+        }
+        if (code == IOCTL_FREE_MDL) {
+            int method = in.getInt(20);
+            return method == FREE_IOFREEMDL || method == FREE_EXFREEPOOL ? 0 : PARAM_METHOD;
+        }
+        if (code == IOCTL_PROBE_AND_LOCK) {
+            if (in.getShort(22) != 0) {
+                return PARAM_RESERVED;
+            }
+            return checkAccess(Byte.toUnsignedInt(in.get(20)), Byte.toUnsignedInt(in.get(21)));
+        }
+        if (code == IOCTL_MAP_SYSTEM) {
+            return priorityOk(in.getInt(20), modifiersExist) ? 0 : PARAM_PRIORITY;
+        }
+        if (code == IOCTL_MAP_USER) {
+            if (in.getInt(36) != 0) {
+                return PARAM_RESERVED;
+            }
+            if (in.getInt(20) != MM_CACHED) {
+                return PARAM_CACHE_TYPE;
+            }
+            return priorityOk(in.getInt(32), modifiersExist) ? 0 : PARAM_PRIORITY;
+        }
+        if (code == IOCTL_UNMAP) {
+            // UNMAP names either a user mapping or an MDL's system mapping, never both.
+            return in.getInt(16) != 0 && in.getInt(20) != 0 ? PARAM_RESERVED : 0;
+        }
+        if (code == IOCTL_READ_MAPPED || code == IOCTL_WRITE_MAPPED) {
+            return Integer.toUnsignedLong(in.getInt(28)) > MAX_TRANSFER ? PARAM_LENGTH : 0;
+        }
+        if (code == IOCTL_POOL_ALLOCATE) {
+            return sizeBad(in.getLong(16)) ? PARAM_SIZE : 0;
+        }
+        if (code == IOCTL_ALLOCATE_PAGES) {
+            if (in.getInt(28) != 0) {
+                return PARAM_RESERVED;
+            }
+            if (!pageFlagsOk(in.getInt(24))) {
+                return PARAM_FLAGS;
+            }
+            return sizeBad(in.getLong(16)) ? PARAM_SIZE : 0;
+        }
+        if (code == IOCTL_DESCRIBE_CHAIN) {
+            return checkChain(in);
+        }
+        return 0;
+    }
+
+    /** ADDRESS_AND_SIZE_TO_SPAN_PAGES, unsigned 64-bit. */
+    static long spanPages(long va, long length) {
+        return Long.divideUnsigned((va & (PAGE_SIZE - 1)) + length + PAGE_SIZE - 1, PAGE_SIZE);
+    }
+
+    /** How many PFNs one snapshot copies: the window, bounded by pages spanned, capacity and space. */
+    static int pfnWindow(long spanned, long capacity, long start, long max, long spaceBytes) {
+        long avail = Math.min(spanned, capacity);
+        if (start >= avail) {
+            return 0;
+        }
+        long n = avail - start;
+        n = Math.min(n, Math.min(max, MAX_INLINE_PFNS));
+        n = Math.min(n, spaceBytes / PFN_WIDTH);
+        return (int) Math.max(n, 0);
+    }
+}

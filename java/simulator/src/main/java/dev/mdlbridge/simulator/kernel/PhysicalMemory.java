@@ -1,0 +1,158 @@
+package dev.mdlbridge.simulator.kernel;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Simulated RAM. Sparse: a frame costs a bit until it is used, its lock count lives in a chunked int array that
+ * exists only for touched regions of the frame space, and its contents exist only after a non-zero write (a
+ * demand-zero page costs a frame number, not 4 KiB). Frames are handed out seeded and fragmented, so PFN arrays
+ * look like a real machine's: short runs, scattered, never VA >> 12.
+ */
+final class PhysicalMemory {
+
+    static final int PAGE = 4096;
+    /** Frames below this are never handed out (firmware, the kernel image), as on a real machine. */
+    static final long FIRST_FRAME = 0x1000;
+    private static final int CHUNK_SHIFT = 16;
+
+    private final long frames;
+    private final double fragmentation;
+    private final SplittableRandom random;
+    private final BitSet used = new BitSet();
+    /** Frames whose PTE is gone (decommit, release, process exit) but a lock still holds them. */
+    private final BitSet orphaned = new BitSet();
+    /** Frames of nonpaged pool that were never written: they read as leftover garbage. */
+    private final BitSet garbage = new BitSet();
+    private final int[][] lockCounts;
+    private final Map<Long, byte[]> contents = new HashMap<>();
+    private long cursor = FIRST_FRAME;
+    private long inUse;
+
+    PhysicalMemory(long bytes, double fragmentation, long seed) {
+        this.frames = bytes / PAGE;
+        this.fragmentation = fragmentation;
+        this.random = new SplittableRandom(seed);
+        this.lockCounts = new int[(int) ((frames >>> CHUNK_SHIFT) + 1)][];
+    }
+
+    long totalFrames() {
+        return frames;
+    }
+
+    long framesInUse() {
+        return inUse;
+    }
+
+    /** A free frame, or -1 when physical memory is exhausted. */
+    long allocate() {
+        long start = random.nextDouble() < fragmentation
+                ? FIRST_FRAME + random.nextLong(frames - FIRST_FRAME) : cursor;
+        long f = used.nextClearBit((int) start);
+        if (f >= frames) {
+            f = used.nextClearBit((int) FIRST_FRAME);
+            if (f >= frames) {
+                return -1;
+            }
+        }
+        used.set((int) f);
+        cursor = f + 1;
+        inUse++;
+        return f;
+    }
+
+    boolean inUse(long frame) {
+        return frame >= 0 && frame < frames && used.get((int) frame);
+    }
+
+    void free(long frame) {
+        if (!inUse(frame)) {
+            return;
+        }
+        used.clear((int) frame);
+        orphaned.clear((int) frame);
+        garbage.clear((int) frame);
+        contents.remove(frame);
+        inUse--;
+    }
+
+    /** The PTE mapping this frame went away; it is freed now, or at its last unlock. */
+    void release(long frame) {
+        if (lockCount(frame) > 0) {
+            orphaned.set((int) frame);
+        } else {
+            free(frame);
+        }
+    }
+
+    int lockCount(long frame) {
+        int[] chunk = lockCounts[(int) (frame >>> CHUNK_SHIFT)];
+        return chunk == null ? 0 : chunk[(int) (frame & ((1 << CHUNK_SHIFT) - 1))];
+    }
+
+    void addLock(long frame, int delta) {
+        int c = (int) (frame >>> CHUNK_SHIFT);
+        if (lockCounts[c] == null) {
+            lockCounts[c] = new int[1 << CHUNK_SHIFT];
+        }
+        int i = (int) (frame & ((1 << CHUNK_SHIFT) - 1));
+        lockCounts[c][i] += delta;
+        if (lockCounts[c][i] == 0 && orphaned.get((int) frame)) {
+            free(frame);
+        }
+    }
+
+    void markGarbage(long frame) {
+        garbage.set((int) frame);
+    }
+
+    /** Copies a frame's bytes [offset, offset + length) into target. */
+    void read(long frame, int offset, byte[] target, int at, int length) {
+        byte[] c = contents.get(frame);
+        if (c != null) {
+            System.arraycopy(c, offset, target, at, length);
+        } else {
+            java.util.Arrays.fill(target, at, at + length, garbage.get((int) frame) ? (byte) 0xCC : 0);
+        }
+    }
+
+    void write(long frame, int offset, byte[] source, int at, int length) {
+        byte[] c = contents.get(frame);
+        if (c == null) {
+            if (!garbage.get((int) frame) && allZero(source, at, length)) {
+                return;
+            }
+            c = new byte[PAGE];
+            if (garbage.get((int) frame)) {
+                java.util.Arrays.fill(c, (byte) 0xCC);
+            }
+            contents.put(frame, c);
+        }
+        System.arraycopy(source, at, c, offset, length);
+        if (garbage.get((int) frame) && offset == 0 && length == PAGE) {
+            garbage.clear((int) frame);
+        }
+    }
+
+    /** Whole page contents for page-out (null = zero). */
+    byte[] takeContents(long frame) {
+        return contents.remove(frame);
+    }
+
+    void putContents(long frame, byte[] page) {
+        if (page != null) {
+            contents.put(frame, page);
+        }
+    }
+
+    private static boolean allZero(byte[] b, int at, int length) {
+        for (int i = at; i < at + length; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,919 @@
+package dev.mdlbridge.simulator.kernel;
+
+import dev.mdlbridge.spi.BugCheck;
+import dev.mdlbridge.spi.SimulatedBugCheckException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+
+/**
+ * The simulated Windows kernel: the MDL DDIs with the semantics of mdl-semantics.md, over a sparse simulated
+ * machine (physical memory, per-process address spaces, nonpaged pool, system PTEs). One lock serialises the
+ * machine, as the PFN lock and the working-set locks would; correctness first.
+ */
+public final class SimKernel implements Kernel {
+
+    static final int STATUS_SUCCESS = 0;
+    static final int STATUS_ACCESS_VIOLATION = 0xC0000005;
+    static final int STATUS_IN_PAGE_ERROR = 0xC0000006;
+    static final int STATUS_INSUFFICIENT_RESOURCES = 0xC000009A;
+    static final int STATUS_WORKING_SET_QUOTA = 0xC00000A1;
+    static final int STATUS_CONFLICTING_ADDRESSES = 0xC0000018;
+    static final int STATUS_INVALID_ADDRESS = 0xC0000141;
+
+    static final int MDL_MAPPED_TO_SYSTEM_VA = 0x0001;
+    static final int MDL_PAGES_LOCKED = 0x0002;
+    static final int MDL_SOURCE_IS_NONPAGED_POOL = 0x0004;
+    static final int MDL_ALLOCATED_FIXED_SIZE = 0x0008;
+    static final int MDL_PARTIAL = 0x0010;
+    static final int MDL_PARTIAL_HAS_BEEN_MAPPED = 0x0020;
+    static final int MDL_IO_PAGE_READ = 0x0040;
+    static final int MDL_WRITE_OPERATION = 0x0080;
+    static final int MDL_FREE_EXTRA_PTES = 0x0200;
+    static final int MDL_IO_SPACE = 0x0800;
+    static final int MDL_PAGE_CONTENTS_INVARIANT = 0x4000;
+
+    static final int MAPPING_NO_WRITE = 0x80000000;
+    static final int MAPPING_MODIFIERS = 0xE0000000;
+
+    static final long POOL_BASE = 0xFFFF_A08F_1000_0000L;
+    static final long SYSTEM_PTE_BASE = 0xFFFF_D100_0000_0000L;
+    static final long DEFAULT_SYSTEM_PTES = 1L << 26;
+    static final int MDL_HEADER = 48;
+
+    private final KernelConfig config;
+    private final Profile profile;
+    private final PhysicalMemory ram;
+    private final Poison poison;
+    private final List<ProcessImpl> processes = new ArrayList<>();
+    private final List<Consumer<SimProcess>> notify = new ArrayList<>();
+    private final TreeMap<Long, PoolBlock> pool = new TreeMap<>();
+    private final TreeMap<Long, SystemMapping> mappings = new TreeMap<>();
+    private long nextPool = POOL_BASE;
+    private long nextPte = SYSTEM_PTE_BASE;
+    private long ptesFree;
+    private long poolAllocationsLeft;
+    private BugCheck bugCheck;
+
+    /** A nonpaged-pool block: its pages are resident frames from the start. */
+    private static final class PoolBlock {
+        final long address;
+        final long size;
+        final int tag;
+        final long[] frames;
+
+        PoolBlock(long address, long size, int tag, long[] frames) {
+            this.address = address;
+            this.size = size;
+            this.tag = tag;
+            this.frames = frames;
+        }
+    }
+
+    /** A kernel-mode mapping of an MDL's pages in system PTEs. */
+    private static final class SystemMapping {
+        final long base;
+        final int pages;
+        final long[] frames;
+        final boolean noWrite;
+
+        SystemMapping(long base, int pages, long[] frames, boolean noWrite) {
+            this.base = base;
+            this.pages = pages;
+            this.frames = frames;
+            this.noWrite = noWrite;
+        }
+    }
+
+    private SimKernel(KernelConfig config) {
+        this.config = config;
+        this.profile = config.profile();
+        this.ram = new PhysicalMemory(config.physicalMemoryBytes(), config.fragmentation(), config.seed());
+        this.poison = new Poison(config.seed());
+        this.ptesFree = config.systemPtesAvailable() >= 0 ? config.systemPtesAvailable() : DEFAULT_SYSTEM_PTES;
+        this.poolAllocationsLeft = config.poolFailAfter();
+    }
+
+    public static SimKernel create(KernelConfig config) {
+        return new SimKernel(config);
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------------------------------ arithmetic
+
+    /** ADDRESS_AND_SIZE_TO_SPAN_PAGES, in 64-bit arithmetic (no 32-bit wrap on x64). */
+    static int span(long va, long length) {
+        return (int) (((va & 0xFFF) + length + 0xFFF) >>> 12);
+    }
+
+    static boolean isKernelAddress(long va) {
+        return va < 0;
+    }
+
+    // ----------------------------------------------------------------------------------------- bug checks
+
+    void checkAlive() {
+        if (bugCheck != null) {
+            throw new SimulatedBugCheckException(bugCheck);
+        }
+    }
+
+    private SimulatedBugCheckException stop(int code, long p1, long p2, long p3, long p4) {
+        bugCheck = new BugCheck(code, p1, p2, p3, p4, BugChecks.name(code));
+        return new SimulatedBugCheckException(bugCheck);
+    }
+
+    /** Driver Verifier's 0xC4 with the MDL subcode first, then the MDL, its flags and an extra value. */
+    private SimulatedBugCheckException verifier(int subcode, KernelMdl mdl, long extra) {
+        return stop(BugChecks.DRIVER_VERIFIER_DETECTED_VIOLATION, subcode, mdl.address, mdl.flags, extra);
+    }
+
+    @Override
+    public synchronized BugCheck bugCheck() {
+        return bugCheck;
+    }
+
+    @Override
+    public Profile profile() {
+        return profile;
+    }
+
+    @Override
+    public long highestUserAddress() {
+        return profile.highestUserAddress();
+    }
+
+    @Override
+    public long userProbeAddress() {
+        return profile.userProbeAddress();
+    }
+
+    // ------------------------------------------------------------------------------------------- processes
+
+    @Override
+    public synchronized SimProcess createProcess(String imageName) {
+        checkAlive();
+        ProcessImpl p = new ProcessImpl(0x1000 + 4 * processes.size(), imageName,
+                new UserSpace(this, ram));
+        processes.add(p);
+        return p;
+    }
+
+    @Override
+    public synchronized void registerProcessNotify(Consumer<SimProcess> onExit) {
+        notify.add(onExit);
+    }
+
+    @Override
+    public synchronized void exitProcess(SimProcess process) {
+        checkAlive();
+        ProcessImpl p = (ProcessImpl) process;
+        if (p.exited) {
+            return;
+        }
+        for (Consumer<SimProcess> c : List.copyOf(notify)) {
+            c.accept(p);
+            checkAlive();
+        }
+        p.space.teardown();
+        p.exited = true;
+        if (p.lockedPages > 0) {
+            KernelMdl first = p.tracker.isEmpty() ? null : p.tracker.iterator().next();
+            if (config.trackLockedPages() || config.verifier()) {
+                throw stop(BugChecks.DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS, 0xFFFF_C002_0000_0000L + p.id, 0,
+                        first == null ? 0 : first.address, first == null ? p.lockedPages : first.pagesSpanned());
+            }
+            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 0, p.eprocess, p.lockedPages, 0);
+        }
+    }
+
+    @Override
+    public synchronized AddressSpace addressSpace(SimProcess process) {
+        return ((ProcessImpl) process).space;
+    }
+
+    @Override
+    public synchronized long numberOfLockedPages(SimProcess process) {
+        return ((ProcessImpl) process).lockedPages;
+    }
+
+    @Override
+    public synchronized long pfnLockCount(long pfn) {
+        return ram.inUse(pfn) ? ram.lockCount(pfn) : -1;
+    }
+
+    @Override
+    public synchronized void pageOut(SimProcess process, long address, long size, boolean failPageIn) {
+        checkAlive();
+        ((ProcessImpl) process).space.pageOut(address, size, failPageIn);
+    }
+
+    // ------------------------------------------------------------------------------------------------ pool
+
+    /** Charges one nonpaged-pool allocation against fault injection; false = this one fails. */
+    private boolean poolAllocationAllowed() {
+        if (poolAllocationsLeft < 0) {
+            return true;
+        }
+        if (poolAllocationsLeft == 0) {
+            return false;
+        }
+        poolAllocationsLeft--;
+        return true;
+    }
+
+    private long allocatePoolAddress(long size) {
+        long align = size >= 4096 ? 4096 : 16;
+        long a = (nextPool + align - 1) & -align;
+        nextPool = a + Math.max(16, size);
+        return a;
+    }
+
+    @Override
+    public synchronized long exAllocatePool(long size, int tag) {
+        checkAlive();
+        if (size <= 0 || !poolAllocationAllowed()) {
+            return 0;
+        }
+        long address = allocatePoolAddress(size);
+        int pages = span(address, size);
+        long[] frames = new long[pages];
+        for (int i = 0; i < pages; i++) {
+            frames[i] = ram.allocate();
+            if (frames[i] < 0) {
+                for (int j = 0; j < i; j++) {
+                    ram.free(frames[j]);
+                }
+                return 0;
+            }
+            ram.markGarbage(frames[i]);
+        }
+        pool.put(address, new PoolBlock(address, size, tag, frames));
+        return address;
+    }
+
+    @Override
+    public synchronized void exFreePool(long address, int tag) {
+        checkAlive();
+        PoolBlock b = pool.remove(address);
+        if (b == null) {
+            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, address, 0);
+        }
+        for (long f : b.frames) {
+            ram.release(f);
+        }
+    }
+
+    private PoolBlock poolBlock(long va) {
+        Map.Entry<Long, PoolBlock> e = pool.floorEntry(va);
+        if (e == null) {
+            return null;
+        }
+        PoolBlock b = e.getValue();
+        return Long.compareUnsigned(va, b.address + b.size) < 0 ? b : null;
+    }
+
+    private SystemMapping systemMapping(long va) {
+        Map.Entry<Long, SystemMapping> e = mappings.floorEntry(va);
+        if (e == null) {
+            return null;
+        }
+        SystemMapping m = e.getValue();
+        return Long.compareUnsigned(va, m.base + ((long) m.pages << 12)) < 0 ? m : null;
+    }
+
+    /** The frame behind a kernel VA, or -1 when nothing maps it. */
+    private long kernelFrame(long va) {
+        PoolBlock b = poolBlock(va);
+        if (b != null) {
+            return b.frames[(int) (((va & ~0xFFFL) - (b.address & ~0xFFFL)) >>> 12)];
+        }
+        SystemMapping m = systemMapping(va);
+        if (m != null) {
+            return m.frames[(int) ((va - m.base) >>> 12)];
+        }
+        return -1;
+    }
+
+    @Override
+    public synchronized void readKernel(long address, byte[] target, int offset, int length) {
+        checkAlive();
+        kernelCopy(address, target, offset, length, false);
+    }
+
+    @Override
+    public synchronized void writeKernel(long address, byte[] source, int offset, int length) {
+        checkAlive();
+        kernelCopy(address, source, offset, length, true);
+    }
+
+    private void kernelCopy(long address, byte[] buffer, int offset, int length, boolean write) {
+        int done = 0;
+        long va = address;
+        while (done < length) {
+            int inPage = (int) (va & 0xFFF);
+            int n = Math.min(length - done, 4096 - inPage);
+            long frame = kernelFrame(va);
+            if (frame < 0) {
+                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0);
+            }
+            if (write) {
+                SystemMapping m = systemMapping(va);
+                if (m != null && m.noWrite) {
+                    throw stop(BugChecks.ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, 0, 0, 0);
+                }
+                ram.write(frame, inPage, buffer, offset + done, n);
+            } else {
+                ram.read(frame, inPage, buffer, offset + done, n);
+            }
+            done += n;
+            va += n;
+        }
+    }
+
+    @Override
+    public synchronized void readUser(SimProcess caller, long address, byte[] target, int offset, int length)
+            throws NtStatusException {
+        checkAlive();
+        ((ProcessImpl) caller).space.copy(address, target, offset, length, false);
+    }
+
+    @Override
+    public synchronized void writeUser(SimProcess caller, long address, byte[] source, int offset, int length)
+            throws NtStatusException {
+        checkAlive();
+        ((ProcessImpl) caller).space.copy(address, source, offset, length, true);
+    }
+
+    @Override
+    public synchronized int queryProtection(SimProcess process, long address) {
+        checkAlive();
+        return ((ProcessImpl) process).space.protection(address);
+    }
+
+    // ------------------------------------------------------------------------------------------------ MDLs
+
+    /** MmInitializeMdl: Next, Size, MdlFlags, StartVa, ByteOffset, ByteCount; nothing else is touched. */
+    private static void initialize(KernelMdl m, long va, int length) {
+        m.next = null;
+        m.size = (short) (MDL_HEADER + 8 * span(va, Integer.toUnsignedLong(length)));
+        m.flags = 0;
+        m.startVa = va & ~0xFFFL;
+        m.byteOffset = (int) (va & 0xFFF);
+        m.byteCount = length;
+    }
+
+    /** What Windows leaves in an MDL it did not initialise: stale pool contents. */
+    private void poisonUndefined(KernelMdl m) {
+        m.process = poison.address();
+        m.mappedSystemVa = poison.address();
+        for (int i = 0; i < m.pfns.length; i++) {
+            m.pfns[i] = poison.pfn();
+        }
+    }
+
+    private KernelMdl newMdl(KernelMdl.Storage storage, long bytes, int capacity) {
+        if (!poolAllocationAllowed()) {
+            return null;
+        }
+        return new KernelMdl(allocatePoolAddress(bytes), storage, capacity);
+    }
+
+    @Override
+    public synchronized Mdl ioAllocateMdl(long virtualAddress, int length, boolean secondaryBuffer, Irp irp) {
+        checkAlive();
+        long len = Integer.toUnsignedLong(length);
+        if (profile.rejectLengthBit31() && (len & 0x8000_0000L) != 0) {
+            return null;
+        }
+        if (len > profile.maxMdlLength()) {
+            return null;
+        }
+        int pages = span(virtualAddress, len);
+        KernelMdl m;
+        boolean fixed = pages <= profile.fixedSizeMdlPfns();
+        if (fixed) {
+            m = newMdl(KernelMdl.Storage.LOOKASIDE, MDL_HEADER + 8L * profile.fixedSizeMdlPfns(),
+                    profile.fixedSizeMdlPfns());
+        } else {
+            long bytes = MDL_HEADER + 8L * pages;
+            if (profile.rejectSizeOver0xFFFF() && bytes > 0xFFFF) {
+                return null;
+            }
+            m = newMdl(KernelMdl.Storage.POOL, bytes, pages);
+        }
+        if (m == null) {
+            return null;
+        }
+        initialize(m, virtualAddress, length);
+        poisonUndefined(m);
+        if (fixed) {
+            m.flags |= MDL_ALLOCATED_FIXED_SIZE;
+        }
+        if (irp != null) {
+            if (secondaryBuffer) {
+                KernelMdl tail = (KernelMdl) irp.mdlAddress();
+                if (tail == null) {
+                    irp.setMdlAddress(m);
+                } else {
+                    while (tail.next != null) {
+                        tail = tail.next;
+                    }
+                    tail.next = m;
+                }
+            } else {
+                irp.setMdlAddress(m);
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public synchronized long mmSizeOfMdl(long virtualAddress, long length) {
+        checkAlive();
+        return MDL_HEADER + 8L * (((virtualAddress & 0xFFF) + length + 0xFFF) >>> 12);
+    }
+
+    @Override
+    public synchronized Mdl allocateAndInitializeMdl(long virtualAddress, int length, int tag) {
+        checkAlive();
+        int pages = span(virtualAddress, Integer.toUnsignedLong(length));
+        KernelMdl m = newMdl(KernelMdl.Storage.DRIVER_STORAGE, MDL_HEADER + 8L * pages, pages);
+        if (m == null) {
+            return null;
+        }
+        poisonUndefined(m);
+        initialize(m, virtualAddress, length);
+        return m;
+    }
+
+    @Override
+    public synchronized void exFreePoolMdl(Mdl mdl) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        if (m.freed) {
+            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, m.address, 0);
+        }
+        m.freed = true;
+    }
+
+    @Override
+    public synchronized void ioFreeMdl(Mdl mdl) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        if (m.freed) {
+            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, m.address, 0);
+        }
+        if (config.verifier() && (m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0 && (m.flags & MDL_PARTIAL) == 0) {
+            throw verifier(0xB8, m, 0);
+        }
+        // MmPrepareMdlForReuse: only a mapped partial MDL is unmapped; anything else mapped or locked leaks.
+        if ((m.flags & MDL_PARTIAL_HAS_BEEN_MAPPED) != 0) {
+            unmapSystem(m);
+        }
+        m.freed = true;
+    }
+
+    @Override
+    public synchronized void mmProbeAndLockPages(Mdl mdl, SimProcess caller, int accessMode, int operation)
+            throws NtStatusException {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        ProcessImpl proc = (ProcessImpl) caller;
+        int bad = m.flags & (MDL_PAGES_LOCKED | MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL
+                | MDL_IO_SPACE);
+        if (config.verifier() && (bad != 0 || m.byteCount == 0 && accessMode == 0)) {
+            throw verifier(0xB0, m, accessMode);
+        }
+        long va = m.startVa + m.byteOffset;
+        long length = Integer.toUnsignedLong(m.byteCount);
+        long end = va + length;
+        // The UserMode range gate: kernel addresses, ranges over the top of user space, empty or wrapping ones.
+        if (accessMode != 0 && (Long.compareUnsigned(end, profile.userProbeAddress()) > 0
+                || Long.compareUnsigned(va, end) >= 0)) {
+            if (m.pfns.length > 0) {
+                m.pfns[0] = Poison.EMPTY;
+            }
+            throw new NtStatusException(STATUS_ACCESS_VIOLATION);
+        }
+        // A free build locks one page of a zero-length KernelMode MDL (mdl-semantics P11: modelled as 1 page).
+        int pages = Math.max(1, m.pagesSpanned());
+        if (pages > m.pfns.length) {
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.address + MDL_HEADER + 8L * m.pfns.length, 1, 0, 0);
+        }
+        boolean kernel = isKernelAddress(m.startVa);
+        boolean write = operation != 0;
+        // The probe loop: touch every page (and probe user pages for write), under the probe's own SEH.
+        for (int i = 0; i < pages; i++) {
+            m.pfns[i] = Poison.EMPTY;
+            long page = m.startVa + ((long) i << 12);
+            if (kernel) {
+                if (kernelFrame(page) < 0) {
+                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, 0, 0, 0);
+                }
+            } else {
+                try {
+                    proc.space.touch(page, write, true);
+                } catch (NtStatusException e) {
+                    m.process = 0;
+                    throw e;
+                }
+            }
+        }
+        if (write) {
+            m.flags |= MDL_WRITE_OPERATION;
+        } else {
+            m.flags &= ~MDL_WRITE_OPERATION;
+        }
+        m.flags |= MDL_PAGES_LOCKED;
+        if (kernel) {
+            m.process = 0;
+        } else {
+            m.process = proc.eprocess;
+            proc.lockedPages += pages;
+            m.charged = proc;
+        }
+        long limit = config.lockCountLimit() >= 0 ? config.lockCountLimit() : profile.referenceCountLimit();
+        for (int i = 0; i < pages; i++) {
+            m.pfns[i] = Poison.EMPTY;
+            long page = m.startVa + ((long) i << 12);
+            long frame = kernel ? kernelFrame(page) : proc.space.residentFrame(page);
+            if (frame < 0 || ram.lockCount(frame) >= limit) {
+                // Cleanup as MmUnlockPages would: the sentinel stops it at the pages already locked.
+                releaseLocks(m, i);
+                if (m.charged != null) {
+                    m.charged.lockedPages -= pages;
+                    m.charged = null;
+                }
+                m.flags &= ~MDL_PAGES_LOCKED;
+                throw new NtStatusException(STATUS_WORKING_SET_QUOTA);
+            }
+            ram.addLock(frame, 1);
+            m.pfns[i] = frame;
+        }
+        if (!kernel) {
+            proc.tracker.add(m);
+        }
+    }
+
+    private void releaseLocks(KernelMdl m, int count) {
+        for (int i = 0; i < count; i++) {
+            ram.addLock(m.pfns[i], -1);
+            m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(m.pfns[i]) : poison.pfn();
+        }
+    }
+
+    @Override
+    public synchronized void mmUnlockPages(Mdl mdl) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        boolean locked = (m.flags & MDL_PAGES_LOCKED) != 0;
+        if (config.verifier()) {
+            if ((m.flags & MDL_SOURCE_IS_NONPAGED_POOL) != 0) {
+                throw verifier(0x7D, m, 0);
+            }
+            if ((m.flags & MDL_PARTIAL) != 0) {
+                throw verifier(0xB4, m, 0);
+            }
+            if (!locked) {
+                throw verifier(0x7C, m, 0);
+            }
+        }
+        ProcessImpl owner = m.charged;
+        if (config.trackLockedPages() && !isTracked(m)) {
+            // Mdl->Process survives an unlock, so a second unlock still names the process whose count p3 shows.
+            long count = owner != null ? owner.lockedPages : lockedPagesOf(m.process);
+            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 1, m.address, count, 0);
+        }
+        if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0) {
+            unmapSystem(m);
+        }
+        int pages = Math.max(1, m.pagesSpanned());
+        if (locked && owner != null) {
+            owner.lockedPages -= pages;
+            owner.tracker.remove(m);
+            m.charged = null;
+        }
+        if (m.pfns.length == 0 || m.pfns[0] == Poison.EMPTY) {
+            m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
+            return;
+        }
+        // Drop one lock per page up to the sentinel; a slot that is no locked frame means the PFN counts are
+        // about to underflow (a double unlock, a partial, a nonpaged-pool MDL): PFN_LIST_CORRUPT.
+        int n = Math.min(pages, m.pfns.length);
+        for (int i = 0; i < n; i++) {
+            long pfn = m.pfns[i];
+            if (pfn == Poison.EMPTY) {
+                break;
+            }
+            if (!ram.inUse(pfn) || ram.lockCount(pfn) == 0) {
+                throw stop(BugChecks.PFN_LIST_CORRUPT, 7, pfn, 0, 0);
+            }
+            ram.addLock(pfn, -1);
+            m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(pfn) : poison.pfn();
+        }
+        m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
+    }
+
+    private long lockedPagesOf(long eprocess) {
+        for (ProcessImpl p : processes) {
+            if (p.eprocess == eprocess) {
+                return p.lockedPages;
+            }
+        }
+        return 0;
+    }
+
+    private boolean isTracked(KernelMdl m) {
+        for (ProcessImpl p : processes) {
+            if (p.tracker.contains(m)) {
+                return true;
+            }
+        }
+        return m.charged == null && (m.flags & MDL_PAGES_LOCKED) != 0;   // a kernel-VA lock is not tracked per process
+    }
+
+    @Override
+    public synchronized long mmGetSystemAddressForMdlSafe(Mdl mdl, int priority) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        if ((m.flags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) != 0) {
+            return m.mappedSystemVa;
+        }
+        return mapKernel(m, priority);
+    }
+
+    private long mapKernel(KernelMdl m, int priority) {
+        if ((priority & MAPPING_MODIFIERS) != 0 && !profile.mappingModifiers()) {
+            return 0;   // before Windows 8 the modifier bits make an invalid priority: the mapping fails
+        }
+        if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL)) == 0) {
+            if (config.verifier()) {
+                throw verifier(0x85, m, 0);
+            }
+            // A free build maps whatever the PFN slots hold: the first touch of a garbage frame faults.
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0, 0, 0, 0);
+        }
+        int pages = m.pagesSpanned();
+        if (pages == 0 || ptesFree < pages) {
+            return 0;
+        }
+        long[] frames = new long[pages];
+        for (int i = 0; i < pages; i++) {
+            frames[i] = m.pfns[i];
+        }
+        ptesFree -= pages;
+        long base = nextPte;
+        nextPte += ((long) pages + 1) << 12;   // one guard PTE between mappings
+        mappings.put(base, new SystemMapping(base, pages, frames, (priority & MAPPING_NO_WRITE) != 0));
+        m.mappedSystemVa = base + m.byteOffset;
+        m.flags |= MDL_MAPPED_TO_SYSTEM_VA;
+        if ((m.flags & MDL_PARTIAL) != 0) {
+            m.flags |= MDL_PARTIAL_HAS_BEEN_MAPPED;
+        }
+        return m.mappedSystemVa;
+    }
+
+    private void unmapSystem(KernelMdl m) {
+        SystemMapping s = mappings.remove(m.mappedSystemVa & ~0xFFFL);
+        if (s != null) {
+            ptesFree += s.pages;
+        }
+        m.flags &= ~(MDL_MAPPED_TO_SYSTEM_VA | MDL_PARTIAL_HAS_BEEN_MAPPED | MDL_FREE_EXTRA_PTES);
+    }
+
+    @Override
+    public synchronized long mmMapLockedPagesUser(Mdl mdl, SimProcess caller, int cacheType, long requestedAddress,
+                                                  int priority) throws NtStatusException {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        ProcessImpl p = (ProcessImpl) caller;
+        if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL | MDL_SOURCE_IS_NONPAGED_POOL)) == 0) {
+            if (config.verifier()) {
+                throw verifier(0x85, m, 1);
+            }
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0, 0, 0, 0);
+        }
+        int pages = m.pagesSpanned();
+        long bytes = (long) pages << 12;
+        long highestVad = profile.highestUserAddress() - 0x10000;
+        long base;
+        if (requestedAddress != 0) {
+            if ((requestedAddress & 0xFFF) != 0
+                    || Long.compareUnsigned(requestedAddress + bytes - 1, highestVad) > 0) {
+                throw new NtStatusException(STATUS_INVALID_ADDRESS);
+            }
+            if (p.space.overlaps(requestedAddress, requestedAddress + bytes)) {
+                throw new NtStatusException(STATUS_CONFLICTING_ADDRESSES);
+            }
+            base = requestedAddress;
+        } else {
+            base = p.space.reserveAddress(bytes);
+        }
+        Region view = new Region(base, pages, true);
+        int protect = (priority & MAPPING_NO_WRITE) != 0 && profile.mappingModifiers()
+                ? dev.mdlbridge.spi.UserMemory.PAGE_READONLY : dev.mdlbridge.spi.UserMemory.PAGE_READWRITE;
+        for (int i = 0; i < pages; i++) {
+            view.state[i] = Region.COMMITTED;
+            view.protect[i] = protect;
+            view.frame[i] = m.pfns[i];
+        }
+        p.space.insert(view);
+        return base + m.byteOffset;
+    }
+
+    @Override
+    public synchronized void mmUnmapLockedPages(long baseAddress, Mdl mdl, SimProcess caller) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        if (isKernelAddress(baseAddress)) {
+            if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) == 0 || baseAddress != m.mappedSystemVa) {
+                throw stop(BugChecks.SYSTEM_PTE_MISUSE, 0x100, baseAddress, m.address, 0);
+            }
+            unmapSystem(m);
+            return;
+        }
+        ProcessImpl p = (ProcessImpl) caller;
+        Region r = p.space.find(baseAddress);
+        if (r == null || !r.view || r.base != (baseAddress & ~0xFFFL)) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, 0x200, baseAddress, m.address, 0);
+        }
+        p.space.remove(r);
+    }
+
+    @Override
+    public synchronized void ioBuildPartialMdl(Mdl source, Mdl target, long virtualAddress, int length) {
+        checkAlive();
+        KernelMdl s = (KernelMdl) source;
+        KernelMdl t = (KernelMdl) target;
+        long sourceVa = s.startVa + s.byteOffset;
+        long offset = virtualAddress - sourceVa;
+        long len = length == 0 ? Integer.toUnsignedLong(s.byteCount) - offset : Integer.toUnsignedLong(length);
+        boolean outside = Long.compareUnsigned(virtualAddress, sourceVa) < 0
+                || Long.compareUnsigned(offset + len, Integer.toUnsignedLong(s.byteCount)) > 0;
+        if (outside && profile.partialRangeBugCheck()) {
+            throw stop(BugChecks.INVALID_MDL_RANGE, s.address, virtualAddress, len, 0);
+        }
+        int pages = span(virtualAddress, len);
+        if (pages > t.pfns.length) {
+            throw stop(BugChecks.TARGET_MDL_TOO_SMALL, s.address, t.address, pages, t.pfns.length);
+        }
+        t.startVa = virtualAddress & ~0xFFFL;
+        t.byteOffset = (int) (virtualAddress & 0xFFF);
+        t.byteCount = (int) len;
+        t.process = s.process;
+        t.flags = (t.flags & (MDL_ALLOCATED_FIXED_SIZE | MDL_PAGE_CONTENTS_INVARIANT))
+                | (s.flags & (MDL_IO_PAGE_READ | MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA | MDL_IO_SPACE))
+                | MDL_PARTIAL;
+        t.mappedSystemVa = s.mappedSystemVa + offset;
+        int from = (int) ((t.startVa - s.startVa) >> 12);
+        for (int i = 0; i < pages; i++) {
+            int j = from + i;
+            t.pfns[i] = j >= 0 && j < s.pfns.length ? s.pfns[j] : poison.pfn();
+        }
+        t.source = s;
+    }
+
+    @Override
+    public synchronized void mmBuildMdlForNonPagedPool(Mdl mdl) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        if (config.verifier() && (m.flags & (MDL_PAGES_LOCKED | MDL_MAPPED_TO_SYSTEM_VA
+                | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL)) != 0) {
+            throw verifier(0xB0, m, 0);
+        }
+        int pages = m.pagesSpanned();
+        for (int i = 0; i < pages; i++) {
+            long page = m.startVa + ((long) i << 12);
+            long frame;
+            if (isKernelAddress(page)) {
+                if (config.verifier() && poolBlock(page) == null) {
+                    throw verifier(0x7F, m, page);
+                }
+                frame = kernelFrame(page);
+            } else {
+                if (config.verifier()) {
+                    throw verifier(0x7F, m, page);   // pageable user memory
+                }
+                frame = -1;
+                for (ProcessImpl p : processes) {
+                    if (m.charged == p || frame < 0) {
+                        frame = Math.max(frame, p.space.residentFrame(page));
+                    }
+                }
+            }
+            if (frame < 0) {
+                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, 0, 0, 0);
+            }
+            m.pfns[i] = frame;
+        }
+        m.process = 0;
+        m.mappedSystemVa = m.startVa + m.byteOffset;
+        m.flags |= MDL_SOURCE_IS_NONPAGED_POOL;
+    }
+
+    @Override
+    public synchronized Mdl mmAllocatePagesForMdlEx(long size, int flags) {
+        checkAlive();
+        if (size <= 0 || (flags & ~0x3F) != 0) {
+            return null;
+        }
+        long wanted = (size + 4095) >>> 12;
+        if (wanted > Integer.MAX_VALUE / 2) {
+            return null;
+        }
+        KernelMdl m = newMdl(KernelMdl.Storage.PAGES, MDL_HEADER + 8L * wanted, (int) wanted);
+        if (m == null) {
+            return null;
+        }
+        int found = 0;
+        while (found < wanted) {
+            long f = ram.allocate();
+            if (f < 0) {
+                break;
+            }
+            m.pfns[found++] = f;   // zeroed: a fresh frame has no contents
+        }
+        if (found == 0) {
+            return null;
+        }
+        if (found < wanted) {
+            m.pfns[found] = Poison.EMPTY;
+        }
+        initialize(m, 0, found << 12);
+        m.process = 0;
+        m.mappedSystemVa = poison.address();
+        m.flags |= MDL_PAGES_LOCKED;
+        return m;
+    }
+
+    @Override
+    public synchronized void mmFreePagesFromMdl(Mdl mdl) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        int pages = m.pagesSpanned();
+        for (int i = 0; i < pages && i < m.pfns.length; i++) {
+            if (m.pfns[i] == Poison.EMPTY) {
+                break;
+            }
+            ram.release(m.pfns[i]);
+            m.pfns[i] = Poison.EMPTY;
+        }
+        m.flags &= ~MDL_PAGES_LOCKED;
+    }
+
+    // ---------------------------------------------------------------------------------------- I/O manager
+
+    @Override
+    public synchronized Irp allocateIrp(SimProcess requestor) {
+        checkAlive();
+        return new IrpImpl(requestor);
+    }
+
+    @Override
+    public synchronized void completeIrp(Irp irp) {
+        checkAlive();
+        // IofCompleteRequest unlocks every MDL of the chain; IopCompleteRequest then frees them.
+        for (KernelMdl m = (KernelMdl) irp.mdlAddress(); m != null; m = m.next) {
+            if ((m.flags & MDL_PAGES_LOCKED) != 0) {
+                mmUnlockPages(m);
+            }
+        }
+        KernelMdl m = (KernelMdl) irp.mdlAddress();
+        while (m != null) {
+            KernelMdl next = m.next;
+            ioFreeMdl(m);
+            m = next;
+        }
+        irp.setMdlAddress(null);
+    }
+
+    @Override
+    public synchronized int dispatchDirectIo(SimProcess caller, boolean inDirect, long outputAddress,
+                                             int outputLength, ToIntFunction<Irp> driver) {
+        checkAlive();
+        Irp irp = allocateIrp(caller);
+        if (outputLength != 0) {
+            Mdl m = ioAllocateMdl(outputAddress, outputLength, false, irp);
+            if (m == null) {
+                return STATUS_INSUFFICIENT_RESOURCES;
+            }
+            try {
+                mmProbeAndLockPages(m, caller, 1, inDirect ? 0 : 1);
+            } catch (NtStatusException e) {
+                irp.setMdlAddress(null);
+                ioFreeMdl(m);
+                return e.status();
+            }
+        }
+        int status = driver.applyAsInt(irp);
+        completeIrp(irp);
+        return status;
+    }
+}
