@@ -38,7 +38,7 @@ fi
 # ---------------------------------------------------------------------------------------- 2. Wine fuzz
 step "2/4 Wine fuzz (the real driver in winedevice.exe, seeded random requests)"
 if ! skipped winefuzz; then
-  # The saved finding (fuzz-chain-4gib-pfn-width.vec) is replayed first and fails until it is fixed; the random
+  # The saved finding (fuzz-open-chain-4gib-pfn-width.vec) is replayed first and fails until it is fixed; the random
   # part steers around its shape so it keeps looking for other problems. Drop AVOID_KNOWN once it is fixed.
   MDLB_WINE_FUZZ_AVOID_KNOWN="${MDLB_WINE_FUZZ_AVOID_KNOWN-1}" \
     bash driver/test/wine-fuzz/run.sh "${MDLB_WINE_FUZZ_SECONDS:-30}" "${MDLB_WINE_FUZZ_SEED:-$(date +%s)}" \

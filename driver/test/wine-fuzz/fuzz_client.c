@@ -144,7 +144,7 @@ static ULONGLONG pick_address(void)
 }
 
 /* avoid_known: no range spans a multiple of 16384 pages (the saved finding's shape,
- * fuzz-chain-4gib-pfn-width.vec), so the run can look for other problems while that one is open. */
+ * fuzz-open-chain-4gib-pfn-width.vec), so the run can look for other problems while that one is open. */
 static int avoid_known;
 
 static ULONG avoid_span(ULONGLONG va, ULONG len)
