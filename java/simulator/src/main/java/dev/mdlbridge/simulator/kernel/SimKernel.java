@@ -515,7 +515,8 @@ public final class SimKernel implements Kernel {
             long page = m.startVa + ((long) i << 12);
             if (kernel) {
                 if (kernelFrame(page) < 0) {
-                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, 0, 0, 0);
+                    // The probe reads Va first, then page starts: p1 is the address it read (section 3.4 step 3).
+                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, i == 0 ? va : page, 0, 0, 0);
                 }
             } else {
                 try {
