@@ -745,8 +745,11 @@ public final class SimKernel implements Kernel {
         KernelMdl t = (KernelMdl) target;
         long sourceVa = s.startVa + s.byteOffset;
         long offset = virtualAddress - sourceVa;
-        long len = length == 0 ? Integer.toUnsignedLong(s.byteCount) - offset : Integer.toUnsignedLong(length);
+        // Length is a ULONG: "the rest of the source" from a start past its end wraps to about 4 GiB.
+        long len = length == 0 ? (Integer.toUnsignedLong(s.byteCount) - offset) & 0xFFFF_FFFFL
+                : Integer.toUnsignedLong(length);
         boolean outside = Long.compareUnsigned(virtualAddress, sourceVa) < 0
+                || Long.compareUnsigned(offset, Integer.toUnsignedLong(s.byteCount)) > 0
                 || Long.compareUnsigned(offset + len, Integer.toUnsignedLong(s.byteCount)) > 0;
         if (outside && profile.partialRangeBugCheck()) {
             throw stop(BugChecks.INVALID_MDL_RANGE, s.address, virtualAddress, len, 0);
