@@ -588,7 +588,9 @@ public final class SimKernel implements Kernel {
         }
         ProcessImpl owner = m.charged;
         if (config.trackLockedPages() && !isTracked(m)) {
-            long count = owner != null ? owner.lockedPages : 0;
+            // p3 is the locked-page count of Mdl->Process, which an unlock leaves in place (section 3.5).
+            ProcessImpl named = owner != null ? owner : processByEprocess(m.process);
+            long count = named != null ? named.lockedPages : 0;
             throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 1, m.address, count, 0);
         }
         if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0) {
@@ -619,6 +621,15 @@ public final class SimKernel implements Kernel {
             m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(pfn) : poison.pfn();
         }
         m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
+    }
+
+    private ProcessImpl processByEprocess(long eprocess) {
+        for (ProcessImpl p : processes) {
+            if (p.eprocess == eprocess) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private boolean isTracked(KernelMdl m) {
