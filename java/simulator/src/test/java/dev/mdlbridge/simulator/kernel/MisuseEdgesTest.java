@@ -108,4 +108,42 @@ class MisuseEdgesTest {
         Mdl other = m.mdl(va + 0x1000, 0x1000);
         assertEquals(STATUS_IN_PAGE_ERROR, m.probeRaises(other, USER_MODE, IO_READ), "the unlocked one went");
     }
+    @Test
+    void aWriteThroughANoWriteSystemMappingIs0xBE() {
+        // Section 3.6: MdlMappingNoWrite gives a read-only mapping; a write through it is 0xBE [I].
+        K m = K.win10();
+        Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_WRITE);
+        long sysVa = m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY | NO_WRITE);
+        m.k.readKernel(sysVa, new byte[1], 0, 1);
+        var b = m.bugChecks(() -> m.k.writeKernel(sysVa, new byte[1], 0, 1));
+        assertBugCheck(b, 0xBE, sysVa);
+    }
+
+    @Test
+    void win7HasNoMappingModifiersSoNoExecuteMakesTheMappingFail() {
+        // Section 1.4: the modifier bits are Win8+. What Win7 does with them is not documented; this asserts the
+        // profile's setting (mappingModifiers = false: an invalid priority, NULL, MDL unchanged).
+        K m = K.of(Profiles.WIN7_X64);
+        assertEquals(false, m.k.profile().mappingModifiers());
+        Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
+        assertEquals(0, m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY | NO_EXECUTE));
+        assertEquals(0xA, mdl.flags());
+        assertEquals(0xB, flagsAfterMap(m, mdl, NORMAL_PRIORITY));
+    }
+
+    private static int flagsAfterMap(K m, Mdl mdl, int priority) {
+        m.k.mmGetSystemAddressForMdlSafe(mdl, priority);
+        return mdl.flags();
+    }
+
+    @Test
+    void nt52RestOfTheSourceFromPastItsEndWrapsAndIsTargetTooSmall() {
+        // NT 5.2 does not check the range; Length = ByteCount - Offset is a ULONG and wraps to ~4 GiB, which
+        // no target holds: WRK's TARGET_MDL_TOO_SMALL (0x40).
+        K m = K.of(Profiles.NT52_X64);
+        long va = m.buffer(0x4000);
+        Mdl src = m.locked(va, 0x2000, IO_READ);
+        Mdl tgt = m.mdl(va, 0x4000);
+        assertEquals(0x40, m.bugChecks(() -> m.k.ioBuildPartialMdl(src, tgt, va + 0x3000, 0)).code());
+    }
 }
