@@ -587,7 +587,9 @@ public final class SimKernel implements Kernel {
             }
         }
         ProcessImpl owner = m.charged;
-        if (config.trackLockedPages() && !isTracked(m)) {
+        // The tracker is reached through Mdl->Process (WRK MmUnlockPages): a kernel-VA MDL (Process = NULL) is
+        // never on it, and its double unlock underflows the PFN counts below, as on a free build.
+        if (config.trackLockedPages() && m.process != 0 && !isTracked(m)) {
             // p3 is the locked-page count of Mdl->Process, which an unlock leaves in place (section 3.5).
             ProcessImpl named = owner != null ? owner : processByEprocess(m.process);
             long count = named != null ? named.lockedPages : 0;

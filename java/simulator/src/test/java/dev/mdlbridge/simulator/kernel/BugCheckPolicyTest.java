@@ -201,4 +201,23 @@ class BugCheckPolicyTest {
         }
         assertSame(first, m.k.bugCheck());
     }
+    @Test
+    void doubleUnlockOfAKernelVaMdlWithTrackLockedPagesIs0x4E() {
+        // The tracker follows Mdl->Process; a kernel-VA lock has Process = NULL and is never on it, so its double
+        // unlock underflows the PFN count as on a free build (section 3.13).
+        K m = K.policies(false, true);
+        Mdl mdl = m.mdl(m.k.exAllocatePool(0x1000, 0x6C644D), 0x1000);
+        m.lock(mdl, KERNEL_MODE, IO_READ);
+        m.k.mmUnlockPages(mdl);
+        assertBugCheck(m.bugChecks(() -> m.k.mmUnlockPages(mdl)), 0x4E, 7);
+    }
+
+    @Test
+    void doubleUnlockOfAKernelVaMdlUnderTheVerifierIs0xC4_0x7C() {
+        K m = K.policies(true, true);
+        Mdl mdl = m.mdl(m.k.exAllocatePool(0x1000, 0x6C644D), 0x1000);
+        m.lock(mdl, KERNEL_MODE, IO_READ);
+        m.k.mmUnlockPages(mdl);
+        assertBugCheck(m.bugChecks(() -> m.k.mmUnlockPages(mdl)), 0xC4, 0x7C);
+    }
 }
