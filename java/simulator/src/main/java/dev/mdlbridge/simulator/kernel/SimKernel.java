@@ -51,6 +51,8 @@ public final class SimKernel implements Kernel {
     private final List<ProcessImpl> processes = new ArrayList<>();
     private final List<Consumer<SimProcess>> notify = new ArrayList<>();
     private final TreeMap<Long, PoolBlock> pool = new TreeMap<>();
+    /** Nonpaged-pool virtual page -> {frame, blocks using it}. */
+    private final Map<Long, long[]> poolPages = new java.util.HashMap<>();
     private final TreeMap<Long, SystemMapping> mappings = new TreeMap<>();
     private long nextPool = POOL_BASE;
     private long nextPte = SYSTEM_PTE_BASE;
@@ -245,17 +247,37 @@ public final class SimKernel implements Kernel {
         int pages = span(address, size);
         long[] frames = new long[pages];
         for (int i = 0; i < pages; i++) {
+            // Blocks smaller than a page share their virtual page with their neighbours, and so its frame:
+            // one VA page has one PFN however it is reached (section 3.13 same-VA invariants).
+            long page = (address & ~0xFFFL) + ((long) i << 12);
+            long[] shared = poolPages.get(page);
+            if (shared != null) {
+                shared[1]++;
+                frames[i] = shared[0];
+                continue;
+            }
             frames[i] = ram.allocate();
             if (frames[i] < 0) {
-                for (int j = 0; j < i; j++) {
-                    ram.free(frames[j]);
-                }
+                releasePoolPages(address, frames, i);
                 return 0;
             }
             ram.markGarbage(frames[i]);
+            poolPages.put(page, new long[] {frames[i], 1});
         }
         pool.put(address, new PoolBlock(address, size, tag, frames));
         return address;
+    }
+
+    /** Drops a block's use of its first {@code count} pages; a page's frame goes with its last block. */
+    private void releasePoolPages(long address, long[] frames, int count) {
+        for (int i = 0; i < count; i++) {
+            long page = (address & ~0xFFFL) + ((long) i << 12);
+            long[] shared = poolPages.get(page);
+            if (shared != null && --shared[1] == 0) {
+                poolPages.remove(page);
+                ram.release(frames[i]);
+            }
+        }
     }
 
     @Override
@@ -265,19 +287,9 @@ public final class SimKernel implements Kernel {
         if (b == null) {
             throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, address, 0);
         }
-        for (long f : b.frames) {
-            ram.release(f);
-        }
+        releasePoolPages(b.address, b.frames, b.frames.length);
     }
 
-    private PoolBlock poolBlock(long va) {
-        Map.Entry<Long, PoolBlock> e = pool.floorEntry(va);
-        if (e == null) {
-            return null;
-        }
-        PoolBlock b = e.getValue();
-        return Long.compareUnsigned(va, b.address + b.size) < 0 ? b : null;
-    }
 
     private SystemMapping systemMapping(long va) {
         Map.Entry<Long, SystemMapping> e = mappings.floorEntry(va);
@@ -290,9 +302,10 @@ public final class SimKernel implements Kernel {
 
     /** The frame behind a kernel VA, or -1 when nothing maps it. */
     private long kernelFrame(long va) {
-        PoolBlock b = poolBlock(va);
-        if (b != null) {
-            return b.frames[(int) (((va & ~0xFFFL) - (b.address & ~0xFFFL)) >>> 12)];
+        // Pool is mapped a page at a time: any byte of a page some live block uses is valid.
+        long[] shared = poolPages.get(va & ~0xFFFL);
+        if (shared != null) {
+            return shared[0];
         }
         SystemMapping m = systemMapping(va);
         if (m != null) {
@@ -800,7 +813,7 @@ public final class SimKernel implements Kernel {
             long page = m.startVa + ((long) i << 12);
             long frame;
             if (isKernelAddress(page)) {
-                if (config.verifier() && poolBlock(page) == null) {
+                if (config.verifier() && !poolPages.containsKey(page)) {
                     throw verifier(0x7F, m, page);
                 }
                 frame = kernelFrame(page);
