@@ -146,4 +146,23 @@ class MisuseEdgesTest {
         Mdl tgt = m.mdl(va, 0x4000);
         assertEquals(0x40, m.bugChecks(() -> m.k.ioBuildPartialMdl(src, tgt, va + 0x3000, 0)).code());
     }
+    @Test
+    void mapOfAnUnlockedMdlOnAFreeBuildIsASimulatedBugCheck() {
+        // Section 3.6: Windows maps whatever the PFN slots hold (undefined); the document asks the simulator for
+        // a bug check instead of success. This kernel chooses 0x50 at the first poisoned frame.
+        K m = K.win10();
+        Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
+        long garbage = mdl.pfn(0);
+        var b = m.bugChecks(() -> m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY));
+        assertBugCheck(b, 0x50, garbage << 12);
+    }
+
+    @Test
+    void userMapOfAnUnlockedMdlUnderTheVerifierIs0xC4_0x85() {
+        K m = K.policies(true, false);
+        Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
+        var b = m.bugChecks(() -> m.k.mmMapLockedPagesUser(mdl, m.p, MM_CACHED, 0, NORMAL_PRIORITY));
+        assertBugCheck(b, 0xC4, 0x85);
+        assertEquals(mdl.address(), b.p2());
+    }
 }
