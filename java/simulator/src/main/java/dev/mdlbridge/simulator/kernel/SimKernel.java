@@ -51,6 +51,8 @@ public final class SimKernel implements Kernel {
     private final List<ProcessImpl> processes = new ArrayList<>();
     private final List<Consumer<SimProcess>> notify = new ArrayList<>();
     private final TreeMap<Long, PoolBlock> pool = new TreeMap<>();
+    /** Nonpaged-pool virtual page -> {frame, blocks using it}. */
+    private final Map<Long, long[]> poolPages = new java.util.HashMap<>();
     private final TreeMap<Long, SystemMapping> mappings = new TreeMap<>();
     private long nextPool = POOL_BASE;
     private long nextPte = SYSTEM_PTE_BASE;
@@ -245,17 +247,37 @@ public final class SimKernel implements Kernel {
         int pages = span(address, size);
         long[] frames = new long[pages];
         for (int i = 0; i < pages; i++) {
+            // Blocks smaller than a page share their virtual page with their neighbours, and so its frame:
+            // one VA page has one PFN however it is reached (section 3.13 same-VA invariants).
+            long page = (address & ~0xFFFL) + ((long) i << 12);
+            long[] shared = poolPages.get(page);
+            if (shared != null) {
+                shared[1]++;
+                frames[i] = shared[0];
+                continue;
+            }
             frames[i] = ram.allocate();
             if (frames[i] < 0) {
-                for (int j = 0; j < i; j++) {
-                    ram.free(frames[j]);
-                }
+                releasePoolPages(address, frames, i);
                 return 0;
             }
             ram.markGarbage(frames[i]);
+            poolPages.put(page, new long[] {frames[i], 1});
         }
         pool.put(address, new PoolBlock(address, size, tag, frames));
         return address;
+    }
+
+    /** Drops a block's use of its first {@code count} pages; a page's frame goes with its last block. */
+    private void releasePoolPages(long address, long[] frames, int count) {
+        for (int i = 0; i < count; i++) {
+            long page = (address & ~0xFFFL) + ((long) i << 12);
+            long[] shared = poolPages.get(page);
+            if (shared != null && --shared[1] == 0) {
+                poolPages.remove(page);
+                ram.release(frames[i]);
+            }
+        }
     }
 
     @Override
@@ -265,19 +287,9 @@ public final class SimKernel implements Kernel {
         if (b == null) {
             throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, address, 0);
         }
-        for (long f : b.frames) {
-            ram.release(f);
-        }
+        releasePoolPages(b.address, b.frames, b.frames.length);
     }
 
-    private PoolBlock poolBlock(long va) {
-        Map.Entry<Long, PoolBlock> e = pool.floorEntry(va);
-        if (e == null) {
-            return null;
-        }
-        PoolBlock b = e.getValue();
-        return Long.compareUnsigned(va, b.address + b.size) < 0 ? b : null;
-    }
 
     private SystemMapping systemMapping(long va) {
         Map.Entry<Long, SystemMapping> e = mappings.floorEntry(va);
@@ -290,9 +302,10 @@ public final class SimKernel implements Kernel {
 
     /** The frame behind a kernel VA, or -1 when nothing maps it. */
     private long kernelFrame(long va) {
-        PoolBlock b = poolBlock(va);
-        if (b != null) {
-            return b.frames[(int) (((va & ~0xFFFL) - (b.address & ~0xFFFL)) >>> 12)];
+        // Pool is mapped a page at a time: any byte of a page some live block uses is valid.
+        long[] shared = poolPages.get(va & ~0xFFFL);
+        if (shared != null) {
+            return shared[0];
         }
         SystemMapping m = systemMapping(va);
         if (m != null) {
@@ -519,7 +532,8 @@ public final class SimKernel implements Kernel {
             if (kernel) {
                 frames[i] = kernelFrame(page);
                 if (frames[i] < 0) {
-                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, 0, 0, 0);
+                    // The probe reads Va first, then page starts: p1 is the address it read (section 3.4 step 3).
+                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, i == 0 ? va : page, 0, 0, 0);
                 }
             } else {
                 if (region == null || !region.contains(page)) {
@@ -592,9 +606,12 @@ public final class SimKernel implements Kernel {
             }
         }
         ProcessImpl owner = m.charged;
-        if (config.trackLockedPages() && !isTracked(m)) {
-            // Mdl->Process survives an unlock, so a second unlock still names the process whose count p3 shows.
-            long count = owner != null ? owner.lockedPages : lockedPagesOf(m.process);
+        // The tracker is reached through Mdl->Process (WRK MmUnlockPages): a kernel-VA MDL (Process = NULL) is
+        // never on it, and its double unlock underflows the PFN counts below, as on a free build.
+        if (config.trackLockedPages() && m.process != 0 && !isTracked(m)) {
+            // p3 is the locked-page count of Mdl->Process, which an unlock leaves in place (section 3.5).
+            ProcessImpl named = owner != null ? owner : processByEprocess(m.process);
+            long count = named != null ? named.lockedPages : 0;
             throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 1, m.address, count, 0);
         }
         if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0) {
@@ -627,13 +644,13 @@ public final class SimKernel implements Kernel {
         m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
     }
 
-    private long lockedPagesOf(long eprocess) {
+    private ProcessImpl processByEprocess(long eprocess) {
         for (ProcessImpl p : processes) {
             if (p.eprocess == eprocess) {
-                return p.lockedPages;
+                return p;
             }
         }
-        return 0;
+        return null;
     }
 
     private boolean isTracked(KernelMdl m) {
@@ -760,8 +777,11 @@ public final class SimKernel implements Kernel {
         KernelMdl t = (KernelMdl) target;
         long sourceVa = s.startVa + s.byteOffset;
         long offset = virtualAddress - sourceVa;
-        long len = length == 0 ? Integer.toUnsignedLong(s.byteCount) - offset : Integer.toUnsignedLong(length);
+        // Length is a ULONG: "the rest of the source" from a start past its end wraps to about 4 GiB.
+        long len = length == 0 ? (Integer.toUnsignedLong(s.byteCount) - offset) & 0xFFFF_FFFFL
+                : Integer.toUnsignedLong(length);
         boolean outside = Long.compareUnsigned(virtualAddress, sourceVa) < 0
+                || Long.compareUnsigned(offset, Integer.toUnsignedLong(s.byteCount)) > 0
                 || Long.compareUnsigned(offset + len, Integer.toUnsignedLong(s.byteCount)) > 0;
         if (outside && profile.partialRangeBugCheck()) {
             throw stop(BugChecks.INVALID_MDL_RANGE, s.address, virtualAddress, len, 0);
@@ -799,7 +819,7 @@ public final class SimKernel implements Kernel {
             long page = m.startVa + ((long) i << 12);
             long frame;
             if (isKernelAddress(page)) {
-                if (config.verifier() && poolBlock(page) == null) {
+                if (config.verifier() && !poolPages.containsKey(page)) {
                     throw verifier(0x7F, m, page);
                 }
                 frame = kernelFrame(page);
