@@ -181,25 +181,28 @@ public final class ScenarioParser {
                 checkName(s.get(f), where, f, names);
             }
         }
-        if (s.has("address")) {
-            JsonNode a = s.get("address");
+        for (String af : List.of("address", "requestedAddress")) {
+            if (!s.has(af)) {
+                continue;
+            }
+            JsonNode a = s.get(af);
             if (a.isObject()) {
                 for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
                     String f = it.next();
                     if (!f.equals("of") && !f.equals("offset")) {
-                        throw new ScenarioUsageException(where + ": field \"address\": unknown key \"" + f
+                        throw new ScenarioUsageException(where + ": field \"" + af + "\": unknown key \"" + f
                                 + "\"; write {\"of\": NAME, \"offset\": N}");
                     }
                 }
-                checkName(a.get("of"), where, "address.of", names);
+                checkName(a.get("of"), where, af + ".of", names);
                 if (a.has("offset")) {
-                    number(a.get("offset"), where, "address.offset");
+                    number(a.get("offset"), where, af + ".offset");
                 }
             } else {
-                number(a, where, "address");
+                number(a, where, af);
             }
         }
-        for (String f : List.of("size", "offset", "length", "flags", "requestedAddress")) {
+        for (String f : List.of("size", "offset", "length", "flags")) {
             if (s.has(f)) {
                 number(s.get(f), where, f);
             }

@@ -118,7 +118,13 @@ public final class ScenarioRunner {
                 break;
             }
         }
-        Counters leftover = bugCheck == null ? bridge.counters() : Counters.ZERO;
+        Counters leftover;
+        try {
+            leftover = bugCheck == null ? bridge.counters() : Counters.ZERO;
+        } catch (dev.mdlbridge.api.DeviceCallException e) {
+            // after ProcessExit the handle died with its owner and the driver released everything on it
+            leftover = Counters.ZERO;
+        }
         return new RunResult(bridge.backend().name(), profile, machine, records, leftover, bugCheck);
     }
 
@@ -184,7 +190,8 @@ public final class ScenarioRunner {
                         bridge.mmMapLockedPagesSpecifyCache(name(n, "mdl").id(),
                                 n.has("cacheType") ? ScenarioValues.cacheType(n.get("cacheType"), where)
                                         : Protocol.MM_CACHED,
-                                num(n, "requestedAddress", 0), priority(n, where)));
+                                n.has("requestedAddress") ? address(n.get("requestedAddress")) : 0,
+                                priority(n, where)));
                 case "MmUnmapLockedPages" -> n.has("mdl") ? bridge.mmUnmapSystemAddress(name(n, "mdl").id())
                         : bridge.mmUnmapLockedPages(name(n, "mapping").id());
                 case "ReadMapped" -> bridge.readMapped(n.has("mapping") ? name(n, "mapping").id() : 0,
@@ -282,7 +289,10 @@ public final class ScenarioRunner {
         if (n.has("buffer")) {
             return name(n, "buffer").address() + num(n, "offset", 0);
         }
-        JsonNode a = n.get("address");
+        return address(n.get("address"));
+    }
+
+    private long address(JsonNode a) {
         if (a.isObject()) {
             return names.get(a.get("of").asText()).address() + num(a, "offset", 0);
         }

@@ -117,9 +117,6 @@ public final class RunCommand implements Callable<Integer> {
                     }
                 }
             }
-            if (result.bugCheck() != null) {
-                out.println("BUG CHECK " + result.bugCheck());
-            }
             out.flush();
         }
         return result.passed() ? 0 : 1;
