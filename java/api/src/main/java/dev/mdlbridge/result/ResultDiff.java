@@ -10,8 +10,8 @@ import java.util.Objects;
  * Compares two result documents (CONTRACT.md section 8) step by step. What legitimately differs between
  * machines is ignored: addresses, PFN values, mdlAddress, process and mapped addresses, bytes of undefined
  * fields. What a driver can rely on is compared: op, status, flags, size, byteCount, byteOffset, pfnCount,
- * validity, numeric values and counters, outcome, bug check code and first parameter, and equalities inside each
- * result (a partial MDL's PFNs are a run of its source's, evaluated per result and compared).
+ * validity, numeric values and counters, outcome, bug check code and first parameter. (Equalities inside each
+ * result — partial PFNs as a run of the source PFNs — are not compared yet.)
  *
  * <p>Differences in what mdl-semantics.md marks uncertain for Windows 10/11 are calibration differences: they
  * update a simulator profile rather than fail.
@@ -48,7 +48,6 @@ public final class ResultDiff {
         for (int i = 0; i < Math.min(sa.size(), sb.size()); i++) {
             step(d, "step " + i + " (" + sa.get(i).path("op").asText() + ")", sa.get(i), sb.get(i));
         }
-        // equality inside each result: a partial MDL's first PFN is one of its source's (mdl-semantics: partial)
         return d;
     }
 
