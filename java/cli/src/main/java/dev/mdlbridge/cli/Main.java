@@ -11,8 +11,10 @@ import picocli.CommandLine.Command;
 /** The {@code mdl} tool. Results go to stdout, progress and diagnostics to stderr. */
 @Command(name = "mdl", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "See what Windows puts in a Memory Descriptor List, on the real driver or the simulator.",
-        subcommands = {DescribeCommand.class, dev.mdlbridge.cli.stress.StressCommand.class,
-            dev.mdlbridge.cli.driver.DoctorCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DescribeCommand.class, dev.mdlbridge.cli.scenario.RunCommand.class,
+            dev.mdlbridge.cli.scenario.DiffCommand.class, dev.mdlbridge.cli.scenario.SelftestCommand.class,
+            dev.mdlbridge.cli.stress.StressCommand.class, dev.mdlbridge.cli.driver.DoctorCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Backends: --backend auto|driver|simulator|replay:FILE, or MDLBRIDGE_BACKEND / -Dmdlbridge.backend."})
 public final class Main {
 

@@ -1,0 +1,127 @@
+package dev.mdlbridge.result;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compares two result documents (CONTRACT.md section 8) step by step. What legitimately differs between
+ * machines is ignored: addresses, PFN values, mdlAddress, process and mapped addresses, bytes of undefined
+ * fields. What a driver can rely on is compared: op, status, flags, size, byteCount, byteOffset, pfnCount,
+ * validity, numeric values and counters, outcome, bug check code and first parameter. (Equalities inside each
+ * result — partial PFNs as a run of the source PFNs — are not compared yet.)
+ *
+ * <p>Differences in what mdl-semantics.md marks uncertain for Windows 10/11 are calibration differences: they
+ * update a simulator profile rather than fail.
+ */
+public final class ResultDiff {
+
+    /** One difference: where, what each side had, and for a calibration the profile setting it would change. */
+    public record Difference(String where, String a, String b, String calibrates) {
+        public boolean isCalibration() {
+            return calibrates != null;
+        }
+
+        @Override
+        public String toString() {
+            return where + ": " + a + " vs " + b + (calibrates == null ? "" : "  [calibration: " + calibrates + "]");
+        }
+    }
+
+    private ResultDiff() {
+    }
+
+    public static List<Difference> compare(JsonNode a, JsonNode b) {
+        List<Difference> d = new ArrayList<>();
+        same(d, "outcome", a.path("outcome"), b.path("outcome"), null);
+        same(d, "bugCheck.code", a.path("bugCheck").path("code"), b.path("bugCheck").path("code"), null);
+        same(d, "bugCheck.parameters[0]", a.path("bugCheck").path("parameters").path(0),
+                b.path("bugCheck").path("parameters").path(0), null);
+        counters(d, "leftover", a.path("leftover"), b.path("leftover"));
+        JsonNode sa = a.path("steps");
+        JsonNode sb = b.path("steps");
+        if (sa.size() != sb.size()) {
+            d.add(new Difference("steps", sa.size() + " steps", sb.size() + " steps", null));
+        }
+        for (int i = 0; i < Math.min(sa.size(), sb.size()); i++) {
+            step(d, "step " + i + " (" + sa.get(i).path("op").asText() + ")", sa.get(i), sb.get(i));
+        }
+        return d;
+    }
+
+    private static void step(List<Difference> d, String w, JsonNode a, JsonNode b) {
+        same(d, w + " op", a.path("op"), b.path("op"), null);
+        boolean guard = "0x80000001".equals(a.path("status").asText()) || "0x80000001".equals(b.path("status").asText());
+        same(d, w + " status", a.path("status"), b.path("status"),
+                guard ? "guardPageStatus (the status a probe of a PAGE_GUARD page returns)" : null);
+        if (a.path("value").isNumber() || b.path("value").isNumber()) {
+            same(d, w + " value", a.path("value"), b.path("value"), null);
+        }
+        if (a.path("value").has("released") || b.path("value").has("released")) {
+            counters(d, w + " value.released", a.path("value").path("released"), b.path("value").path("released"));
+        }
+        if ("Info".equals(a.path("op").asText())) {
+            counters(d, w + " value", a.path("value"), b.path("value"));
+        }
+        for (String which : new String[] {"mdl", "before"}) {
+            JsonNode ma = a.path(which);
+            JsonNode mb = b.path(which);
+            if (ma.isArray() || mb.isArray()) {
+                if (ma.size() != mb.size()) {
+                    d.add(new Difference(w + " " + which, ma.size() + " MDLs in the chain", mb.size() + "", null));
+                }
+                for (int k = 0; k < Math.min(ma.size(), mb.size()); k++) {
+                    mdl(d, w + " " + which + "[" + k + "]", ma.get(k), mb.get(k));
+                }
+            } else {
+                mdl(d, w + " " + which, ma, mb);
+            }
+        }
+    }
+
+    private static void mdl(List<Difference> d, String w, JsonNode a, JsonNode b) {
+        if (a.isMissingNode() != b.isMissingNode()) {
+            d.add(new Difference(w, a.isMissingNode() ? "no MDL" : "an MDL", b.isMissingNode() ? "no MDL" : "an MDL",
+                    null));
+            return;
+        }
+        if (a.isMissingNode()) {
+            return;
+        }
+        String fa = a.path("mdlFlags").asText();
+        String fb = b.path("mdlFlags").asText();
+        if (!fa.equals(fb)) {
+            int x = Integer.decode(fa) ^ Integer.decode(fb);
+            // MDL_ALLOCATED_FIXED_SIZE (0x8) depends on the lookaside threshold, uncertain on Windows 10/11
+            d.add(new Difference(w + " mdlFlags", fa, fb,
+                    x == 0x0008 ? "mdlLookasideMaxPages (the 23-page lookaside threshold behind 0x8)" : null));
+        }
+        for (String f : new String[] {"size", "byteCount", "byteOffset", "pfnCount"}) {
+            boolean big = a.path("pfnCount").asLong() > 8185 || b.path("pfnCount").asLong() > 8185;
+            same(d, w + " " + f, a.path(f), b.path(f), f.equals("size") && big
+                    ? "maxMdlSize (Size above 8185 pages)" : null);
+        }
+        JsonNode va = a.path("valid");
+        JsonNode vb = b.path("valid");
+        for (Iterator<String> it = va.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            same(d, w + " valid." + f, va.path(f), vb.path(f), null);
+        }
+    }
+
+    private static void counters(List<Difference> d, String w, JsonNode a, JsonNode b) {
+        for (String c : new String[] {"outstandingMdls", "outstandingMappings", "outstandingKernelBuffers",
+                "lockedPages"}) {
+            same(d, w + "." + c, a.path(c), b.path(c), null);
+        }
+    }
+
+    private static void same(List<Difference> d, String w, JsonNode a, JsonNode b, String calibrates) {
+        if (!Objects.equals(a, b)) {
+            d.add(new Difference(w, a.isMissingNode() ? "absent" : a.toString(),
+                    b.isMissingNode() ? "absent" : b.toString(), calibrates));
+        }
+    }
+}

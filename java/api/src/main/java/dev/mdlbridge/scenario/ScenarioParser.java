@@ -1,0 +1,377 @@
+package dev.mdlbridge.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a scenario file and finds every usage error before anything runs (CONTRACT.md section 9): unknown ops
+ * and fields, missing required fields, names used before a step created them, malformed numbers, and
+ * simulator-only features asked of the driver. Each message names the step index, op and field.
+ */
+public final class ScenarioParser {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An op's fields: those it must have and those it may have ({@code expect} is allowed everywhere). */
+    private record Fields(Set<String> required, Set<String> optional) {
+        static Fields of(String required, String optional) {
+            return new Fields(split(required), split(optional));
+        }
+
+        private static Set<String> split(String s) {
+            return s.isEmpty() ? Set.of() : Set.of(s.split(","));
+        }
+    }
+
+    static final Map<String, Fields> OPS = new LinkedHashMap<>();
+    static {
+        OPS.put("VirtualAlloc", Fields.of("as,size", "protect,reserveOnly"));
+        OPS.put("VirtualProtect", Fields.of("buffer,protect", "offset,size"));
+        OPS.put("VirtualFree", Fields.of("buffer", "offset,size,type"));
+        OPS.put("WriteUser", Fields.of("", "buffer,offset,address,hex,size"));
+        OPS.put("ReadUser", Fields.of("", "buffer,offset,address,size"));
+        OPS.put("ExAllocatePool", Fields.of("as,size", ""));
+        OPS.put("ExFreePool", Fields.of("", "buffer,mdl"));
+        OPS.put("IoAllocateMdl", Fields.of("as,length", "buffer,offset,address"));
+        OPS.put("MmSizeOfMdl", Fields.of("length", "buffer,offset,address"));
+        OPS.put("MmInitializeMdl", Fields.of("as,length", "buffer,offset,address"));
+        OPS.put("MmProbeAndLockPages", Fields.of("mdl", "accessMode,operation"));
+        OPS.put("MmGetSystemAddressForMdlSafe", Fields.of("mdl", "priority"));
+        OPS.put("MmMapLockedPagesSpecifyCache", Fields.of("as,mdl", "cacheType,requestedAddress,priority"));
+        OPS.put("MmUnmapLockedPages", Fields.of("", "mapping,mdl"));
+        OPS.put("ReadMapped", Fields.of("", "mapping,mdl,offset,size"));
+        OPS.put("WriteMapped", Fields.of("hex", "mapping,mdl,offset"));
+        OPS.put("IoBuildPartialMdl", Fields.of("as,source,length", "offset"));
+        OPS.put("MmBuildMdlForNonPagedPool", Fields.of("mdl", ""));
+        OPS.put("MmUnlockPages", Fields.of("mdl", ""));
+        OPS.put("IoFreeMdl", Fields.of("mdl", ""));
+        OPS.put("Query", Fields.of("mdl", ""));
+        OPS.put("DescribeChain", Fields.of("ranges", "cleanup"));
+        OPS.put("DirectIo", Fields.of("buffer,length,method", "offset"));
+        OPS.put("MmAllocatePagesForMdlEx", Fields.of("as,size", "flags"));
+        OPS.put("MmFreePagesFromMdl", Fields.of("mdl", ""));
+        OPS.put("Info", Fields.of("", ""));
+        OPS.put("CloseHandle", Fields.of("", ""));
+        OPS.put("ProcessExit", Fields.of("", ""));
+        OPS.put("PageOut", Fields.of("buffer", "failPageIn"));
+    }
+
+    static final Set<String> SIMULATOR_OPS = Set.of("ProcessExit", "PageOut");
+    private static final Set<String> TOP = Set.of("scenario", "profile", "policy", "faults", "unchecked", "steps");
+    private static final Set<String> POLICY = Set.of("verifier", "trackLockedPages");
+    private static final Set<String> FAULTS = Set.of("poolFailAfter", "systemPtesAvailable", "lockCountLimit");
+    private static final Set<String> PROFILES = Set.of("win10-x64", "win7-x64", "nt52-x64");
+    private static final Set<String> NAME_FIELDS = Set.of("buffer", "mdl", "mapping", "source");
+
+    private ScenarioParser() {
+    }
+
+    public static Scenario parse(String text, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new ScenarioUsageException(source + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return parse(root, source);
+    }
+
+    /**
+     * Validates a scenario for a backend. {@code driver} true refuses what only the simulator can do
+     * (policy, faults, unchecked, ProcessExit, PageOut), since a real machine cannot be set up that way.
+     */
+    public static Scenario parse(JsonNode root, String source) {
+        if (root == null || !root.isObject()) {
+            throw new ScenarioUsageException(source + ": a scenario is a JSON object with \"steps\": [...]");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!TOP.contains(f)) {
+                throw new ScenarioUsageException(source + ": unknown top-level field \"" + f + "\"; known: " + TOP);
+            }
+        }
+        String profile = root.path("profile").asText("win10-x64");
+        if (!PROFILES.contains(profile)) {
+            throw new ScenarioUsageException(source + ": profile \"" + profile + "\" is not known; use one of "
+                    + PROFILES);
+        }
+        Map<String, Long> policy = flags(root.get("policy"), POLICY, source + ": policy", true);
+        Map<String, Long> faults = flags(root.get("faults"), FAULTS, source + ": faults", false);
+        JsonNode u = root.get("unchecked");
+        if (u != null && !u.isBoolean()) {
+            throw new ScenarioUsageException(source + ": unchecked must be true or false");
+        }
+        boolean unchecked = u != null && u.asBoolean();
+        JsonNode steps = root.get("steps");
+        if (steps == null || !steps.isArray()) {
+            throw new ScenarioUsageException(source + ": missing \"steps\": give a list of {\"op\": ...} objects");
+        }
+        Set<String> names = new HashSet<>();
+        boolean simOnlyOps = false;
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode s = steps.get(i);
+            String where = source + ": step " + i;
+            if (!s.isObject() || !s.path("op").isTextual()) {
+                throw new ScenarioUsageException(where + ": a step is an object with a string \"op\"");
+            }
+            String op = s.get("op").asText();
+            where += " (" + op + ")";
+            Fields fields = OPS.get(op);
+            if (fields == null) {
+                throw new ScenarioUsageException(where + ": unknown op \"" + op + "\"; known ops: " + OPS.keySet());
+            }
+            simOnlyOps |= SIMULATOR_OPS.contains(op);
+            for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("op") && !f.equals("expect") && !fields.required().contains(f)
+                        && !fields.optional().contains(f)) {
+                    throw new ScenarioUsageException(where + ": unknown field \"" + f + "\"; " + op + " takes "
+                            + fields.required() + " (required) and " + fields.optional() + " (optional)");
+                }
+            }
+            for (String f : fields.required()) {
+                if (!s.has(f)) {
+                    throw new ScenarioUsageException(where + ": missing required field \"" + f + "\"");
+                }
+            }
+            checkStep(s, op, where, names);
+            if (s.has("as")) {
+                names.add(s.get("as").asText());
+            }
+        }
+        return new Scenario(root.path("scenario").asText(""), profile, policy, faults, unchecked,
+                simOnlyOps || !policy.isEmpty() || !faults.isEmpty() || unchecked, listOf(steps));
+    }
+
+    /** Refuses a scenario the driver cannot honour, naming what to remove. */
+    public static void checkForDriver(Scenario s, String source) {
+        if (!s.policy().isEmpty()) {
+            throw new ScenarioUsageException(source + ": policy " + s.policy().keySet()
+                    + " is simulator only: remove it or run with --backend simulator");
+        }
+        if (!s.faults().isEmpty()) {
+            throw new ScenarioUsageException(source + ": faults " + s.faults().keySet()
+                    + " are simulator only: remove them or run with --backend simulator");
+        }
+        if (s.unchecked()) {
+            throw new ScenarioUsageException(source + ": unchecked is simulator only (on Windows it would bug "
+                    + "check the machine): remove it or run with --backend simulator");
+        }
+        for (int i = 0; i < s.steps().size(); i++) {
+            String op = s.steps().get(i).get("op").asText();
+            if (SIMULATOR_OPS.contains(op)) {
+                throw new ScenarioUsageException(source + ": step " + i + " (" + op + "): op is simulator only; "
+                        + (op.equals("ProcessExit") ? "on Windows a test with a child process covers the same"
+                        : "remove it") + " or run with --backend simulator");
+            }
+        }
+    }
+
+    private static void checkStep(JsonNode s, String op, String where, Set<String> names) {
+        for (String f : NAME_FIELDS) {
+            if (s.has(f)) {
+                checkName(s.get(f), where, f, names);
+            }
+        }
+        for (String af : List.of("address", "requestedAddress")) {
+            if (!s.has(af)) {
+                continue;
+            }
+            JsonNode a = s.get(af);
+            if (a.isObject()) {
+                for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (!f.equals("of") && !f.equals("offset")) {
+                        throw new ScenarioUsageException(where + ": field \"" + af + "\": unknown key \"" + f
+                                + "\"; write {\"of\": NAME, \"offset\": N}");
+                    }
+                }
+                checkName(a.get("of"), where, af + ".of", names);
+                if (a.has("offset")) {
+                    number(a.get("offset"), where, af + ".offset");
+                }
+            } else {
+                number(a, where, af);
+            }
+        }
+        for (String f : List.of("size", "offset", "length", "flags")) {
+            if (s.has(f)) {
+                number(s.get(f), where, f);
+            }
+        }
+        if (s.has("as") && !s.get("as").isTextual()) {
+            throw new ScenarioUsageException(where + ": field \"as\" must be a string name");
+        }
+        if (s.has("expect")) {
+            ScenarioValues.status(s.get("expect"), where);
+        }
+        if (s.has("protect")) {
+            ScenarioValues.protect(s.get("protect"), where);
+        }
+        if (s.has("accessMode")) {
+            ScenarioValues.accessMode(s.get("accessMode"), where);
+        }
+        if (s.has("operation")) {
+            ScenarioValues.operation(s.get("operation"), where, "operation");
+        }
+        if (s.has("priority")) {
+            ScenarioValues.priority(s.get("priority"), where);
+        }
+        if (s.has("cacheType")) {
+            ScenarioValues.cacheType(s.get("cacheType"), where);
+        }
+        if (s.has("hex")) {
+            ScenarioValues.hex(s.get("hex"), where);
+        }
+        switch (op) {
+            case "IoAllocateMdl", "MmSizeOfMdl", "MmInitializeMdl", "WriteUser", "ReadUser" -> {
+                if (s.has("buffer") == s.has("address")) {
+                    throw new ScenarioUsageException(where + ": field \"buffer\"/\"address\": give exactly one "
+                            + "start: \"buffer\" (+ \"offset\") or \"address\"");
+                }
+                if (s.has("address") && s.has("offset")) {
+                    throw new ScenarioUsageException(where + ": field \"offset\": goes with \"buffer\"; with "
+                            + "\"address\" write {\"of\": NAME, \"offset\": N}");
+                }
+                if (op.equals("WriteUser") && s.has("hex") == s.has("size")) {
+                    throw new ScenarioUsageException(where + ": field \"hex\"/\"size\": give exactly one (size "
+                            + "writes that many bytes of a pattern)");
+                }
+                if (op.equals("ReadUser") && !s.has("size")) {
+                    throw new ScenarioUsageException(where + ": missing required field \"size\"");
+                }
+            }
+            case "ExFreePool", "MmUnmapLockedPages", "ReadMapped", "WriteMapped" -> {
+                String a = op.equals("ExFreePool") ? "buffer" : "mapping";
+                if (s.has(a) == s.has("mdl")) {
+                    throw new ScenarioUsageException(where + ": field \"" + a + "\"/\"mdl\": give exactly one");
+                }
+                if (op.equals("ReadMapped") && !s.has("size")) {
+                    throw new ScenarioUsageException(where + ": missing required field \"size\"");
+                }
+            }
+            case "VirtualFree" -> {
+                String type = s.path("type").asText("MEM_RELEASE");
+                if (!type.equals("MEM_RELEASE") && !type.equals("MEM_DECOMMIT")) {
+                    throw new ScenarioUsageException(where + ": field \"type\": \"" + type
+                            + "\" is not MEM_DECOMMIT or MEM_RELEASE");
+                }
+                if (type.equals("MEM_RELEASE") && (s.has("offset") || s.has("size"))) {
+                    throw new ScenarioUsageException(where + ": field \"" + (s.has("offset") ? "offset" : "size")
+                            + "\": MEM_RELEASE takes the whole buffer; remove it or use MEM_DECOMMIT");
+                }
+                if (type.equals("MEM_DECOMMIT") && !s.has("size")) {
+                    throw new ScenarioUsageException(where + ": missing required field \"size\" (MEM_DECOMMIT)");
+                }
+            }
+            case "DirectIo" -> {
+                String m = s.get("method").asText();
+                if (!m.equals("InDirect") && !m.equals("OutDirect")) {
+                    throw new ScenarioUsageException(where + ": field \"method\": \"" + m
+                            + "\" is not InDirect or OutDirect");
+                }
+            }
+            case "DescribeChain" -> {
+                JsonNode ranges = s.get("ranges");
+                if (!ranges.isArray() || ranges.isEmpty()) {
+                    throw new ScenarioUsageException(where + ": field \"ranges\": give a non-empty list of "
+                            + "{\"buffer\", \"offset\", \"length\", \"operation\"}");
+                }
+                for (int r = 0; r < ranges.size(); r++) {
+                    JsonNode x = ranges.get(r);
+                    String rf = "ranges[" + r + "]";
+                    for (Iterator<String> it = x.fieldNames(); it.hasNext(); ) {
+                        String f = it.next();
+                        if (!Set.of("buffer", "offset", "length", "operation").contains(f)) {
+                            throw new ScenarioUsageException(where + ": field \"" + rf + "." + f + "\" is unknown; "
+                                    + "a range has buffer, offset, length, operation");
+                        }
+                    }
+                    if (!x.has("buffer") || !x.has("length")) {
+                        throw new ScenarioUsageException(where + ": field \"" + rf + "\": needs buffer and length");
+                    }
+                    checkName(x.get("buffer"), where, rf + ".buffer", names);
+                    number(x.get("length"), where, rf + ".length");
+                    if (x.has("offset")) {
+                        number(x.get("offset"), where, rf + ".offset");
+                    }
+                    if (x.has("operation")) {
+                        ScenarioValues.operation(x.get("operation"), where, rf + ".operation");
+                    }
+                }
+                String c = s.path("cleanup").asText("IoManager");
+                if (!c.equals("IoManager") && !c.equals("Driver")) {
+                    throw new ScenarioUsageException(where + ": field \"cleanup\": \"" + c
+                            + "\" is not IoManager or Driver");
+                }
+            }
+            case "PageOut" -> {
+                if (s.has("failPageIn") && !s.get("failPageIn").isBoolean()) {
+                    throw new ScenarioUsageException(where + ": field \"failPageIn\" must be true or false");
+                }
+            }
+            case "VirtualAlloc" -> {
+                if (s.has("reserveOnly") && !s.get("reserveOnly").isBoolean()) {
+                    throw new ScenarioUsageException(where + ": field \"reserveOnly\" must be true or false");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void checkName(JsonNode n, String where, String field, Set<String> names) {
+        if (n == null || !n.isTextual()) {
+            throw new ScenarioUsageException(where + ": field \"" + field + "\" must name an earlier step's \"as\"");
+        }
+        if (!names.contains(n.asText())) {
+            throw new ScenarioUsageException(where + ": field \"" + field + "\": unknown name \"" + n.asText()
+                    + "\"; no earlier step created it with \"as\" (known: " + names + ")");
+        }
+    }
+
+    static long number(JsonNode n, String where, String field) {
+        return ScenarioValues.number(n, where, field);
+    }
+
+    private static Map<String, Long> flags(JsonNode n, Set<String> known, String where, boolean booleans) {
+        Map<String, Long> m = new HashMap<>();
+        if (n == null) {
+            return m;
+        }
+        if (!n.isObject()) {
+            throw new ScenarioUsageException(where + " must be an object; keys " + known);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!known.contains(e.getKey())) {
+                throw new ScenarioUsageException(where + ": unknown field \"" + e.getKey() + "\"; known " + known);
+            }
+            if (booleans) {
+                if (!e.getValue().isBoolean()) {
+                    throw new ScenarioUsageException(where + "." + e.getKey() + " must be true or false");
+                }
+                if (e.getValue().asBoolean()) {
+                    m.put(e.getKey(), 1L);
+                }
+            } else {
+                m.put(e.getKey(), ScenarioValues.number(e.getValue(), where, e.getKey()));
+            }
+        }
+        return m;
+    }
+
+    private static List<JsonNode> listOf(JsonNode array) {
+        java.util.ArrayList<JsonNode> l = new java.util.ArrayList<>();
+        array.forEach(l::add);
+        return l;
+    }
+}

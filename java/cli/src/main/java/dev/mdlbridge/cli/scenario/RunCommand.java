@@ -1,0 +1,136 @@
+package dev.mdlbridge.cli.scenario;
+
+import dev.mdlbridge.cli.BackendOptionsMixin;
+import dev.mdlbridge.cli.PfnRuns;
+import dev.mdlbridge.cli.StepTable;
+import dev.mdlbridge.result.ResultJson;
+import dev.mdlbridge.result.RunResult;
+import dev.mdlbridge.result.StepRecord;
+import dev.mdlbridge.scenario.Scenario;
+import dev.mdlbridge.scenario.ScenarioParser;
+import dev.mdlbridge.scenario.ScenarioRunner;
+import dev.mdlbridge.scenario.ScenarioUsageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code mdl run FILE}: runs a scenario (CONTRACT.md section 9) and prints its steps or its result document. */
+@Command(name = "run", sortOptions = false,
+        description = "Run a scenario file (or example:NAME) and show every step.",
+        footer = {"", "Exit codes: 0 completed and every step as expected, 1 otherwise, 2 bad usage (nothing ran)."})
+public final class RunCommand implements Callable<Integer> {
+
+    /** The examples shipped under resources/scenarios, in the order --list prints them. */
+    public static final List<String> EXAMPLES = List.of("lifecycle", "bad-buffers", "guard-pages", "partial-mdl",
+            "nonpaged-pool", "initialize-mdl", "user-mapping", "direct-io", "chains", "cleanup", "process-exit",
+            "unchecked-leak", "unchecked-leak-tracked", "unchecked-double-unlock");
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "A scenario file, or example:NAME (see --list).")
+    String file;
+
+    @Option(names = "--list", description = "List the shipped example scenarios.")
+    boolean list;
+
+    @Option(names = "--copy-examples", paramLabel = "DIR", description = "Copy the shipped examples into DIR.")
+    Path copyTo;
+
+    @Option(names = "--json", description = "Print the result document (CONTRACT section 8) on stdout.")
+    boolean json;
+
+    @Option(names = "--view", paramLabel = "dt|pfn", description = "dt: dt nt!_MDL dumps; pfn: a !pfn-style line per page.")
+    String view;
+
+    @Mixin
+    BackendOptionsMixin backendOptions;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (list) {
+            for (String e : EXAMPLES) {
+                Scenario s = ScenarioParser.parse(example(e), "example:" + e);
+                out.printf("example:%-26s %s%n", e, s.description());
+            }
+            out.flush();
+            return 0;
+        }
+        if (copyTo != null) {
+            Files.createDirectories(copyTo);
+            for (String e : EXAMPLES) {
+                Files.writeString(copyTo.resolve(e + ".json"), example(e));
+            }
+            out.println("copied " + EXAMPLES.size() + " examples to " + copyTo);
+            out.flush();
+            return 0;
+        }
+        if (file == null) {
+            throw new ParameterException(spec.commandLine(), "give a scenario FILE or example:NAME (mdl run --list)");
+        }
+        if (view != null && !view.equals("dt") && !view.equals("pfn")) {
+            throw new ParameterException(spec.commandLine(), "--view " + view + " is not known: use dt or pfn");
+        }
+        String text;
+        if (file.startsWith("example:")) {
+            text = example(file.substring("example:".length()));
+        } else {
+            try {
+                text = Files.readString(Path.of(file));
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), file + ": cannot read it (" + e + ")");
+            }
+        }
+        String policy = backendOptions.policy();
+        RunResult result;
+        try {
+            Scenario s = ScenarioParser.parse(text, file);
+            result = ScenarioRunner.run(s, policy, backendOptions.options(policy), file);
+        } catch (ScenarioUsageException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (json) {
+            ResultJson.write(result, System.out, true);
+            System.out.println();
+            System.out.flush();
+        } else {
+            StepTable.print(out, result, "dt".equals(view));
+            if ("pfn".equals(view)) {
+                for (StepRecord r : result.steps()) {
+                    var m = r.step().after();
+                    if (m != null && m.pfnsValid() && m.pfns().length > 0) {
+                        out.println("step " + r.index() + " " + r.step().op() + " PFNs (physical address = PFN << 12):");
+                        PfnRuns.print(out, "  ", m.pfns());
+                    }
+                }
+            }
+            out.flush();
+        }
+        return result.passed() ? 0 : 1;
+    }
+
+    /** The text of a shipped example; a usage error naming the known ones when NAME is not one. */
+    public static String example(String name) {
+        try (InputStream in = RunCommand.class.getResourceAsStream("/scenarios/" + name + ".json")) {
+            if (in == null) {
+                throw new ScenarioUsageException("example:" + name + " is not shipped; known: " + EXAMPLES);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
