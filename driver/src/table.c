@@ -233,7 +233,9 @@ int mdlb_mdl_writable(mdlb_table *t, const mdlb_obj *mdl)
     return (m->state & (MDLB_ST_LOCKED | MDLB_ST_WRITE)) == (MDLB_ST_LOCKED | MDLB_ST_WRITE);
 }
 
-mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode)
+/* The preconditions MmProbeAndLockPages and MmBuildMdlForNonPagedPool share on the MDL itself (twin of
+ * ObjectTable.probeFlags in the simulated driver). */
+static mdlb_u32 check_fresh_mdl(const mdlb_obj *mdl)
 {
     if (mdl->kind == MDLB_OBJ_PARTIAL)
         return MDLB_REFUSE_PROBE_PARTIAL;
@@ -245,6 +247,14 @@ mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mo
         return MDLB_REFUSE_PROBE_NONPAGED;
     if ((mdl->state & (MDLB_ST_SYSMAP | MDLB_ST_SYSADDR)) || mdl->user_mappings)
         return MDLB_REFUSE_PROBE_MAPPED;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode)
+{
+    mdlb_u32 why = check_fresh_mdl(mdl);
+    if (why != 0)
+        return why;
     if (mdlb_table_in_user_mapping(t, mdl->va, mdl->length))
         return MDLB_REFUSE_RANGE_IN_USER_MAPPING;
     if (access_mode == MDLB_KERNEL_MODE) {
@@ -259,16 +269,9 @@ mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mo
 mdlb_u32 mdlb_check_build_nonpaged(mdlb_table *t, const mdlb_obj *mdl)
 {
     /* MmBuildMdlForNonPagedPool shares MmProbeAndLockPages' preconditions on the flags. */
-    if (mdl->kind == MDLB_OBJ_PARTIAL)
-        return MDLB_REFUSE_PROBE_PARTIAL;
-    if (mdl->kind == MDLB_OBJ_PAGES)
-        return MDLB_REFUSE_PROBE_NOT_IOALLOCATED;
-    if (mdl->state & MDLB_ST_LOCKED)
-        return MDLB_REFUSE_PROBE_LOCKED;
-    if (mdl->state & MDLB_ST_NONPAGED)
-        return MDLB_REFUSE_PROBE_NONPAGED;
-    if ((mdl->state & (MDLB_ST_SYSMAP | MDLB_ST_SYSADDR)) || mdl->user_mappings)
-        return MDLB_REFUSE_PROBE_MAPPED;
+    mdlb_u32 why = check_fresh_mdl(mdl);
+    if (why != 0)
+        return why;
     if (mdl->length == 0)
         return MDLB_REFUSE_ZERO_LENGTH;
     if (mdlb_table_kernel_range(t, mdl->va, mdl->length) == NULL)

@@ -695,7 +695,7 @@ final class Operations {
             prev = prev.nextMdl();
         }
         if (prev != null) {
-            ChainLinks.setNext(prev, mdl.nextMdl());
+            prev.setNext(mdl.nextMdl());   // Next is driver-writable: detach the failed range
         }
     }
 
