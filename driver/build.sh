@@ -43,13 +43,20 @@ cflags=(--target=x86_64-pc-windows-msvc -nostdlibinc -isystem "$mingw/include/dd
 for src in driver ops protocol table; do
     clang "${cflags[@]}" -c "$here/src/$src.c" -o "$obj/$src.obj"
 done
-llvm-rc /FO "$obj/mdlbridge.res" /I "$here/src" "$here/src/mdlbridge.rc"
+# llvm-rc and lld-link take "/x" as an option and match options by prefix, so an absolute path such as
+# /ci/clone/src/mdlbridge.rc is read as "/C i/clone/..." and the build fails with "Exactly one input file should
+# be provided". Both therefore run from driver/ and see only relative paths.
+cd "$here"
+robj="out/obj/x64"
+rout="out/x64"
+rmingw="$(realpath --relative-to="$here" "$mingw")"
+llvm-rc /FO "$robj/mdlbridge.res" /I src src/mdlbridge.rc
 
 lld-link /nologo /machine:x64 /driver /subsystem:native,6.01 /osversion:6.01 /entry:DriverEntry /nodefaultlib \
-    /dynamicbase /nxcompat /tsaware:no /opt:ref /opt:icf /debug /pdb:"$out/mdlbridge.pdb" /pdbaltpath:%_PDB% \
-    /map:"$out/mdlbridge.map" /out:"$obj/mdlbridge.unsigned.sys" \
-    "$obj/driver.obj" "$obj/ops.obj" "$obj/protocol.obj" "$obj/table.obj" "$obj/mdlbridge.res" \
-    "$mingw/lib/libntoskrnl.a" "$mingw/lib/libhal.a"
+    /dynamicbase /nxcompat /tsaware:no /opt:ref /opt:icf /debug /pdb:"$rout/mdlbridge.pdb" /pdbaltpath:%_PDB% \
+    /map:"$rout/mdlbridge.map" /out:"$robj/mdlbridge.unsigned.sys" \
+    "$robj/driver.obj" "$robj/ops.obj" "$robj/protocol.obj" "$robj/table.obj" "$robj/mdlbridge.res" \
+    "$rmingw/lib/libntoskrnl.a" "$rmingw/lib/libhal.a"
 
 # lld 14 leaves the PE checksum 0; the loader of a boot or kernel driver checks it.
 "$hostcc" -O2 -o "$obj/pe_checksum" "$here/tools/pe_checksum.c"
