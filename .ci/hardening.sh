@@ -38,9 +38,8 @@ fi
 # ---------------------------------------------------------------------------------------- 2. Wine fuzz
 step "2/4 Wine fuzz (the real driver in winedevice.exe, seeded random requests)"
 if ! skipped winefuzz; then
-  # The saved finding (fuzz-open-chain-4gib-pfn-width.vec) is replayed first and fails until it is fixed; the random
-  # part steers around its shape so it keeps looking for other problems. Drop AVOID_KNOWN once it is fixed.
-  MDLB_WINE_FUZZ_AVOID_KNOWN="${MDLB_WINE_FUZZ_AVOID_KNOWN-1}" \
+  # The saved findings (driver/test/vectors/fuzz-*.vec) are replayed first; the random part covers every shape,
+  # including the spans of 16384k pages that once killed winedevice.exe (fuzz-chain-4gib-pfn-width.vec).
     bash driver/test/wine-fuzz/run.sh "${MDLB_WINE_FUZZ_SECONDS:-30}" "${MDLB_WINE_FUZZ_SEED:-$(date +%s)}" \
     || failed+=("Wine fuzz")
 fi

@@ -308,7 +308,7 @@ mdlb_u32 mdlb_pfn_capacity_from_size(mdlb_u16 size, mdlb_u64 spanned)
     mdlb_u32 wide = mdlb_pfn_capacity(size, spanned, 8u);
     mdlb_u32 narrow = mdlb_pfn_capacity(size, spanned, 4u);
     /* When the span is a multiple of 16384 pages both layouts give the same 16-bit Size: without knowing the
-     * width, only the smaller reading is safe on both (fuzz-open-chain-4gib-pfn-width.vec). */
+     * width, only the smaller reading is safe on both (fuzz-chain-4gib-pfn-width.vec). */
     if (wide && narrow)
         return narrow;
     return wide ? wide : narrow;

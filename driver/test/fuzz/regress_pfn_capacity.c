@@ -1,5 +1,5 @@
 /*
- * regress_pfn_capacity.c - the finding of driver/test/vectors/fuzz-open-chain-4gib-pfn-width.vec, as a host check.
+ * regress_pfn_capacity.c - the finding of driver/test/vectors/fuzz-chain-4gib-pfn-width.vec, as a host check.
  *
  * mdlb_pfn_capacity_from_size (driver/src/protocol.c) tells Windows' MDLs (Size = 48 + 8n, mod 65536) from
  * Wine's (48 + 4n) by the Size field. When n is a multiple of 16384 the two are the same number, and the function

@@ -143,8 +143,8 @@ static ULONGLONG pick_address(void)
     }
 }
 
-/* avoid_known: no range spans a multiple of 16384 pages (the saved finding's shape,
- * fuzz-open-chain-4gib-pfn-width.vec), so the run can look for other problems while that one is open. */
+/* avoid_known: no range spans a multiple of 16384 pages (the shape of the fixed finding
+ * fuzz-chain-4gib-pfn-width.vec); kept so that, should that shape fail again, a run can still look past it. */
 static int avoid_known;
 
 static ULONG avoid_span(ULONGLONG va, ULONG len)

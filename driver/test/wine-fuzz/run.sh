@@ -7,8 +7,8 @@
 # (default 30) with SEED (default: the date, printed). Left out: IOCTL_MDLB_BUILD_PARTIAL, IOCTL_MDLB_SIZE_OF_MDL
 # and IOCTL_MDLB_INITIALIZE_MDL, which reach Wine's aborting stubs (IoBuildPartialMdl, MmSizeOfMdl).
 # Prints the count, the seed and the tally; exits non-zero on a violation or when winedevice.exe did not survive.
-# MDLB_WINE_FUZZ_AVOID_KNOWN=1 builds no range that spans a multiple of 16384 pages (the saved finding,
-# fuzz-open-chain-4gib-pfn-width.vec), to look for other problems while that one is open. Bounded: every Wine call runs under timeout. The driver comes from MDLB_SYS, else driver/out/x64/mdlbridge.sys
+# MDLB_WINE_FUZZ_AVOID_KNOWN=1 builds no range that spans a multiple of 16384 pages (the shape of the fixed finding
+# fuzz-chain-4gib-pfn-width.vec), to look past that shape should it ever fail again. Bounded: every Wine call runs under timeout. The driver comes from MDLB_SYS, else driver/out/x64/mdlbridge.sys
 # (built with driver/build.sh when missing).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
