@@ -29,7 +29,7 @@ finish() {
 }
 trap finish EXIT
 
-x86_64-w64-mingw32-gcc -Wall -Wextra -Werror -O1 -I"$here/include" -o "$tmp/client.exe" "$here/test/wine/client.c" || exit 1
+x86_64-w64-mingw32-gcc -Wall -Wextra -Werror -O1 -I"$here/include" -o "$tmp/client.exe" "$here/test/wine/client.c" "$here/test/wine/service.c" || exit 1
 cp "$sys" "$tmp/mdlbridge.sys"
 winpath="Z:$(echo "$tmp/mdlbridge.sys" | tr / '\\')"
 # Wine's console writes CRLF line ends.

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mdlbridge.h"
+#include "../wine/service.h"
 
 typedef NTSTATUS(NTAPI *nt_ioctl_fn)(HANDLE, HANDLE, PVOID, PVOID, PIO_STATUS_BLOCK, ULONG, PVOID, ULONG, PVOID, ULONG);
 static nt_ioctl_fn nt_ioctl;
@@ -670,48 +671,14 @@ static int one(ULONG code, const char *hex, ULONG out_len)
     return st == 0 ? 0 : 1;
 }
 
-/* ------------------------------------------------------------------------------------------ service */
-
-static int install(const char *sys)
-{
-    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS), svc;
-    WCHAR path[MAX_PATH + 8];
-    if (!scm)
-        return printf("OpenSCManager failed %lu\n", GetLastError()), 1;
-    swprintf(path, MAX_PATH + 8, L"\\??\\%hs", sys);
-    svc = CreateServiceW(scm, MDLB_SERVICE_NAME, MDLB_SERVICE_NAME, SERVICE_ALL_ACCESS, SERVICE_KERNEL_DRIVER,
-                         SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, path, NULL, NULL, NULL, NULL, NULL);
-    if (!svc && GetLastError() == ERROR_SERVICE_EXISTS)
-        svc = OpenServiceW(scm, MDLB_SERVICE_NAME, SERVICE_ALL_ACCESS);
-    if (!svc)
-        return printf("CreateService failed %lu\n", GetLastError()), 1;
-    if (!StartServiceW(svc, 0, NULL) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
-        return printf("StartService failed %lu\n", GetLastError()), 1;
-    printf("service started from %ls\n", path);
-    return 0;
-}
-
-static int stop(void)
-{
-    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
-    SC_HANDLE svc = scm ? OpenServiceW(scm, MDLB_SERVICE_NAME, SERVICE_ALL_ACCESS) : NULL;
-    SERVICE_STATUS ss;
-    if (!svc)
-        return 1;
-    ControlService(svc, SERVICE_CONTROL_STOP, &ss);
-    DeleteService(svc);
-    printf("service stopped\n");
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     nt_ioctl = (nt_ioctl_fn)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtDeviceIoControlFile");
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc == 3 && strcmp(argv[1], "install") == 0)
-        return install(argv[2]);
+        return mdlb_wine_service_install(argv[2]);
     if (argc == 2 && strcmp(argv[1], "stop") == 0)
-        return stop();
+        return mdlb_wine_service_stop();
     if (argc == 5 && strcmp(argv[1], "one") == 0)
         return one((ULONG)strtoul(argv[2], NULL, 0), argv[3], (ULONG)strtoul(argv[4], NULL, 0));
     if ((argc == 5 || argc == 6) && strcmp(argv[1], "run") == 0) {

@@ -46,7 +46,7 @@ finish() {
 }
 trap finish EXIT
 
-x86_64-w64-mingw32-gcc -Wall -Wextra -Werror -O1 -I"$drv/include" -o "$tmp/fuzz_client.exe" "$here/fuzz_client.c" || exit 1
+x86_64-w64-mingw32-gcc -Wall -Wextra -Werror -O1 -I"$drv/include" -o "$tmp/fuzz_client.exe" "$here/fuzz_client.c" "$here/../wine/service.c" || exit 1
 cp "$sys" "$tmp/mdlbridge.sys"
 winpath="Z:$(echo "$tmp/mdlbridge.sys" | tr / '\\')"
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "mdlbridge.h"
+#include "service.h"
 
 typedef NTSTATUS(NTAPI *nt_ioctl_fn)(HANDLE, HANDLE, PVOID, PVOID, PIO_STATUS_BLOCK, ULONG, PVOID, ULONG, PVOID, ULONG);
 static nt_ioctl_fn nt_ioctl;
@@ -479,50 +480,18 @@ static int run_stub(const char *name)
     return st == 0 ? 0 : 1;
 }
 
-static int install(const char *sys)
-{
-    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS), svc;
-    WCHAR path[MAX_PATH + 8];
-    if (!scm)
-        return printf("OpenSCManager failed %lu\n", GetLastError()), 1;
-    swprintf(path, MAX_PATH + 8, L"\\??\\%hs", sys);
-    svc = CreateServiceW(scm, MDLB_SERVICE_NAME, MDLB_SERVICE_NAME, SERVICE_ALL_ACCESS, SERVICE_KERNEL_DRIVER,
-                         SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, path, NULL, NULL, NULL, NULL, NULL);
-    if (!svc && GetLastError() == ERROR_SERVICE_EXISTS)
-        svc = OpenServiceW(scm, MDLB_SERVICE_NAME, SERVICE_ALL_ACCESS);
-    if (!svc)
-        return printf("CreateService failed %lu\n", GetLastError()), 1;
-    if (!StartServiceW(svc, 0, NULL) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
-        return printf("StartService failed %lu\n", GetLastError()), 1;
-    printf("service %ls started from %ls\n", MDLB_SERVICE_NAME, path);
-    return 0;
-}
-
-static int stop(void)
-{
-    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
-    SC_HANDLE svc = scm ? OpenServiceW(scm, MDLB_SERVICE_NAME, SERVICE_ALL_ACCESS) : NULL;
-    SERVICE_STATUS ss;
-    if (!svc)
-        return 1;
-    ControlService(svc, SERVICE_CONTROL_STOP, &ss);
-    DeleteService(svc);
-    printf("service stopped\n");
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     nt_ioctl = (nt_ioctl_fn)(void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "NtDeviceIoControlFile");
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc == 3 && strcmp(argv[1], "install") == 0)
-        return install(argv[2]);
+        return mdlb_wine_service_install(argv[2]);
     if (argc == 2 && strcmp(argv[1], "main") == 0)
         return run_main();
     if (argc == 3 && strcmp(argv[1], "stub") == 0)
         return run_stub(argv[2]);
     if (argc == 2 && strcmp(argv[1], "stop") == 0)
-        return stop();
+        return mdlb_wine_service_stop();
     fprintf(stderr, "usage: client install SYS | main | stub NAME | stop\n");
     return 2;
 }
