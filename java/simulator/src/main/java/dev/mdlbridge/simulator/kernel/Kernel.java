@@ -126,8 +126,8 @@ public interface Kernel {
     Irp allocateIrp(SimProcess requestor);
 
     /**
-     * {@code IoCompleteRequest} for an IRP that carries MDLs: the I/O manager unlocks every locked MDL of
-     * {@code Irp->MdlAddress} and frees them all (and the IRP).
+     * {@code IoCompleteRequest} for an IRP that carries MDLs: the I/O manager unlocks every MDL of
+     * {@code Irp->MdlAddress}, whether locked or not, and frees them all (and the IRP).
      */
     void completeIrp(Irp irp);
 

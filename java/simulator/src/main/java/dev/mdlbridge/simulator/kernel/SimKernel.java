@@ -905,11 +905,11 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized void completeIrp(Irp irp) {
         checkAlive();
-        // IofCompleteRequest unlocks every MDL of the chain; IopCompleteRequest then frees them.
+        // IofCompleteRequest unlocks every MDL of the chain, locked or not (rule 15); IopCompleteRequest then frees
+        // them. A driver that leaves a never-locked MDL on the IRP (a failed probe it did not detach) therefore
+        // gets MmUnlockPages' own outcome for it, 0x4E on a free build, as on Windows.
         for (KernelMdl m = (KernelMdl) irp.mdlAddress(); m != null; m = m.next) {
-            if ((m.flags & MDL_PAGES_LOCKED) != 0) {
-                mmUnlockPages(m);
-            }
+            mmUnlockPages(m);
         }
         KernelMdl m = (KernelMdl) irp.mdlAddress();
         while (m != null) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mdlbridge.spi.BugCheck;
 import dev.mdlbridge.spi.UserMemory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -93,7 +94,6 @@ class DirectIoTest {
         Irp irp = m.k.allocateIrp(m.p);
         Mdl a = m.k.ioAllocateMdl(m.buffer(0x2000), 0x2000, false, irp);
         Mdl b = m.k.ioAllocateMdl(m.buffer(0x3000), 0x3000, true, irp);
-        Mdl c = m.k.ioAllocateMdl(m.buffer(0x1000), 0x1000, true, irp);   // never locked
         m.lock(a, USER_MODE, IO_READ);
         m.lock(b, USER_MODE, IO_WRITE);
         long pa = a.pfn(0);
@@ -103,14 +103,27 @@ class DirectIoTest {
         assertNull(irp.mdlAddress());
         assertEquals(0x8, a.flags());
         assertEquals(0x88, b.flags());
-        assertEquals(0x8, c.flags());
         assertEquals(0, m.k.numberOfLockedPages(m.p));
         assertEquals(0, m.k.pfnLockCount(pa));
         assertEquals(0, m.k.pfnLockCount(pb));
-        for (Mdl x : new Mdl[] {a, b, c}) {
+        for (Mdl x : new Mdl[] {a, b}) {
             assertTrue(((KernelMdl) x).freed);
         }
         m.k.exitProcess(m.p);
         assertEquals(null, m.k.bugCheck(), "nothing leaked");
+    }
+
+    @Test
+    void aNeverLockedMdlLeftOnTheChainIs0x4EAtCompletion() {
+        // Rule 15: completion unlocks the whole chain, so a driver must detach an MDL whose probe failed
+        // (both drivers do: chain_detach in driver/src/ops.c, the chain detach in the simulated Operations).
+        K m = K.win10();
+        Irp irp = m.k.allocateIrp(m.p);
+        Mdl a = m.k.ioAllocateMdl(m.buffer(0x2000), 0x2000, false, irp);
+        m.k.ioAllocateMdl(m.buffer(0x1000), 0x1000, true, irp);   // never locked
+        m.lock(a, USER_MODE, IO_READ);
+        BugCheck b = m.bugChecks(() -> m.k.completeIrp(irp));
+        assertEquals(0x4E, b.code(), "PFN_LIST_CORRUPT");
+        assertEquals(7, b.p1(), "a lock count that would underflow");
     }
 }
