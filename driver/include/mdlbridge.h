@@ -104,7 +104,7 @@ typedef uint64_t mdlb_u64;
 #define MDLB_MAX_SNAPSHOTS        MDLB_MAX_CHAIN_RANGES
 /* An output buffer of this size holds a complete reply of every code with its PFN windows full (a before and an
  * after snapshot), except DESCRIBE_CHAIN: its up to 16 snapshots share the space, so their PFN windows are cut
- * to what fits (each snapshot's PfnCount says how many it carries; MdlSnapshot.pfnsComplete() in Java). A
+ * to what fits (each snapshot's PfnReturned says how many it carries; MdlSnapshot.pfnsComplete() in Java). A
  * chain is gone when its request ends, so the rest cannot be read with QUERY afterwards. */
 #define MDLB_REPLY_BUFFER_SIZE    (64u + 2u * (96u + 8u * MDLB_MAX_INLINE_PFNS) + MDLB_MAX_TRANSFER)
 
