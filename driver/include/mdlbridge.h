@@ -288,11 +288,13 @@ typedef struct MDLB_REQ_CHAIN {          /* DESCRIBE_CHAIN, followed by RangeCou
 #define MDLB_PARAM_PFN_WINDOW     13u
 
 /* Reply.Detail for MDLB_STAGE_REFUSED: the rule, numbered after CONTRACT.md section 3 (item << 8 | case). */
-#define MDLB_REFUSE_PROBE_LOCKED            0x0101u /* 3.1 probe of a locked MDL */
-#define MDLB_REFUSE_PROBE_MAPPED            0x0102u /* 3.1 probe of a mapped MDL */
-#define MDLB_REFUSE_PROBE_PARTIAL           0x0103u /* 3.1 probe of a partial MDL */
-#define MDLB_REFUSE_PROBE_NONPAGED          0x0104u /* 3.1 probe of an MDL built for nonpaged pool */
-#define MDLB_REFUSE_PROBE_NOT_IOALLOCATED   0x0105u /* 3.1 probe of a page allocation */
+/* MmBuildMdlForNonPagedPool fills the same fields a probe fills, so both share the 3.1 checks and codes
+ * (table.c: check_fresh_mdl; ObjectTable.probeFlags in the simulated driver). */
+#define MDLB_REFUSE_PROBE_LOCKED            0x0101u /* 3.1 probe (or nonpaged build) of a locked MDL */
+#define MDLB_REFUSE_PROBE_MAPPED            0x0102u /* 3.1 probe (or nonpaged build) of a mapped MDL */
+#define MDLB_REFUSE_PROBE_PARTIAL           0x0103u /* 3.1 probe (or nonpaged build) of a partial */
+#define MDLB_REFUSE_PROBE_NONPAGED          0x0104u /* 3.1 probe (or second build) of a nonpaged MDL */
+#define MDLB_REFUSE_PROBE_NOT_IOALLOCATED   0x0105u /* 3.1 probe (or nonpaged build) of page allocation */
 #define MDLB_REFUSE_KERNEL_RANGE_REQUIRED   0x0201u /* 3.2 KernelMode probe / nonpaged build outside a kernel buffer */
 #define MDLB_REFUSE_MAP_NOT_LOCKED          0x0301u /* 3.3 mapping of an MDL that nothing locked or built */
 #define MDLB_REFUSE_UNLOCK_NOT_LOCKED       0x0401u /* 3.4 never locked or already unlocked */
