@@ -24,11 +24,11 @@ public final class Explanations {
             Map.entry(Protocol.PARAM_PFN_WINDOW, "the PFN window"));
 
     private static final Map<Integer, String> REFUSALS = Map.ofEntries(
-            Map.entry(Protocol.REFUSE_PROBE_LOCKED, "the MDL is already locked: unlock it before probing again (CONTRACT 3.1)"),
-            Map.entry(Protocol.REFUSE_PROBE_MAPPED, "the MDL is mapped: a probe needs a fresh MDL (CONTRACT 3.1)"),
-            Map.entry(Protocol.REFUSE_PROBE_PARTIAL, "a partial MDL is never probed: probe its source (CONTRACT 3.1)"),
-            Map.entry(Protocol.REFUSE_PROBE_NONPAGED, "an MDL built for nonpaged pool is never probed (CONTRACT 3.1)"),
-            Map.entry(Protocol.REFUSE_PROBE_NOT_IOALLOCATED, "a page allocation is never probed (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_LOCKED, "the MDL is already locked: unlock it before probing or building it again (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_MAPPED, "the MDL is mapped: a probe or a nonpaged build needs a fresh MDL (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_PARTIAL, "a partial MDL is never probed or built: probe or build its source (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_NONPAGED, "the MDL is already built for nonpaged pool: it is never probed or built again (CONTRACT 3.1)"),
+            Map.entry(Protocol.REFUSE_PROBE_NOT_IOALLOCATED, "a page allocation is never probed or built for nonpaged pool (CONTRACT 3.1)"),
             Map.entry(Protocol.REFUSE_KERNEL_RANGE_REQUIRED, "KernelMode probes and MmBuildMdlForNonPagedPool need a range inside one of this handle's kernel buffers (CONTRACT 3.2)"),
             Map.entry(Protocol.REFUSE_MAP_NOT_LOCKED, "the MDL is not locked, built for nonpaged pool, a page allocation or a partial of one: nothing to map (CONTRACT 3.3)"),
             Map.entry(Protocol.REFUSE_UNLOCK_NOT_LOCKED, "the MDL is not locked by a probe (never locked or already unlocked) (CONTRACT 3.4)"),
