@@ -3,18 +3,23 @@ package dev.mdlbridge.result;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Compares two result documents (CONTRACT.md section 8) step by step. What legitimately differs between
  * machines is ignored: addresses, PFN values, mdlAddress, process and mapped addresses, bytes of undefined
  * fields. What a driver can rely on is compared: op, status, flags, size, byteCount, byteOffset, pfnCount,
- * validity, numeric values and counters, outcome, bug check code and first parameter. (Equalities inside each
- * result — partial PFNs as a run of the source PFNs — are not compared yet.)
+ * validity, numeric values and counters, outcome, bug check code and first parameter, and the equalities inside
+ * each result that {@link ResultRelations} finds (the same PFN in two live MDLs, a partial's mapping at the
+ * source's mapping plus the offset).
  *
  * <p>Differences in what mdl-semantics.md marks uncertain for Windows 10/11 are calibration differences: they
- * update a simulator profile rather than fail.
+ * update a simulator profile rather than fail; each names the profile setting ({@code Profile} in the
+ * simulator) it would change.
  */
 public final class ResultDiff {
 
@@ -48,14 +53,30 @@ public final class ResultDiff {
         for (int i = 0; i < Math.min(sa.size(), sb.size()); i++) {
             step(d, "step " + i + " (" + sa.get(i).path("op").asText() + ")", sa.get(i), sb.get(i));
         }
+        relations(d, ResultRelations.of(a), ResultRelations.of(b));
         return d;
+    }
+
+    private static void relations(List<Difference> d, Map<String, String> ra, Map<String, String> rb) {
+        Set<String> where = new LinkedHashSet<>(ra.keySet());
+        where.addAll(rb.keySet());
+        for (String w : where) {
+            String x = ra.getOrDefault(w, "nothing shared");
+            String y = rb.getOrDefault(w, "nothing shared");
+            if (!x.equals(y)) {
+                d.add(new Difference(w, x, y, null));
+            }
+        }
     }
 
     private static void step(List<Difference> d, String w, JsonNode a, JsonNode b) {
         same(d, w + " op", a.path("op"), b.path("op"), null);
         boolean guard = "0x80000001".equals(a.path("status").asText()) || "0x80000001".equals(b.path("status").asText());
+        boolean limit = "IoAllocateMdl".equals(a.path("op").asText())
+                && (large(a.path("mdl")) || large(b.path("mdl")));
         same(d, w + " status", a.path("status"), b.path("status"),
-                guard ? "guardPageStatus (the status a probe of a PAGE_GUARD page returns)" : null);
+                guard ? "guardPageStatus (the status a probe of a PAGE_GUARD page returns)"
+                        : limit ? "maxMdlLength (the longest buffer IoAllocateMdl describes)" : null);
         if (a.path("value").isNumber() || b.path("value").isNumber()) {
             same(d, w + " value", a.path("value"), b.path("value"), null);
         }
@@ -64,6 +85,9 @@ public final class ResultDiff {
         }
         if ("Info".equals(a.path("op").asText())) {
             counters(d, w + " value", a.path("value"), b.path("value"));
+        }
+        if (limit && !a.path("status").equals(b.path("status"))) {
+            return; // one machine described the buffer and the other refused it: the calibration says it all
         }
         for (String which : new String[] {"mdl", "before"}) {
             JsonNode ma = a.path(which);
@@ -96,12 +120,12 @@ public final class ResultDiff {
             int x = Integer.decode(fa) ^ Integer.decode(fb);
             // MDL_ALLOCATED_FIXED_SIZE (0x8) depends on the lookaside threshold, uncertain on Windows 10/11
             d.add(new Difference(w + " mdlFlags", fa, fb,
-                    x == 0x0008 ? "mdlLookasideMaxPages (the 23-page lookaside threshold behind 0x8)" : null));
+                    x == 0x0008 ? "fixedSizeMdlPfns (the 23-page lookaside threshold behind 0x8)" : null));
         }
         for (String f : new String[] {"size", "byteCount", "byteOffset", "pfnCount"}) {
             boolean big = a.path("pfnCount").asLong() > 8185 || b.path("pfnCount").asLong() > 8185;
             same(d, w + " " + f, a.path(f), b.path(f), f.equals("size") && big
-                    ? "maxMdlSize (Size above 8185 pages)" : null);
+                    ? "Size above 8185 pages (the simulator keeps the low 16 bits; no profile setting yet)" : null);
         }
         JsonNode va = a.path("valid");
         JsonNode vb = b.path("valid");
@@ -109,6 +133,11 @@ public final class ResultDiff {
             String f = it.next();
             same(d, w + " valid." + f, va.path(f), vb.path(f), null);
         }
+    }
+
+    /** An MDL of 2 GiB or more: where the IoAllocateMdl limit differs between versions (mdl-semantics 3.1). */
+    private static boolean large(JsonNode mdl) {
+        return mdl.path("byteCount").asLong() >= 0x8000_0000L - 0x1000;
     }
 
     private static void counters(List<Difference> d, String w, JsonNode a, JsonNode b) {

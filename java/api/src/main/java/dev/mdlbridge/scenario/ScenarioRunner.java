@@ -101,7 +101,8 @@ public final class ScenarioRunner {
             NtStatus expect = n.has("expect") ? ScenarioValues.status(n.get("expect"), "step " + i) : null;
             String op = n.get("op").asText();
             try {
-                records.add(new StepRecord(i, step(op, n, "step " + i + " (" + op + ")"), expect));
+                Step done = step(op, n, "step " + i + " (" + op + ")");
+                records.add(new StepRecord(i, done, expect, lockCounts(done)));
             } catch (SimulatedBugCheckException e) {
                 bugCheck = e.bugCheck();
                 // the step that caused the bug check ends the list; it returned nothing, so its status is the
@@ -127,6 +128,25 @@ public final class ScenarioRunner {
         }
         return new RunResult(bridge.backend().name(), profile, machine, records, leftover, bugCheck);
     }
+
+    /** The lock count of each page of the step's MDL, read now because later steps change it; null off the
+     *  simulator, whose PFN database is the only one the tool can read. Large MDLs are cut to the pages the
+     *  {@code --view pfn} listing prints. */
+    private long[] lockCounts(Step done) {
+        Optional<SimulatorControl> sim = bridge.backend().capability(SimulatorControl.class);
+        if (sim.isEmpty() || done.after() == null || !done.after().pfnsValid()) {
+            return null;
+        }
+        long[] pfns = done.after().pfns();
+        long[] counts = new long[Math.min(pfns.length, LOCK_COUNT_PAGES)];
+        for (int k = 0; k < counts.length; k++) {
+            counts[k] = sim.get().pfnLockCount(pfns[k]);
+        }
+        return counts;
+    }
+
+    /** The most pages a step's lock counts are read for. */
+    public static final int LOCK_COUNT_PAGES = 4096;
 
     private void closeQuietly() {
         try {

@@ -1,7 +1,7 @@
 package dev.mdlbridge.cli.scenario;
 
 import dev.mdlbridge.cli.BackendOptionsMixin;
-import dev.mdlbridge.cli.PfnRuns;
+import dev.mdlbridge.cli.PfnView;
 import dev.mdlbridge.cli.StepTable;
 import dev.mdlbridge.result.ResultJson;
 import dev.mdlbridge.result.RunResult;
@@ -113,7 +113,7 @@ public final class RunCommand implements Callable<Integer> {
                     var m = r.step().after();
                     if (m != null && m.pfnsValid() && m.pfns().length > 0) {
                         out.println("step " + r.index() + " " + r.step().op() + " PFNs (physical address = PFN << 12):");
-                        PfnRuns.print(out, "  ", m.pfns());
+                        PfnView.print(out, "  ", m.pfns(), r.pfnLockCounts());
                     }
                 }
             }
