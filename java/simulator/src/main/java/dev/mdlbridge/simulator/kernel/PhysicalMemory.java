@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Simulated RAM. Sparse: a frame costs a bit until it is used, its lock count lives in a chunked int array that
- * exists only for touched regions of the frame space, and its contents exist only after a non-zero write (a
+ * Simulated RAM. Sparse: a frame costs a bit until it is used, its lock count lives in {@link LockCounts} (two bits
+ * per frame, in chunks that exist only for touched regions), and its contents exist only after a non-zero write (a
  * demand-zero page costs a frame number, not 4 KiB). Frames are handed out seeded and fragmented, so PFN arrays
  * look like a real machine's: short runs, scattered, never VA >> 12.
  */
@@ -16,7 +16,6 @@ final class PhysicalMemory {
     static final int PAGE = 4096;
     /** Frames below this are never handed out (firmware, the kernel image), as on a real machine. */
     static final long FIRST_FRAME = 0x1000;
-    private static final int CHUNK_SHIFT = 16;
 
     private final long frames;
     private final double fragmentation;
@@ -26,7 +25,7 @@ final class PhysicalMemory {
     private final BitSet orphaned = new BitSet();
     /** Frames of nonpaged pool that were never written: they read as leftover garbage. */
     private final BitSet garbage = new BitSet();
-    private final int[][] lockCounts;
+    private final LockCounts lockCounts;
     private final Map<Long, byte[]> contents = new HashMap<>();
     private long cursor = FIRST_FRAME;
     private long inUse;
@@ -35,7 +34,7 @@ final class PhysicalMemory {
         this.frames = bytes / PAGE;
         this.fragmentation = fragmentation;
         this.random = new SplittableRandom(seed);
-        this.lockCounts = new int[(int) ((frames >>> CHUNK_SHIFT) + 1)][];
+        this.lockCounts = new LockCounts(frames);
     }
 
     long totalFrames() {
@@ -87,21 +86,25 @@ final class PhysicalMemory {
         }
     }
 
+    /** The frame's lock count; 0 for a frame outside physical memory. A frame with a lock is always in use: it is
+     *  freed only at count 0 (its PTE gone and its last lock dropped), so a count > 0 needs no separate check. */
     int lockCount(long frame) {
-        int[] chunk = lockCounts[(int) (frame >>> CHUNK_SHIFT)];
-        return chunk == null ? 0 : chunk[(int) (frame & ((1 << CHUNK_SHIFT) - 1))];
+        return lockCounts.get(frame);
     }
 
-    void addLock(long frame, int delta) {
-        int c = (int) (frame >>> CHUNK_SHIFT);
-        if (lockCounts[c] == null) {
-            lockCounts[c] = new int[1 << CHUNK_SHIFT];
-        }
-        int i = (int) (frame & ((1 << CHUNK_SHIFT) - 1));
-        lockCounts[c][i] += delta;
-        if (lockCounts[c][i] == 0 && orphaned.get((int) frame)) {
+    /** Adds one lock unless the frame already has {@code limit}; returns whether it did. */
+    boolean tryLock(long frame, long limit) {
+        return lockCounts.tryLock(frame, limit);
+    }
+
+    /** Drops one lock; false, changing nothing, when the frame had none (or is no frame). An orphaned frame is
+     *  freed at its last unlock. */
+    boolean unlock(long frame) {
+        int now = lockCounts.unlock(frame);
+        if (now == 0 && orphaned.get((int) frame)) {
             free(frame);
         }
+        return now >= 0;
     }
 
     void markGarbage(long frame) {

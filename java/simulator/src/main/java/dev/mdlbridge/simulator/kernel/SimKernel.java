@@ -524,24 +524,27 @@ public final class SimKernel implements Kernel {
         boolean write = operation != 0;
         // The probe loop: touch every page (and probe user pages for write), under the probe's own SEH. The
         // frames it faulted in are what the lock loop locks (nothing can move them in between: one kernel lock).
-        long[] frames = new long[pages];
+        // They are kept in the PFN array itself, which must read -1 up to the failing page if the probe raises
+        // (section 3.4 step 3), so a raise puts the sentinels back before it leaves.
         Region region = null;
         for (int i = 0; i < pages; i++) {
-            m.pfns[i] = Poison.EMPTY;
             long page = m.startVa + ((long) i << 12);
             if (kernel) {
-                frames[i] = kernelFrame(page);
-                if (frames[i] < 0) {
+                long frame = kernelFrame(page);
+                if (frame < 0) {
+                    java.util.Arrays.fill(m.pfns, 0, i + 1, Poison.EMPTY);
                     // The probe reads Va first, then page starts: p1 is the address it read (section 3.4 step 3).
                     throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, i == 0 ? va : page, 0, 0, 0);
                 }
+                m.pfns[i] = frame;
             } else {
                 if (region == null || !region.contains(page)) {
                     region = proc.space.find(page);
                 }
                 try {
-                    frames[i] = proc.space.touch(region, page, write, true);
+                    m.pfns[i] = proc.space.touch(region, page, write, true);
                 } catch (NtStatusException e) {
+                    java.util.Arrays.fill(m.pfns, 0, i + 1, Poison.EMPTY);
                     m.process = 0;
                     throw e;
                 }
@@ -562,10 +565,10 @@ public final class SimKernel implements Kernel {
         }
         long limit = config.lockCountLimit() >= 0 ? config.lockCountLimit() : profile.referenceCountLimit();
         for (int i = 0; i < pages; i++) {
-            m.pfns[i] = Poison.EMPTY;
-            long frame = frames[i];
-            if (ram.lockCount(frame) >= limit) {
-                // Cleanup as MmUnlockPages would: the sentinel stops it at the pages already locked.
+            if (!ram.tryLock(m.pfns[i], limit)) {
+                // Cleanup as MmUnlockPages would: the sentinel stops it at the pages already locked; the slots
+                // from the failing page on read -1, as the interleaved probe-and-lock loop leaves them.
+                java.util.Arrays.fill(m.pfns, i, pages, Poison.EMPTY);
                 releaseLocks(m, i);
                 if (m.charged != null) {
                     m.charged.lockedPages -= pages;
@@ -574,8 +577,6 @@ public final class SimKernel implements Kernel {
                 m.flags &= ~MDL_PAGES_LOCKED;
                 throw new NtStatusException(STATUS_WORKING_SET_QUOTA);
             }
-            ram.addLock(frame, 1);
-            m.pfns[i] = frame;
         }
         if (!kernel) {
             proc.tracker.add(m);
@@ -584,7 +585,7 @@ public final class SimKernel implements Kernel {
 
     private void releaseLocks(KernelMdl m, int count) {
         for (int i = 0; i < count; i++) {
-            ram.addLock(m.pfns[i], -1);
+            ram.unlock(m.pfns[i]);
             m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(m.pfns[i]) : poison.pfn();
         }
     }
@@ -635,10 +636,9 @@ public final class SimKernel implements Kernel {
             if (pfn == Poison.EMPTY) {
                 break;
             }
-            if (!ram.inUse(pfn) || ram.lockCount(pfn) == 0) {
+            if (!ram.unlock(pfn)) { // no lock on it, or no frame at all: a locked frame is always in use
                 throw stop(BugChecks.PFN_LIST_CORRUPT, 7, pfn, 0, 0);
             }
-            ram.addLock(pfn, -1);
             m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(pfn) : poison.pfn();
         }
         m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
