@@ -7,8 +7,15 @@ import java.util.Optional;
 public record Reply(NtStatus status, int stage, int detail, int objectId, long value, List<MdlSnapshot> snapshots,
                     byte[] data) {
 
+    /** The first snapshot with this role. A loop: it runs twice on every call (a stream cost a visible share of
+     *  the one-page describe). */
     public Optional<MdlSnapshot> snapshot(int role) {
-        return snapshots.stream().filter(s -> s.role() == role).findFirst();
+        for (MdlSnapshot s : snapshots) {
+            if (s.role() == role) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     public Optional<MdlSnapshot> after() {
