@@ -83,4 +83,34 @@ class BackendSelectorTest {
                 () -> new BackendSelector(List.of(DRIVER_OFF)).select("auto", BackendOptions.none()));
         assertTrue(e.getMessage().contains("driver: not available (requires Windows)"), e.getMessage());
     }
+
+    @Test
+    void autoGoesOnToTheSimulatorWhenTheDriverRefusesAnOptionAndSaysWhy() {
+        BackendProvider refusing = new BackendProvider() {
+            @Override
+            public String name() {
+                return "driver";
+            }
+
+            @Override
+            public int priority() {
+                return 100;
+            }
+
+            @Override
+            public Availability availability() {
+                return Availability.yes("device opened");
+            }
+
+            @Override
+            public Backend create(BackendOptions options) {
+                throw new BackendException("option 'poolFailAfter' is a simulator setting the real driver cannot apply");
+            }
+        };
+        BackendSelection s = new BackendSelector(List.of(refusing, SIM)).select("auto",
+                new BackendOptions(java.util.Map.of("poolFailAfter", "3")));
+        assertEquals("simulator", s.backend().name());
+        assertEquals(List.of("driver: option 'poolFailAfter' is a simulator setting the real driver cannot apply"),
+                s.notUsed());
+    }
 }

@@ -55,11 +55,23 @@ public final class WindowsDriverBackendProvider implements BackendProvider {
         }
     }
 
+    /**
+     * Simulator settings that describe the machine a result is compared with rather than change what happens:
+     * a real machine is whatever version it is, and its frames are its own. Under {@code auto} a scenario always
+     * names its profile, so refusing these would keep every scenario off the driver; they are ignored here and
+     * results record the profile the scenario named.
+     */
+    static final java.util.Set<String> RECORDED_ONLY = java.util.Set.of("profile", "seed");
+
     @Override
     public Backend create(BackendOptions options) {
-        if (!options.settings().isEmpty()) {
-            String key = options.settings().keySet().iterator().next();
-            throw new IllegalArgumentException("option '" + key + "' makes no sense for the driver backend");
+        for (String key : options.settings().keySet()) {
+            if (!RECORDED_ONLY.contains(key)) {
+                // a BackendException, so that auto lists it as the reason the driver was not used and goes on to
+                // the simulator, which can apply it; a named driver fails with it
+                throw new BackendException("option '" + key + "' is a simulator setting the real driver cannot "
+                        + "apply: use --backend simulator (or leave it out to run on the driver)");
+            }
         }
         String refusal = host.refusal();
         if (refusal != null) {

@@ -50,11 +50,14 @@ class WindowsDriverBackendProviderTest {
     }
 
     @Test
-    void createRejectsOptionsAndBackendClosesItsChannels() {
+    void createRefusesSimulatorSettingsIgnoresProfileAndSeedAndBackendClosesItsChannels() {
         WindowsDriverBackendProvider p = new WindowsDriverBackendProvider(new Host("Windows 11", 64), () -> fake);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> p.create(new BackendOptions(Map.of("profile", "win7-x64"))));
-        assertTrue(e.getMessage().contains("profile"));
+        // a BackendException (not an IllegalArgumentException), so that auto moves on to the simulator
+        BackendException e = assertThrows(BackendException.class,
+                () -> p.create(new BackendOptions(Map.of("poolFailAfter", "3"))));
+        assertTrue(e.getMessage().contains("option 'poolFailAfter' is a simulator setting"), e.getMessage());
+        // a scenario always names its profile; the real machine is what it is, so the driver records, not refuses
+        p.create(new BackendOptions(Map.of("profile", "win7-x64", "seed", "3"))).close();
         try (var backend = p.create(BackendOptions.none())) {
             assertEquals("driver", backend.name());
             backend.open();
