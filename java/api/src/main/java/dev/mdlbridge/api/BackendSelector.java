@@ -1,11 +1,13 @@
 package dev.mdlbridge.api;
 
+import dev.mdlbridge.record.RecordingBackend;
 import dev.mdlbridge.spi.Availability;
 import dev.mdlbridge.spi.BackendException;
 import dev.mdlbridge.spi.BackendOptions;
 import dev.mdlbridge.spi.BackendProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +49,36 @@ public final class BackendSelector {
         return p == null || p.isBlank() ? "auto" : p.trim();
     }
 
+    /**
+     * The backend for {@code policy}. Two settings are the selector's own: {@code record} (a file: the chosen
+     * backend is wrapped in a {@link RecordingBackend} that appends a session to it) and {@code session} (the
+     * label of that session, and under {@code replay:} the session to serve); no other provider sees them.
+     */
     public BackendSelection select(String policy, BackendOptions options) {
-        String name = policy;
         Map<String, String> settings = new HashMap<>(options.settings());
+        String record = settings.remove("record");
+        String session = settings.remove("session");
+        BackendSelection chosen = choose(policy, settings, session);
+        if (record == null || record.isBlank()) {
+            return chosen;
+        }
+        try {
+            return new BackendSelection(chosen.policy(), new RecordingBackend(chosen.backend(), Path.of(record),
+                    session == null ? "" : session), chosen.reason(), chosen.notUsed());
+        } catch (RuntimeException e) {
+            chosen.backend().close();
+            throw e;
+        }
+    }
+
+    private BackendSelection choose(String policy, Map<String, String> settings, String session) {
+        String name = policy;
         if (policy.startsWith("replay:")) {
             name = "replay";
             settings.put("file", policy.substring("replay:".length()));
+            if (session != null) {
+                settings.put("session", session);
+            }
         }
         BackendOptions effective = new BackendOptions(settings);
         if (name.equals("auto")) {

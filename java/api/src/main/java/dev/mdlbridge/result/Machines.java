@@ -2,6 +2,7 @@ package dev.mdlbridge.result;
 
 import dev.mdlbridge.api.MdlBridge;
 import dev.mdlbridge.protocol.Info;
+import dev.mdlbridge.record.RecordedBackend;
 
 /** The machine block of a result, from what the driver said when the handle was opened. */
 public final class Machines {
@@ -13,7 +14,9 @@ public final class Machines {
         Info i = bridge.driverInfo();
         String os = switch (bridge.backend().name()) {
             case "simulator" -> "Windows (simulated)";
-            case "replay" -> "Windows (replayed)";
+            case "replay" -> bridge.backend().capability(RecordedBackend.class)
+                    .map(r -> r.name().equals("simulator") ? "Windows (simulated, replayed)" : "Windows (replayed)")
+                    .orElse("Windows (replayed)");
             default -> "Windows";
         };
         return new RunResult.Machine(os, i.osMajor() + "." + i.osMinor() + "." + i.osBuild(), i.archName(),

@@ -7,6 +7,7 @@ import dev.mdlbridge.protocol.Counters;
 import dev.mdlbridge.protocol.NtStatus;
 import dev.mdlbridge.protocol.Protocol;
 import dev.mdlbridge.protocol.Requests;
+import dev.mdlbridge.record.NoRecordedSessionException;
 import dev.mdlbridge.result.Machines;
 import dev.mdlbridge.result.RunResult;
 import dev.mdlbridge.result.StepRecord;
@@ -66,10 +67,19 @@ public final class ScenarioRunner {
         if (driver) {
             ScenarioParser.checkForDriver(s, source);
         }
-        boolean simulator = !driver && !policy.startsWith("replay:");
-        MdlBridge bridge = MdlBridge.open(policy, optionsFor(s, base, simulator));
-        if (!bridge.backend().name().equals("simulator")) {
-            // auto chose the driver: the same refusals apply as when it was asked for by name
+        boolean replay = policy.startsWith("replay:");
+        boolean simulator = !driver && !replay;
+        BackendOptions options = optionsFor(s, base, simulator);
+        Map<String, String> withSession = new HashMap<>(options.settings());
+        withSession.put("session", s.description()); // names this run in a recording, and finds it in a replay
+        MdlBridge bridge;
+        try {
+            bridge = MdlBridge.open(policy, new BackendOptions(withSession));
+        } catch (NoRecordedSessionException e) {
+            throw new ScenarioUsageException(source + ": " + e.getMessage());
+        }
+        if (bridge.backend().capability(SimulatorControl.class).isEmpty()) {
+            // auto chose the driver, or a replay of the driver: the same refusals apply as on the driver
             try {
                 ScenarioParser.checkForDriver(s, source);
             } catch (RuntimeException e) {

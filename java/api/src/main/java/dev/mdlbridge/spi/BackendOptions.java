@@ -6,8 +6,10 @@ import java.util.Optional;
 /**
  * Settings for a backend. Known keys: {@code profile} (simulator: win10-x64, win7-x64, nt52-x64), {@code seed},
  * {@code verifier}, {@code trackLockedPages}, {@code unchecked}, {@code poolFailAfter},
- * {@code systemPtesAvailable}, {@code lockCountLimit}, {@code physicalMemory}, {@code file} (replay).
- * A backend rejects keys that make no sense for it with an {@link IllegalArgumentException} naming the key.
+ * {@code systemPtesAvailable}, {@code lockCountLimit}, {@code physicalMemory}, {@code file} (replay); and two the
+ * selector keeps for itself: {@code record} (a file to record to) and {@code session} (the recording's label).
+ * A backend rejects keys that make no sense for it with an exception naming the key (the driver a
+ * {@code BackendException}, so that {@code auto} moves on to the simulator).
  */
 public record BackendOptions(Map<String, String> settings) {
 

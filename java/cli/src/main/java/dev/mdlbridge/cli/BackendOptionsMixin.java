@@ -2,6 +2,10 @@ package dev.mdlbridge.cli;
 
 import dev.mdlbridge.api.BackendSelector;
 import dev.mdlbridge.spi.BackendOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -21,6 +25,14 @@ public final class BackendOptionsMixin {
     @Option(names = "--seed", paramLabel = "N", description = "Simulator seed: fixes which physical pages are used.")
     Long seed;
 
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Record every call below the seam (IOCTLs with their bytes, user-memory calls) to FILE, "
+                    + "replaced if it exists; replay it with --backend replay:FILE.")
+    Path record;
+
+    /** The recording has been started over for this command (it then collects every backend the command opens). */
+    private boolean recordingStarted;
+
     public String policy() {
         return backend != null ? backend : BackendSelector.configuredPolicy();
     }
@@ -34,6 +46,17 @@ public final class BackendOptionsMixin {
         }
         if (seed != null && simulated) {
             m.put("seed", Long.toString(seed));
+        }
+        if (record != null) {
+            if (!recordingStarted) {
+                try {
+                    Files.deleteIfExists(record);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("--record " + record + ": cannot replace it", e);
+                }
+                recordingStarted = true;
+            }
+            m.put("record", record.toString());
         }
         return new BackendOptions(m);
     }

@@ -40,10 +40,19 @@ final class Bridges {
                 .orElseGet(BackendSelector::configuredPolicy);
     }
 
+    /** {@code mdlbridge.record}: a file every test class's calls are recorded to, one session per class. */
+    static final String RECORD = "mdlbridge.record";
+
     private static MdlBridge open(ExtensionContext context) {
         String policy = policy(context);
+        // The session is labelled with the class, so a replay serves each class its own calls whatever order the
+        // classes run in.
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("session", context.getRequiredTestClass().getName());
+        context.getConfigurationParameter(RECORD).or(() -> java.util.Optional.ofNullable(System.getProperty(RECORD)))
+                .map(String::trim).filter(s -> !s.isEmpty()).ifPresent(f -> settings.put("record", f));
         try {
-            return MdlBridge.open(policy, BackendOptions.none());
+            return MdlBridge.open(policy, new BackendOptions(settings));
         } catch (BackendException e) {
             // Fail, never skip: a lab run pinned to the driver must not pass on nothing. Every provider's reason is
             // listed so the user sees why each backend could not be used.
