@@ -64,6 +64,13 @@ public final class ScenarioParser {
         OPS.put("PageOut", Fields.of("buffer", "failPageIn"));
     }
 
+    /** Each op's required and optional fields, as the parser checks them (the published schema's test compares). */
+    static Map<String, List<Set<String>>> fieldsByOp() {
+        Map<String, List<Set<String>>> m = new LinkedHashMap<>();
+        OPS.forEach((op, f) -> m.put(op, List.of(f.required(), f.optional())));
+        return m;
+    }
+
     static final Set<String> SIMULATOR_OPS = Set.of("ProcessExit", "PageOut");
     private static final Set<String> TOP = Set.of("scenario", "profile", "policy", "faults", "unchecked", "steps");
     private static final Set<String> POLICY = Set.of("verifier", "trackLockedPages");

@@ -1,0 +1,86 @@
+package dev.mdlbridge.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The published scenario schema says what the parser accepts: the same ops, each with the same required and
+ * optional fields; and documents the parser refuses for their shape, the schema refuses too.
+ */
+class ScenarioSchemaTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode schema() throws Exception {
+        try (InputStream in = ScenarioSchemaTest.class.getResourceAsStream("/schemas/scenario.schema.json")) {
+            return JSON.readTree(in);
+        }
+    }
+
+    @Test
+    void everyOpHasTheParsersRequiredAndOptionalFields() throws Exception {
+        JsonNode s = schema();
+        Map<String, List<Set<String>>> parser = ScenarioParser.fieldsByOp();
+        Set<String> ops = new HashSet<>();
+        s.at("/$defs/step/properties/op/enum").forEach(n -> ops.add(n.asText()));
+        assertEquals(parser.keySet(), ops);
+        for (JsonNode rule : s.at("/$defs/step/allOf")) {
+            String op = rule.at("/if/properties/op/const").asText();
+            Set<String> required = new HashSet<>();
+            rule.at("/then/required").forEach(n -> required.add(n.asText()));
+            Set<String> all = new HashSet<>();
+            for (Iterator<String> it = rule.at("/then/properties").fieldNames(); it.hasNext(); ) {
+                all.add(it.next());
+            }
+            assertEquals(parser.get(op).get(0), required, op + ": required fields");
+            Set<String> expected = new HashSet<>(parser.get(op).get(0));
+            expected.addAll(parser.get(op).get(1));
+            expected.add("op");
+            expected.add("expect");
+            assertEquals(expected, all, op + ": allowed fields");
+        }
+    }
+
+    @Test
+    void aValidScenarioPassesAndShapeErrorsFailBothWays() throws Exception {
+        String valid = """
+                {"scenario": "s", "profile": "win7-x64", "policy": {"verifier": true},
+                 "steps": [{"op": "VirtualAlloc", "as": "b", "size": "0x2000", "protect": "PAGE_READWRITE|PAGE_GUARD"},
+                           {"op": "IoAllocateMdl", "as": "m", "buffer": "b", "length": 8192},
+                           {"op": "MmProbeAndLockPages", "mdl": "m", "operation": "IoWriteAccess",
+                            "expect": "STATUS_GUARD_PAGE_VIOLATION"}]}""";
+        assertEquals(Set.of(), SchemaFiles.errors("scenario", JSON.readTree(valid)));
+        ScenarioParser.parse(valid, "valid");
+
+        for (String bad : List.of(
+                "{\"steps\": [{\"op\": \"IoAllocateMdl\", \"as\": \"m\", \"address\": 4096, \"lenght\": 1}]}",
+                "{\"steps\": [{\"op\": \"IoAllocateMdl\", \"as\": \"m\", \"address\": 4096}]}",
+                "{\"steps\": [{\"op\": \"MmProbeAndLockPages\", \"mdl\": \"m\", \"operation\": \"IoRead\"}]}",
+                "{\"steps\": [{\"op\": \"Frobnicate\"}]}",
+                "{\"profile\": \"win12\", \"steps\": []}",
+                "{\"steps\": [{\"op\": \"VirtualAlloc\", \"as\": \"b\", \"size\": \"4K\"}]}",
+                "{\"stepz\": []}")) {
+            assertFalse(SchemaFiles.errors("scenario", JSON.readTree(bad)).isEmpty(), "schema accepted " + bad);
+            assertThrows(ScenarioUsageException.class, () -> ScenarioParser.parse(bad, "bad"), bad);
+        }
+    }
+
+    @Test
+    void theSchemaNamesItsDraftAndId() throws Exception {
+        JsonNode s = schema();
+        assertEquals("https://json-schema.org/draft/2020-12/schema", s.get("$schema").asText());
+        assertTrue(s.get("$id").asText().endsWith("/scenario.schema.json"));
+    }
+}
