@@ -1,0 +1,287 @@
+package dev.mdlbridge.windows.service;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code mdl driver install|start|stop|uninstall|status}: every decision, above the Service Control Manager and the
+ * file system, so the fakes of {@link ServiceManager}, {@link SystemFacts} and {@link CommandRunner} test each one.
+ *
+ * <p>Rules: idempotent (an installed service with the same binary is reused, a running driver is success for
+ * start, a stopped one for stop); a service the tool did not create (no {@code MdlbridgeCreatedBy} value in its
+ * key) is never replaced or removed without {@code force}; uninstall takes back exactly what install added (the
+ * copied .sys, the certificate trust it added, the service).
+ */
+public final class DriverInstaller {
+
+    public static final String SERVICE = "MdlBridge";
+    public static final String DISPLAY_NAME = "mdlbridge MDL test driver";
+    /** What install writes as MdlbridgeCreatedBy. */
+    public static final String CREATED_BY = "mdl driver install";
+    public static final String SYS_NAME = "mdlbridge.sys";
+
+    /** Sleeps between polls of the service state; a fake advances a fake clock. */
+    public interface Sleeper {
+        void sleep(Duration d);
+    }
+
+    private final ServiceManager scm;
+    private final SystemFacts facts;
+    private final CommandRunner commands;
+    private final Path driversDir;
+    private final Sleeper sleeper;
+    private final Duration timeout;
+
+    /**
+     * @param driversDir where install copies the .sys ({@code %SystemRoot%\System32\drivers} on Windows)
+     * @param timeout    how long start and stop wait for the service to reach its state
+     */
+    public DriverInstaller(ServiceManager scm, SystemFacts facts, CommandRunner commands, Path driversDir,
+                           Sleeper sleeper, Duration timeout) {
+        this.scm = scm;
+        this.facts = facts;
+        this.commands = commands;
+        this.driversDir = driversDir;
+        this.sleeper = sleeper;
+        this.timeout = timeout;
+    }
+
+    public Path target() {
+        return driversDir.resolve(SYS_NAME);
+    }
+
+    /**
+     * Installs {@code sys} as the MdlBridge service (not started), trusting {@code cer} when given and not trusted
+     * yet. Returns what it did, a line each.
+     */
+    public List<String> install(Path sys, Path cer, boolean force, Preflight.ImageVerdict image) {
+        List<String> done = new ArrayList<>();
+        if (!Files.isRegularFile(sys)) {
+            throw new InstallException("--sys " + sys + ": no such file; give the mdlbridge.sys of the kit or of "
+                    + "driver/out/x64");
+        }
+        List<Preflight.Check> failed = Preflight.run(facts, image).stream().filter(Preflight.Check::failed).toList();
+        if (!failed.isEmpty()) {
+            if (!force || failed.stream().anyMatch(c -> c.name().equals("elevation"))) {
+                throw new InstallException("not installing: " + String.join("; ", failed.stream()
+                        .map(Preflight.Check::toString).toList()) + (force ? "" : " (--force installs anyway, "
+                        + "except without elevation)"));
+            }
+            failed.forEach(c -> done.add("warning: " + c + " (installing anyway: --force)"));
+        }
+        Optional<ServiceManager.Service> existing = scm.query(SERVICE);
+        if (existing.isPresent() && existing.get().createdBy() == null) {
+            ServiceManager.Service s = existing.get();
+            if (!force) {
+                throw new InstallException("a service named " + SERVICE + " exists that mdl did not create (" + s
+                        .stateName() + ", binary " + s.binaryPath() + "); not touching it: use --force to replace it");
+            }
+            stopAndWait(s);
+            deleteService();
+            done.add("removed the service " + SERVICE + " mdl did not create (--force)");
+            existing = Optional.empty();
+        }
+        Path target = target();
+        boolean sameFile = Files.exists(target) && Arrays.equals(read(sys), read(target));
+        if (!sameFile) {
+            if (existing.isPresent() && existing.get().state() != ServiceManager.SERVICE_STOPPED) {
+                throw new InstallException("the installed driver is " + existing.get().stateName() + " and differs from "
+                        + sys + ": run `mdl driver stop` first, then install again");
+            }
+            copy(sys, target);
+            done.add("copied " + sys + " to " + target);
+        }
+        String trusted = cer == null ? null : trust(cer, done);
+        if (existing.isPresent() && target.toString().equalsIgnoreCase(existing.get().binaryPath())) {
+            done.add("the service " + SERVICE + " is already installed with this binary: reused");
+            if (trusted != null) {
+                scm.mark(SERVICE, existing.get().createdBy(), trusted);
+            }
+            return done;
+        }
+        if (existing.isPresent()) {
+            // ours, but pointing elsewhere (an older install location): replace it
+            stopAndWait(existing.get());
+            deleteService();
+        }
+        scm.createKernelDriver(SERVICE, DISPLAY_NAME, target.toString());
+        scm.mark(SERVICE, CREATED_BY, trusted);
+        done.add("created the service " + SERVICE + " (kernel driver, demand start) for " + target
+                + "; start it with `mdl driver start`");
+        return done;
+    }
+
+    /** Starts the driver; a running driver is success. */
+    public List<String> start() {
+        ServiceManager.Service s = scm.query(SERVICE).orElseThrow(() -> new InstallException(
+                "the driver is not installed: run `mdl driver install`"));
+        if (s.state() == ServiceManager.SERVICE_RUNNING) {
+            return List.of(SERVICE + " is already running");
+        }
+        try {
+            scm.start(SERVICE);
+        } catch (Win32Failure e) {
+            if (e.error() != LoadErrors.ERROR_SERVICE_ALREADY_RUNNING) {
+                throw new InstallException("the driver did not start: " + LoadErrors.whyStartFailed(e.error()));
+            }
+        }
+        waitFor(ServiceManager.SERVICE_RUNNING, "the driver is still starting after " + timeout.toSeconds()
+                + " s; see the System event log (source Service Control Manager) for why");
+        return List.of(SERVICE + " is running");
+    }
+
+    /** Stops the driver and waits until it has; a stopped or absent driver is success. */
+    public List<String> stop() {
+        Optional<ServiceManager.Service> s = scm.query(SERVICE);
+        if (s.isEmpty()) {
+            return List.of(SERVICE + " is not installed");
+        }
+        if (s.get().state() == ServiceManager.SERVICE_STOPPED) {
+            return List.of(SERVICE + " is already stopped");
+        }
+        stopAndWait(s.get());
+        return List.of(SERVICE + " stopped");
+    }
+
+    /** Stops, deletes, removes the copied file and the trust install added; never a service mdl did not create. */
+    public List<String> uninstall(boolean force) {
+        Optional<ServiceManager.Service> found = scm.query(SERVICE);
+        if (found.isEmpty()) {
+            return List.of(SERVICE + " is not installed");
+        }
+        ServiceManager.Service s = found.get();
+        if (s.createdBy() == null && !force) {
+            throw new InstallException("the service " + SERVICE + " was not created by mdl (binary " + s.binaryPath()
+                    + "); not removing it: use --force to remove it anyway");
+        }
+        List<String> done = new ArrayList<>();
+        stopAndWait(s);
+        deleteService();
+        done.add("deleted the service " + SERVICE);
+        if (target().toString().equalsIgnoreCase(s.binaryPath())) {
+            try {
+                if (Files.deleteIfExists(target())) {
+                    done.add("removed " + target());
+                }
+            } catch (IOException e) {
+                done.add("could not remove " + target() + " (" + e.getMessage() + "): delete it after a reboot");
+            }
+        }
+        if (s.trustedCertificate() != null) {
+            for (String store : List.of("Root", "TrustedPublisher")) {
+                CommandRunner.Outcome o = commands.run(List.of("certutil", "-delstore", store, s.trustedCertificate()));
+                done.add(o.exitCode() == 0 ? "removed the test certificate " + s.trustedCertificate() + " from "
+                        + store : "could not remove the test certificate from " + store + " (certutil exit "
+                        + o.exitCode() + "): remove it with certmgr.msc");
+            }
+        }
+        return done;
+    }
+
+    /** One line: the state, the binary, and whether mdl installed it. */
+    public List<String> status() {
+        return scm.query(SERVICE).map(s -> List.of(SERVICE + ": " + s.stateName() + ", binary " + s.binaryPath()
+                        + (s.createdBy() != null ? ", installed by " + s.createdBy()
+                        : ", NOT created by mdl (uninstall needs --force)")
+                        + (s.trustedCertificate() != null ? ", trusts test certificate " + s.trustedCertificate() : "")))
+                .orElse(List.of(SERVICE + ": not installed (run `mdl driver install`)"));
+    }
+
+    private void stopAndWait(ServiceManager.Service s) {
+        if (s.state() == ServiceManager.SERVICE_STOPPED) {
+            return;
+        }
+        try {
+            scm.stop(SERVICE);
+        } catch (Win32Failure e) {
+            if (e.error() != LoadErrors.ERROR_SERVICE_NOT_ACTIVE) {
+                throw new InstallException("could not stop " + SERVICE + ": " + LoadErrors.name(e.error()));
+            }
+        }
+        waitFor(ServiceManager.SERVICE_STOPPED, SERVICE + " is still stopping after " + timeout.toSeconds()
+                + " s: a process still has \\\\.\\MdlBridge open (a test JVM, an mdl command, a debugger), and a "
+                + "driver cannot unload while a handle is open; close it and run the command again");
+    }
+
+    private void deleteService() {
+        try {
+            scm.delete(SERVICE);
+        } catch (Win32Failure e) {
+            throw new InstallException(e.error() == LoadErrors.ERROR_SERVICE_MARKED_FOR_DELETE
+                    ? LoadErrors.markedForDelete() : "could not delete " + SERVICE + ": " + LoadErrors.name(e.error()));
+        }
+    }
+
+    private void waitFor(int state, String timeoutMessage) {
+        Duration step = Duration.ofMillis(200);
+        for (Duration waited = Duration.ZERO; ; waited = waited.plus(step)) {
+            Optional<ServiceManager.Service> now = scm.query(SERVICE);
+            if (now.isEmpty() || now.get().state() == state) {
+                return;
+            }
+            if (state == ServiceManager.SERVICE_RUNNING && now.get().state() == ServiceManager.SERVICE_STOPPED) {
+                throw new InstallException("the driver stopped right after starting: DriverEntry failed; see the "
+                        + "System event log, and `mdl driver verify-image`");
+            }
+            if (waited.compareTo(timeout) >= 0) {
+                throw new InstallException(timeoutMessage);
+            }
+            sleeper.sleep(step);
+        }
+    }
+
+    /** Trusts the certificate in Root and TrustedPublisher unless it is already; returns its thumbprint if added. */
+    private String trust(Path cer, List<String> done) {
+        String thumbprint = thumbprint(read(cer));
+        if (commands.run(List.of("certutil", "-store", "Root", thumbprint)).exitCode() == 0) {
+            done.add("the test certificate " + thumbprint + " is already trusted");
+            return null;
+        }
+        for (String store : List.of("Root", "TrustedPublisher")) {
+            CommandRunner.Outcome o = commands.run(List.of("certutil", "-addstore", "-f", store, cer.toString()));
+            if (o.exitCode() != 0) {
+                throw new InstallException("could not trust " + cer + " in " + store + " (certutil exit "
+                        + o.exitCode() + "): " + o.output().strip());
+            }
+        }
+        done.add("trusted the test certificate " + thumbprint + " (Root, TrustedPublisher); uninstall removes it");
+        return thumbprint;
+    }
+
+    /** The SHA-1 thumbprint certutil and certmgr show for a DER certificate. */
+    static String thumbprint(byte[] der) {
+        try {
+            return HexFormat.of().withLowerCase().formatHex(MessageDigest.getInstance("SHA-1").digest(der));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new InstallException("cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new InstallException("cannot copy " + from + " to " + to + ": " + e.getMessage()
+                    + (e instanceof java.nio.file.AccessDeniedException ? " (run elevated)" : ""));
+        }
+    }
+}
