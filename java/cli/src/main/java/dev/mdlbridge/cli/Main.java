@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {DescribeCommand.class, dev.mdlbridge.cli.scenario.RunCommand.class,
             dev.mdlbridge.cli.scenario.DiffCommand.class, dev.mdlbridge.cli.scenario.SelftestCommand.class,
             dev.mdlbridge.cli.stress.StressCommand.class, dev.mdlbridge.cli.driver.DoctorCommand.class,
+            dev.mdlbridge.cli.driver.DriverCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Backends: --backend auto|driver|simulator|replay:FILE, or MDLBRIDGE_BACKEND / -Dmdlbridge.backend."})
 public final class Main {

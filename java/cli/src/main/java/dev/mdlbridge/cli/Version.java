@@ -7,11 +7,16 @@ import picocli.CommandLine.IVersionProvider;
 /** mdl --version: the tool, the protocol, and the driver version it expects. */
 public final class Version implements IVersionProvider {
 
+    /** The tool's version from the jar's manifest, or "(development build)" when run from classes. */
+    public static String text() {
+        String v = Version.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
     @Override
     public String[] getVersion() {
-        String v = Version.class.getPackage().getImplementationVersion();
         return new String[] {
-            "mdl " + (v == null ? "(development build)" : v),
+            "mdl " + text(),
             "protocol " + Protocol.PROTOCOL_VERSION + ", for mdlbridge.sys " + Info.versionText(Protocol.DRIVER_VERSION),
         };
     }

@@ -36,10 +36,36 @@ public final class DoctorCommand implements Callable<Integer> {
                 System.getProperty("os.version", ""), System.getProperty("os.arch", ""),
                 Runtime.version().feature(), System.getProperty("java.version", ""),
                 System.getProperty("sun.arch.data.model", "?"));
+        checks.add(new Check("PASS", "mdl", "version " + dev.mdlbridge.cli.Version.text() + ", protocol "
+                + dev.mdlbridge.protocol.Protocol.PROTOCOL_VERSION + ", for mdlbridge.sys "
+                + dev.mdlbridge.protocol.Info.versionText(dev.mdlbridge.protocol.Protocol.DRIVER_VERSION)));
+        checks.addAll(windowsChecks(System.getProperty("os.name", "")));
         PrintWriter out = spec.commandLine().getOut();
         checks.forEach(out::println);
         out.flush();
         return checks.stream().anyMatch(c -> c.outcome().equals("FAIL")) ? 1 : 0;
+    }
+
+    /**
+     * The installer's preflight and the service's state: on Windows, read from the machine; elsewhere one SKIP
+     * line, since none of them can apply.
+     */
+    static List<Check> windowsChecks(String osName) {
+        if (!osName.startsWith("Windows")) {
+            return List.of(new Check("SKIP", "driver-preflight", "not available (requires Windows): elevation, "
+                    + "Secure Boot, test signing, Memory Integrity and the service are checked on the test machine"));
+        }
+        List<Check> checks = new ArrayList<>();
+        try {
+            for (dev.mdlbridge.windows.service.Preflight.Check c : dev.mdlbridge.windows.service.Preflight.run(
+                    new dev.mdlbridge.windows.service.JnaSystemFacts(), null)) {
+                checks.add(new Check(c.outcome().equals("WARN") ? "SKIP" : c.outcome(), c.name(), c.reason()));
+            }
+            DriverCommand.installers.get().status().forEach(line -> checks.add(new Check("PASS", "service", line)));
+        } catch (RuntimeException | LinkageError e) {
+            checks.add(new Check("FAIL", "driver-preflight", "could not read the machine: " + e));
+        }
+        return checks;
     }
 
     /** The checks, from explicit inputs so that every platform's outcome is testable on one machine. */

@@ -110,6 +110,28 @@ public final class ImageCheck {
         System.exit(check.failures() == 0 ? 0 : 1);
     }
 
+    /** driver/imports.allowlist, copied into this jar by the build so a test machine can check an image alone. */
+    public static final String BUNDLED_ALLOWLIST = "/dev/mdlbridge/windows/image/imports.allowlist";
+
+    /**
+     * The checks a test machine can run on a .sys with nothing but the jar (the build's allowlist, no map file, no
+     * mingw export libraries): one {@code PASS|FAIL name: detail} line each to {@code out}.
+     *
+     * @return the number of failed checks
+     */
+    public static int verify(byte[] image, PrintStream out) {
+        String allow;
+        try (java.io.InputStream in = ImageCheck.class.getResourceAsStream(BUNDLED_ALLOWLIST)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks " + BUNDLED_ALLOWLIST + " (a build problem)");
+            }
+            allow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new ImageCheck(out).run(image, parseAllowlist(allow), null, List.of());
+    }
+
     static List<Allowed> parseAllowlist(String text) {
         List<Allowed> list = new ArrayList<>();
         for (String line : text.split("\n")) {
