@@ -62,10 +62,26 @@ public final class DoctorCommand implements Callable<Integer> {
                 checks.add(new Check(c.outcome().equals("WARN") ? "SKIP" : c.outcome(), c.name(), c.reason()));
             }
             DriverCommand.installers.get().status().forEach(line -> checks.add(new Check("PASS", "service", line)));
+            checks.add(driverCounters());
         } catch (RuntimeException | LinkageError e) {
             checks.add(new Check("FAIL", "driver-preflight", "could not read the machine: " + e));
         }
         return checks;
+    }
+
+    /** What the whole driver holds now (every handle), when it opens: a leak elsewhere shows up here. */
+    private static Check driverCounters() {
+        try (dev.mdlbridge.api.MdlBridge bridge = dev.mdlbridge.api.MdlBridge.open("driver",
+                dev.mdlbridge.spi.BackendOptions.none())) {
+            dev.mdlbridge.protocol.Info i = (dev.mdlbridge.protocol.Info) bridge.info().orThrow().extra();
+            dev.mdlbridge.protocol.Counters c = i.driverUse().counters();
+            return new Check("PASS", "driver-counters", "driver " + dev.mdlbridge.protocol.Info.versionText(
+                    i.driverVersion()) + " holds " + c.outstandingMdls() + " MDLs, " + c.outstandingMappings()
+                    + " mappings, " + c.outstandingKernelBuffers() + " kernel buffers, " + c.lockedPages()
+                    + " locked pages over all handles (this one included)");
+        } catch (RuntimeException e) {
+            return new Check("SKIP", "driver-counters", "the driver did not open: " + e.getMessage());
+        }
     }
 
     /** The checks, from explicit inputs so that every platform's outcome is testable on one machine. */
