@@ -50,6 +50,22 @@ final class Recorder implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Runs the call {@code op} describes; an error a replay must throw again is written with the call before it
+     * propagates (a successful call is written by the caller, once it has added the result).
+     */
+    <T> T around(ObjectNode call, java.util.function.Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            if (Calls.recordable(e)) {
+                Calls.error(call, e);
+                write(call);
+            }
+            throw e;
+        }
+    }
+
     synchronized void write(ObjectNode line) {
         try {
             out.write(JSON.writeValueAsString(line));

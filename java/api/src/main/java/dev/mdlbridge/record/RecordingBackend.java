@@ -39,17 +39,7 @@ public final class RecordingBackend implements Backend {
     @Override
     public DeviceChannel open() {
         ObjectNode call = recorder.call("open");
-        DeviceChannel opened;
-        try {
-            opened = delegate.open();
-        } catch (RuntimeException e) {
-            if (Calls.recordable(e)) {
-                Calls.error(call, e);
-                recorder.write(call);
-            }
-            throw e;
-        }
-        return wrap(call, opened);
+        return wrap(call, recorder.around(call, delegate::open));
     }
 
     /** Numbers a new channel, writes the call that made it, and wraps it. */

@@ -50,16 +50,7 @@ final class RecordingChannel implements DeviceChannel {
     }
 
     private IoResult run(ObjectNode call, java.util.function.Supplier<IoResult> io) {
-        IoResult r;
-        try {
-            r = io.get();
-        } catch (RuntimeException e) {
-            if (Calls.recordable(e)) {
-                Calls.error(call, e);
-                recorder.write(call);
-            }
-            throw e;
-        }
+        IoResult r = recorder.around(call, io);
         call.put("ok", r.ok());
         call.put("bytesReturned", r.bytesReturned());
         call.put("ntStatus", String.format("0x%08X", r.ntStatus()));

@@ -89,14 +89,6 @@ final class RecordingMemory implements UserMemory {
     }
 
     private long run(ObjectNode call, java.util.function.LongSupplier op) {
-        try {
-            return op.getAsLong();
-        } catch (RuntimeException e) {
-            if (Calls.recordable(e)) {
-                Calls.error(call, e);
-                recorder.write(call);
-            }
-            throw e;
-        }
+        return recorder.around(call, op::getAsLong);
     }
 }

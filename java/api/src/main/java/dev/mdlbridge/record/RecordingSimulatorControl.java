@@ -25,15 +25,7 @@ final class RecordingSimulatorControl implements SimulatorControl {
     }
 
     private <T> T run(ObjectNode call, Supplier<T> op) {
-        try {
-            return op.get();
-        } catch (RuntimeException e) {
-            if (Calls.recordable(e)) {
-                Calls.error(call, e);
-                backend.recorder().write(call);
-            }
-            throw e;
-        }
+        return backend.recorder().around(call, op);
     }
 
     @Override

@@ -181,29 +181,33 @@ public final class DriverCommand implements Runnable {
                 spec.commandLine().getErr().flush();
                 return 2;
             }
-            ByteArrayOutputStream lines = new ByteArrayOutputStream();
-            int failed;
+            List<String> lines;
             try {
-                failed = ImageCheck.verify(Files.readAllBytes(s), new PrintStream(lines, true, StandardCharsets.UTF_8));
+                lines = imageCheck(s);
             } catch (IOException e) {
                 spec.commandLine().getErr().println("mdl driver verify-image: cannot read " + s + ": " + e.getMessage());
                 return 2;
             }
-            out.print(lines.toString(StandardCharsets.UTF_8));
+            long failed = lines.stream().filter(l -> l.startsWith("FAIL")).count();
+            lines.forEach(out::println);
             out.println(s + ": " + (failed == 0 ? "every check passed" : failed + " checks failed"));
             out.flush();
             return failed == 0 ? 0 : 1;
         }
     }
 
+    /** The static image check's lines ({@code PASS|FAIL name: detail}) for a .sys. */
+    static List<String> imageCheck(Path sys) throws IOException {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        ImageCheck.verify(Files.readAllBytes(sys), new PrintStream(lines, true, StandardCharsets.UTF_8));
+        return lines.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
     /** The image check's verdict for the preflight; an unreadable file is a failed check, not a crash. */
     static Preflight.ImageVerdict verdict(Path sys) {
         try {
-            ByteArrayOutputStream lines = new ByteArrayOutputStream();
-            int failed = ImageCheck.verify(Files.readAllBytes(sys), new PrintStream(lines, true, StandardCharsets.UTF_8));
-            List<String> fails = lines.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("FAIL"))
-                    .toList();
-            return failed == 0 ? new Preflight.ImageVerdict(true, sys + ": every static check passed")
+            List<String> fails = imageCheck(sys).stream().filter(l -> l.startsWith("FAIL")).toList();
+            return fails.isEmpty() ? new Preflight.ImageVerdict(true, sys + ": every static check passed")
                     : new Preflight.ImageVerdict(false, sys + ": " + String.join("; ", fails));
         } catch (IOException e) {
             return new Preflight.ImageVerdict(false, "cannot read " + sys + ": " + e.getMessage());
