@@ -6,8 +6,9 @@ $ErrorActionPreference = 'Stop'
 $sys = Join-Path $PSScriptRoot '..\driver\mdlbridge.sys'
 $target = Join-Path $env:SystemRoot 'System32\drivers\mdlbridge.sys'
 
-# An existing service is left alone: it may be another install, or not ours at all.
-if (Get-Service -Name MdlBridge -ErrorAction SilentlyContinue) {
+# An existing service is left alone: it may be another install, or not ours at all. (The registry key, not
+# Get-Service: Windows PowerShell's Get-Service does not list kernel-driver services reliably.)
+if (Test-Path 'HKLM:\SYSTEM\CurrentControlSet\Services\MdlBridge') {
     Write-Output 'MdlBridge is already installed; run Uninstall-MdlBridge.ps1 first to replace it'
     exit 0
 }

@@ -13,9 +13,16 @@ if (-not (Test-Path $key)) {
         throw 'the MdlBridge service was not created by mdlbridge; rerun with -Force to remove it anyway'
     }
     & sc.exe stop MdlBridge | Out-Null   # 1062 (not started) is fine
+    # Kernel drivers are "devices" to .NET's ServiceController (Get-Service may not list them); its status is an
+    # enum, so this does not depend on the display language as sc.exe's text would.
+    Add-Type -AssemblyName System.ServiceProcess
+    function Test-Stopped {
+        $svc = [System.ServiceProcess.ServiceController]::GetDevices() | Where-Object ServiceName -eq 'MdlBridge'
+        return (-not $svc) -or ($svc.Status -eq 'Stopped')
+    }
     # A driver cannot unload while a handle to \\.\MdlBridge is open: wait, then say so.
-    for ($i = 0; $i -lt 30 -and (Get-Service MdlBridge).Status -ne 'Stopped'; $i++) { Start-Sleep -Milliseconds 500 }
-    if ((Get-Service MdlBridge).Status -ne 'Stopped') {
+    for ($i = 0; $i -lt 30 -and -not (Test-Stopped); $i++) { Start-Sleep -Milliseconds 500 }
+    if (-not (Test-Stopped)) {
         throw 'MdlBridge is still stopping after 15 s: a process still has \\.\MdlBridge open; close it and run this again'
     }
     & sc.exe delete MdlBridge
