@@ -70,6 +70,15 @@ final class RecordingSimulatorControl implements SimulatorControl {
     }
 
     @Override
+    public DeviceChannel duplicateInSameProcess(DeviceChannel channel) {
+        ObjectNode c = call("duplicateInSameProcess");
+        RecordingChannel source = (RecordingChannel) channel;
+        c.put("channel", source.id);
+        DeviceChannel dup = run(c, () -> delegate.duplicateInSameProcess(source.delegate));
+        return backend.wrap(c, dup);
+    }
+
+    @Override
     public Optional<BugCheck> bugCheck() {
         ObjectNode c = call("bugCheck");
         Optional<BugCheck> b = delegate.bugCheck();

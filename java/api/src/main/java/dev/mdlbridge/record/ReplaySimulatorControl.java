@@ -51,6 +51,12 @@ final class ReplaySimulatorControl implements SimulatorControl {
     }
 
     @Override
+    public DeviceChannel duplicateInSameProcess(DeviceChannel channel) {
+        JsonNode c = sim("duplicateInSameProcess", Map.of("channel", ((ReplayChannel) channel).id));
+        return new ReplayChannel(backend, c.path("ret").asInt());
+    }
+
+    @Override
     public Optional<BugCheck> bugCheck() {
         JsonNode c = sim("bugCheck", Map.of());
         return c.has("error") ? Optional.of(((SimulatedBugCheckException) Calls.rethrow(c.get("error"))).bugCheck())

@@ -30,6 +30,12 @@ public interface SimulatorControl {
      */
     DeviceChannel duplicateIntoOtherProcess(DeviceChannel channel);
 
+    /**
+     * Duplicates {@code channel}'s handle within the current process (DuplicateHandle to itself): two handles now
+     * refer to one file object, which the driver counts as shared (CONTRACT section 1).
+     */
+    DeviceChannel duplicateInSameProcess(DeviceChannel channel);
+
     /** The bug check that stopped the machine, if any. */
     Optional<BugCheck> bugCheck();
 

@@ -25,6 +25,8 @@ public final class SimulatedMachine {
 
     public static final class Builder {
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> removed =
+                java.util.EnumSet.noneOf(dev.mdlbridge.simulator.driver.SafetyRefusal.class);
 
         private Builder set(String key, Object value) {
             settings.put(key, String.valueOf(value));
@@ -73,8 +75,17 @@ public final class SimulatedMachine {
             return new BackendOptions(settings);
         }
 
+        /**
+         * For the explorer's mutation tests only: a machine whose simulated driver lacks one refusal, so a test can
+         * show that {@code mdl explore} finds the hole it closes. Not reachable from backend options or the CLI.
+         */
+        public Builder withoutRefusalForTest(dev.mdlbridge.simulator.driver.SafetyRefusal refusal) {
+            removed.add(refusal);
+            return this;
+        }
+
         public SimulatorBackend build() {
-            return new SimulatorBackend(SimulatorSettings.parse(options()));
+            return new SimulatorBackend(SimulatorSettings.parse(options()).withRemoved(removed));
         }
     }
 }

@@ -37,7 +37,7 @@ public final class SimulatorBackend implements Backend, SimulatorControl {
     SimulatorBackend(SimulatorSettings settings) {
         this.config = settings.kernel();
         this.kernel = SimKernel.create(config);
-        this.driver = new MdlBridgeDriver(kernel, settings.unchecked());
+        this.driver = new MdlBridgeDriver(kernel, settings.unchecked(), settings.removed());
         this.current = kernel.createProcess("mdltest.exe");
     }
 
@@ -135,11 +135,20 @@ public final class SimulatorBackend implements Backend, SimulatorControl {
 
     @Override
     public synchronized DeviceChannel duplicateIntoOtherProcess(DeviceChannel channel) {
-        if (!(channel instanceof Channel c) || !channels.contains(c)) {
-            throw new IllegalArgumentException("not a channel of this simulated machine");
-        }
         if (other == null || other.exited()) {
             other = kernel.createProcess("other.exe");
+        }
+        return duplicate(channel, other);
+    }
+
+    @Override
+    public synchronized DeviceChannel duplicateInSameProcess(DeviceChannel channel) {
+        return duplicate(channel, current);
+    }
+
+    private DeviceChannel duplicate(DeviceChannel channel, SimProcess into) {
+        if (!(channel instanceof Channel c) || !channels.contains(c)) {
+            throw new IllegalArgumentException("not a channel of this simulated machine");
         }
         synchronized (c.file) {
             if (c.file.references == 0) {
@@ -147,7 +156,7 @@ public final class SimulatorBackend implements Backend, SimulatorControl {
             }
             c.file.references++;
         }
-        Channel d = new Channel(c.file, other);
+        Channel d = new Channel(c.file, into);
         channels.add(d);
         return d;
     }

@@ -9,7 +9,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The backend options the simulator understands, turned into a kernel configuration and driver flags. */
-record SimulatorSettings(KernelConfig kernel, boolean unchecked) {
+record SimulatorSettings(KernelConfig kernel, boolean unchecked, java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> removed) {
+
+    SimulatorSettings(KernelConfig kernel, boolean unchecked) {
+        this(kernel, unchecked, java.util.Set.of());
+    }
+
+    SimulatorSettings withRemoved(java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> r) {
+        return new SimulatorSettings(kernel, unchecked, java.util.Set.copyOf(r));
+    }
 
     static final List<String> KEYS = List.of("profile", "seed", "verifier", "trackLockedPages", "unchecked",
             "poolFailAfter", "systemPtesAvailable", "lockCountLimit", "physicalMemory");

@@ -26,6 +26,8 @@ public final class MdlBridgeDriver {
 
     final Kernel kernel;
     final boolean unchecked;
+    /** Refusals a mutation test removed; always empty on a user's machine. */
+    final java.util.Set<SafetyRefusal> removed;
     final Object useLock = new Object();
     final Use driverUse = new Use();
     private final List<FileHandle> handles = new CopyOnWriteArrayList<>();
@@ -38,8 +40,15 @@ public final class MdlBridgeDriver {
      * @param unchecked skip the CONTRACT section 3 refusals so that misuse reaches the kernel (simulator only)
      */
     public MdlBridgeDriver(Kernel kernel, boolean unchecked) {
+        this(kernel, unchecked, java.util.Set.of());
+    }
+
+    /** As above, with refusals removed for the explorer's mutation tests ({@link SafetyRefusal}). */
+    public MdlBridgeDriver(Kernel kernel, boolean unchecked, java.util.Set<SafetyRefusal> removed) {
         this.kernel = kernel;
         this.unchecked = unchecked;
+        this.removed = removed.isEmpty() ? java.util.EnumSet.noneOf(SafetyRefusal.class)
+                : java.util.EnumSet.copyOf(removed);
         this.ops = new Operations(this);
         kernel.registerProcessNotify(this::onProcessExit);
     }

@@ -1,0 +1,16 @@
+package dev.mdlbridge.simulator.driver;
+
+/**
+ * The refusals that close the holes of the first safety review (CONTRACT section 2 and 3.9, 3.11, 3.12). A test can
+ * build a simulated machine with one of them removed ({@code SimulatedMachine.Builder.withoutRefusalForTest}) to
+ * prove that {@code mdl explore} finds the hole it closes. No backend option, scenario field or CLI flag reaches
+ * this: a user's machine always has every refusal.
+ */
+public enum SafetyRefusal {
+    /** 3.9: ExFreePool of a kernel buffer while any MDL of the handle overlaps it (finding 1). */
+    KERNEL_BUFFER_OUTLIVES_MDLS,
+    /** 3.11: a write through a partial that inherited its source's NoWrite system mapping (finding 2). */
+    PARTIAL_CARRIES_NOWRITE,
+    /** 3.12: a probe, chain range or DirectIo buffer over a user mapping made on another handle (finding 3). */
+    PROCESS_WIDE_USER_RANGES
+}
