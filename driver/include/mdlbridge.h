@@ -120,6 +120,7 @@ typedef uint64_t mdlb_u64;
 #define MDLB_LIMIT_DRIVER_KERNEL_BUFFER_BYTES 0x10000000ull  /* 256 MiB */
 #define MDLB_LIMIT_DRIVER_PAGE_ALLOC_BYTES   0x10000000ull   /* 256 MiB */
 #define MDLB_LIMIT_DRIVER_MDL_POOL_BYTES     0x4000000ull    /* 64 MiB */
+#define MDLB_LIMIT_DRIVER_HANDLES            1024u           /* open handles (CREATE fails with QUOTA_EXCEEDED) */
 
 /* ---------------------------------------------------------------------------------------------------- */
 /* Enumerations carried in requests (values are Windows' own where Windows has one)                      */

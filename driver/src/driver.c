@@ -19,8 +19,15 @@ mdlb_u32 g_pfn_width;
 LIST_ENTRY g_handles;
 mdlb_use g_driver_use;
 mdlb_limits g_handle_limits, g_driver_limits;
+mdlb_range_set g_ranges;
+ERESOURCE g_ranges_lock;
+LIST_ENTRY g_quarantine;
+mdlb_u64 g_quarantined_bytes;
+BOOLEAN g_readonly_user_mappings;
+static LONG g_open_handles;
 static PDEVICE_OBJECT g_device;
 static BOOLEAN g_notify_registered;
+static BOOLEAN g_ranges_lock_ready;
 
 /* clang 14 does not know alloc_text; MSVC (WDK build) does. */
 #if defined(ALLOC_PRAGMA) && !defined(__clang__)
@@ -73,6 +80,7 @@ static void mdlb_handle_deref(mdlb_handle *h)
     if (h->owner)
         ObDereferenceObject(h->owner);
     ExFreePoolWithTag(h, MDLB_TAG_HANDLE);
+    InterlockedDecrement(&g_open_handles);
 }
 
 static void *mdlb_table_alloc(size_t bytes)
@@ -83,6 +91,39 @@ static void *mdlb_table_alloc(size_t bytes)
 static void mdlb_table_free(void *p)
 {
     ExFreePoolWithTag(p, MDLB_TAG_TABLE);
+}
+
+static void *mdlb_ranges_alloc(size_t bytes)
+{
+    return ExAllocatePoolWithTag(NonPagedPoolNx, bytes, MDLB_TAG_RANGES);
+}
+
+static void mdlb_ranges_free(void *p)
+{
+    ExFreePoolWithTag(p, MDLB_TAG_RANGES);
+}
+
+/* How many handles refer to the handle's file object, asked of the object manager (the one we open to ask is
+ * not counted). A duplicate in the same process, or an inherited handle that has not sent a request yet, shows
+ * here and nowhere else. When the question cannot be asked, the handle counts as shared: refusing is safe. */
+int mdlb_handle_is_shared(mdlb_handle *h)
+{
+    OBJECT_BASIC_INFORMATION obi;
+    HANDLE kh = NULL;
+    ULONG got = 0;
+    NTSTATUS st;
+
+    if (h->file == NULL)
+        return 1;
+    st = ObOpenObjectByPointer(h->file, OBJ_KERNEL_HANDLE, NULL, 0, NULL, KernelMode, &kh);
+    if (!NT_SUCCESS(st))
+        return 1;
+    RtlZeroMemory(&obi, sizeof(obi));
+    st = ZwQueryObject(kh, ObjectBasicInformation, &obi, sizeof(obi), &got);
+    ZwClose(kh);
+    if (!NT_SUCCESS(st))
+        return 1;
+    return obi.HandleCount > 2;
 }
 
 static NTSTATUS mdlb_complete(PIRP irp, NTSTATUS st, ULONG_PTR info)
@@ -102,10 +143,18 @@ static NTSTATUS mdlb_create(PDEVICE_OBJECT dev, PIRP irp)
 
     UNREFERENCED_PARAMETER(dev);
     PAGED_CODE();
+    /* The handle itself is an allocation a caller makes us do: a driver-wide limit bounds it (section 1). */
+    if (InterlockedIncrement(&g_open_handles) > (LONG)MDLB_LIMIT_DRIVER_HANDLES) {
+        InterlockedDecrement(&g_open_handles);
+        return mdlb_complete(irp, (NTSTATUS)MDLB_STATUS_QUOTA_EXCEEDED, 0);
+    }
     h = (mdlb_handle *)ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*h), MDLB_TAG_HANDLE);
-    if (h == NULL)
+    if (h == NULL) {
+        InterlockedDecrement(&g_open_handles);
         return mdlb_complete(irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+    }
     RtlZeroMemory(h, sizeof(*h));
+    h->file = sl->FileObject;
     h->refs = 1;
     h->owner_pid = PsGetCurrentProcessId();
     h->owner = IoGetCurrentProcess();
@@ -126,6 +175,7 @@ static void mdlb_release_locked(mdlb_handle *h, MDLB_COUNTERS *released)
     KeEnterCriticalRegion();
     ExAcquireFastMutexUnsafe(&h->lock);
     mdlb_release_all(h, released);
+    h->released = 1; /* under the lock: a request queued behind the release finds it and creates nothing */
     ExReleaseFastMutexUnsafe(&h->lock);
     KeLeaveCriticalRegion();
 }
@@ -196,9 +246,16 @@ static NTSTATUS mdlb_device_control(PDEVICE_OBJECT dev, PIRP irp)
     }
     KeEnterCriticalRegion();
     ExAcquireFastMutexUnsafe(&h->lock);
-    st = mdlb_dispatch_ioctl(h, irp, sl->Parameters.DeviceIoControl.IoControlCode,
-                             irp->AssociatedIrp.SystemBuffer, sl->Parameters.DeviceIoControl.InputBufferLength,
-                             sl->Parameters.DeviceIoControl.OutputBufferLength, &info);
+    if (h->released) {
+        st = STATUS_INVALID_HANDLE; /* CONTRACT order: after another process, before anything else */
+    } else {
+        /* While this handle holds user mappings, a duplicate made since must stop new locks and mappings. */
+        if (h->user_mappings != 0 && !h->shared && mdlb_handle_is_shared(h))
+            InterlockedExchange(&h->shared, 1);
+        st = mdlb_dispatch_ioctl(h, irp, sl->Parameters.DeviceIoControl.IoControlCode,
+                                 irp->AssociatedIrp.SystemBuffer, sl->Parameters.DeviceIoControl.InputBufferLength,
+                                 sl->Parameters.DeviceIoControl.OutputBufferLength, &info);
+    }
     ExReleaseFastMutexUnsafe(&h->lock);
     KeLeaveCriticalRegion();
     return mdlb_complete(irp, st, NT_SUCCESS(st) ? info : 0);
@@ -240,6 +297,8 @@ static void mdlb_process_notify(HANDLE parent, HANDLE pid, BOOLEAN create)
         MDLB_TRACE(DPFLTR_TRACE_LEVEL, "owner %p exited: released %u MDLs", pid, released.OutstandingMdls);
         mdlb_handle_deref(h);
     }
+    /* The process is gone, and with it every mapping through which someone could have locked its pages. */
+    mdlb_quarantine_release(pid, 0);
 }
 
 _Use_decl_annotations_
@@ -251,6 +310,10 @@ static void mdlb_unload(PDRIVER_OBJECT drv)
     PAGED_CODE();
     if (g_notify_registered)
         PsSetCreateProcessNotifyRoutine(mdlb_process_notify, TRUE);
+    mdlb_quarantine_release(NULL, 1);
+    mdlb_ranges_destroy(&g_ranges);
+    if (g_ranges_lock_ready)
+        ExDeleteResourceLite(&g_ranges_lock);
     RtlInitUnicodeString(&link, MDLB_DOS_DEVICE_NAME);
     IoDeleteSymbolicLink(&link);
     if (g_device)
@@ -281,16 +344,25 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT drv, PUNICODE_STRING reg)
     UNREFERENCED_PARAMETER(reg);
     KeInitializeSpinLock(&g_use_lock);
     InitializeListHead(&g_handles);
+    InitializeListHead(&g_quarantine);
     RtlZeroMemory(&g_driver_use, sizeof(g_driver_use));
     mdlb_default_limits(&g_handle_limits, &g_driver_limits);
+    mdlb_ranges_init(&g_ranges, mdlb_ranges_alloc, mdlb_ranges_free);
+    st = ExInitializeResourceLite(&g_ranges_lock);
+    if (!NT_SUCCESS(st))
+        return st;
+    g_ranges_lock_ready = TRUE;
     mdlb_resolve_optional();
     mdlb_measure_pfn_width();
+    mdlb_verify_readonly_user_mappings();
 
     RtlInitUnicodeString(&name, MDLB_DEVICE_NAME);
     RtlInitUnicodeString(&link, MDLB_DOS_DEVICE_NAME);
     st = IoCreateDevice(drv, 0, &name, MDLB_DEVICE_TYPE, FILE_DEVICE_SECURE_OPEN, FALSE, &g_device);
-    if (!NT_SUCCESS(st))
+    if (!NT_SUCCESS(st)) {
+        ExDeleteResourceLite(&g_ranges_lock);
         return st;
+    }
     st = mdlb_secure_device(g_device);
     if (NT_SUCCESS(st))
         st = IoCreateSymbolicLink(&link, &name);
@@ -298,6 +370,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT drv, PUNICODE_STRING reg)
         MDLB_TRACE(DPFLTR_ERROR_LEVEL, "device setup failed 0x%08X", (unsigned)st);
         IoDeleteDevice(g_device);
         g_device = NULL;
+        ExDeleteResourceLite(&g_ranges_lock);
         return st;
     }
     st = PsSetCreateProcessNotifyRoutine(mdlb_process_notify, FALSE);
@@ -305,6 +378,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT drv, PUNICODE_STRING reg)
         IoDeleteSymbolicLink(&link);
         IoDeleteDevice(g_device);
         g_device = NULL;
+        ExDeleteResourceLite(&g_ranges_lock);
         return st;
     }
     g_notify_registered = TRUE;

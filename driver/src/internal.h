@@ -15,6 +15,8 @@
 #define MDLB_TAG_MDLSTOR 'mBdM' /* MmInitializeMdl storage */
 #define MDLB_TAG_DIRECT  'dBdM' /* kept DIRECT snapshots */
 #define MDLB_TAG_SCRATCH 'sBdM' /* short-lived copies (transfer staging) */
+#define MDLB_TAG_RANGES  'rBdM' /* process-wide user-mapping ranges */
+#define MDLB_TAG_QUAR    'qBdM' /* quarantine records */
 
 #define MDLB_TRACE(level, fmt, ...) \
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, (level), "mdlbridge: " fmt "\n", __VA_ARGS__)
@@ -32,8 +34,13 @@ typedef struct mdlb_handle {
     LONG refs;                /* the file object's, plus a process-exit release in progress */
     HANDLE owner_pid;
     PEPROCESS owner;          /* referenced for the handle's life: user mappings are unmapped attached to it */
-    LONG shared;              /* another process has sent a DEVICE_CONTROL */
+    LONG shared;              /* found shared: another process sent a request, or more than one handle refers to
+                               * the file object (counted at user-mapping time and at every request while user
+                               * mappings live); from then on no new mapping, lock or page allocation */
     LONG released_on_exit;
+    LONG released;            /* CLEANUP or the owner's exit ran: later requests fail with STATUS_INVALID_HANDLE */
+    PFILE_OBJECT file;        /* the file object whose handles are counted (not referenced: it outlives us) */
+    mdlb_u32 user_mappings;   /* live user mappings of this handle, under lock */
     FAST_MUTEX lock;          /* every request and every release run under it, at PASSIVE_LEVEL */
     mdlb_table table;         /* under lock */
     mdlb_use use;             /* under g_use_lock (read by INFO of other handles) */
@@ -47,7 +54,24 @@ extern KSPIN_LOCK g_use_lock;     /* protects g_handles, every handle's 'use' an
 extern LIST_ENTRY g_handles;
 extern mdlb_use g_driver_use;
 extern mdlb_limits g_handle_limits, g_driver_limits;
+/* The user mappings of every process (CONTRACT section 2), under g_ranges_lock: shared from a range check until
+ * the pages are locked, exclusive to add or remove. Lock order: a handle's lock, then g_ranges_lock. */
+extern mdlb_range_set g_ranges;
+extern ERESOURCE g_ranges_lock;
+/* Pages once mapped into a process's user space, freed by the caller but kept until that process exits. */
+extern LIST_ENTRY g_quarantine;   /* of mdlb_quarantined, under g_use_lock */
+extern mdlb_u64 g_quarantined_bytes;
+/* Whether a MdlMappingNoWrite user mapping came out read-only when checked at load (else such mappings are
+ * refused: the check after each mapping left a window in which another thread could write). */
+extern BOOLEAN g_readonly_user_mappings;
 
+typedef struct mdlb_quarantined {
+    LIST_ENTRY link;
+    HANDLE pid;
+    PVOID block;              /* a kernel buffer (ExFreePoolWithTag) ... */
+    PMDL pages;               /* ... or a page allocation's MDL (MmFreePagesFromMdl, then ExFreePool) */
+    mdlb_use charge;          /* what it still holds of the driver-wide use */
+} mdlb_quarantined;
 /* ops.c */
 _IRQL_requires_max_(PASSIVE_LEVEL)
 NTSTATUS mdlb_dispatch_ioctl(mdlb_handle *h, PIRP irp, ULONG code, PVOID buf, ULONG in_len, ULONG out_len,
@@ -56,5 +80,11 @@ _IRQL_requires_max_(PASSIVE_LEVEL)
 void mdlb_release_all(mdlb_handle *h, MDLB_COUNTERS *released);
 void mdlb_resolve_optional(void);
 void mdlb_use_sum_process(HANDLE pid, mdlb_use *out);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+void mdlb_quarantine_release(HANDLE pid, int all);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+int mdlb_handle_is_shared(mdlb_handle *h);
+_IRQL_requires_max_(PASSIVE_LEVEL)
+void mdlb_verify_readonly_user_mappings(void);
 
 #endif

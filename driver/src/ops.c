@@ -192,12 +192,6 @@ static mdlb_u64 mdl_pool_bytes(mdlb_u64 va, mdlb_u64 len)
     return MDL_HEADER_BYTES + sizeof(PFN_NUMBER) * mdlb_span_pages(va, len);
 }
 
-static mdlb_u32 kbuf_id(op *o, mdlb_u64 va, mdlb_u64 len)
-{
-    mdlb_obj *b = mdlb_table_kernel_overlap(&o->h->table, va, len);
-    return b ? b->id : 0;
-}
-
 /* ---- INFO, RELEASE_ALL ------------------------------------------------------------------------------ */
 
 static void counters_of(const mdlb_use *u, MDLB_COUNTERS *c)
@@ -312,8 +306,6 @@ static mdlb_obj *insert_mdl(op *o, mdlb_u32 kind, PMDL mdl, void *storage, mdlb_
     proto.page_bytes = charged->page_bytes;
     proto.parent = parent;
     proto.state = state;
-    if (kind == MDLB_OBJ_MDL || kind == MDLB_OBJ_INIT_MDL)
-        proto.kbuf = kbuf_id(o, va, len);
     return mdlb_table_insert(&o->h->table, &proto);
 }
 
@@ -399,6 +391,32 @@ static void op_initialize_mdl(op *o)
     snap(o, m, MDLB_ROLE_AFTER);
 }
 
+/* ---- the process-wide user-mapping ranges ---------------------------------------------------------- */
+
+static void ranges_shared(void)
+{
+    KeEnterCriticalRegion();
+    ExAcquireResourceSharedLite(&g_ranges_lock, TRUE);
+}
+
+static void ranges_exclusive(void)
+{
+    KeEnterCriticalRegion();
+    ExAcquireResourceExclusiveLite(&g_ranges_lock, TRUE);
+}
+
+static void ranges_release(void)
+{
+    ExReleaseResourceLite(&g_ranges_lock);
+    KeLeaveCriticalRegion();
+}
+
+/* Under g_ranges_lock (either mode). */
+static int in_user_range(mdlb_handle *h, mdlb_u64 va, mdlb_u64 len)
+{
+    return mdlb_ranges_overlap(&g_ranges, (mdlb_u64)(ULONG_PTR)h->owner_pid, va, len);
+}
+
 /* ---- probe, build, unlock ------------------------------------------------------------------------- */
 
 static NTSTATUS guarded_probe(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION lop)
@@ -422,8 +440,12 @@ static void op_probe(op *o, mdlb_obj *m)
     NTSTATUS st;
 
     RtlCopyMemory(&q, o->in, sizeof(q));
-    why = mdlb_check_probe(&o->h->table, m, q.AccessMode);
+    /* Shared from the range check until the pages are locked: no user mapping can appear over them between. */
+    ranges_shared();
+    why = mdlb_check_probe(&o->h->table, m, q.AccessMode, in_user_range(o->h, m->va, m->length),
+                           o->h->shared != 0);
     if (why) {
+        ranges_release();
         refuse(o, why);
         return;
     }
@@ -431,17 +453,21 @@ static void op_probe(op *o, mdlb_obj *m)
     add.locked_bytes = mdlb_span_pages(m->va, m->length) * MDLB_PAGE_SIZE;
     lim = reserve(o->h, &add);
     if (lim) {
+        ranges_release();
         over_limit(o, lim);
         return;
     }
     snap(o, m, MDLB_ROLE_BEFORE);
     st = guarded_probe((PMDL)m->k_object, q.AccessMode == MDLB_KERNEL_MODE ? KernelMode : UserMode,
                        (LOCK_OPERATION)q.Operation);
+    ranges_release();
     m = find(o, id);
     if (NT_SUCCESS(st)) {
         m->state |= MDLB_ST_LOCKED | MDLB_ST_PROC_VALID;
         if (q.Operation != MDLB_IO_READ_ACCESS)
             m->state |= MDLB_ST_WRITE;
+        if (q.AccessMode == MDLB_KERNEL_MODE)
+            m->state |= MDLB_ST_DRIVER_PAGES; /* only kernel-buffer ranges get here (3.2) */
         m->locked_bytes = add.locked_bytes;
     } else {
         m->state &= ~MDLB_ST_PROC_VALID;
@@ -504,7 +530,7 @@ static void op_map_system(op *o, mdlb_obj *m)
     PVOID va;
 
     RtlCopyMemory(&q, o->in, sizeof(q));
-    why = mdlb_check_map(&o->h->table, m, 0, 0);
+    why = mdlb_check_map(&o->h->table, m, 0, o->h->shared != 0);
     if (why) {
         refuse(o, why);
         return;
@@ -551,36 +577,36 @@ static NTSTATUS guarded_map_user(PMDL mdl, PVOID requested, ULONG priority, PVOI
     return code;
 }
 
-/* A read-only mapping must really be read-only: ask the memory manager what it made. */
-static NTSTATUS mapping_protection_ok(PVOID va, BOOLEAN *writable)
+/* At load, in the System process: map a scratch page of our own into user space with MdlMappingNoWrite and
+ * ask the memory manager what it made. If it came out writable (or the check cannot be made), read-only user
+ * mappings are refused from then on; checking after each mapping instead left a window for another thread. */
+void mdlb_verify_readonly_user_mappings(void)
 {
     MDLB_MEMORY_BASIC_INFORMATION mbi;
+    PVOID page, va = NULL;
     SIZE_T got = 0;
     NTSTATUS st;
-    RtlZeroMemory(&mbi, sizeof(mbi));
-    st = ZwQueryVirtualMemory(NtCurrentProcess(), va, MDLB_MEMORY_BASIC_INFORMATION_CLASS, &mbi, sizeof(mbi), &got);
-    *writable = NT_SUCCESS(st) && writable_protection(mbi.Protect);
-    return st;
-}
+    PMDL mdl;
 
-static mdlb_u32 map_user_checked(op *o, PMDL mdl, BOOLEAN nowrite, PVOID va)
-{
-    BOOLEAN writable = FALSE;
-    NTSTATUS st;
-    if (!nowrite)
-        return 0;
-    st = mapping_protection_ok(va, &writable);
-    if (!NT_SUCCESS(st)) {
-        MmUnmapLockedPages(va, mdl);
-        ddi_failed(o, STATUS_OF(st), MDLB_DDI_ZW_QUERY_VIRTUAL_MEMORY);
-        return 1;
+    g_readonly_user_mappings = FALSE;
+    page = ExAllocatePoolWithTag(NonPagedPoolNx, PAGE_SIZE, MDLB_TAG_SCRATCH);
+    if (page == NULL)
+        return;
+    mdl = IoAllocateMdl(page, PAGE_SIZE, FALSE, FALSE, NULL);
+    if (mdl != NULL) {
+        MmBuildMdlForNonPagedPool(mdl);
+        st = guarded_map_user(mdl, NULL, NormalPagePriority | MdlMappingNoExecute | MdlMappingNoWrite, &va);
+        if (NT_SUCCESS(st)) {
+            RtlZeroMemory(&mbi, sizeof(mbi));
+            st = ZwQueryVirtualMemory(NtCurrentProcess(), va, MDLB_MEMORY_BASIC_INFORMATION_CLASS, &mbi,
+                                      sizeof(mbi), &got);
+            g_readonly_user_mappings = NT_SUCCESS(st) && !writable_protection(mbi.Protect);
+            MmUnmapLockedPages(va, mdl);
+        }
+        IoFreeMdl(mdl);
     }
-    if (writable) {
-        MmUnmapLockedPages(va, mdl);
-        refuse(o, MDLB_REFUSE_USER_MAPPING_WRITABLE);
-        return 1;
-    }
-    return 0;
+    ExFreePoolWithTag(page, MDLB_TAG_SCRATCH);
+    MDLB_TRACE(DPFLTR_INFO_LEVEL, "read-only user mappings %s", g_readonly_user_mappings ? "verified" : "refused");
 }
 
 static void op_map_user(op *o, mdlb_obj *m)
@@ -594,7 +620,13 @@ static void op_map_user(op *o, mdlb_obj *m)
     PVOID va;
 
     RtlCopyMemory(&q, o->in, sizeof(q));
+    /* Counted now, not only when another process first sends a request (section 1). */
+    if (mdlb_handle_is_shared(o->h))
+        InterlockedExchange(&o->h->shared, 1);
     why = mdlb_check_map(&o->h->table, m, 1, o->h->shared != 0);
+    nowrite = !mdlb_mdl_writable(&o->h->table, m) || (q.Priority & MDLB_MAPPING_NO_WRITE) != 0;
+    if (why == 0 && nowrite && !g_readonly_user_mappings)
+        why = MDLB_REFUSE_USER_MAPPING_WRITABLE;
     if (why) {
         refuse(o, why);
         return;
@@ -607,16 +639,23 @@ static void op_map_user(op *o, mdlb_obj *m)
         over_limit(o, lim);
         return;
     }
-    nowrite = !mdlb_mdl_writable(&o->h->table, m) || (q.Priority & MDLB_MAPPING_NO_WRITE) != 0;
     snap(o, m, MDLB_ROLE_BEFORE);
+    ranges_exclusive(); /* no probe of this process checks its range while a mapping is being made */
     st = guarded_map_user((PMDL)m->k_object, (PVOID)(ULONG_PTR)q.RequestedAddress,
                           q.Priority | MdlMappingNoExecute | (nowrite ? MdlMappingNoWrite : 0), &va);
+    if (NT_SUCCESS(st) && !mdlb_ranges_add(&g_ranges, (mdlb_u64)(ULONG_PTR)o->h->owner_pid,
+                                           (mdlb_u64)(ULONG_PTR)va, m->length)) {
+        MmUnmapLockedPages(va, (PMDL)m->k_object);
+        st = STATUS_INSUFFICIENT_RESOURCES;
+    }
+    ranges_release();
     if (!NT_SUCCESS(st)) {
         unreserve(o->h, &add);
         ddi_failed(o, STATUS_OF(st), MDLB_DDI_MM_MAP_LOCKED_PAGES);
-    } else if (map_user_checked(o, (PMDL)m->k_object, nowrite, va)) {
-        unreserve(o->h, &add);
     } else {
+        mdlb_obj *pages = mdlb_driver_pages_of(&o->h->table, m);
+        if (pages != NULL)
+            pages->state |= MDLB_ST_USER_MAPPED; /* quarantined when freed (section 2) */
         RtlZeroMemory(&proto, sizeof(proto));
         proto.kind = MDLB_OBJ_USER_MAPPING;
         proto.parent = mdl_id;
@@ -626,10 +665,14 @@ static void op_map_user(op *o, mdlb_obj *m)
         proto.k_object = va;
         n = mdlb_table_insert(&o->h->table, &proto);
         if (n == NULL) {
+            ranges_exclusive();
             MmUnmapLockedPages(va, (PMDL)find(o, mdl_id)->k_object);
+            mdlb_ranges_remove(&g_ranges, (mdlb_u64)(ULONG_PTR)o->h->owner_pid, proto.va, proto.length);
+            ranges_release();
             unreserve(o->h, &add);
             ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
         } else {
+            o->h->user_mappings++;
             mdlb_reply_object(&o->r, n->id);
             mdlb_reply_value(&o->r, (mdlb_u64)(ULONG_PTR)va);
         }
@@ -642,8 +685,12 @@ static void unmap_user(mdlb_handle *h, mdlb_obj *map)
     mdlb_obj *m = NULL;
     mdlb_use d;
     (void)mdlb_table_lookup(&h->table, map->parent, MDLB_KINDS_ANY_MDL, &m);
+    ranges_exclusive();
     if (m != NULL)
         MmUnmapLockedPages(map->k_object, (PMDL)m->k_object);
+    mdlb_ranges_remove(&g_ranges, (mdlb_u64)(ULONG_PTR)h->owner_pid, map->va, map->length);
+    ranges_release();
+    h->user_mappings--;
     charge_of(map, &d);
     unreserve(h, &d);
     mdlb_table_remove(&h->table, map);
@@ -772,9 +819,7 @@ static void op_build_partial(op *o, mdlb_obj *src)
         ddi_failed(o, STATUS_OF(st), MDLB_DDI_IO_BUILD_PARTIAL_MDL);
         return;
     }
-    if (smdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
-        state |= MDLB_ST_INHERITED | MDLB_ST_SYSADDR;
-    state |= src->state & MDLB_ST_PROC_VALID;
+    state = mdlb_partial_state(src, (smdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) != 0);
     n = insert_mdl(o, MDLB_OBJ_PARTIAL, tgt, NULL, va, len, capacity_of(tgt, va, len), &add, src_id, state);
     if (n == NULL) {
         IoFreeMdl(tgt);
@@ -799,6 +844,8 @@ static void free_mdl(mdlb_handle *h, mdlb_obj *m)
         one_mapping(h, -1); /* IoFreeMdl unmaps a mapped partial */
     if (m->kind == MDLB_OBJ_INIT_MDL)
         ExFreePoolWithTag(mdl, MDLB_TAG_MDLSTOR);
+    else if (m->kind == MDLB_OBJ_PAGES && (m->state & MDLB_ST_QUARANTINED))
+        ; /* its quarantine record frees it at the owner's exit */
     else if (m->kind == MDLB_OBJ_PAGES)
         ExFreePool(mdl);
     else
@@ -828,9 +875,9 @@ static void op_pool_allocate(op *o)
     MDLB_REQ_POOL_ALLOCATE q;
     mdlb_obj proto, *n;
     mdlb_u64 size;
-    mdlb_use add;
+    mdlb_use add, pad;
     mdlb_u32 lim;
-    PVOID p;
+    PVOID block, p;
 
     RtlCopyMemory(&q, o->in, sizeof(q));
     size = (q.Size + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
@@ -843,23 +890,37 @@ static void op_pool_allocate(op *o)
         over_limit(o, lim);
         return;
     }
-    /* Page-multiple requests come back page aligned; NonPagedPoolNx is never executable. */
-    p = ExAllocatePoolWithTag(NonPagedPoolNx, (SIZE_T)size, MDLB_TAG_KBUF);
-    if (p == NULL) {
+    /* Page-multiple requests come back page aligned on Windows; NonPagedPoolNx is never executable. */
+    block = ExAllocatePoolWithTag(NonPagedPoolNx, (SIZE_T)size, MDLB_TAG_KBUF);
+    if (block != NULL && ((ULONG_PTR)block & (PAGE_SIZE - 1)) != 0) {
+        /* The buffer must own whole pages, or an MDL over it would expose whatever shares its first or last
+         * page. A pool that does not align (Wine's) gets asked for one page more, and the buffer is the
+         * page-aligned part of that block, which holds nothing else. The extra page is charged too. */
+        ExFreePoolWithTag(block, MDLB_TAG_KBUF);
+        block = NULL;
+        RtlZeroMemory(&pad, sizeof(pad));
+        pad.kernel_buffer_bytes = PAGE_SIZE;
+        if (reserve(o->h, &pad) == 0) {
+            add.kernel_buffer_bytes += PAGE_SIZE;
+            block = ExAllocatePoolWithTag(NonPagedPoolNx, (SIZE_T)(size + PAGE_SIZE), MDLB_TAG_KBUF);
+        }
+    }
+    if (block == NULL) {
         unreserve(o->h, &add);
         ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
         return;
     }
+    p = (PVOID)(((ULONG_PTR)block + PAGE_SIZE - 1) & ~(ULONG_PTR)(PAGE_SIZE - 1));
     RtlZeroMemory(p, (SIZE_T)size);
     RtlZeroMemory(&proto, sizeof(proto));
     proto.kind = MDLB_OBJ_KERNEL_BUFFER;
     proto.va = (mdlb_u64)(ULONG_PTR)p;
     proto.length = size;
-    proto.page_bytes = size;
-    proto.k_object = p;
+    proto.page_bytes = add.kernel_buffer_bytes;
+    proto.k_object = block;
     n = mdlb_table_insert(&o->h->table, &proto);
     if (n == NULL) {
-        ExFreePoolWithTag(p, MDLB_TAG_KBUF);
+        ExFreePoolWithTag(block, MDLB_TAG_KBUF);
         unreserve(o->h, &add);
         ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
         return;
@@ -868,23 +929,86 @@ static void op_pool_allocate(op *o)
     mdlb_reply_value(&o->r, proto.va);
 }
 
-static void free_kbuf(mdlb_handle *h, mdlb_obj *b)
+/* ---- quarantine: pages once mapped into user space outlive the caller's free (CONTRACT section 2) ------ */
+
+/* Other components may have locked them through the user mapping without our knowing, so they go back to
+ * the system only when the process has exited. The handle is uncharged; the driver-wide use keeps them. */
+static int quarantine(mdlb_handle *h, PVOID block, PMDL pages, const mdlb_use *charge)
+{
+    mdlb_quarantined *q = (mdlb_quarantined *)ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*q), MDLB_TAG_QUAR);
+    KIRQL irql;
+    if (q == NULL)
+        return 0;
+    RtlZeroMemory(q, sizeof(*q));
+    q->pid = h->owner_pid;
+    q->block = block;
+    q->pages = pages;
+    q->charge = *charge;
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    InsertTailList(&g_quarantine, &q->link);
+    mdlb_use_sub(&h->use, charge);
+    g_quarantined_bytes += charge->kernel_buffer_bytes + charge->page_bytes;
+    KeReleaseSpinLock(&g_use_lock, irql);
+    return 1;
+}
+
+void mdlb_quarantine_release(HANDLE pid, int all)
+{
+    LIST_ENTRY mine, *e;
+    KIRQL irql;
+    InitializeListHead(&mine);
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    for (e = g_quarantine.Flink; e != &g_quarantine;) {
+        mdlb_quarantined *q = CONTAINING_RECORD(e, mdlb_quarantined, link);
+        e = e->Flink;
+        if (all || q->pid == pid) {
+            RemoveEntryList(&q->link);
+            InsertTailList(&mine, &q->link);
+            mdlb_use_sub(&g_driver_use, &q->charge);
+            g_quarantined_bytes -= q->charge.kernel_buffer_bytes + q->charge.page_bytes;
+        }
+    }
+    KeReleaseSpinLock(&g_use_lock, irql);
+    while (!IsListEmpty(&mine)) {
+        mdlb_quarantined *q = CONTAINING_RECORD(RemoveHeadList(&mine), mdlb_quarantined, link);
+        if (q->block != NULL)
+            ExFreePoolWithTag(q->block, MDLB_TAG_KBUF);
+        if (q->pages != NULL) {
+            MmFreePagesFromMdl(q->pages);
+            ExFreePool(q->pages);
+        }
+        ExFreePoolWithTag(q, MDLB_TAG_QUAR);
+    }
+}
+
+/* Frees a kernel buffer whose preconditions hold (IOCTL and release path); 0 when its quarantine record could
+ * not be allocated (nothing changed). */
+static int free_kbuf(mdlb_handle *h, mdlb_obj *b)
 {
     mdlb_use d;
-    ExFreePoolWithTag(b->k_object, MDLB_TAG_KBUF);
     charge_of(b, &d);
-    unreserve(h, &d);
+    if (b->state & MDLB_ST_USER_MAPPED) {
+        if (!quarantine(h, b->k_object, NULL, &d))
+            return 0;
+    } else {
+        ExFreePoolWithTag(b->k_object, MDLB_TAG_KBUF);
+        unreserve(h, &d);
+    }
     mdlb_table_remove(&h->table, b);
+    return 1;
 }
 
 static void op_pool_free(op *o, mdlb_obj *b)
 {
-    mdlb_u32 why = mdlb_check_pool_free(b), id = b->id;
+    mdlb_u32 why = mdlb_check_pool_free(&o->h->table, b), id = b->id;
     if (why) {
         refuse(o, why);
         return;
     }
-    free_kbuf(o->h, b);
+    if (!free_kbuf(o->h, b)) {
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
     mdlb_reply_object(&o->r, id);
 }
 
@@ -908,6 +1032,11 @@ static void op_allocate_pages(op *o)
     PMDL mdl;
 
     RtlCopyMemory(&q, o->in, sizeof(q));
+    lim = mdlb_check_allocate_pages(o->h->shared != 0);
+    if (lim) {
+        refuse(o, lim);
+        return;
+    }
     size = (q.Size + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
     RtlZeroMemory(&add, sizeof(add));
     add.objects = 1;
@@ -948,15 +1077,24 @@ static void op_allocate_pages(op *o)
     snap(o, n, MDLB_ROLE_AFTER);
 }
 
-static void free_pages(mdlb_handle *h, mdlb_obj *m)
+/* 0 when a quarantine record could not be allocated (nothing changed). */
+static int free_pages(mdlb_handle *h, mdlb_obj *m)
 {
     mdlb_use d;
-    MmFreePagesFromMdl((PMDL)m->k_object);
     RtlZeroMemory(&d, sizeof(d));
     d.page_bytes = m->page_bytes;
-    unreserve(h, &d);
+    if (m->state & MDLB_ST_USER_MAPPED) {
+        /* The quarantine record owns the MDL from now on: MmFreePagesFromMdl and ExFreePool run at exit. */
+        if (!quarantine(h, NULL, (PMDL)m->k_object, &d))
+            return 0;
+        m->state |= MDLB_ST_QUARANTINED;
+    } else {
+        MmFreePagesFromMdl((PMDL)m->k_object);
+        unreserve(h, &d);
+    }
     m->page_bytes = 0;
     m->state |= MDLB_ST_PAGES_FREED;
+    return 1;
 }
 
 static void op_free_pages(op *o, mdlb_obj *m)
@@ -967,7 +1105,10 @@ static void op_free_pages(op *o, mdlb_obj *m)
         return;
     }
     snap(o, m, MDLB_ROLE_BEFORE);
-    free_pages(o->h, m);
+    if (!free_pages(o->h, m)) {
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        return;
+    }
     mdlb_reply_object(&o->r, m->id);
     snap(o, m, MDLB_ROLE_AFTER);
 }
@@ -1042,8 +1183,10 @@ static void op_chain(op *o)
 
     RtlCopyMemory(&q, o->in, sizeof(q));
     RtlCopyMemory(r, o->in + sizeof(q), q.RangeCount * sizeof(r[0]));
+    ranges_shared(); /* from the check until every range is locked */
     for (i = 0; i < q.RangeCount; i++) {
-        if (mdlb_table_in_user_mapping(&o->h->table, r[i].VirtualAddress, r[i].Length)) {
+        if (in_user_range(o->h, r[i].VirtualAddress, r[i].Length)) {
+            ranges_release();
             refuse(o, MDLB_REFUSE_RANGE_IN_USER_MAPPING);
             return;
         }
@@ -1052,6 +1195,7 @@ static void op_chain(op *o)
         statuses[i] = STATUS_OF(chain_one(o, &r[i], &mdls[i], &held));
         built += mdls[i] != NULL;
     }
+    ranges_release();
     /* Snapshots after the whole chain is built and locked, in range order. */
     for (i = 0; i < q.RangeCount; i++) {
         if (mdls[i] == NULL)
@@ -1103,6 +1247,7 @@ static void op_direct(op *o)
     PMDL mdl = o->irp->MdlAddress;
     mdlb_u32 cap, valid = MDLB_VALID_PROCESS | MDLB_VALID_PFNS | MDLB_VALID_MAPPED_SYSTEM_VA;
     mdlb_mdl_view v;
+    int overlap;
     PVOID va;
 
     if (rec == NULL)
@@ -1112,6 +1257,16 @@ static void op_direct(op *o)
         rec->status = MDLB_STATUS_INVALID_PARAMETER;
         rec->stage = MDLB_STAGE_PARAMETER;
         rec->detail = MDLB_PARAM_LENGTH;
+        return;
+    }
+    ranges_shared();
+    overlap = in_user_range(o->h, (mdlb_u64)(ULONG_PTR)MmGetMdlVirtualAddress(mdl), mdl->ByteCount);
+    ranges_release();
+    if (overlap) {
+        /* The I/O manager locked it already and unlocks it at completion; the driver does not touch it. */
+        rec->status = MDLB_STATUS_INVALID_DEVICE_STATE;
+        rec->stage = MDLB_STAGE_REFUSED;
+        rec->detail = MDLB_REFUSE_RANGE_IN_USER_MAPPING;
         return;
     }
     cap = capacity_of(mdl, (mdlb_u64)(ULONG_PTR)MmGetMdlVirtualAddress(mdl), mdl->ByteCount);
@@ -1173,14 +1328,21 @@ static void release_one(mdlb_handle *h, mdlb_obj *o, int phase, MDLB_COUNTERS *c
         unlock_mdl(h, o);
         break;
     case MDLB_REL_FREE_PAGES:
-        free_pages(h, o);
+        if (!free_pages(h, o)) {
+            /* No memory for a quarantine record: the release must finish, so the pages go back now. */
+            o->state &= ~MDLB_ST_USER_MAPPED;
+            (void)free_pages(h, o);
+        }
         break;
     case MDLB_REL_FREE_MDL:
         free_mdl(h, o);
         c->OutstandingMdls++;
         break;
     default:
-        free_kbuf(h, o);
+        if (!free_kbuf(h, o)) {
+            o->state &= ~MDLB_ST_USER_MAPPED; /* as above */
+            (void)free_kbuf(h, o);
+        }
         c->OutstandingKernelBuffers++;
         break;
     }
@@ -1328,6 +1490,7 @@ NTSTATUS mdlb_dispatch_ioctl(mdlb_handle *h, PIRP irp, ULONG code, PVOID buf, UL
 {
     mdlb_u8 small[512];
     mdlb_u8 *copy = small;
+    ULONG copy_len;
     NTSTATUS st;
     op o;
 
@@ -1335,18 +1498,21 @@ NTSTATUS mdlb_dispatch_ioctl(mdlb_handle *h, PIRP irp, ULONG code, PVOID buf, UL
     st = (NTSTATUS)mdlb_check_malformed(code, buf, in_len, out_len);
     if (st != STATUS_SUCCESS)
         return st;
-    if (in_len > sizeof(small)) {
-        copy = (mdlb_u8 *)ExAllocatePoolWithTag(NonPagedPoolNx, in_len, MDLB_TAG_SCRATCH);
+    /* A WRITE_MAPPED longer than MDLB_MAX_TRANSFER is a parameter error: copy only its fixed part, so a 4 GiB
+     * request never costs an uncharged allocation before it is rejected. */
+    copy_len = mdlb_request_copy_length(code, buf, in_len);
+    if (copy_len > sizeof(small)) {
+        copy = (mdlb_u8 *)ExAllocatePoolWithTag(NonPagedPoolNx, copy_len, MDLB_TAG_SCRATCH);
         if (copy == NULL)
             return STATUS_INSUFFICIENT_RESOURCES;
     }
-    RtlCopyMemory(copy, buf, in_len);
+    RtlCopyMemory(copy, buf, copy_len);
     RtlZeroMemory(&o, sizeof(o));
     o.h = h;
     o.irp = irp;
     o.code = code;
     o.in = copy;
-    o.in_len = in_len;
+    o.in_len = copy_len;
     RtlCopyMemory(&o.hdr, copy, sizeof(o.hdr));
     st = dispatch_copied(&o, buf, out_len, information);
     if (copy != small)

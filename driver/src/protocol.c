@@ -74,6 +74,14 @@ static mdlb_u64 expected_request_size(mdlb_u32 code, const void *in, size_t in_l
     return fixed;
 }
 
+mdlb_u32 mdlb_request_copy_length(mdlb_u32 code, const void *in, mdlb_u32 in_len)
+{
+    if (code == IOCTL_MDLB_WRITE_MAPPED && in_len >= sizeof(MDLB_REQ_TRANSFER) &&
+        rd32(in, MDLB_OFFSETOF(MDLB_REQ_TRANSFER, Length)) > MDLB_MAX_TRANSFER)
+        return (mdlb_u32)sizeof(MDLB_REQ_TRANSFER);
+    return in_len;
+}
+
 mdlb_u32 mdlb_min_reply_size(mdlb_u32 code, const void *in, size_t in_len)
 {
     mdlb_u32 n;

@@ -23,6 +23,9 @@ mdlb_u32 mdlb_check_malformed(mdlb_u32 code, const void *in, size_t in_len, size
 
 /* Parameter checks of a well-formed request. Returns 0 or MDLB_PARAM_*. */
 mdlb_u32 mdlb_check_parameters(mdlb_u32 code, const void *in, size_t in_len);
+/* How many bytes of a well-formed request the driver copies before acting on it: all of it, except the data of
+ * a WRITE_MAPPED longer than MDLB_MAX_TRANSFER, which mdlb_check_parameters rejects from the fixed part alone. */
+mdlb_u32 mdlb_request_copy_length(mdlb_u32 code, const void *in, mdlb_u32 in_len);
 
 /* Checks on values the DDIs receive; exposed for the host tests. */
 int mdlb_priority_ok(mdlb_u32 priority);

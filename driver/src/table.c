@@ -73,7 +73,6 @@ static mdlb_obj *free_slot(mdlb_table *t)
 static void link(mdlb_table *t, const mdlb_obj *o, int delta)
 {
     mdlb_obj *p = find(t, o->parent);
-    mdlb_obj *b = find(t, o->kbuf);
     if (p != NULL && o->kind == MDLB_OBJ_USER_MAPPING)
         p->user_mappings += (mdlb_u32)delta;
     if (p != NULL && o->kind == MDLB_OBJ_PARTIAL) {
@@ -81,8 +80,19 @@ static void link(mdlb_table *t, const mdlb_obj *o, int delta)
         if (o->state & MDLB_ST_INHERITED)
             p->inheritors += (mdlb_u32)delta;
     }
-    if (b != NULL)
-        b->described_by += (mdlb_u32)delta;
+}
+
+/* Ids count up from 1 and, after 2^32 - 1 of them, wrap past 0 and past every id still live: an id never names
+ * two live objects (a table holds far fewer than 2^32, so the loop ends). */
+static mdlb_u32 next_free_id(mdlb_table *t)
+{
+    mdlb_u32 id;
+    do {
+        id = t->next_id++;
+        if (t->next_id == 0)
+            t->next_id = 1;
+    } while (id == 0 || find(t, id) != NULL);
+    return id;
 }
 
 mdlb_obj *mdlb_table_insert(mdlb_table *t, const mdlb_obj *proto)
@@ -95,10 +105,9 @@ mdlb_obj *mdlb_table_insert(mdlb_table *t, const mdlb_obj *proto)
         o = free_slot(t);
     }
     *o = *proto;
-    o->id = t->next_id++;
-    if (t->next_id == 0)
-        t->next_id = 1;
-    o->user_mappings = o->partials = o->inheritors = o->described_by = 0;
+    o->id = 0;
+    o->id = next_free_id(t);
+    o->user_mappings = o->partials = o->inheritors = 0;
     link(t, o, 1);
     return o;
 }
@@ -157,6 +166,74 @@ int mdlb_table_in_user_mapping(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
         if (o->id && o->kind == MDLB_OBJ_USER_MAPPING && overlaps(va, len, base, size))
             return 1;
     }
+    return 0;
+}
+
+/* ---- process-wide user-mapping ranges ---------------------------------------------------------------- */
+
+void mdlb_ranges_init(mdlb_range_set *s, mdlb_alloc_fn alloc, mdlb_free_fn free_fn)
+{
+    memset(s, 0, sizeof(*s));
+    s->alloc = alloc;
+    s->free = free_fn;
+}
+
+void mdlb_ranges_destroy(mdlb_range_set *s)
+{
+    if (s->items)
+        s->free(s->items);
+    s->items = NULL;
+    s->count = s->capacity = 0;
+}
+
+static void page_span(mdlb_u64 va, mdlb_u64 len, mdlb_u64 *base, mdlb_u64 *size)
+{
+    *base = va & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+    *size = ((va - *base) + len + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+}
+
+int mdlb_ranges_add(mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_user_range *r;
+    if (s->count == s->capacity) {
+        mdlb_u32 n = s->capacity + GROW_STEP;
+        mdlb_user_range *items = (mdlb_user_range *)s->alloc((size_t)n * sizeof(mdlb_user_range));
+        if (items == NULL)
+            return 0;
+        memset(items, 0, (size_t)n * sizeof(mdlb_user_range));
+        if (s->items) {
+            memcpy(items, s->items, (size_t)s->count * sizeof(mdlb_user_range));
+            s->free(s->items);
+        }
+        s->items = items;
+        s->capacity = n;
+    }
+    r = &s->items[s->count++];
+    r->owner = owner;
+    page_span(va, len, &r->base, &r->size);
+    return 1;
+}
+
+void mdlb_ranges_remove(mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_u64 base, size;
+    mdlb_u32 i;
+    page_span(va, len, &base, &size);
+    for (i = 0; i < s->count; i++) {
+        if (s->items[i].owner == owner && s->items[i].base == base && s->items[i].size == size) {
+            s->items[i] = s->items[s->count - 1];
+            s->count--;
+            return;
+        }
+    }
+}
+
+int mdlb_ranges_overlap(const mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_u32 i;
+    for (i = 0; i < s->count; i++)
+        if (s->items[i].owner == owner && overlaps(va, len, s->items[i].base, s->items[i].size))
+            return 1;
     return 0;
 }
 
@@ -228,8 +305,8 @@ int mdlb_mdl_writable(mdlb_table *t, const mdlb_obj *mdl)
     const mdlb_obj *m = mdl->kind == MDLB_OBJ_PARTIAL ? source_of(t, mdl) : mdl;
     if (m == NULL)
         return 0;
-    if (m->kind == MDLB_OBJ_PAGES || (m->state & MDLB_ST_NONPAGED))
-        return 1; /* driver-owned pages */
+    if (m->kind == MDLB_OBJ_PAGES || (m->state & (MDLB_ST_NONPAGED | MDLB_ST_DRIVER_PAGES)))
+        return 1; /* driver-owned pages, writable through any mapping not made NoWrite */
     return (m->state & (MDLB_ST_LOCKED | MDLB_ST_WRITE)) == (MDLB_ST_LOCKED | MDLB_ST_WRITE);
 }
 
@@ -250,12 +327,14 @@ static mdlb_u32 check_fresh_mdl(const mdlb_obj *mdl)
     return 0;
 }
 
-mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode)
+mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode, int in_user_range, int shared)
 {
     mdlb_u32 why = check_fresh_mdl(mdl);
     if (why != 0)
         return why;
-    if (mdlb_table_in_user_mapping(t, mdl->va, mdl->length))
+    if (shared)
+        return MDLB_REFUSE_SHARED_HANDLE;
+    if (in_user_range || mdlb_table_in_user_mapping(t, mdl->va, mdl->length))
         return MDLB_REFUSE_RANGE_IN_USER_MAPPING;
     if (access_mode == MDLB_KERNEL_MODE) {
         if (mdl->length == 0)
@@ -285,9 +364,37 @@ mdlb_u32 mdlb_check_map(mdlb_table *t, const mdlb_obj *mdl, int user, int shared
         return MDLB_REFUSE_MAP_NOT_LOCKED;
     if (mdl->length == 0)
         return MDLB_REFUSE_ZERO_LENGTH;
-    if (user && shared_handle)
-        return MDLB_REFUSE_SHARED_HANDLE;
+    if (shared_handle)
+        return MDLB_REFUSE_SHARED_HANDLE; /* a handle found shared makes no new mapping of any kind */
+    (void)user;
     return 0;
+}
+
+mdlb_u32 mdlb_check_allocate_pages(int shared)
+{
+    return shared ? MDLB_REFUSE_SHARED_HANDLE : 0;
+}
+
+mdlb_u32 mdlb_partial_state(const mdlb_obj *source, int source_mapped)
+{
+    mdlb_u32 state = source->state & MDLB_ST_PROC_VALID;
+    /* IoBuildPartialMdl copies a mapped source's MappedSystemVa: the partial writes through the source's
+     * mapping, so it carries that mapping's protection (finding 2: NoWrite must not be lost). */
+    if (source_mapped)
+        state |= MDLB_ST_INHERITED | MDLB_ST_SYSADDR | (source->state & MDLB_ST_NOWRITE);
+    return state;
+}
+
+mdlb_obj *mdlb_driver_pages_of(mdlb_table *t, const mdlb_obj *mdl)
+{
+    const mdlb_obj *m = mdl->kind == MDLB_OBJ_PARTIAL ? source_of(t, mdl) : mdl;
+    if (m == NULL)
+        return NULL;
+    if (m->kind == MDLB_OBJ_PAGES)
+        return (mdlb_obj *)m;
+    if (m->state & (MDLB_ST_NONPAGED | MDLB_ST_DRIVER_PAGES))
+        return mdlb_table_kernel_range(t, m->va, m->length);
+    return NULL;
 }
 
 mdlb_u32 mdlb_check_unlock(const mdlb_obj *mdl)
@@ -366,9 +473,19 @@ mdlb_u32 mdlb_check_partial(mdlb_table *t, const mdlb_obj *source, mdlb_u64 offs
     return 0;
 }
 
-mdlb_u32 mdlb_check_pool_free(const mdlb_obj *kbuf)
+mdlb_u32 mdlb_check_pool_free(mdlb_table *t, const mdlb_obj *kbuf)
 {
-    return kbuf->described_by ? MDLB_REFUSE_POOL_IN_USE : 0;
+    mdlb_u32 i;
+    /* Scanned now rather than linked when an MDL is created: an MDL may be allocated at an address before the
+     * pool hands a buffer out there (finding 1), and it then describes the buffer all the same. Partials and
+     * mappings need no scan of their own: they live inside the range of an MDL that cannot go before them. */
+    for (i = 0; i < t->capacity; i++) {
+        const mdlb_obj *o = &t->slots[i];
+        if (o->id && (o->kind == MDLB_OBJ_MDL || o->kind == MDLB_OBJ_INIT_MDL || o->kind == MDLB_OBJ_PARTIAL) &&
+            overlaps(o->va, o->length, kbuf->va, kbuf->length))
+            return MDLB_REFUSE_POOL_IN_USE;
+    }
+    return 0;
 }
 
 mdlb_u32 mdlb_check_transfer(mdlb_table *t, const mdlb_obj *mapping, const mdlb_obj *mdl, int write,

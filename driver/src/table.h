@@ -29,17 +29,19 @@ enum mdlb_obj_kind {
 #define MDLB_ST_NOWRITE         0x0040u /* that system address was mapped MdlMappingNoWrite */
 #define MDLB_ST_PAGES_FREED     0x0080u /* MmFreePagesFromMdl ran */
 #define MDLB_ST_PROC_VALID      0x0100u /* Process holds what the last DDI wrote (probe, build, partial) */
+#define MDLB_ST_DRIVER_PAGES    0x0200u /* locked with KernelMode over a kernel buffer: the driver's own pages */
+#define MDLB_ST_USER_MAPPED     0x0400u /* kernel buffer / page allocation whose pages were mapped into user space:
+                                         * they return to the system only when the process exits (quarantine) */
+#define MDLB_ST_QUARANTINED     0x0800u /* page allocation: MmFreePagesFromMdl was asked for, the pages are kept */
 
 typedef struct mdlb_obj {
     mdlb_u32 id;            /* 0: free slot */
     mdlb_u32 kind;
     mdlb_u32 state;
     mdlb_u32 parent;        /* partial: source MDL; user mapping: its MDL */
-    mdlb_u32 kbuf;          /* MDL whose range overlaps a kernel buffer of this handle: that buffer */
     mdlb_u32 user_mappings; /* MDL: live user mappings of it */
     mdlb_u32 partials;      /* MDL: live partials built from it */
     mdlb_u32 inheritors;    /* MDL: live partials that inherited its system mapping */
-    mdlb_u32 described_by;  /* kernel buffer: MDLs whose range overlaps it */
     mdlb_u32 pfn_capacity;  /* MDL: PFN slots recorded at allocation */
     mdlb_u64 va;            /* MDL: MmGetMdlVirtualAddress; buffer / mapping: its address */
     mdlb_u64 length;        /* MDL: ByteCount; buffer: its size; mapping: the MDL's ByteCount */
@@ -104,23 +106,58 @@ mdlb_obj *mdlb_table_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
 mdlb_obj *mdlb_table_kernel_overlap(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
 /* Whether [va, va+len) lies (even partly) inside one of this handle's user mappings. */
 int mdlb_table_in_user_mapping(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
+
+/* The user mappings the driver made, process-wide (CONTRACT section 2): a range overlapping one made on ANY
+ * handle of the process is refused for probes, chain ranges and DirectIo buffers. The driver keeps one set for
+ * all processes under its own reader/writer lock; entries are keyed by the owning process. */
+typedef struct mdlb_user_range {
+    mdlb_u64 owner;         /* process id */
+    mdlb_u64 base;          /* page-aligned */
+    mdlb_u64 size;          /* whole pages */
+} mdlb_user_range;
+
+typedef struct mdlb_range_set {
+    mdlb_user_range *items;
+    mdlb_u32 count;
+    mdlb_u32 capacity;
+    mdlb_alloc_fn alloc;
+    mdlb_free_fn free;
+} mdlb_range_set;
+
+void mdlb_ranges_init(mdlb_range_set *s, mdlb_alloc_fn alloc, mdlb_free_fn free_fn);
+void mdlb_ranges_destroy(mdlb_range_set *s);
+/* Adds the whole pages of a user mapping at va of len bytes. Returns 0 when out of memory. */
+int mdlb_ranges_add(mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, mdlb_u64 len);
+/* Removes the entry added for the same owner, va and len (one of them, if several). */
+void mdlb_ranges_remove(mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, mdlb_u64 len);
+/* Whether [va, va+len) overlaps a user mapping of 'owner' (a zero length counts as one byte). */
+int mdlb_ranges_overlap(const mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, mdlb_u64 len);
 /* The next object to release in CONTRACT section 1 order, or NULL when the table is empty.
  * *phase receives which release step applies (MDLB_REL_*). */
 enum { MDLB_REL_USER_MAPPING = 1, MDLB_REL_PARTIAL, MDLB_REL_SYSTEM_MAPPING, MDLB_REL_UNLOCK, MDLB_REL_FREE_PAGES,
        MDLB_REL_FREE_MDL, MDLB_REL_KERNEL_BUFFER };
 mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase);
 
-/* Section 3 refusals. Each returns 0 or MDLB_REFUSE_*; none changes anything. */
-mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode);
+/* Section 3 refusals. Each returns 0 or MDLB_REFUSE_*; none changes anything.
+ * 'in_user_range': the MDL's range overlaps a user mapping of the process (mdlb_ranges_overlap, asked under the
+ * range lock the caller keeps until the pages are locked). 'shared': the handle was found shared (section 1). */
+mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode, int in_user_range, int shared);
 mdlb_u32 mdlb_check_build_nonpaged(mdlb_table *t, const mdlb_obj *mdl);
 mdlb_u32 mdlb_check_map(mdlb_table *t, const mdlb_obj *mdl, int user, int shared_handle);
+/* MmAllocatePagesForMdlEx on a handle found shared is refused (section 1). */
+mdlb_u32 mdlb_check_allocate_pages(int shared);
+/* The state a partial starts with: a source's system mapping is inherited with its protection (NoWrite). */
+mdlb_u32 mdlb_partial_state(const mdlb_obj *source, int source_mapped);
+/* The kernel buffer or page allocation whose pages a user mapping of 'mdl' exposes, or NULL (quarantine). */
+mdlb_obj *mdlb_driver_pages_of(mdlb_table *t, const mdlb_obj *mdl);
 mdlb_u32 mdlb_check_unlock(const mdlb_obj *mdl);
 mdlb_u32 mdlb_check_free(const mdlb_obj *mdl, mdlb_u32 method);
 mdlb_u32 mdlb_check_free_pages(const mdlb_obj *mdl);
 mdlb_u32 mdlb_check_unmap_system(const mdlb_obj *mdl);
 mdlb_u32 mdlb_check_partial(mdlb_table *t, const mdlb_obj *source, mdlb_u64 offset, mdlb_u32 length,
                             mdlb_u32 *effective_length);
-mdlb_u32 mdlb_check_pool_free(const mdlb_obj *kbuf);
+/* 3.9: refused while any MDL of the handle overlaps the buffer, in any state, whichever was created first. */
+mdlb_u32 mdlb_check_pool_free(mdlb_table *t, const mdlb_obj *kbuf);
 /* A transfer through 'mapping' (a user mapping) or through the system address of 'mdl'. */
 mdlb_u32 mdlb_check_transfer(mdlb_table *t, const mdlb_obj *mapping, const mdlb_obj *mdl, int write,
                              mdlb_u32 offset, mdlb_u32 length);

@@ -94,6 +94,17 @@ static void test_variable_sizes(void)
           "an oversized write is well-formed");
     CHECK(mdlb_check_parameters(IOCTL_MDLB_WRITE_MAPPED, buf, 32 + MDLB_MAX_TRANSFER + 1) == MDLB_PARAM_LENGTH,
           "then a bad parameter");
+    CHECK(mdlb_request_copy_length(IOCTL_MDLB_WRITE_MAPPED, buf, 32 + MDLB_MAX_TRANSFER + 1) == 32,
+          "finding 7: only the fixed part of an oversized write is copied before it is rejected");
+    CHECK(mdlb_check_parameters(IOCTL_MDLB_WRITE_MAPPED, buf, 32) == MDLB_PARAM_LENGTH,
+          "and the fixed part alone is enough to reject it");
+    t.Length = MDLB_MAX_TRANSFER;
+    memcpy(buf, &t, sizeof(t));
+    CHECK(mdlb_request_copy_length(IOCTL_MDLB_WRITE_MAPPED, buf, 32 + MDLB_MAX_TRANSFER) == 32 + MDLB_MAX_TRANSFER,
+          "a write of MDLB_MAX_TRANSFER is copied whole");
+    CHECK(mdlb_request_copy_length(IOCTL_MDLB_READ_MAPPED, buf, 32) == 32, "other requests are copied whole");
+    t.Length = MDLB_MAX_TRANSFER + 1;
+    memcpy(buf, &t, sizeof(t));
     CHECK(mdlb_check_parameters(IOCTL_MDLB_READ_MAPPED, buf, 32) == MDLB_PARAM_LENGTH, "oversized read");
     memset(buf, 0, sizeof(buf));
     memset(&c, 0, sizeof(c));

@@ -16,10 +16,6 @@ static mdlb_u32 add(mdlb_table *t, mdlb_u32 kind, mdlb_u64 va, mdlb_u64 len, mdl
     p.length = len;
     p.parent = parent;
     p.state = state;
-    if (kind == MDLB_OBJ_MDL || kind == MDLB_OBJ_INIT_MDL) {
-        mdlb_obj *b = mdlb_table_kernel_overlap(t, va, len);
-        p.kbuf = b ? b->id : 0;
-    }
     o = mdlb_table_insert(t, &p);
     return o ? o->id : 0;
 }
@@ -68,12 +64,12 @@ static void test_ranges(void)
     CHECK(mdlb_table_kernel_range(&t, KB - 1, 2) == NULL, "starts before");
     CHECK(mdlb_table_kernel_range(&t, ~0ull - 10, 20) == NULL, "wraps");
     m = add(&t, MDLB_OBJ_MDL, KB + 4000, 200, 0, 0);
-    CHECK(get(&t, kb)->described_by == 1, "an MDL over the buffer describes it");
-    CHECK(mdlb_check_pool_free(get(&t, kb)) == MDLB_REFUSE_POOL_IN_USE, "3.9 ExFreePool of a described buffer");
+    CHECK(mdlb_check_pool_free(&t, get(&t, kb)) == MDLB_REFUSE_POOL_IN_USE, "3.9 ExFreePool of a described buffer");
     mdlb_table_remove(&t, get(&t, m));
-    CHECK(mdlb_check_pool_free(get(&t, kb)) == 0, "free once nothing describes it");
-    add(&t, MDLB_OBJ_MDL, KB - 100, 200, 0, 0);
-    CHECK(get(&t, kb)->described_by == 1, "overlapping the start counts too");
+    CHECK(mdlb_check_pool_free(&t, get(&t, kb)) == 0, "free once nothing describes it");
+    m = add(&t, MDLB_OBJ_MDL, KB - 100, 200, 0, 0);
+    CHECK(mdlb_check_pool_free(&t, get(&t, kb)) == MDLB_REFUSE_POOL_IN_USE, "overlapping the start counts too");
+    mdlb_table_remove(&t, get(&t, m));
     add(&t, MDLB_OBJ_USER_MAPPING, 0x7FF000010000ull, 5000, 0, 0);
     CHECK(mdlb_table_in_user_mapping(&t, 0x7FF000011000ull, 16), "inside a user mapping (whole pages)");
     CHECK(mdlb_table_in_user_mapping(&t, 0x7FF00000F000ull, 0x1001), "overlaps the start");
@@ -90,27 +86,27 @@ static void test_probe(void)
     m = add(&t, MDLB_OBJ_MDL, USER, 100, 0, 0);
     k = add(&t, MDLB_OBJ_MDL, KB + 16, 100, 0, 0);
     z = add(&t, MDLB_OBJ_MDL, KB, 0, 0, 0);
-    CHECK(mdlb_check_probe(&t, get(&t, m), MDLB_USER_MODE) == 0, "UserMode probe of a caller range");
-    CHECK(mdlb_check_probe(&t, get(&t, m), MDLB_KERNEL_MODE) == MDLB_REFUSE_KERNEL_RANGE_REQUIRED,
+    CHECK(mdlb_check_probe(&t, get(&t, m), MDLB_USER_MODE, 0, 0) == 0, "UserMode probe of a caller range");
+    CHECK(mdlb_check_probe(&t, get(&t, m), MDLB_KERNEL_MODE, 0, 0) == MDLB_REFUSE_KERNEL_RANGE_REQUIRED,
           "3.2 KernelMode probe of a caller range");
-    CHECK(mdlb_check_probe(&t, get(&t, k), MDLB_KERNEL_MODE) == 0, "KernelMode probe inside a kernel buffer");
-    CHECK(mdlb_check_probe(&t, get(&t, z), MDLB_USER_MODE) == 0, "zero-length UserMode probe allowed");
-    CHECK(mdlb_check_probe(&t, get(&t, z), MDLB_KERNEL_MODE) == MDLB_REFUSE_ZERO_LENGTH, "zero-length KernelMode");
+    CHECK(mdlb_check_probe(&t, get(&t, k), MDLB_KERNEL_MODE, 0, 0) == 0, "KernelMode probe inside a kernel buffer");
+    CHECK(mdlb_check_probe(&t, get(&t, z), MDLB_USER_MODE, 0, 0) == 0, "zero-length UserMode probe allowed");
+    CHECK(mdlb_check_probe(&t, get(&t, z), MDLB_KERNEL_MODE, 0, 0) == MDLB_REFUSE_ZERO_LENGTH, "zero-length KernelMode");
     get(&t, m)->state |= MDLB_ST_LOCKED;
-    CHECK(mdlb_check_probe(&t, get(&t, m), MDLB_USER_MODE) == MDLB_REFUSE_PROBE_LOCKED, "3.1 locked");
+    CHECK(mdlb_check_probe(&t, get(&t, m), MDLB_USER_MODE, 0, 0) == MDLB_REFUSE_PROBE_LOCKED, "3.1 locked");
     get(&t, k)->state |= MDLB_ST_NONPAGED;
-    CHECK(mdlb_check_probe(&t, get(&t, k), MDLB_KERNEL_MODE) == MDLB_REFUSE_PROBE_NONPAGED, "3.1 nonpaged");
+    CHECK(mdlb_check_probe(&t, get(&t, k), MDLB_KERNEL_MODE, 0, 0) == MDLB_REFUSE_PROBE_NONPAGED, "3.1 nonpaged");
     get(&t, z)->state |= MDLB_ST_SYSADDR;
-    CHECK(mdlb_check_probe(&t, get(&t, z), MDLB_USER_MODE) == MDLB_REFUSE_PROBE_MAPPED, "3.1 mapped");
+    CHECK(mdlb_check_probe(&t, get(&t, z), MDLB_USER_MODE, 0, 0) == MDLB_REFUSE_PROBE_MAPPED, "3.1 mapped");
     src = m;
     part = add(&t, MDLB_OBJ_PARTIAL, USER, 10, src, 0);
-    CHECK(mdlb_check_probe(&t, get(&t, part), MDLB_USER_MODE) == MDLB_REFUSE_PROBE_PARTIAL, "3.1 partial");
+    CHECK(mdlb_check_probe(&t, get(&t, part), MDLB_USER_MODE, 0, 0) == MDLB_REFUSE_PROBE_PARTIAL, "3.1 partial");
     pg = add(&t, MDLB_OBJ_PAGES, 0, 4096, 0, 0);
-    CHECK(mdlb_check_probe(&t, get(&t, pg), MDLB_USER_MODE) == MDLB_REFUSE_PROBE_NOT_IOALLOCATED, "3.1 pages");
+    CHECK(mdlb_check_probe(&t, get(&t, pg), MDLB_USER_MODE, 0, 0) == MDLB_REFUSE_PROBE_NOT_IOALLOCATED, "3.1 pages");
     um = add(&t, MDLB_OBJ_USER_MAPPING, 0x7FF000000000ull, 100, src, 0);
     CHECK(get(&t, src)->user_mappings == 1, "mapping counted on its MDL");
     inmap = add(&t, MDLB_OBJ_MDL, 0x7FF000000010ull, 10, 0, 0);
-    CHECK(mdlb_check_probe(&t, get(&t, inmap), MDLB_USER_MODE) == MDLB_REFUSE_RANGE_IN_USER_MAPPING,
+    CHECK(mdlb_check_probe(&t, get(&t, inmap), MDLB_USER_MODE, 0, 0) == MDLB_REFUSE_RANGE_IN_USER_MAPPING,
           "section 2: range inside a driver user mapping refused for every probe");
     (void)um;
     mdlb_table_destroy(&t);
@@ -276,7 +272,7 @@ static void test_release_order(void)
         case MDLB_REL_UNLOCK: o->state &= ~MDLB_ST_LOCKED; break;
         case MDLB_REL_FREE_PAGES: o->state |= MDLB_ST_PAGES_FREED; break;
         default:
-            if (o->kind == MDLB_OBJ_KERNEL_BUFFER && o->described_by)
+            if (o->kind == MDLB_OBJ_KERNEL_BUFFER && mdlb_check_pool_free(&t, o) != 0)
                 ok = 0;
             if (o->user_mappings || o->partials)
                 ok = 0;
@@ -332,8 +328,131 @@ static void test_limits(void)
     CHECK(h.objects == 0 && h.locked_bytes == 10, "add and sub are inverse");
 }
 
+/* Finding 1: an MDL allocated at a kernel address before the pool hands a buffer out there still describes it,
+ * whatever its state, so the buffer cannot be freed under it. */
+static void test_mdl_before_buffer(void)
+{
+    mdlb_table t;
+    mdlb_u32 m, kb, part;
+    mdlb_table_init(&t, xalloc, xfree);
+    m = add(&t, MDLB_OBJ_MDL, KB + 0x100, 0x200, 0, 0);
+    kb = add(&t, MDLB_OBJ_KERNEL_BUFFER, KB, 4096, 0, 0);
+    CHECK(mdlb_check_build_nonpaged(&t, get(&t, m)) == 0, "the MDL lies in the new buffer: it may be built");
+    CHECK(mdlb_check_pool_free(&t, get(&t, kb)) == MDLB_REFUSE_POOL_IN_USE, "3.9: unbuilt MDL made before it");
+    get(&t, m)->state |= MDLB_ST_NONPAGED;
+    CHECK(mdlb_check_pool_free(&t, get(&t, kb)) == MDLB_REFUSE_POOL_IN_USE, "3.9: built MDL made before it");
+    part = add(&t, MDLB_OBJ_PARTIAL, KB + 0x100, 0x10, m, 0);
+    get(&t, m)->state &= ~MDLB_ST_NONPAGED;
+    CHECK(mdlb_check_pool_free(&t, get(&t, kb)) == MDLB_REFUSE_POOL_IN_USE, "3.9: a partial over it");
+    mdlb_table_remove(&t, get(&t, part));
+    mdlb_table_remove(&t, get(&t, m));
+    CHECK(mdlb_check_pool_free(&t, get(&t, kb)) == 0, "3.9: free once no MDL overlaps");
+    add(&t, MDLB_OBJ_PAGES, 0, 4096, 0, 0);
+    CHECK(mdlb_check_pool_free(&t, get(&t, kb)) == 0, "a page allocation has no address and overlaps nothing");
+    mdlb_table_destroy(&t);
+}
+
+/* Finding 2: a partial that inherits its source's system mapping inherits its NoWrite protection. */
+static void test_partial_keeps_nowrite(void)
+{
+    mdlb_table t;
+    mdlb_u32 src, part;
+    mdlb_obj *p;
+    mdlb_table_init(&t, xalloc, xfree);
+    src = add(&t, MDLB_OBJ_MDL, USER, 8192, 0,
+              MDLB_ST_LOCKED | MDLB_ST_WRITE | MDLB_ST_SYSMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE | MDLB_ST_PROC_VALID);
+    CHECK(mdlb_partial_state(get(&t, src), 1) ==
+              (MDLB_ST_INHERITED | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE | MDLB_ST_PROC_VALID),
+          "mapped NoWrite source: the partial inherits the mapping and NoWrite");
+    CHECK(mdlb_partial_state(get(&t, src), 0) == MDLB_ST_PROC_VALID, "unmapped source: nothing inherited");
+    part = add(&t, MDLB_OBJ_PARTIAL, USER, 8192, src, mdlb_partial_state(get(&t, src), 1));
+    p = get(&t, part);
+    CHECK(mdlb_check_transfer(&t, NULL, p, 1, 0, 1) == MDLB_REFUSE_WRITE_NOT_ALLOWED,
+          "3.11: write through the partial's inherited NoWrite mapping");
+    CHECK(mdlb_check_transfer(&t, NULL, p, 0, 0, 1) == 0, "reads through it are fine");
+    get(&t, src)->state &= ~MDLB_ST_NOWRITE;
+    part = add(&t, MDLB_OBJ_PARTIAL, USER, 8192, src, mdlb_partial_state(get(&t, src), 1));
+    CHECK(mdlb_check_transfer(&t, NULL, get(&t, part), 1, 0, 1) == 0, "a writable source mapping stays writable");
+    CHECK(mdlb_check_partial(&t, get(&t, part), 0, 0, &src) == MDLB_REFUSE_PARTIAL_SOURCE,
+          "a partial is never a source");
+    mdlb_table_destroy(&t);
+}
+
+/* Finding 3: user-mapping ranges are process-wide and page-granular. */
+static void test_process_ranges(void)
+{
+    mdlb_range_set s;
+    mdlb_table t;
+    mdlb_u32 m;
+    mdlb_ranges_init(&s, xalloc, xfree);
+    mdlb_table_init(&t, xalloc, xfree);
+    CHECK(mdlb_ranges_add(&s, 7, 0x7FF000010010ull, 5000), "add");
+    CHECK(mdlb_ranges_overlap(&s, 7, 0x7FF000010000ull, 1), "the page-aligned start is covered");
+    CHECK(mdlb_ranges_overlap(&s, 7, 0x7FF000011FFFull, 1), "the last page is covered");
+    CHECK(!mdlb_ranges_overlap(&s, 7, 0x7FF000012000ull, 16), "past the last page");
+    CHECK(mdlb_ranges_overlap(&s, 7, 0x7FF00000F000ull, 0x1001), "overlapping the start");
+    CHECK(mdlb_ranges_overlap(&s, 7, 0x7FF000010000ull, 0), "a zero-length range counts as one byte");
+    CHECK(!mdlb_ranges_overlap(&s, 8, 0x7FF000010000ull, 16), "another process's range is not ours");
+    m = add(&t, MDLB_OBJ_MDL, 0x7FF000010000ull, 4096, 0, 0);
+    CHECK(mdlb_check_probe(&t, get(&t, m), MDLB_USER_MODE, mdlb_ranges_overlap(&s, 7, 0x7FF000010000ull, 4096), 0) ==
+              MDLB_REFUSE_RANGE_IN_USER_MAPPING,
+          "3.12: a probe over another handle's user mapping of the process");
+    CHECK(mdlb_check_probe(&t, get(&t, m), MDLB_USER_MODE, 0, 1) == MDLB_REFUSE_SHARED_HANDLE,
+          "section 1: no new lock on a handle found shared");
+    CHECK(mdlb_check_allocate_pages(1) == MDLB_REFUSE_SHARED_HANDLE && mdlb_check_allocate_pages(0) == 0,
+          "section 1: no page allocation on a handle found shared");
+    mdlb_ranges_remove(&s, 7, 0x7FF000010010ull, 5000);
+    CHECK(!mdlb_ranges_overlap(&s, 7, 0x7FF000010000ull, 8192) && s.count == 0, "removed");
+    for (m = 0; m < 200; m++)
+        CHECK(mdlb_ranges_add(&s, m, 0x10000ull * (m + 1), 1), "grows");
+    CHECK(mdlb_ranges_overlap(&s, 199, 0x10000ull * 200, 1) && s.count == 200, "keeps every range as it grows");
+    mdlb_ranges_destroy(&s);
+    mdlb_table_destroy(&t);
+}
+
+/* Finding 6: after 2^32 - 1 ids the counter wraps past 0 and past every live id. */
+static void test_id_wrap(void)
+{
+    mdlb_table t;
+    mdlb_u32 a, b, c;
+    mdlb_table_init(&t, xalloc, xfree);
+    a = add(&t, MDLB_OBJ_MDL, USER, 1, 0, 0); /* id 1, still live when the counter comes round */
+    b = add(&t, MDLB_OBJ_MDL, USER, 1, 0, 0); /* id 2 */
+    t.next_id = 0xFFFFFFFFu;
+    c = add(&t, MDLB_OBJ_MDL, USER, 1, 0, 0);
+    CHECK(a == 1 && b == 2 && c == 0xFFFFFFFFu, "the last id is used");
+    CHECK(add(&t, MDLB_OBJ_MDL, USER, 1, 0, 0) == 3, "then 0, 1 and 2 are skipped: 1 and 2 are live");
+    mdlb_table_remove(&t, get(&t, a));
+    t.next_id = 0xFFFFFFFFu;
+    CHECK(add(&t, MDLB_OBJ_MDL, USER, 1, 0, 0) == 1, "0xFFFFFFFF is live: skipped; 1 is free again");
+    mdlb_table_destroy(&t);
+}
+
+/* Driver-owned pages are writable through any mapping not made NoWrite, whatever the lock operation. */
+static void test_driver_pages_writable(void)
+{
+    mdlb_table t;
+    mdlb_u32 kb, m, pg;
+    mdlb_table_init(&t, xalloc, xfree);
+    kb = add(&t, MDLB_OBJ_KERNEL_BUFFER, KB, 8192, 0, 0);
+    m = add(&t, MDLB_OBJ_MDL, KB, 8192, 0, MDLB_ST_LOCKED | MDLB_ST_DRIVER_PAGES | MDLB_ST_SYSADDR);
+    CHECK(mdlb_mdl_writable(&t, get(&t, m)), "a KernelMode read lock of a kernel buffer is the driver's pages");
+    CHECK(mdlb_driver_pages_of(&t, get(&t, m)) == get(&t, kb), "its pages are the kernel buffer's");
+    pg = add(&t, MDLB_OBJ_PAGES, 0, 4096, 0, 0);
+    CHECK(mdlb_driver_pages_of(&t, get(&t, pg)) == get(&t, pg), "a page allocation's pages are its own");
+    m = add(&t, MDLB_OBJ_MDL, USER, 4096, 0, MDLB_ST_LOCKED);
+    CHECK(!mdlb_mdl_writable(&t, get(&t, m)) && mdlb_driver_pages_of(&t, get(&t, m)) == NULL,
+          "a read lock of a caller range is neither writable nor the driver's");
+    mdlb_table_destroy(&t);
+}
+
 void test_table(void)
 {
+    test_mdl_before_buffer();
+    test_partial_keeps_nowrite();
+    test_process_ranges();
+    test_id_wrap();
+    test_driver_pages_writable();
     test_ids();
     test_ranges();
     test_probe();
