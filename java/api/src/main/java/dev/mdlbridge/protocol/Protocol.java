@@ -72,6 +72,8 @@ public final class Protocol {
     public static final long LIMIT_DRIVER_KERNEL_BUFFER_BYTES = 0x1000_0000L;
     public static final long LIMIT_DRIVER_PAGE_ALLOC_BYTES = 0x1000_0000L;
     public static final long LIMIT_DRIVER_MDL_POOL_BYTES = 0x400_0000L;
+    /** MDLB_LIMIT_DRIVER_HANDLES: open handles of the whole driver; CREATE beyond it fails with QUOTA_EXCEEDED. */
+    public static final int LIMIT_DRIVER_HANDLES = 1024;
 
     public static final int KERNEL_MODE = 0;
     public static final int USER_MODE = 1;

@@ -67,7 +67,13 @@ public final class SimulatorBackend implements Backend, SimulatorControl {
             throw new BackendException("the simulated machine was closed: create a new backend");
         }
         rethrowBugCheck();
-        FileObject file = new FileObject(driver.create(current));
+        FileHandle created = driver.create(current);
+        if (created == null) {
+            throw new BackendException("CreateFile failed with STATUS_QUOTA_EXCEEDED: the driver has "
+                    + dev.mdlbridge.protocol.Protocol.LIMIT_DRIVER_HANDLES + " handles open; close some first");
+        }
+        FileObject file = new FileObject(created);
+        created.handleCountFrom(file::references);
         Channel c = new Channel(file, current);
         channels.add(c);
         return c;
@@ -185,6 +191,10 @@ public final class SimulatorBackend implements Backend, SimulatorControl {
 
         FileObject(FileHandle handle) {
             this.handle = handle;
+        }
+
+        synchronized int references() {
+            return references;
         }
     }
 

@@ -14,12 +14,31 @@ public final class FileHandle {
     final ReentrantLock lock = new ReentrantLock();
     final ObjectTable table = new ObjectTable();
     final Use use = new Use();
+    /**
+     * Found shared: another process sent a request, or more than one handle refers to the file object (counted at
+     * user-mapping time and at every request while user mappings live). From then on no new mapping, lock or page
+     * allocation.
+     */
     volatile boolean shared;
+    /** CLEANUP or the owner's exit ran: later requests fail with STATUS_INVALID_HANDLE and create nothing. */
     boolean released;
+    /** Live user mappings of this handle, under {@link #lock}. */
+    int userMappings;
     DirectRecord direct;
+    /** How many handles refer to this file object: what ZwQueryObject(ObjectBasicInformation) tells the driver. */
+    private volatile java.util.function.IntSupplier handleCount = () -> 1;
 
     FileHandle(SimProcess owner) {
         this.owner = owner;
+    }
+
+    /** Set by the I/O manager's side (the backend) that knows the file object's handles. */
+    public void handleCountFrom(java.util.function.IntSupplier count) {
+        this.handleCount = count;
+    }
+
+    int handleCount() {
+        return handleCount.getAsInt();
     }
 
     /** What the last DIRECT_IN / DIRECT_OUT call saw, kept for DIRECT_FETCH (the MDL is gone by then). */

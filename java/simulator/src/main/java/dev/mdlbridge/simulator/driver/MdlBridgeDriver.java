@@ -31,6 +31,12 @@ public final class MdlBridgeDriver {
     final Object useLock = new Object();
     final Use driverUse = new Use();
     private final List<FileHandle> handles = new CopyOnWriteArrayList<>();
+    /** Process-wide user-mapping ranges and their reader/writer lock (CONTRACT section 2). */
+    final UserRanges userRanges = new UserRanges();
+    /** Pages once mapped into user space, freed by the caller but kept until the process exits. */
+    final Quarantine quarantine;
+    /** Whether a NoWrite user mapping came out read-only when checked at load; if not, such mappings are refused. */
+    final boolean readOnlyUserMappings;
     private final List<Throwable> internalErrors = new CopyOnWriteArrayList<>();
     private final Operations ops;
 
@@ -49,6 +55,8 @@ public final class MdlBridgeDriver {
         this.unchecked = unchecked;
         this.removed = removed.isEmpty() ? java.util.EnumSet.noneOf(SafetyRefusal.class)
                 : java.util.EnumSet.copyOf(removed);
+        this.quarantine = new Quarantine(kernel);
+        this.readOnlyUserMappings = verifyReadOnlyUserMappings();
         this.ops = new Operations(this);
         kernel.registerProcessNotify(this::onProcessExit);
     }
@@ -78,6 +86,13 @@ public final class MdlBridgeDriver {
         synchronized (useLock) {
             h.use.add(add);
             driverUse.add(add);
+        }
+    }
+
+    /** Quarantine: the handle lets go of what the driver-wide use keeps until the owner exits. */
+    void unchargeHandleOnly(FileHandle h, Use sub) {
+        synchronized (useLock) {
+            h.use.sub(sub);
         }
     }
 
@@ -111,10 +126,26 @@ public final class MdlBridgeDriver {
 
     // -------------------------------------------------------------------------------------------- dispatch
 
-    /** IRP_MJ_CREATE: the handle belongs to the opening process. */
+    /**
+     * At load the C driver maps a scratch page into the System process with MdlMappingNoWrite and asks what
+     * protection it got (mdlb_verify_readonly_user_mappings); checking each mapping after it was made left a window
+     * for another thread to write. The simulated memory manager always honours NoWrite where the modifier exists
+     * (Windows 8 and later), so the answer here is the profile's; before Windows 8 read-locked user mappings are
+     * refused, as the C driver refuses them when its check fails.
+     */
+    private boolean verifyReadOnlyUserMappings() {
+        return kernel.profile().mappingModifiers();
+    }
+
+    /** IRP_MJ_CREATE: the handle belongs to the opening process; a driver-wide limit bounds open handles. */
     public FileHandle create(SimProcess caller) {
         FileHandle h = new FileHandle(caller);
-        handles.add(h);
+        synchronized (useLock) {
+            if (handles.size() >= LIMIT_DRIVER_HANDLES) {
+                return null; // STATUS_QUOTA_EXCEEDED for the CreateFile
+            }
+            handles.add(h);
+        }
         return h;
     }
 
@@ -148,6 +179,8 @@ public final class MdlBridgeDriver {
                 release(h);
             }
         }
+        // The process is gone, and with it every mapping through which someone could have locked its pages.
+        quarantine.release(process, driverUse, useLock);
     }
 
     /** IRP_MJ_DEVICE_CONTROL with a METHOD_BUFFERED code from {@code caller}. */
@@ -168,10 +201,15 @@ public final class MdlBridgeDriver {
             if (st != 0) {
                 return fail(st);
             }
+            in.limit(Wire.requestCopyLength(code, in));
             h.lock.lock();
             try {
                 if (h.released) {
-                    return fail(0xC0000008); // STATUS_INVALID_HANDLE: the handle was released with its owner
+                    return fail(0xC0000008); // STATUS_INVALID_HANDLE: released by CLEANUP or the owner's exit
+                }
+                // While this handle holds user mappings, a duplicate made since must stop new locks and mappings.
+                if (h.userMappings != 0 && h.handleCount() > 1) {
+                    h.shared = true;
                 }
                 return dispatchLocked(h, caller, code, in, reply);
             } finally {
@@ -206,6 +244,9 @@ public final class MdlBridgeDriver {
                 try {
                     if (h.released) {
                         return 0xC0000008;
+                    }
+                    if (h.userMappings != 0 && h.handleCount() > 1) {
+                        h.shared = true;
                     }
                     ops.direct(h, irp);
                     return 0;

@@ -19,16 +19,17 @@ final class Obj {
     static final int ST_NOWRITE = 0x0040;     // that system address was mapped MdlMappingNoWrite
     static final int ST_PAGES_FREED = 0x0080; // MmFreePagesFromMdl ran
     static final int ST_PROC_VALID = 0x0100;  // Process holds what the last DDI wrote
+    static final int ST_DRIVER_PAGES = 0x0200; // locked KernelMode over a kernel buffer: the driver's own pages
+    static final int ST_USER_MAPPED = 0x0400;  // kernel buffer / page allocation once mapped into user space
+    static final int ST_QUARANTINED = 0x0800;  // page allocation whose MmFreePagesFromMdl is kept until exit
 
     int id;
     final Kind kind;
     int state;
     int parent;        // partial: source MDL; user mapping: its MDL
-    int kbuf;          // MDL whose range overlaps a kernel buffer of this handle
     int userMappings;
     int partials;
     int inheritors;
-    int describedBy;   // kernel buffer: MDLs whose range overlaps it
     long pfnCapacity;
     long va;           // MDL: MmGetMdlVirtualAddress; buffer / mapping: its address
     long length;       // MDL: ByteCount; buffer: its size; mapping: the MDL's ByteCount

@@ -20,7 +20,8 @@ final class ObjectTable {
     enum Release { USER_MAPPING, PARTIAL, SYSTEM_MAPPING, UNLOCK, FREE_PAGES, FREE_MDL, KERNEL_BUFFER }
 
     private final Map<Integer, Obj> objects = new LinkedHashMap<>();
-    private int nextId = 1;
+    /** The next id to try, as the C driver's mdlb_u32: 1 .. 2^32 - 1 (an id travels as 32 unsigned bits). */
+    private long nextId = 1;
 
     /** Thrown for an id the request names that is unknown or of another kind: the IRP fails. */
     static final class BadId extends Exception {
@@ -51,10 +52,28 @@ final class ObjectTable {
         return objects.isEmpty();
     }
 
-    /** Inserts {@code o} under a new id, never reused within this handle, and links it to its parent and buffer. */
+    /** For tests: where the id counter stands (1 .. 2^32 - 1), to reach the wrap without 2^32 inserts. */
+    void nextIdForTest(long next) {
+        nextId = next;
+    }
+
+    /**
+     * Ids count up from 1 and, after 2^32 - 1 of them, wrap past 0 and past every id still live: an id never names
+     * two live objects (the twin of next_free_id in table.c).
+     */
+    private int nextFreeId() {
+        int id;
+        do {
+            id = (int) nextId;
+            nextId = nextId == 0xFFFF_FFFFL ? 1 : nextId + 1;
+        } while (id == 0 || objects.containsKey(id));
+        return id;
+    }
+
+    /** Inserts {@code o} under a new id, never that of a live object, and links it to its parent. */
     Obj insert(Obj o) {
-        o.id = nextId++;
-        o.userMappings = o.partials = o.inheritors = o.describedBy = 0;
+        o.id = nextFreeId();
+        o.userMappings = o.partials = o.inheritors = 0;
         objects.put(o.id, o);
         link(o, 1);
         return o;
@@ -67,7 +86,6 @@ final class ObjectTable {
 
     private void link(Obj o, int delta) {
         Obj p = find(o.parent);
-        Obj b = find(o.kbuf);
         if (p != null && o.kind == Kind.USER_MAPPING) {
             p.userMappings += delta;
         }
@@ -76,9 +94,6 @@ final class ObjectTable {
             if (o.has(Obj.ST_INHERITED)) {
                 p.inheritors += delta;
             }
-        }
-        if (b != null) {
-            b.describedBy += delta;
         }
     }
 
@@ -194,8 +209,8 @@ final class ObjectTable {
         if (m == null) {
             return false;
         }
-        if (m.kind == Kind.PAGES || m.has(Obj.ST_NONPAGED)) {
-            return true;
+        if (m.kind == Kind.PAGES || m.has(Obj.ST_NONPAGED | Obj.ST_DRIVER_PAGES)) {
+            return true; // driver-owned pages: writable through any mapping not made NoWrite
         }
         return m.has(Obj.ST_LOCKED) && m.has(Obj.ST_WRITE);
     }
@@ -221,12 +236,20 @@ final class ObjectTable {
         return 0;
     }
 
-    int checkProbe(Obj mdl, int accessMode) {
+    /**
+     * @param inUserRange the range overlaps a user mapping of the process, on any handle ({@link UserRanges}, asked
+     *                    under the range lock the caller keeps until the pages are locked)
+     * @param shared      the handle was found shared (CONTRACT section 1): no new lock
+     */
+    int checkProbe(Obj mdl, int accessMode, boolean inUserRange, boolean shared) {
         int r = probeFlags(mdl);
         if (r != 0) {
             return r;
         }
-        if (inUserMapping(mdl.va, mdl.length)) {
+        if (shared) {
+            return REFUSE_SHARED_HANDLE;
+        }
+        if (inUserRange || inUserMapping(mdl.va, mdl.length)) {
             return REFUSE_RANGE_IN_USER_MAPPING;
         }
         if (accessMode == KERNEL_MODE) {
@@ -262,10 +285,42 @@ final class ObjectTable {
         if (mdl.length == 0) {
             return REFUSE_ZERO_LENGTH;
         }
-        if (user && sharedHandle) {
-            return REFUSE_SHARED_HANDLE;
+        if (sharedHandle) {
+            return REFUSE_SHARED_HANDLE; // a handle found shared makes no new mapping of any kind
         }
         return 0;
+    }
+
+    /** MmAllocatePagesForMdlEx on a handle found shared is refused (CONTRACT section 1). */
+    static int checkAllocatePages(boolean shared) {
+        return shared ? REFUSE_SHARED_HANDLE : 0;
+    }
+
+    /**
+     * The state a partial starts with: IoBuildPartialMdl copies a mapped source's MappedSystemVa, so the partial
+     * writes through the source's mapping and carries its protection (finding 2: NoWrite must not be lost).
+     */
+    static int partialState(Obj source, boolean sourceMapped, boolean keepNoWrite) {
+        int state = source.state & Obj.ST_PROC_VALID;
+        if (sourceMapped) {
+            state |= Obj.ST_INHERITED | Obj.ST_SYSADDR | (keepNoWrite ? source.state & Obj.ST_NOWRITE : 0);
+        }
+        return state;
+    }
+
+    /** The kernel buffer or page allocation whose pages a user mapping of {@code mdl} exposes, or null. */
+    Obj driverPagesOf(Obj mdl) {
+        Obj m = mdl.kind == Kind.PARTIAL ? sourceOf(mdl) : mdl;
+        if (m == null) {
+            return null;
+        }
+        if (m.kind == Kind.PAGES) {
+            return m;
+        }
+        if (m.has(Obj.ST_NONPAGED | Obj.ST_DRIVER_PAGES)) {
+            return kernelRange(m.va, m.length);
+        }
+        return null;
     }
 
     static int checkUnlock(Obj mdl) {
@@ -358,8 +413,19 @@ final class ObjectTable {
         return 0;
     }
 
-    static int checkPoolFree(Obj kbuf) {
-        return kbuf.describedBy != 0 ? REFUSE_POOL_IN_USE : 0;
+    /**
+     * 3.9: refused while any MDL of the handle overlaps the buffer, in any state, whichever was created first.
+     * Scanned now rather than linked when an MDL is created: an MDL may be allocated at an address before the pool
+     * hands a buffer out there (finding 1). Partials and mappings live inside an MDL that cannot go before them.
+     */
+    int checkPoolFree(Obj kbuf) {
+        for (Obj o : objects.values()) {
+            if ((o.kind == Kind.MDL || o.kind == Kind.INIT_MDL || o.kind == Kind.PARTIAL)
+                    && overlaps(o.va, o.length, kbuf.va, kbuf.length)) {
+                return REFUSE_POOL_IN_USE;
+            }
+        }
+        return 0;
     }
 
     /** A transfer through {@code mapping} (a user mapping) or through the system address of {@code mdl}. */

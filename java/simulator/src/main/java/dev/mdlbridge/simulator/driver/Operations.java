@@ -22,6 +22,15 @@ final class Operations {
     static final int TAG_MDL_STORAGE = 0x534C444D; // 'MDLS'
     static final int TAG_KERNEL_BUFFER = 0x424C444D; // 'MDLB'
 
+    private boolean removed(SafetyRefusal r) {
+        return driver.removed.contains(r);
+    }
+
+    /** Under {@link UserRanges#lock}: whether the range overlaps a user mapping of the handle's process. */
+    private boolean inUserRange(FileHandle h, long va, long len) {
+        return !removed(SafetyRefusal.PROCESS_WIDE_USER_RANGES) && driver.userRanges.overlaps(h.owner, va, len);
+    }
+
     private final MdlBridgeDriver driver;
     private final Kernel k;
 
@@ -160,11 +169,6 @@ final class Operations {
         return MDL_HEADER_SIZE + (long) PFN_WIDTH * Wire.spanPages(va, len);
     }
 
-    private int kbufId(Op o, long va, long len) {
-        Obj b = o.h.table.kernelOverlap(va, len);
-        return b != null ? b.id : 0;
-    }
-
     // -------------------------------------------------------------------------------------- INFO, RELEASE_ALL
 
     void info(Op o) {
@@ -214,9 +218,6 @@ final class Operations {
         p.pageBytes = charged.pageBytes;
         p.parent = parent;
         p.state = state;
-        if (kind == Kind.MDL || kind == Kind.INIT_MDL) {
-            p.kbuf = kbufId(o, va, len);
-        }
         return o.h.table.insert(p);
     }
 
@@ -289,19 +290,30 @@ final class Operations {
 
     void probe(Op o, Obj m) {
         RequestDecoder.Probe q = RequestDecoder.probe(o.in);
-        if (refused(o, o.h.table.checkProbe(m, q.accessMode()))) {
-            return;
-        }
+        // Shared from the range check until the pages are locked: no user mapping can appear over them between.
+        var ranges = driver.userRanges.lock.readLock();
+        ranges.lock();
+        int st;
         Use add = new Use();
-        add.lockedBytes = Wire.spanPages(m.va, m.length) * PAGE_SIZE;
-        int lim = reserve(o.h, add);
-        if (lim != 0) {
-            overLimit(o, lim);
-            return;
+        try {
+            if (refused(o, o.h.table.checkProbe(m, q.accessMode(), inUserRange(o.h, m.va, m.length), o.h.shared))) {
+                return;
+            }
+            add.lockedBytes = Wire.spanPages(m.va, m.length) * PAGE_SIZE;
+            int lim = reserve(o.h, add);
+            if (lim != 0) {
+                overLimit(o, lim);
+                return;
+            }
+            snap(o, m, ROLE_BEFORE);
+            st = guarded(() -> k.mmProbeAndLockPages(m.mdl, o.caller, q.accessMode(), q.operation()));
+        } finally {
+            ranges.unlock();
         }
-        snap(o, m, ROLE_BEFORE);
-        int st = guarded(() -> k.mmProbeAndLockPages(m.mdl, o.caller, q.accessMode(), q.operation()));
         if (st >= 0) {
+            if (q.accessMode() == KERNEL_MODE) {
+                m.state |= Obj.ST_DRIVER_PAGES; // only kernel-buffer ranges get here (3.2)
+            }
             m.state |= Obj.ST_LOCKED | Obj.ST_PROC_VALID;
             if (q.operation() != IO_READ_ACCESS) {
                 m.state |= Obj.ST_WRITE;
@@ -361,7 +373,7 @@ final class Operations {
 
     void mapSystem(Op o, Obj m) {
         RequestDecoder.MapSystem q = RequestDecoder.mapSystem(o.in);
-        if (refused(o, o.h.table.checkMap(m, false, false))) {
+        if (refused(o, o.h.table.checkMap(m, false, o.h.shared))) {
             return;
         }
         boolean had = (m.mdl.flags() & 0x0005) != 0;
@@ -385,14 +397,17 @@ final class Operations {
         snap(o, m, ROLE_AFTER);
     }
 
-    private static boolean writableProtection(int p) {
-        p &= 0xFF;
-        return p == 0x04 || p == 0x08 || p == 0x40 || p == 0x80;
-    }
-
     void mapUser(Op o, Obj m) {
         RequestDecoder.MapUser q = RequestDecoder.mapUser(o.in);
-        if (refused(o, o.h.table.checkMap(m, true, o.h.shared))) {
+        if (o.h.handleCount() > 1) {
+            o.h.shared = true; // counted now, not only when another process first sends a request (section 1)
+        }
+        boolean nowrite = !o.h.table.writable(m) || (q.priority() & MAPPING_NO_WRITE) != 0;
+        int why = o.h.table.checkMap(m, true, o.h.shared);
+        if (why == 0 && nowrite && !driver.readOnlyUserMappings) {
+            why = REFUSE_USER_MAPPING_WRITABLE;
+        }
+        if (refused(o, why)) {
             return;
         }
         Use add = new Use();
@@ -403,24 +418,33 @@ final class Operations {
             overLimit(o, lim);
             return;
         }
-        boolean nowrite = !o.h.table.writable(m) || (q.priority() & MAPPING_NO_WRITE) != 0;
         int modifiers = k.profile().mappingModifiers() ? MAPPING_NO_EXECUTE | (nowrite ? MAPPING_NO_WRITE : 0) : 0;
         snap(o, m, ROLE_BEFORE);
         long[] va = new long[1];
-        int st = guarded(() -> va[0] = k.mmMapLockedPagesUser(m.mdl, o.caller, MM_CACHED, q.requestedAddress(),
-                q.priority() | modifiers));
-        if (st == 0 && va[0] == 0) {
-            st = NtStatus.INSUFFICIENT_RESOURCES.value();
+        int st;
+        var ranges = driver.userRanges.lock.writeLock(); // no probe of this process checks its range meanwhile
+        ranges.lock();
+        try {
+            st = guarded(() -> va[0] = k.mmMapLockedPagesUser(m.mdl, o.caller, MM_CACHED, q.requestedAddress(),
+                    q.priority() | modifiers));
+            if (st == 0 && va[0] == 0) {
+                st = NtStatus.INSUFFICIENT_RESOURCES.value();
+            }
+            if (st >= 0) {
+                driver.userRanges.add(o.h.owner, va[0], m.length);
+            }
+        } finally {
+            ranges.unlock();
         }
         if (st < 0) {
             unreserve(o.h, add);
             ddiFailed(o, st, DDI_MM_MAP_LOCKED_PAGES);
-        } else if (nowrite && writableProtection(k.queryProtection(o.caller, va[0]))) {
-            // A read-only mapping must really be read-only: one that came out writable is removed.
-            k.mmUnmapLockedPages(va[0], m.mdl, o.caller);
-            unreserve(o.h, add);
-            refuse(o, REFUSE_USER_MAPPING_WRITABLE);
         } else {
+            Obj pages = o.h.table.driverPagesOf(m);
+            if (pages != null) {
+                pages.state |= Obj.ST_USER_MAPPED; // quarantined when freed (section 2)
+            }
+            o.h.userMappings++;
             Obj p = new Obj(Kind.USER_MAPPING);
             p.parent = m.id;
             p.va = va[0];
@@ -435,9 +459,17 @@ final class Operations {
 
     private void unmapUser(FileHandle h, Obj map) {
         Obj m = h.table.find(map.parent);
-        if (m != null && m.isMdl()) {
-            k.mmUnmapLockedPages(map.va, m.mdl, h.owner); // a user address means something only in its process
+        var ranges = driver.userRanges.lock.writeLock();
+        ranges.lock();
+        try {
+            if (m != null && m.isMdl()) {
+                k.mmUnmapLockedPages(map.va, m.mdl, h.owner); // a user address means something only in its process
+            }
+            driver.userRanges.remove(h.owner, map.va, map.length);
+        } finally {
+            ranges.unlock();
         }
+        h.userMappings--;
         unreserve(h, chargeOf(map));
         h.table.remove(map);
     }
@@ -535,12 +567,16 @@ final class Operations {
             ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_IO_ALLOCATE_MDL);
             return;
         }
-        k.ioBuildPartialMdl(src.mdl, tgt, va, (int) len);
-        int state = 0;
-        if ((src.mdl.flags() & 0x0001) != 0) {
-            state |= Obj.ST_INHERITED | Obj.ST_SYSADDR;
+        // Guarded as in the C driver; the simulated IoBuildPartialMdl does not raise, but the path is the twin's.
+        int built = guarded(() -> k.ioBuildPartialMdl(src.mdl, tgt, va, (int) len));
+        if (built < 0) {
+            k.ioFreeMdl(tgt);
+            unreserve(o.h, add);
+            ddiFailed(o, built, DDI_IO_BUILD_PARTIAL_MDL);
+            return;
         }
-        state |= src.state & Obj.ST_PROC_VALID;
+        int state = ObjectTable.partialState(src, (src.mdl.flags() & 0x0001) != 0,
+                !removed(SafetyRefusal.PARTIAL_CARRIES_NOWRITE));
         Obj n = insertMdl(o, Kind.PARTIAL, tgt, va, len, capacityOf(tgt, va, len), add, src.id, state);
         if ((state & Obj.ST_INHERITED) != 0) {
             n.systemVa = tgt.mappedSystemVa();
@@ -556,7 +592,9 @@ final class Operations {
         if (m.kind == Kind.PARTIAL && m.has(Obj.ST_SYSMAP)) {
             oneMapping(h, -1); // IoFreeMdl unmaps a mapped partial
         }
-        if (m.kind == Kind.INIT_MDL || m.kind == Kind.PAGES) {
+        if (m.kind == Kind.PAGES && m.has(Obj.ST_QUARANTINED)) {
+            // its quarantine record frees it at the owner's exit
+        } else if (m.kind == Kind.INIT_MDL || m.kind == Kind.PAGES) {
             k.exFreePoolMdl(m.mdl);
         } else {
             k.ioFreeMdl(m.mdl);
@@ -614,13 +652,19 @@ final class Operations {
     }
 
     private void freeKernelBuffer(FileHandle h, Obj b) {
-        k.exFreePool(b.va, TAG_KERNEL_BUFFER);
-        unreserve(h, chargeOf(b));
+        Use d = chargeOf(b);
+        if (b.has(Obj.ST_USER_MAPPED) && !removed(SafetyRefusal.PROCESS_WIDE_USER_RANGES)) {
+            driver.quarantine.keep(h.owner, b.va, null, d);
+            driver.unchargeHandleOnly(h, d);
+        } else {
+            k.exFreePool(b.va, TAG_KERNEL_BUFFER);
+            unreserve(h, d);
+        }
         h.table.remove(b);
     }
 
     void poolFree(Op o, Obj b) {
-        if (refused(o, ObjectTable.checkPoolFree(b))) {
+        if (!removed(SafetyRefusal.KERNEL_BUFFER_OUTLIVES_MDLS) && refused(o, o.h.table.checkPoolFree(b))) {
             return;
         }
         int id = b.id;
@@ -638,6 +682,9 @@ final class Operations {
 
     void allocatePages(Op o) {
         RequestDecoder.AllocatePages q = RequestDecoder.allocatePages(o.in);
+        if (refused(o, ObjectTable.checkAllocatePages(o.h.shared))) {
+            return;
+        }
         long size = (q.size() + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
         Use add = new Use();
         add.objects = 1;
@@ -664,10 +711,17 @@ final class Operations {
     }
 
     private void freePages(FileHandle h, Obj m) {
-        k.mmFreePagesFromMdl(m.mdl);
         Use d = new Use();
         d.pageBytes = m.pageBytes;
-        unreserve(h, d);
+        if (m.has(Obj.ST_USER_MAPPED) && !removed(SafetyRefusal.PROCESS_WIDE_USER_RANGES)) {
+            // The quarantine record owns the MDL from now on: MmFreePagesFromMdl and ExFreePool run at exit.
+            driver.quarantine.keep(h.owner, 0, m.mdl, d);
+            driver.unchargeHandleOnly(h, d);
+            m.state |= Obj.ST_QUARANTINED;
+        } else {
+            k.mmFreePagesFromMdl(m.mdl);
+            unreserve(h, d);
+        }
         m.pageBytes = 0;
         m.state |= Obj.ST_PAGES_FREED;
     }
@@ -699,19 +753,29 @@ final class Operations {
         }
     }
 
-    private int chainOne(Op o, Irp irp, RequestDecoder.ChainRange r, Mdl[] out) {
+    /** A chain's pages count against the locked-bytes limit while the request runs; {@code held} collects the
+     *  charge, given back when the request ends (the chain never enters the handle table). */
+    private int chainOne(Op o, Irp irp, RequestDecoder.ChainRange r, Mdl[] out, Use held) {
         boolean secondary = irp.mdlAddress() != null; // never TRUE on an IRP without MdlAddress
-        Mdl mdl = k.ioAllocateMdl(r.virtualAddress(), (int) r.length(), secondary, irp);
         out[0] = null;
+        Use add = new Use();
+        add.lockedBytes = Wire.spanPages(r.virtualAddress(), r.length()) * PAGE_SIZE;
+        if (reserve(o.h, add) != 0) {
+            return NtStatus.QUOTA_EXCEEDED.value();
+        }
+        Mdl mdl = k.ioAllocateMdl(r.virtualAddress(), (int) r.length(), secondary, irp);
         if (mdl == null) {
+            unreserve(o.h, add);
             return NtStatus.INSUFFICIENT_RESOURCES.value();
         }
         int st = guarded(() -> k.mmProbeAndLockPages(mdl, o.caller, USER_MODE, r.operation()));
         if (st < 0) {
             chainDetach(irp, mdl);
             k.ioFreeMdl(mdl);
+            unreserve(o.h, add);
             return st;
         }
+        held.add(add);
         out[0] = mdl;
         return 0;
     }
@@ -732,22 +796,31 @@ final class Operations {
     void chain(Op o) {
         RequestDecoder.Chain q = RequestDecoder.chain(o.in);
         RequestDecoder.ChainRange[] r = q.ranges();
-        for (RequestDecoder.ChainRange range : r) {
-            if (refused(o, o.h.table.inUserMapping(range.virtualAddress(), range.length())
-                    ? REFUSE_RANGE_IN_USER_MAPPING : 0)) {
-                return;
-            }
-        }
-        // The request's own IRP: the chain rides on it until it completes.
-        Irp irp = k.allocateIrp(o.caller);
+        Use held = new Use();
+        Irp irp;
         int[] statuses = new int[r.length];
         Mdl[] mdls = new Mdl[r.length];
         long built = 0;
-        for (int i = 0; i < r.length; i++) {
-            Mdl[] out = new Mdl[1];
-            statuses[i] = chainOne(o, irp, r[i], out);
-            mdls[i] = out[0];
-            built += out[0] != null ? 1 : 0;
+        var ranges = driver.userRanges.lock.readLock(); // from the check until every range is locked
+        ranges.lock();
+        try {
+            for (RequestDecoder.ChainRange range : r) {
+                boolean overlap = inUserRange(o.h, range.virtualAddress(), range.length())
+                        || o.h.table.inUserMapping(range.virtualAddress(), range.length());
+                if (refused(o, overlap ? REFUSE_RANGE_IN_USER_MAPPING : 0)) {
+                    return;
+                }
+            }
+            // The request's own IRP: the chain rides on it until it completes.
+            irp = k.allocateIrp(o.caller);
+            for (int i = 0; i < r.length; i++) {
+                Mdl[] out = new Mdl[1];
+                statuses[i] = chainOne(o, irp, r[i], out, held);
+                mdls[i] = out[0];
+                built += out[0] != null ? 1 : 0;
+            }
+        } finally {
+            ranges.unlock();
         }
         // Snapshots after the whole chain is built and locked, in range order.
         for (int i = 0; i < r.length; i++) {
@@ -768,6 +841,7 @@ final class Operations {
         }
         // CLEANUP_IO_MANAGER: the chain stays on the IRP; completion unlocks and frees it.
         k.completeIrp(irp);
+        unreserve(o.h, held);
     }
 
     // ---------------------------------------------------------------------------------------- DIRECT pair
@@ -794,6 +868,21 @@ final class Operations {
             rec.status = NtStatus.INVALID_PARAMETER.value();
             rec.stage = STAGE_PARAMETER;
             rec.detail = PARAM_LENGTH;
+            return;
+        }
+        boolean overlap;
+        var ranges = driver.userRanges.lock.readLock();
+        ranges.lock();
+        try {
+            overlap = inUserRange(h, mdl.virtualAddress(), Integer.toUnsignedLong(mdl.byteCount()));
+        } finally {
+            ranges.unlock();
+        }
+        if (overlap) {
+            // The I/O manager locked it already and unlocks it at completion; the driver does not touch it.
+            rec.status = NtStatus.INVALID_DEVICE_STATE.value();
+            rec.stage = STAGE_REFUSED;
+            rec.detail = REFUSE_RANGE_IN_USER_MAPPING;
             return;
         }
         int valid = VALID_PROCESS | VALID_PFNS | VALID_MAPPED_SYSTEM_VA;

@@ -11,6 +11,10 @@ public enum SafetyRefusal {
     KERNEL_BUFFER_OUTLIVES_MDLS,
     /** 3.11: a write through a partial that inherited its source's NoWrite system mapping (finding 2). */
     PARTIAL_CARRIES_NOWRITE,
-    /** 3.12: a probe, chain range or DirectIo buffer over a user mapping made on another handle (finding 3). */
+    /**
+     * 3.12: a probe, chain range or DirectIo buffer over a user mapping made on another handle (finding 3), and the
+     * quarantine that backs it (freed pages once user-mapped are kept until the process exits): removing only the
+     * check would leave the hole closed by the quarantine, and the mutation test would prove nothing.
+     */
     PROCESS_WIDE_USER_RANGES
 }

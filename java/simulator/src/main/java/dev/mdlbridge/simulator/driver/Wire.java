@@ -89,6 +89,19 @@ final class Wire {
     }
 
     /** Reply space a code needs before any PFN: header, every snapshot it writes, its fixed data. */
+    /**
+     * How many bytes of a well-formed request the driver acts on: all of it, except the data of a WRITE_MAPPED
+     * longer than MAX_TRANSFER, which {@link #checkParameters} rejects from the fixed part alone (the twin of
+     * mdlb_request_copy_length: the C driver never copies such data into pool).
+     */
+    static int requestCopyLength(int code, ByteBuffer in) {
+        if (code == IOCTL_WRITE_MAPPED && in.limit() >= REQ_TRANSFER_SIZE
+                && Integer.toUnsignedLong(in.getInt(REQ_TRANSFER_SIZE - 4)) > MAX_TRANSFER) {
+            return REQ_TRANSFER_SIZE;
+        }
+        return in.limit();
+    }
+
     static int minReplySize(int code, ByteBuffer in) {
         int hdr = REPLY_HEADER_SIZE;
         int snap = SNAPSHOT_SIZE;
