@@ -320,8 +320,8 @@ typedef struct MDLB_REQ_CHAIN {          /* DESCRIBE_CHAIN, followed by RangeCou
 #define MDLB_REFUSE_OUT_OF_RANGE            0x0B02u /* 3.11 read/write outside [0, ByteCount) */
 #define MDLB_REFUSE_RANGE_IN_USER_MAPPING   0x0C01u /* section 2: the range lies in one of the driver's user mappings */
 #define MDLB_REFUSE_ZERO_LENGTH             0x0C02u /* section 2: KernelMode probe, nonpaged build or map of 0 bytes */
-#define MDLB_REFUSE_SHARED_HANDLE           0x0C03u /* section 1: user mapping on a handle shared with another process */
-#define MDLB_REFUSE_USER_MAPPING_WRITABLE   0x0C04u /* section 2: a read-only user mapping came out writable (removed) */
+#define MDLB_REFUSE_SHARED_HANDLE           0x0C03u /* section 1: a mapping, lock or page allocation on a handle found shared */
+#define MDLB_REFUSE_USER_MAPPING_WRITABLE   0x0C04u /* section 2: read-only user mappings could not be verified read-only at load */
 #define MDLB_REFUSE_NO_DIRECT_RECORD        0x0C05u /* section 5: DIRECT_FETCH with no DIRECT call to report */
 
 /* Reply.Detail for MDLB_STAGE_LIMIT: which limit. */
@@ -462,7 +462,14 @@ typedef struct MDLB_INFO {
     MDLB_USE HandleUse;                  /* this handle */
     MDLB_USE ProcessUse;                 /* every handle of the owning process */
     MDLB_USE DriverUse;                  /* the whole driver */
-} MDLB_INFO;                             /* 344 bytes */
+    mdlb_u64 QuarantinedBytes;           /* driver-wide: freed pages once mapped into user space, kept until their
+                                          * process exits (CONTRACT section 2); also counted in DriverUse */
+    mdlb_u32 ReadOnlyUserMappings;       /* 1: MdlMappingNoWrite user mappings came out read-only when checked at
+                                          * load; 0: read-locked user mappings are refused (MDLB_REFUSE_USER_MAPPING_WRITABLE) */
+    mdlb_u32 OpenHandles;                /* driver-wide open handles */
+    mdlb_u32 MaxHandles;                 /* MDLB_LIMIT_DRIVER_HANDLES: CREATE beyond it fails with QUOTA_EXCEEDED */
+    mdlb_u32 Reserved;                   /* 0 */
+} MDLB_INFO;                             /* 368 bytes */
 
 /* DESCRIBE_CHAIN's data: one NTSTATUS (mdlb_u32) per range, in range order. Reply.Value: MDLs in the chain.
  * DIRECT_FETCH's reply: Status/Stage/Detail of the DIRECT call's driver part, Value = the system address,
@@ -536,7 +543,8 @@ MDLB_STATIC_ASSERT(sizeof(MDLB_SNAPSHOT) == 96);
 MDLB_STATIC_ASSERT(sizeof(MDLB_COUNTERS) == 24);
 MDLB_STATIC_ASSERT(sizeof(MDLB_LIMITS) == 40);
 MDLB_STATIC_ASSERT(sizeof(MDLB_USE) == 64);
-MDLB_STATIC_ASSERT(sizeof(MDLB_INFO) == 344);
+MDLB_STATIC_ASSERT(sizeof(MDLB_INFO) == 368);
+MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_INFO, QuarantinedBytes) == 344);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_REPLY_HEADER, Value) == 32);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_REPLY_HEADER, SnapshotOffset) == 40);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_SNAPSHOT, Size) == 64);

@@ -93,6 +93,11 @@ static void mdlb_table_free(void *p)
     ExFreePoolWithTag(p, MDLB_TAG_TABLE);
 }
 
+LONG mdlb_open_handles(void)
+{
+    return InterlockedCompareExchange(&g_open_handles, 0, 0);
+}
+
 static void *mdlb_ranges_alloc(size_t bytes)
 {
     return ExAllocatePoolWithTag(NonPagedPoolNx, bytes, MDLB_TAG_RANGES);

@@ -80,6 +80,7 @@ _IRQL_requires_max_(PASSIVE_LEVEL)
 void mdlb_release_all(mdlb_handle *h, MDLB_COUNTERS *released);
 void mdlb_resolve_optional(void);
 void mdlb_use_sum_process(HANDLE pid, mdlb_use *out);
+LONG mdlb_open_handles(void);
 _IRQL_requires_max_(PASSIVE_LEVEL)
 void mdlb_quarantine_release(HANDLE pid, int all);
 _IRQL_requires_max_(PASSIVE_LEVEL)

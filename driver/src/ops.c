@@ -265,6 +265,12 @@ static void op_info(op *o)
     fill_use(&hu, &info.HandleUse);
     fill_use(&pu, &info.ProcessUse);
     fill_use(&du, &info.DriverUse);
+    KeAcquireSpinLock(&g_use_lock, &irql);
+    info.QuarantinedBytes = g_quarantined_bytes;
+    KeReleaseSpinLock(&g_use_lock, irql);
+    info.ReadOnlyUserMappings = g_readonly_user_mappings ? 1u : 0u;
+    info.OpenHandles = (mdlb_u32)mdlb_open_handles();
+    info.MaxHandles = MDLB_LIMIT_DRIVER_HANDLES;
     d = mdlb_reply_data(&o->r, sizeof(info));
     if (d)
         RtlCopyMemory(d, &info, sizeof(info));

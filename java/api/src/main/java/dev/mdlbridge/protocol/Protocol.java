@@ -113,7 +113,7 @@ public final class Protocol {
     public static final int COUNTERS_SIZE = 24;
     public static final int LIMITS_SIZE = 40;
     public static final int USE_SIZE = 64;
-    public static final int INFO_SIZE = 344;
+    public static final int INFO_SIZE = 368;
 
     public static final int STAGE_DONE = 0;
     public static final int STAGE_PARAMETER = 1;

@@ -145,6 +145,7 @@ class SafetyHolesTest {
             first.close(); // handle 1's release unmaps and frees its allocation (into quarantine)
             assertEquals(0x2000, d.info().driverUse().pageAllocationBytes(),
                     "quarantined: pages once mapped into user space are kept until the process exits");
+            assertEquals(0x2000, d.info().quarantinedBytes(), "Info reports them");
             d.ch.close();
             d.backend.processExit();
             d.ch = d.backend.open();

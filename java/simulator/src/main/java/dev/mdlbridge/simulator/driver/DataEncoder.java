@@ -13,7 +13,8 @@ final class DataEncoder {
     /** What MDLB_INFO carries, before packing. */
     record InfoData(int osMajor, int osMinor, int osBuild, int arch, long highestUserAddress, long userProbeAddress,
                     int processId, boolean sharedHandle, Limits handleLimits, Limits driverLimits, Use handleUse,
-                    Use processUse, Use driverUse) {
+                    Use processUse, Use driverUse, long quarantinedBytes, boolean readOnlyUserMappings,
+                    int openHandles) {
     }
 
     static void counters(ByteBuffer b, int at, long mdls, long mappings, long kernelBuffers, long lockedPages) {
@@ -65,5 +66,10 @@ final class DataEncoder {
         use(b, at + 152, i.handleUse());
         use(b, at + 216, i.processUse());
         use(b, at + 280, i.driverUse());
+        b.putLong(at + 344, i.quarantinedBytes());
+        b.putInt(at + 352, i.readOnlyUserMappings() ? 1 : 0);
+        b.putInt(at + 356, i.openHandles());
+        b.putInt(at + 360, LIMIT_DRIVER_HANDLES);
+        b.putInt(at + 364, 0);
     }
 }

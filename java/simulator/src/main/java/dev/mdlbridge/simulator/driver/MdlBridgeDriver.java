@@ -369,6 +369,11 @@ public final class MdlBridgeDriver {
         }
     }
 
+    /** Driver-wide open handles (Info). */
+    int openHandles() {
+        return handles.size();
+    }
+
     /** Handles still open (for tests and the backend's leak views). */
     List<FileHandle> handles() {
         return new ArrayList<>(handles);

@@ -186,7 +186,8 @@ final class Operations {
             ByteBuffer b = o.r.buffer();
             DataEncoder.info(b, at, new DataEncoder.InfoData((int) os[0], (int) os[1], (int) os[2], ARCH_AMD64,
                     k.highestUserAddress(), k.userProbeAddress(), o.h.owner.id(), o.h.shared, Limits.HANDLE,
-                    Limits.DRIVER, hu, pu, du));
+                    Limits.DRIVER, hu, pu, du, driver.quarantine.bytes(), driver.readOnlyUserMappings,
+                    driver.openHandles()));
         }
         o.r.value(os[2]);
     }

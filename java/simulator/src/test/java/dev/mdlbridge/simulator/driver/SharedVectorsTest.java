@@ -177,6 +177,8 @@ class SharedVectorsTest {
                 (int) v.require("Info.OsBuild"), (int) v.require("Info.Arch"), v.require("Info.HighestUserAddress"),
                 v.require("Info.UserProbeAddress"), (int) v.require("Info.ProcessId"),
                 v.require("Info.SharedHandle") != 0, limits(v, "Info.HandleLimits"), limits(v, "Info.DriverLimits"),
-                use(v, "Info.HandleUse"), use(v, "Info.ProcessUse"), use(v, "Info.DriverUse"));
+                use(v, "Info.HandleUse"), use(v, "Info.ProcessUse"), use(v, "Info.DriverUse"),
+                v.require("Info.QuarantinedBytes"), v.require("Info.ReadOnlyUserMappings") != 0,
+                (int) v.require("Info.OpenHandles"));
     }
 }
