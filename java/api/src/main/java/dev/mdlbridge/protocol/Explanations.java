@@ -47,14 +47,14 @@ public final class Explanations {
             Map.entry(Protocol.REFUSE_UNMAP_INHERITED, "a partial MDL inherited this system mapping: free the partial first (CONTRACT 3.7)"),
             Map.entry(Protocol.REFUSE_PARTIAL_SOURCE, "the source MDL is neither locked, built for nonpaged pool nor a page allocation (CONTRACT 3.8)"),
             Map.entry(Protocol.REFUSE_PARTIAL_RANGE, "the partial range lies outside the source MDL (CONTRACT 3.8)"),
-            Map.entry(Protocol.REFUSE_POOL_IN_USE, "the kernel buffer is still described by an MDL or mapping: free those first (CONTRACT 3.9)"),
+            Map.entry(Protocol.REFUSE_POOL_IN_USE, "an MDL of this handle still overlaps the kernel buffer (whichever was created first): free the MDL, its partials and mappings first (CONTRACT 3.9)"),
             Map.entry(Protocol.REFUSE_MAPPING_ENDED, "the mapping has ended (unmapped, its MDL unlocked, or its partial freed) (CONTRACT 3.10)"),
-            Map.entry(Protocol.REFUSE_WRITE_NOT_ALLOWED, "writes need an MDL locked for write and a mapping without MdlMappingNoWrite (CONTRACT 3.11)"),
+            Map.entry(Protocol.REFUSE_WRITE_NOT_ALLOWED, "writes need an MDL locked for write (or the driver's own pages) and a mapping without MdlMappingNoWrite; a partial carries its source mapping's NoWrite (CONTRACT 3.11)"),
             Map.entry(Protocol.REFUSE_OUT_OF_RANGE, "the access lies outside [0, ByteCount) of the mapping or exceeds 64 KiB (CONTRACT 3.11)"),
-            Map.entry(Protocol.REFUSE_RANGE_IN_USER_MAPPING, "the range lies inside one of the driver's own user mappings (CONTRACT 2)"),
+            Map.entry(Protocol.REFUSE_RANGE_IN_USER_MAPPING, "the range overlaps a user mapping the driver made in this process, on any of its handles: unmap it first (CONTRACT 2, 3.12)"),
             Map.entry(Protocol.REFUSE_ZERO_LENGTH, "a zero-length MDL may only be allocated and probed with UserMode (CONTRACT 2)"),
-            Map.entry(Protocol.REFUSE_SHARED_HANDLE, "user mappings are refused on a handle another process has used (CONTRACT 1)"),
-            Map.entry(Protocol.REFUSE_USER_MAPPING_WRITABLE, "the read-only user mapping came out writable and was removed (CONTRACT 2)"),
+            Map.entry(Protocol.REFUSE_SHARED_HANDLE, "the handle is shared (duplicated, inherited or used by another process): no new mapping, lock or page allocation on it; open a handle of your own (CONTRACT 1, 3.12)"),
+            Map.entry(Protocol.REFUSE_USER_MAPPING_WRITABLE, "read-only user mappings are refused on this machine: the driver could not verify at load that MdlMappingNoWrite makes them read-only (CONTRACT 2)"),
             Map.entry(Protocol.REFUSE_NO_DIRECT_RECORD, "no DirectIo call to report on this handle (CONTRACT 5)"));
 
     private static final Map<Integer, String> LIMITS = Map.of(
