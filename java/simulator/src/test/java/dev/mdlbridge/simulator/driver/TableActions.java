@@ -543,6 +543,12 @@ final class TableActions {
             if (op == Op.MAP_SYSTEM || op == Op.MAP_USER || op == Op.PARTIAL) {
                 good.addAll(m.ids(bit(PAGES), st -> (st & ST_PAGES_FREED) == 0));
             }
+            if (op == Op.MAP_SYSTEM || op == Op.MAP_USER) {
+                good.addAll(m.ids(bit(TwinRules.PARTIAL))); // mapped through their source's pages
+            }
+            if (op == Op.FREE) { // mapped partials and MDLs: the free refusals that depend on the kind
+                good = m.ids(ANY_MDL, st -> (st & (ST_SYSMAP | ST_SYSADDR)) != 0);
+            }
             return !good.isEmpty() && r.nextInt(100) < 65 ? Integer.toUnsignedLong(pick(good)) : id(m, op.kinds);
         }
 
