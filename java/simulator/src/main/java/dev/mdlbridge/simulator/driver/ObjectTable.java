@@ -79,6 +79,11 @@ final class ObjectTable {
         return o;
     }
 
+    /** Test only (the C/Java differential test): the id the next insert assigns, as an unsigned 32-bit value. */
+    void nextIdForTest(long next) {
+        nextId = (int) next;
+    }
+
     void remove(Obj o) {
         link(o, -1);
         objects.remove(o.id);

@@ -1,0 +1,244 @@
+/*
+ * diff_shim.c - flat entry points over table.c and protocol.c for the Java differential test
+ * (java/simulator: DifferentialTest). JNA calls the mdlb_check_* functions of table.c and protocol.c directly;
+ * this file only adds what needs the C struct layouts (creating objects, reading and writing their fields,
+ * filling mdlb_use / mdlb_limits / mdlb_mdl_view), so the Java side never hard-codes an offset of mdlb_obj
+ * and keeps working while table.h grows fields.
+ *
+ * Host only: it is never linked into the driver.
+ */
+#include "table.h"
+#include "protocol.h"
+#include <stdlib.h>
+#include <string.h>
+
+static void *xalloc(size_t n) { return malloc(n); }
+static void xfree(void *p) { free(p); }
+
+mdlb_table *dt_new(void)
+{
+    mdlb_table *t = (mdlb_table *)malloc(sizeof(*t));
+    if (t != NULL)
+        mdlb_table_init(t, xalloc, xfree);
+    return t;
+}
+
+void dt_delete(mdlb_table *t)
+{
+    if (t == NULL)
+        return;
+    mdlb_table_destroy(t);
+    free(t);
+}
+
+/* The live object with this id, whatever its kind; NULL when none. */
+mdlb_obj *dt_find(mdlb_table *t, mdlb_u32 id)
+{
+    mdlb_obj *o = NULL;
+    (void)mdlb_table_lookup(t, id, 0xFFFFFFFFu, &o);
+    return o;
+}
+
+/* mdlb_table_lookup without the out pointer: 0, STATUS_NOT_FOUND or STATUS_OBJECT_TYPE_MISMATCH. */
+mdlb_u32 dt_lookup(mdlb_table *t, mdlb_u32 id, mdlb_u32 kinds)
+{
+    mdlb_obj *o;
+    return mdlb_table_lookup(t, id, kinds, &o);
+}
+
+/* Inserts an object built from fields, as ops.c builds its proto; returns the id assigned (0: out of memory). */
+mdlb_u32 dt_insert(mdlb_table *t, mdlb_u32 kind, mdlb_u32 state, mdlb_u32 parent, mdlb_u32 kbuf, mdlb_u64 va,
+                   mdlb_u64 length, mdlb_u32 nowrite)
+{
+    mdlb_obj proto, *o;
+    memset(&proto, 0, sizeof(proto));
+    proto.kind = kind;
+    proto.state = state;
+    proto.parent = parent;
+    proto.kbuf = kbuf;
+    proto.va = va;
+    proto.length = length;
+    proto.nowrite = nowrite;
+    o = mdlb_table_insert(t, &proto);
+    return o ? o->id : 0;
+}
+
+void dt_remove(mdlb_table *t, mdlb_u32 id)
+{
+    mdlb_obj *o = dt_find(t, id);
+    if (o != NULL)
+        mdlb_table_remove(t, o);
+}
+
+mdlb_u32 dt_get_state(mdlb_table *t, mdlb_u32 id)
+{
+    mdlb_obj *o = dt_find(t, id);
+    return o ? o->state : 0;
+}
+
+void dt_set_state(mdlb_table *t, mdlb_u32 id, mdlb_u32 state)
+{
+    mdlb_obj *o = dt_find(t, id);
+    if (o != NULL)
+        o->state = state;
+}
+
+/* The link counters of an object, in this order: user_mappings, partials, inheritors, described_by. */
+void dt_counters(mdlb_table *t, mdlb_u32 id, mdlb_u32 *out4)
+{
+    mdlb_obj *o = dt_find(t, id);
+    out4[0] = o ? o->user_mappings : 0;
+    out4[1] = o ? o->partials : 0;
+    out4[2] = o ? o->inheritors : 0;
+    out4[3] = o ? o->described_by : 0;
+}
+
+mdlb_u32 dt_next_id(mdlb_table *t) { return t->next_id; }
+void dt_set_next_id(mdlb_table *t, mdlb_u32 next) { t->next_id = next; }
+
+/* The id of the next object to release (0: empty table); *phase receives MDLB_REL_*. */
+mdlb_u32 dt_next_release(mdlb_table *t, int *phase)
+{
+    mdlb_obj *o = mdlb_table_next_release(t, phase);
+    return o ? o->id : 0;
+}
+
+mdlb_u32 dt_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_obj *o = mdlb_table_kernel_range(t, va, len);
+    return o ? o->id : 0;
+}
+
+mdlb_u32 dt_kernel_overlap(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
+{
+    mdlb_obj *o = mdlb_table_kernel_overlap(t, va, len);
+    return o ? o->id : 0;
+}
+
+/* mdlb_use and mdlb_limits as flat arrays, in declaration order (use: 8 values, limits: 5). */
+static void to_use(mdlb_use *u, const mdlb_u64 *a)
+{
+    u->objects = (mdlb_u32)a[0];
+    u->mdls = (mdlb_u32)a[1];
+    u->mappings = (mdlb_u32)a[2];
+    u->kernel_buffers = (mdlb_u32)a[3];
+    u->locked_bytes = a[4];
+    u->kernel_buffer_bytes = a[5];
+    u->page_bytes = a[6];
+    u->pool_bytes = a[7];
+}
+
+static void from_use(mdlb_u64 *a, const mdlb_use *u)
+{
+    a[0] = u->objects;
+    a[1] = u->mdls;
+    a[2] = u->mappings;
+    a[3] = u->kernel_buffers;
+    a[4] = u->locked_bytes;
+    a[5] = u->kernel_buffer_bytes;
+    a[6] = u->page_bytes;
+    a[7] = u->pool_bytes;
+}
+
+static void to_limits(mdlb_limits *l, const mdlb_u64 *a)
+{
+    l->objects = (mdlb_u32)a[0];
+    l->locked_bytes = a[1];
+    l->kernel_buffer_bytes = a[2];
+    l->page_bytes = a[3];
+    l->pool_bytes = a[4];
+}
+
+mdlb_u32 dt_limit_check(const mdlb_u64 *handle_use, const mdlb_u64 *handle_limits, const mdlb_u64 *driver_use,
+                        const mdlb_u64 *driver_limits, const mdlb_u64 *add)
+{
+    mdlb_use hu, du, a;
+    mdlb_limits hl, dl;
+    to_use(&hu, handle_use);
+    to_use(&du, driver_use);
+    to_use(&a, add);
+    to_limits(&hl, handle_limits);
+    to_limits(&dl, driver_limits);
+    return mdlb_limit_check(&hu, &hl, &du, &dl, &a);
+}
+
+/* u += d (sign > 0) or u -= d, through mdlb_use_add / mdlb_use_sub; u is updated in place. */
+void dt_use_apply(mdlb_u64 *u, const mdlb_u64 *d, int sign)
+{
+    mdlb_use a, b;
+    to_use(&a, u);
+    to_use(&b, d);
+    if (sign > 0)
+        mdlb_use_add(&a, &b);
+    else
+        mdlb_use_sub(&a, &b);
+    from_use(u, &a);
+}
+
+void dt_default_limits(mdlb_u64 *handle5, mdlb_u64 *driver5)
+{
+    mdlb_limits h, d;
+    mdlb_default_limits(&h, &d);
+    handle5[0] = h.objects; handle5[1] = h.locked_bytes; handle5[2] = h.kernel_buffer_bytes;
+    handle5[3] = h.page_bytes; handle5[4] = h.pool_bytes;
+    driver5[0] = d.objects; driver5[1] = d.locked_bytes; driver5[2] = d.kernel_buffer_bytes;
+    driver5[3] = d.page_bytes; driver5[4] = d.pool_bytes;
+}
+
+/* Number of u64 values describing one snapshot in dt_reply's 'snaps' array. */
+#define DT_SNAP_FIELDS 16
+
+/*
+ * Writes a whole reply the way every op does: begin, status, object, value, the snapshots, then data_len bytes
+ * of data (byte i = (i * 7 + 3) & 0xFF), finish. Per snapshot, 'snaps' holds: mdl_address, next, process,
+ * mapped_system_va, start_va, size, flags, alloc_processor, byte_count, byte_offset, valid, kind, pfn_capacity,
+ * role, object_id, has_pfns. All snapshots read 'pfns' (NULL allowed). copied[i] receives the PFNs snapshot i
+ * copied; *data_at the data offset, or 0xFFFFFFFF when the data did not fit. Returns TotalSize.
+ */
+mdlb_u32 dt_reply(mdlb_u8 *buf, mdlb_u32 cap, mdlb_u32 fixed, mdlb_u32 pfn_start, mdlb_u32 pfn_max, mdlb_u32 status,
+                  mdlb_u32 stage, mdlb_u32 detail, mdlb_u32 object_id, mdlb_u64 value, mdlb_u32 nsnaps,
+                  const mdlb_u64 *snaps, const mdlb_u64 *pfns, mdlb_u32 data_len, mdlb_u32 *copied,
+                  mdlb_u32 *data_at)
+{
+    MDLB_REQUEST_HEADER req;
+    mdlb_reply r;
+    mdlb_u32 i;
+    mdlb_u8 *d;
+    memset(&req, 0, sizeof(req));
+    req.PfnStart = pfn_start;
+    req.PfnMax = pfn_max;
+    mdlb_reply_begin(&r, buf, cap, fixed, &req);
+    mdlb_reply_status(&r, status, stage, detail);
+    mdlb_reply_object(&r, object_id);
+    mdlb_reply_value(&r, value);
+    for (i = 0; i < nsnaps; i++) {
+        const mdlb_u64 *s = snaps + (size_t)i * DT_SNAP_FIELDS;
+        mdlb_mdl_view v;
+        memset(&v, 0, sizeof(v));
+        v.mdl_address = s[0];
+        v.next = s[1];
+        v.process = s[2];
+        v.mapped_system_va = s[3];
+        v.start_va = s[4];
+        v.size = (mdlb_u16)s[5];
+        v.flags = (mdlb_u16)s[6];
+        v.alloc_processor = (mdlb_u16)s[7];
+        v.byte_count = (mdlb_u32)s[8];
+        v.byte_offset = (mdlb_u32)s[9];
+        v.valid = (mdlb_u32)s[10];
+        v.kind = (mdlb_u32)s[11];
+        v.pfn_capacity = (mdlb_u32)s[12];
+        v.pfns = s[15] ? pfns : NULL;
+        copied[i] = mdlb_reply_snapshot(&r, &v, (mdlb_u32)s[13], (mdlb_u32)s[14]);
+    }
+    *data_at = 0xFFFFFFFFu;
+    if (data_len) {
+        d = (mdlb_u8 *)mdlb_reply_data(&r, data_len);
+        if (d != NULL) {
+            for (i = 0; i < data_len; i++)
+                d[i] = (mdlb_u8)((i * 7u + 3u) & 0xFFu);
+            *data_at = (mdlb_u32)(d - buf);
+        }
+    }
+    return mdlb_reply_finish(&r);
+}

@@ -1,0 +1,382 @@
+package dev.mdlbridge.simulator.driver;
+
+import com.sun.jna.Pointer;
+import dev.mdlbridge.protocol.NtStatus;
+import dev.mdlbridge.simulator.driver.Obj.Kind;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One handle's object table seen through the same calls on either twin: {@link C} (table.c through JNA) and
+ * {@link J} (ObjectTable). Actions are written once against {@link Side}, so the same action always means the
+ * same thing to both.
+ *
+ * <p>Kinds and phases are C's numbers on both sides: C kind = {@code Kind.ordinal() + 1}, release phase =
+ * {@code Release.ordinal() + 1}, kinds masks are {@code 1 << kind}.
+ */
+final class TwinRules {
+
+    private TwinRules() {
+    }
+
+    // C's enum mdlb_obj_kind
+    static final int MDL = 1;
+    static final int INIT_MDL = 2;
+    static final int PARTIAL = 3;
+    static final int PAGES = 4;
+    static final int USER_MAPPING = 5;
+    static final int KERNEL_BUFFER = 6;
+
+    static int bit(int kind) {
+        return 1 << kind;
+    }
+
+    static final int ANY_MDL = bit(MDL) | bit(INIT_MDL) | bit(PARTIAL) | bit(PAGES);
+    static final int ANY_KIND = 0xFFFFFFFF;
+
+    /**
+     * One rule function of table.c and its ObjectTable twin. {@code a} holds the arguments both receive; when
+     * {@code subjectKinds != 0}, {@code a[0]} is an object id that the action first looks up on both sides with
+     * that kinds mask (as ops.c / MdlBridgeDriver do before any check) and the functions run only when both find
+     * it. The result is the decision as a number (a refusal code, a boolean as 0/1, an object id).
+     */
+    record Check(String name, int subjectKinds, CCall c, JCall j) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    interface CCall {
+        long call(C c, long[] a);
+    }
+
+    interface JCall {
+        long call(ObjectTable t, long[] a);
+    }
+
+    private static int i(long v) {
+        return (int) v;
+    }
+
+    /* ----------------------------------------------------------------------------------------------------
+     * THE REGISTRY. To compare a new table function: declare it in NativeRules.Lib (if diff_shim.c must wrap
+     * it, add the wrapper there), then add one entry here. The generator (TableActions) asks every entry on
+     * live, removed and unknown ids; give it an argument recipe in TableActions.args if a[1..] need one.
+     * ---------------------------------------------------------------------------------------------------- */
+    static final Check PROBE = new Check("check_probe", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_probe(c.t, c.obj(a[0]), i(a[1])),
+            (t, a) -> t.checkProbe(t.find(i(a[0])), i(a[1])));
+    static final Check BUILD_NONPAGED = new Check("check_build_nonpaged", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_build_nonpaged(c.t, c.obj(a[0])),
+            (t, a) -> t.checkBuildNonpaged(t.find(i(a[0]))));
+    static final Check MAP = new Check("check_map", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_map(c.t, c.obj(a[0]), i(a[1]), i(a[2])),
+            (t, a) -> t.checkMap(t.find(i(a[0])), a[1] != 0, a[2] != 0));
+    static final Check UNLOCK = new Check("check_unlock", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_unlock(c.obj(a[0])),
+            (t, a) -> ObjectTable.checkUnlock(t.find(i(a[0]))));
+    static final Check FREE = new Check("check_free", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_free(c.obj(a[0]), i(a[1])),
+            (t, a) -> ObjectTable.checkFree(t.find(i(a[0])), i(a[1])));
+    static final Check FREE_PAGES = new Check("check_free_pages", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_free_pages(c.obj(a[0])),
+            (t, a) -> ObjectTable.checkFreePages(t.find(i(a[0]))));
+    static final Check UNMAP_SYSTEM = new Check("check_unmap_system", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_unmap_system(c.obj(a[0])),
+            (t, a) -> ObjectTable.checkUnmapSystem(t.find(i(a[0]))));
+    /** Refusal << 32 | effective length: both must agree on the length a partial gets, not only on "ok". */
+    static final Check PARTIAL_CHECK = new Check("check_partial", ANY_MDL,
+            (c, a) -> {
+                int[] eff = new int[1];
+                int why = c.lib.mdlb_check_partial(c.t, c.obj(a[0]), a[1], i(a[2]), eff);
+                return (long) why << 32 | Integer.toUnsignedLong(eff[0]);
+            },
+            (t, a) -> {
+                long[] eff = new long[1];
+                int why = ObjectTable.checkPartial(t.find(i(a[0])), a[1], Integer.toUnsignedLong(i(a[2])), eff);
+                return (long) why << 32 | (eff[0] & 0xFFFF_FFFFL);
+            });
+    static final Check POOL_FREE = new Check("check_pool_free", bit(KERNEL_BUFFER),
+            (c, a) -> c.lib.mdlb_check_pool_free(c.obj(a[0])),
+            (t, a) -> ObjectTable.checkPoolFree(t.find(i(a[0]))));
+    /** a = {mdl, mapping id or 0, write, offset, length}; the mapping was looked up by the action. */
+    static final Check TRANSFER = new Check("check_transfer", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_transfer(c.t, a[1] == 0 ? null : c.obj(a[1]), c.obj(a[0]), i(a[2]),
+                    i(a[3]), i(a[4])),
+            (t, a) -> t.checkTransfer(a[1] == 0 ? null : t.find(i(a[1])), t.find(i(a[0])), a[2] != 0,
+                    Integer.toUnsignedLong(i(a[3])), Integer.toUnsignedLong(i(a[4]))));
+    static final Check WRITABLE = new Check("mdl_writable", ANY_MDL,
+            (c, a) -> c.lib.mdlb_mdl_writable(c.t, c.obj(a[0])),
+            (t, a) -> t.writable(t.find(i(a[0]))) ? 1 : 0);
+    static final Check HAS_PAGES = new Check("mdl_has_pages", ANY_MDL,
+            (c, a) -> c.lib.mdlb_mdl_has_pages(c.t, c.obj(a[0])),
+            (t, a) -> t.hasPages(t.find(i(a[0]))) ? 1 : 0);
+    // Table scans: no subject; a = {va, len}; the result is the id found (0: none) or a boolean.
+    static final Check KERNEL_RANGE = new Check("table_kernel_range", 0,
+            (c, a) -> Integer.toUnsignedLong(c.lib.dt_kernel_range(c.t, a[0], a[1])),
+            (t, a) -> idOf(t.kernelRange(a[0], a[1])));
+    static final Check KERNEL_OVERLAP = new Check("table_kernel_overlap", 0,
+            (c, a) -> Integer.toUnsignedLong(c.lib.dt_kernel_overlap(c.t, a[0], a[1])),
+            (t, a) -> idOf(t.kernelOverlap(a[0], a[1])));
+    static final Check IN_USER_MAPPING = new Check("table_in_user_mapping", 0,
+            (c, a) -> c.lib.mdlb_table_in_user_mapping(c.t, a[0], a[1]),
+            (t, a) -> t.inUserMapping(a[0], a[1]) ? 1 : 0);
+
+    static final List<Check> ALL = List.of(PROBE, BUILD_NONPAGED, MAP, UNLOCK, FREE, FREE_PAGES, UNMAP_SYSTEM,
+            PARTIAL_CHECK, POOL_FREE, TRANSFER, WRITABLE, HAS_PAGES, KERNEL_RANGE, KERNEL_OVERLAP, IN_USER_MAPPING);
+
+    private static long idOf(Obj o) {
+        return o == null ? 0 : Integer.toUnsignedLong(o.id);
+    }
+
+    /** What an action may do to a table; implemented once per twin. Ids are u32 carried in Java ints. */
+    interface Side {
+        /** Inserts an object from fields (counters start at 0, as both inserts reset them); returns its id. */
+        int insert(int kind, int state, int parent, int kbuf, long va, long length, boolean nowrite);
+
+        void remove(int id);
+
+        int state(int id);
+
+        void setState(int id, int state);
+
+        /** 0, STATUS_NOT_FOUND or STATUS_OBJECT_TYPE_MISMATCH. */
+        int lookup(int id, int kinds);
+
+        /** id | phase << 32 of the next object RELEASE_ALL handles; 0 when the table is empty. */
+        long nextRelease();
+
+        /** user mappings, partials, inheritors, described-by; null when no such object. */
+        int[] counters(int id);
+
+        long call(Check k, long[] a);
+
+        void setNextId(long next);
+
+        /** The section 4 check of ops.c reserve() / MdlBridgeDriver.reserve(): handle first, then driver. */
+        int limitCheck(long[] handleUse, long[] handleLimits, long[] driverUse, long[] driverLimits, long[] add);
+
+        /** use +/-= delta as mdlb_use_add/sub or Use.add/sub compute it; returns the new use. */
+        long[] useApply(long[] use, long[] delta, int sign);
+    }
+
+    /** table.c through JNA; one mdlb_table allocated by the shim. */
+    static final class C implements Side, AutoCloseable {
+        final NativeRules.Lib lib;
+        final Pointer t;
+
+        C(NativeRules.Lib lib) {
+            this.lib = lib;
+            this.t = lib.dt_new();
+        }
+
+        Pointer obj(long id) {
+            return lib.dt_find(t, (int) id);
+        }
+
+        @Override
+        public int insert(int kind, int state, int parent, int kbuf, long va, long length, boolean nowrite) {
+            return lib.dt_insert(t, kind, state, parent, kbuf, va, length, nowrite ? 1 : 0);
+        }
+
+        @Override
+        public void remove(int id) {
+            lib.dt_remove(t, id);
+        }
+
+        @Override
+        public int state(int id) {
+            return lib.dt_get_state(t, id);
+        }
+
+        @Override
+        public void setState(int id, int state) {
+            lib.dt_set_state(t, id, state);
+        }
+
+        @Override
+        public int lookup(int id, int kinds) {
+            return lib.dt_lookup(t, id, kinds);
+        }
+
+        @Override
+        public long nextRelease() {
+            int[] phase = new int[1];
+            int id = lib.dt_next_release(t, phase);
+            return Integer.toUnsignedLong(id) | (long) phase[0] << 32;
+        }
+
+        @Override
+        public int[] counters(int id) {
+            if (lib.dt_find(t, id) == null) {
+                return null;
+            }
+            int[] c = new int[4];
+            lib.dt_counters(t, id, c);
+            return c;
+        }
+
+        @Override
+        public long call(Check k, long[] a) {
+            return k.c().call(this, a);
+        }
+
+        @Override
+        public void setNextId(long next) {
+            lib.dt_set_next_id(t, (int) next);
+        }
+
+        @Override
+        public int limitCheck(long[] hu, long[] hl, long[] du, long[] dl, long[] add) {
+            return lib.dt_limit_check(hu, hl, du, dl, add);
+        }
+
+        @Override
+        public long[] useApply(long[] use, long[] delta, int sign) {
+            long[] u = use.clone();
+            lib.dt_use_apply(u, delta, sign);
+            return u;
+        }
+
+        @Override
+        public void close() {
+            lib.dt_delete(t);
+        }
+    }
+
+    /** The simulated driver's ObjectTable. */
+    static class J implements Side {
+        final ObjectTable t = new ObjectTable();
+
+        private static final Kind[] KINDS = Kind.values();
+
+        static Set<Kind> kinds(int mask) {
+            Set<Kind> s = EnumSet.noneOf(Kind.class);
+            for (Kind k : KINDS) {
+                if ((mask & bit(k.ordinal() + 1)) != 0) {
+                    s.add(k);
+                }
+            }
+            return s;
+        }
+
+        @Override
+        public int insert(int kind, int state, int parent, int kbuf, long va, long length, boolean nowrite) {
+            Obj o = new Obj(KINDS[kind - 1]);
+            o.state = state;
+            o.parent = parent;
+            o.kbuf = kbuf;
+            o.va = va;
+            o.length = length;
+            o.nowrite = nowrite;
+            return t.insert(o).id;
+        }
+
+        @Override
+        public void remove(int id) {
+            Obj o = t.find(id);
+            if (o != null) {
+                t.remove(o);
+            }
+        }
+
+        @Override
+        public int state(int id) {
+            Obj o = t.find(id);
+            return o == null ? 0 : o.state;
+        }
+
+        @Override
+        public void setState(int id, int state) {
+            Obj o = t.find(id);
+            if (o != null) {
+                o.state = state;
+            }
+        }
+
+        @Override
+        public int lookup(int id, int kinds) {
+            try {
+                t.lookup(id, kinds(kinds));
+                return 0;
+            } catch (ObjectTable.BadId e) {
+                return e.status;
+            }
+        }
+
+        @Override
+        public long nextRelease() {
+            Map.Entry<Obj, ObjectTable.Release> e = t.nextRelease();
+            return e == null ? 0
+                    : Integer.toUnsignedLong(e.getKey().id) | (long) (e.getValue().ordinal() + 1) << 32;
+        }
+
+        @Override
+        public int[] counters(int id) {
+            Obj o = t.find(id);
+            return o == null ? null : new int[] {o.userMappings, o.partials, o.inheritors, o.describedBy};
+        }
+
+        @Override
+        public long call(Check k, long[] a) {
+            return k.j().call(t, a);
+        }
+
+        @Override
+        public void setNextId(long next) {
+            t.nextIdForTest(next);
+        }
+
+        @Override
+        public int limitCheck(long[] hu, long[] hl, long[] du, long[] dl, long[] add) {
+            Use a = use(add);
+            int lim = limits(hl).check(use(hu), a);
+            return lim != 0 ? lim : limits(dl).check(use(du), a);
+        }
+
+        @Override
+        public long[] useApply(long[] use, long[] delta, int sign) {
+            Use u = use(use);
+            if (sign > 0) {
+                u.add(use(delta));
+            } else {
+                u.sub(use(delta));
+            }
+            return new long[] {u.objects, u.mdls, u.mappings, u.kernelBuffers, u.lockedBytes, u.kernelBufferBytes,
+                u.pageBytes, u.poolBytes};
+        }
+
+        static Use use(long[] a) {
+            Use u = new Use();
+            u.objects = a[0];
+            u.mdls = a[1];
+            u.mappings = a[2];
+            u.kernelBuffers = a[3];
+            u.lockedBytes = a[4];
+            u.kernelBufferBytes = a[5];
+            u.pageBytes = a[6];
+            u.poolBytes = a[7];
+            return u;
+        }
+
+        static Limits limits(long[] a) {
+            return new Limits(a[0], a[1], a[2], a[3], a[4]);
+        }
+    }
+
+    static final int NOT_FOUND = NtStatus.NOT_FOUND.value();
+
+    /** State bits both twins use (table.h MDLB_ST_* = Obj.ST_*). */
+    static final int ST_LOCKED = Obj.ST_LOCKED;
+    static final int ST_WRITE = Obj.ST_WRITE;
+    static final int ST_NONPAGED = Obj.ST_NONPAGED;
+    static final int ST_SYSMAP = Obj.ST_SYSMAP;
+    static final int ST_INHERITED = Obj.ST_INHERITED;
+    static final int ST_SYSADDR = Obj.ST_SYSADDR;
+    static final int ST_NOWRITE = Obj.ST_NOWRITE;
+    static final int ST_PAGES_FREED = Obj.ST_PAGES_FREED;
+    static final int ST_PROC_VALID = Obj.ST_PROC_VALID;
+}
