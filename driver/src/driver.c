@@ -25,6 +25,14 @@ LIST_ENTRY g_quarantine;
 mdlb_u64 g_quarantined_bytes;
 BOOLEAN g_readonly_user_mappings;
 static LONG g_open_handles;
+static LONG g_next_id;
+
+/* Every table draws from this one counter (see mdlb_id_fn): ids are unique across handles. It wraps after 2^32;
+ * the table skips 0 and ids still live in it. */
+static mdlb_u32 mdlb_driver_next_id(void)
+{
+    return (mdlb_u32)InterlockedIncrement(&g_next_id);
+}
 static PDEVICE_OBJECT g_device;
 static BOOLEAN g_notify_registered;
 static BOOLEAN g_ranges_lock_ready;
@@ -166,6 +174,7 @@ static NTSTATUS mdlb_create(PDEVICE_OBJECT dev, PIRP irp)
     ObReferenceObject(h->owner);
     ExInitializeFastMutex(&h->lock);
     mdlb_table_init(&h->table, mdlb_table_alloc, mdlb_table_free);
+    h->table.next_id_fn = mdlb_driver_next_id;
     sl->FileObject->FsContext = h;
     KeAcquireSpinLock(&g_use_lock, &irql);
     InsertTailList(&g_handles, &h->link);

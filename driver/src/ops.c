@@ -1456,16 +1456,6 @@ static void run(op *o, mdlb_obj *a, mdlb_obj *b)
     }
 }
 
-/* UNMAP names either a user mapping or an MDL's system mapping, never both. */
-static mdlb_u32 extra_parameters(op *o)
-{
-    MDLB_REQ_MAPPING mq;
-    if (o->code != IOCTL_MDLB_UNMAP)
-        return 0;
-    RtlCopyMemory(&mq, o->in, sizeof(mq));
-    return (mq.MappingId != 0 && mq.MdlId != 0) ? MDLB_PARAM_RESERVED : 0;
-}
-
 static NTSTATUS dispatch_copied(op *o, PVOID buf, ULONG out_len, ULONG_PTR *information)
 {
     mdlb_obj *a, *b;
@@ -1480,8 +1470,6 @@ static NTSTATUS dispatch_copied(op *o, PVOID buf, ULONG out_len, ULONG_PTR *info
     }
     mdlb_reply_begin(&o->r, buf, out_len, mdlb_min_reply_size(o->code, o->in, o->in_len), &o->hdr);
     param = mdlb_check_parameters(o->code, o->in, o->in_len);
-    if (param == 0)
-        param = extra_parameters(o);
     if (param)
         reply_stage(o, MDLB_STATUS_INVALID_PARAMETER, MDLB_STAGE_PARAMETER, param);
     else

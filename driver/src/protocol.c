@@ -205,6 +205,12 @@ static mdlb_u32 check_chain(const void *in)
 static mdlb_u32 check_body(mdlb_u32 code, const void *in)
 {
     switch (code) {
+    case IOCTL_MDLB_UNMAP: {
+        /* UNMAP names either a user mapping or an MDL's system mapping, never both. */
+        MDLB_REQ_MAPPING q;
+        memcpy(&q, in, sizeof(q));
+        return (q.MappingId != 0 && q.MdlId != 0) ? MDLB_PARAM_RESERVED : 0;
+    }
     case IOCTL_MDLB_ALLOCATE_MDL:
     case IOCTL_MDLB_INITIALIZE_MDL: {
         MDLB_REQ_ALLOCATE_MDL q;

@@ -88,9 +88,13 @@ static mdlb_u32 next_free_id(mdlb_table *t)
 {
     mdlb_u32 id;
     do {
-        id = t->next_id++;
-        if (t->next_id == 0)
-            t->next_id = 1;
+        if (t->next_id_fn != NULL) {
+            id = t->next_id_fn();
+        } else {
+            id = t->next_id++;
+            if (t->next_id == 0)
+                t->next_id = 1;
+        }
     } while (id == 0 || find(t, id) != NULL);
     return id;
 }
@@ -139,17 +143,6 @@ mdlb_obj *mdlb_table_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
     for (i = 0; i < t->capacity; i++) {
         mdlb_obj *o = &t->slots[i];
         if (o->id && o->kind == MDLB_OBJ_KERNEL_BUFFER && inside(va, len, o->va, o->length))
-            return o;
-    }
-    return NULL;
-}
-
-mdlb_obj *mdlb_table_kernel_overlap(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
-{
-    mdlb_u32 i;
-    for (i = 0; i < t->capacity; i++) {
-        mdlb_obj *o = &t->slots[i];
-        if (o->id && o->kind == MDLB_OBJ_KERNEL_BUFFER && overlaps(va, len, o->va, o->length))
             return o;
     }
     return NULL;
@@ -271,7 +264,9 @@ mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase)
         if (o->id == 0)
             continue;
         p = release_phase(o);
-        if (best == NULL || p < best_phase) {
+        /* Within a phase the oldest id goes first: an order both twins compute the same way, whatever slot
+         * an object landed in. */
+        if (best == NULL || p < best_phase || (p == best_phase && o->id < best->id)) {
             best = o;
             best_phase = p;
         }

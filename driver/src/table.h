@@ -77,10 +77,15 @@ typedef struct mdlb_limits {
 typedef void *(*mdlb_alloc_fn)(size_t bytes);
 typedef void (*mdlb_free_fn)(void *p);
 
+/* Where a table's ids come from: the driver gives every table one driver-wide counter, so an id names at most
+ * one live object of the whole driver and another handle's id is simply unknown here (STATUS_NOT_FOUND). */
+typedef mdlb_u32 (*mdlb_id_fn)(void);
+
 typedef struct mdlb_table {
     mdlb_obj *slots;
     mdlb_u32 capacity;
-    mdlb_u32 next_id;
+    mdlb_u32 next_id;       /* the table's own counter, used when next_id_fn is NULL (host tests) */
+    mdlb_id_fn next_id_fn;  /* the driver-wide counter, or NULL */
     mdlb_use use;
     mdlb_alloc_fn alloc;
     mdlb_free_fn free;
@@ -102,8 +107,6 @@ mdlb_obj *mdlb_table_insert(mdlb_table *t, const mdlb_obj *proto);
 void mdlb_table_remove(mdlb_table *t, mdlb_obj *o);
 /* The kernel buffer of this handle that contains [va, va+len) entirely (no wrap), or NULL. */
 mdlb_obj *mdlb_table_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
-/* The kernel buffer of this handle [va, va+len) overlaps, or NULL. */
-mdlb_obj *mdlb_table_kernel_overlap(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
 /* Whether [va, va+len) lies (even partly) inside one of this handle's user mappings. */
 int mdlb_table_in_user_mapping(mdlb_table *t, mdlb_u64 va, mdlb_u64 len);
 

@@ -47,15 +47,14 @@ mdlb_u32 dt_lookup(mdlb_table *t, mdlb_u32 id, mdlb_u32 kinds)
 }
 
 /* Inserts an object built from fields, as ops.c builds its proto; returns the id assigned (0: out of memory). */
-mdlb_u32 dt_insert(mdlb_table *t, mdlb_u32 kind, mdlb_u32 state, mdlb_u32 parent, mdlb_u32 kbuf, mdlb_u64 va,
-                   mdlb_u64 length, mdlb_u32 nowrite)
+mdlb_u32 dt_insert(mdlb_table *t, mdlb_u32 kind, mdlb_u32 state, mdlb_u32 parent, mdlb_u64 va, mdlb_u64 length,
+                   mdlb_u32 nowrite)
 {
     mdlb_obj proto, *o;
     memset(&proto, 0, sizeof(proto));
     proto.kind = kind;
     proto.state = state;
     proto.parent = parent;
-    proto.kbuf = kbuf;
     proto.va = va;
     proto.length = length;
     proto.nowrite = nowrite;
@@ -83,14 +82,30 @@ void dt_set_state(mdlb_table *t, mdlb_u32 id, mdlb_u32 state)
         o->state = state;
 }
 
-/* The link counters of an object, in this order: user_mappings, partials, inheritors, described_by. */
-void dt_counters(mdlb_table *t, mdlb_u32 id, mdlb_u32 *out4)
+/* The link counters of an object, in this order: user_mappings, partials, inheritors. */
+void dt_counters(mdlb_table *t, mdlb_u32 id, mdlb_u32 *out3)
 {
     mdlb_obj *o = dt_find(t, id);
-    out4[0] = o ? o->user_mappings : 0;
-    out4[1] = o ? o->partials : 0;
-    out4[2] = o ? o->inheritors : 0;
-    out4[3] = o ? o->described_by : 0;
+    out3[0] = o ? o->user_mappings : 0;
+    out3[1] = o ? o->partials : 0;
+    out3[2] = o ? o->inheritors : 0;
+}
+
+/* mdlb_partial_state of the object with this id (0 when none). */
+mdlb_u32 dt_partial_state(mdlb_table *t, mdlb_u32 id, int source_mapped)
+{
+    mdlb_obj *o = dt_find(t, id);
+    return o ? mdlb_partial_state(o, source_mapped) : 0;
+}
+
+/* The id of mdlb_driver_pages_of (0: none). */
+mdlb_u32 dt_driver_pages_of(mdlb_table *t, mdlb_u32 id)
+{
+    mdlb_obj *o = dt_find(t, id), *p;
+    if (o == NULL)
+        return 0;
+    p = mdlb_driver_pages_of(t, o);
+    return p ? p->id : 0;
 }
 
 mdlb_u32 dt_next_id(mdlb_table *t) { return t->next_id; }
@@ -106,12 +121,6 @@ mdlb_u32 dt_next_release(mdlb_table *t, int *phase)
 mdlb_u32 dt_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
 {
     mdlb_obj *o = mdlb_table_kernel_range(t, va, len);
-    return o ? o->id : 0;
-}
-
-mdlb_u32 dt_kernel_overlap(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
-{
-    mdlb_obj *o = mdlb_table_kernel_overlap(t, va, len);
     return o ? o->id : 0;
 }
 

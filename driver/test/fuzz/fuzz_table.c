@@ -6,7 +6,7 @@
  * kernel-buffer range, probe, build for nonpaged pool, map to system or user space, build a partial, unmap,
  * unlock, free, free pages, pool allocate/free, lookups of random ids). Like ops.c, an operation changes the
  * table only when its section 3 check returns 0. After every instruction the table must be consistent (each
- * object's user_mappings, partials, inheritors and described_by equal what the table really holds); at the end
+ * object's user_mappings, partials and inheritors equal what the table really holds); at the end
  * the release path (mdlb_table_next_release, CONTRACT.md section 1 order) must empty the table in a bounded number
  * of steps, and every release step must pass the check the driver applies to the same step on request (the
  * release path never does what the driver refuses a caller).
@@ -60,7 +60,7 @@ static void check_consistent(mdlb_table *t)
     uint32_t i, j, live = 0;
     for (i = 0; i < t->capacity; i++) {
         mdlb_obj *o = &t->slots[i];
-        uint32_t um = 0, pa = 0, inh = 0, db = 0;
+        uint32_t um = 0, pa = 0, inh = 0;
         if (o->id == 0)
             continue;
         live++;
@@ -75,27 +75,22 @@ static void check_consistent(mdlb_table *t)
                 if (c->state & MDLB_ST_INHERITED)
                     inh++;
             }
-            if (c->kbuf == o->id)
-                db++;
         }
-        CHECK(o->user_mappings == um && o->partials == pa && o->inheritors == inh && o->described_by == db,
-              "object %u (kind %u): counters %u/%u/%u/%u, table holds %u/%u/%u/%u", o->id, o->kind,
-              o->user_mappings, o->partials, o->inheritors, o->described_by, um, pa, inh, db);
+        CHECK(o->user_mappings == um && o->partials == pa && o->inheritors == inh,
+              "object %u (kind %u): counters %u/%u/%u, table holds %u/%u/%u", o->id, o->kind,
+              o->user_mappings, o->partials, o->inheritors, um, pa, inh);
         for (j = 0; j < t->capacity; j++)
             CHECK(j == i || t->slots[j].id != o->id, "id %u twice", o->id);
     }
     (void)live;
 }
 
-static mdlb_u64 va_for(mdlb_table *t, uint32_t sel, mdlb_u32 *len, mdlb_u32 *kbuf)
+static mdlb_u64 va_for(mdlb_table *t, uint32_t sel, mdlb_u32 *len)
 {
     mdlb_obj *kb = (sel & 3u) == 0 ? pick(t, sel >> 2, MDLB_KIND_BIT(MDLB_OBJ_KERNEL_BUFFER)) : NULL;
-    *kbuf = 0;
     if (kb != NULL) {
         mdlb_u64 off = (sel >> 4) % (kb->length + 1);
         *len = (mdlb_u32)((sel >> 12) % (kb->length - off + 2)); /* sometimes one past the end */
-        if (mdlb_table_kernel_overlap(t, kb->va + off, *len) != NULL)
-            *kbuf = mdlb_table_kernel_overlap(t, kb->va + off, *len)->id;
         return kb->va + off;
     }
     *len = (sel >> 8) & 0x7FFFu;
@@ -122,14 +117,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 0: /* IoAllocateMdl / MmInitializeMdl over a user or kernel-buffer range */
         case 1:
             proto.kind = (op & 16) ? MDLB_OBJ_INIT_MDL : MDLB_OBJ_MDL;
-            proto.va = va_for(&t, sel, &len, &proto.kbuf);
+            proto.va = va_for(&t, sel, &len);
             proto.length = len;
             if ((m = mdlb_table_insert(&t, &proto)) != NULL)
                 remember(m->id);
             break;
         case 2: /* MmProbeAndLockPages */
             if ((m = pick(&t, sel, MDLB_KINDS_ANY_MDL)) != NULL &&
-                mdlb_check_probe(&t, m, (sel >> 20) & 1u) == 0)
+                mdlb_check_probe(&t, m, (sel >> 20) & 1u, (sel >> 21) & 1u, (sel >> 22) & 1u) == 0)
                 m->state |= MDLB_ST_LOCKED | MDLB_ST_PROC_VALID | ((sel & 0x100u) ? MDLB_ST_WRITE : 0);
             break;
         case 3: /* MmBuildMdlForNonPagedPool */
@@ -164,7 +159,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 proto.va = m->va + ((sel >> 4) & 0xFFFFu);
                 proto.length = eff;
                 proto.state = (m->state & (MDLB_ST_SYSMAP | MDLB_ST_NONPAGED)) ? MDLB_ST_INHERITED : 0;
-                proto.kbuf = m->kbuf;
                 if ((n = mdlb_table_insert(&t, &proto)) != NULL)
                     remember(n->id);
             }
@@ -207,8 +201,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 remember(m->id);
             break;
         case 13: /* ExFreePool of a kernel buffer */
-            if ((m = pick(&t, sel, MDLB_KIND_BIT(MDLB_OBJ_KERNEL_BUFFER))) != NULL && mdlb_check_pool_free(m) == 0) {
-                CHECK(m->described_by == 0, "pool free while described");
+            if ((m = pick(&t, sel, MDLB_KIND_BIT(MDLB_OBJ_KERNEL_BUFFER))) != NULL && mdlb_check_pool_free(&t, m) == 0) {
+                for (n = t.slots; n < t.slots + t.capacity; n++)
+                    CHECK(!(n->id && n->kind != MDLB_OBJ_KERNEL_BUFFER && n->kind != MDLB_OBJ_USER_MAPPING &&
+                            n->kind != MDLB_OBJ_PAGES && n->va < m->va + m->length && n->va + (n->length ? n->length : 1) > m->va),
+                          "pool free while MDL %u overlaps it", n->id);
                 mdlb_table_remove(&t, m);
             }
             break;
@@ -225,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         default: /* range queries */
             (void)mdlb_table_kernel_range(&t, 0xFFFF800000100000ull + sel * 97ull, sel >> 9);
             (void)mdlb_table_in_user_mapping(&t, 0x7FF000000000ull + sel * 4099ull, sel);
-            (void)mdlb_table_kernel_overlap(&t, ~0ull - sel, sel);
+            (void)mdlb_table_kernel_range(&t, ~0ull - sel, sel);
             break;
         }
         check_consistent(&t);
@@ -264,8 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             mdlb_table_remove(&t, o);
             break;
         case MDLB_REL_KERNEL_BUFFER:
-            CHECK(mdlb_check_pool_free(o) == 0, "releasing kernel buffer %u still described by %u", o->id,
-                  o->described_by);
+            CHECK(mdlb_check_pool_free(&t, o) == 0, "releasing kernel buffer %u still described", o->id);
             mdlb_table_remove(&t, o);
             break;
         default:

@@ -12,7 +12,7 @@ public final class FileHandle {
 
     final SimProcess owner;
     final ReentrantLock lock = new ReentrantLock();
-    final ObjectTable table = new ObjectTable();
+    final ObjectTable table;
     final Use use = new Use();
     /**
      * Found shared: another process sent a request, or more than one handle refers to the file object (counted at
@@ -28,8 +28,9 @@ public final class FileHandle {
     /** How many handles refer to this file object: what ZwQueryObject(ObjectBasicInformation) tells the driver. */
     private volatile java.util.function.IntSupplier handleCount = () -> 1;
 
-    FileHandle(SimProcess owner) {
+    FileHandle(SimProcess owner, java.util.function.IntSupplier driverIds) {
         this.owner = owner;
+        this.table = new ObjectTable(driverIds);
     }
 
     /** Set by the I/O manager's side (the backend) that knows the file object's handles. */

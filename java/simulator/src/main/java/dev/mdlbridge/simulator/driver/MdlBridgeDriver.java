@@ -33,6 +33,8 @@ public final class MdlBridgeDriver {
     private final List<FileHandle> handles = new CopyOnWriteArrayList<>();
     /** Process-wide user-mapping ranges and their reader/writer lock (CONTRACT section 2). */
     final UserRanges userRanges = new UserRanges();
+    /** One id counter for every handle's table: an id names at most one live object of the driver. */
+    private final java.util.concurrent.atomic.AtomicInteger nextId = new java.util.concurrent.atomic.AtomicInteger();
     /** Pages once mapped into user space, freed by the caller but kept until the process exits. */
     final Quarantine quarantine;
     /** Whether a NoWrite user mapping came out read-only when checked at load; if not, such mappings are refused. */
@@ -139,7 +141,7 @@ public final class MdlBridgeDriver {
 
     /** IRP_MJ_CREATE: the handle belongs to the opening process; a driver-wide limit bounds open handles. */
     public FileHandle create(SimProcess caller) {
-        FileHandle h = new FileHandle(caller);
+        FileHandle h = new FileHandle(caller, nextId::incrementAndGet);
         synchronized (useLock) {
             if (handles.size() >= LIMIT_DRIVER_HANDLES) {
                 return null; // STATUS_QUOTA_EXCEEDED for the CreateFile

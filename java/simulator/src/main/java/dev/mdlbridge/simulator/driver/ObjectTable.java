@@ -22,6 +22,18 @@ final class ObjectTable {
     private final Map<Integer, Obj> objects = new LinkedHashMap<>();
     /** The next id to try, as the C driver's mdlb_u32: 1 .. 2^32 - 1 (an id travels as 32 unsigned bits). */
     private long nextId = 1;
+    /** The driver-wide counter every handle's table draws from (ids unique across handles), or null: own counter. */
+    private final java.util.function.IntSupplier driverIds;
+
+    /** A table with its own counter (tests). */
+    ObjectTable() {
+        this(null);
+    }
+
+    /** A table whose ids come from the driver-wide counter (the twin of mdlb_table.next_id_fn). */
+    ObjectTable(java.util.function.IntSupplier driverIds) {
+        this.driverIds = driverIds;
+    }
 
     /** Thrown for an id the request names that is unknown or of another kind: the IRP fails. */
     static final class BadId extends Exception {
@@ -64,8 +76,12 @@ final class ObjectTable {
     private int nextFreeId() {
         int id;
         do {
-            id = (int) nextId;
-            nextId = nextId == 0xFFFF_FFFFL ? 1 : nextId + 1;
+            if (driverIds != null) {
+                id = driverIds.getAsInt();
+            } else {
+                id = (int) nextId;
+                nextId = nextId == 0xFFFF_FFFFL ? 1 : nextId + 1;
+            }
         } while (id == 0 || objects.containsKey(id));
         return id;
     }
@@ -77,11 +93,6 @@ final class ObjectTable {
         objects.put(o.id, o);
         link(o, 1);
         return o;
-    }
-
-    /** Test only (the C/Java differential test): the id the next insert assigns, as an unsigned 32-bit value. */
-    void nextIdForTest(long next) {
-        nextId = (int) next;
     }
 
     void remove(Obj o) {
@@ -122,15 +133,6 @@ final class ObjectTable {
     Obj kernelRange(long va, long len) {
         for (Obj o : objects.values()) {
             if (o.kind == Kind.KERNEL_BUFFER && inside(va, len, o.va, o.length)) {
-                return o;
-            }
-        }
-        return null;
-    }
-
-    Obj kernelOverlap(long va, long len) {
-        for (Obj o : objects.values()) {
-            if (o.kind == Kind.KERNEL_BUFFER && overlaps(va, len, o.va, o.length)) {
                 return o;
             }
         }
@@ -180,7 +182,9 @@ final class ObjectTable {
         Release bestPhase = null;
         for (Obj o : objects.values()) {
             Release p = releasePhase(o);
-            if (best == null || p.ordinal() < bestPhase.ordinal()) {
+            // Within a phase the lowest id goes first (unsigned, as table.c compares them).
+            if (best == null || p.ordinal() < bestPhase.ordinal()
+                    || (p == bestPhase && Integer.compareUnsigned(o.id, best.id) < 0)) {
                 best = o;
                 bestPhase = p;
             }

@@ -326,11 +326,10 @@ class DifferentialTest {
     }
 
     /**
-     * protocol.c's mdlb_check_parameters alone against Wire.checkParameters: they differ for UNMAP naming both a
-     * mapping and an MDL, which the driver refuses in ops.c (extra_parameters), outside the pure rules.
+     * protocol.c's mdlb_check_parameters alone against Wire.checkParameters for UNMAP naming both a mapping and
+     * an MDL (the rule once lived in ops.c, outside the pure rules, and the pure functions differed).
      */
     @Test
-    @Disabled("diverges: protocol.c lacks UNMAP's both-ids rule (ops.c extra_parameters has it); Wire has it")
     void unmapBothIdsPureFunctions() {
         Req q = new Req();
         q.header(MAGIC, PROTOCOL_VERSION, 0, 0, 0);
@@ -473,13 +472,12 @@ class DifferentialTest {
     }
 
     /**
-     * The twins walk the table in different orders: C in slot order (a freed slot is reused by the next insert),
-     * ObjectTable in insertion order. Where several objects qualify, they choose differently: next_release among
-     * objects of one phase, and kernel_range / kernel_overlap among kernel buffers that touch an MDL's range (the
-     * MDL then records another buffer, and ExFreePool refusals follow that link).
+     * The twins walk the table in different orders (C in slot order, a freed slot reused by the next insert;
+     * ObjectTable in insertion order), so where several objects qualify both must pick by a rule that does not
+     * depend on it: next_release takes the lowest id of the earliest phase. (The review found them choosing
+     * differently; kernel_overlap, the other case, is gone with the buffer links.)
      */
     @Test
-    @Disabled("diverges: next_release and kernel_overlap pick in slot order in C, insertion order in Java")
     void releaseOrderWithinAPhase() {
         for (long seed = 1; seed <= SEQUENCES; seed++) {
             List<Action> done = new ArrayList<>();
@@ -606,7 +604,7 @@ class DifferentialTest {
             c.setNextId(0xFFFF_FFFEL);
             long[] got = new long[4];
             for (int k = 0; k < 4; k++) {
-                got[k] = Integer.toUnsignedLong(c.insert(TwinRules.KERNEL_BUFFER, 0, 0, 0, 0x1000L * k, 0x1000, false));
+                got[k] = Integer.toUnsignedLong(c.insert(TwinRules.KERNEL_BUFFER, 0, 0, 0x1000L * k, 0x1000, false));
             }
             assertArrayEquals(new long[] {0xFFFF_FFFEL, 0xFFFF_FFFFL, 1, 2}, got);
         }
@@ -614,7 +612,6 @@ class DifferentialTest {
 
     /** Both twins driven to the id wrap, with objects live across it. */
     @Test
-    @Disabled("diverges until the id-wrap fix lands: after 0xFFFFFFFF C assigns 1, ObjectTable (int nextId) 0")
     void idsAcrossTheWrapMatch() {
         for (long seed = 1; seed <= 50; seed++) {
             List<Action> done = new ArrayList<>();

@@ -40,7 +40,7 @@ final class NativeRules {
         int mdlb_min_reply_size(int code, Pointer in, long inLen);
 
         // table.c: the section 3 refusals and the predicates they use
-        int mdlb_check_probe(Pointer t, Pointer mdl, int accessMode);
+        int mdlb_check_probe(Pointer t, Pointer mdl, int accessMode, int inUserRange, int shared);
 
         int mdlb_check_build_nonpaged(Pointer t, Pointer mdl);
 
@@ -56,7 +56,13 @@ final class NativeRules {
 
         int mdlb_check_partial(Pointer t, Pointer source, long offset, int length, int[] effectiveLength);
 
-        int mdlb_check_pool_free(Pointer kbuf);
+        int mdlb_check_pool_free(Pointer t, Pointer kbuf);
+
+        int mdlb_check_allocate_pages(int shared);
+
+        int dt_partial_state(Pointer t, int id, int sourceMapped);
+
+        int dt_driver_pages_of(Pointer t, int id);
 
         int mdlb_check_transfer(Pointer t, Pointer mapping, Pointer mdl, int write, int offset, int length);
 
@@ -75,7 +81,7 @@ final class NativeRules {
 
         int dt_lookup(Pointer t, int id, int kinds);
 
-        int dt_insert(Pointer t, int kind, int state, int parent, int kbuf, long va, long length, int nowrite);
+        int dt_insert(Pointer t, int kind, int state, int parent, long va, long length, int nowrite);
 
         void dt_remove(Pointer t, int id);
 
@@ -83,7 +89,7 @@ final class NativeRules {
 
         void dt_set_state(Pointer t, int id, int state);
 
-        void dt_counters(Pointer t, int id, int[] out4);
+        void dt_counters(Pointer t, int id, int[] out3);
 
         int dt_next_id(Pointer t);
 
@@ -93,7 +99,7 @@ final class NativeRules {
 
         int dt_kernel_range(Pointer t, long va, long len);
 
-        int dt_kernel_overlap(Pointer t, long va, long len);
+
 
         int dt_limit_check(long[] handleUse, long[] handleLimits, long[] driverUse, long[] driverLimits, long[] add);
 

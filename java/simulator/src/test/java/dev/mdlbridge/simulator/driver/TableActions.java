@@ -86,8 +86,8 @@ final class TableActions {
         }
 
         @Override
-        public int insert(int kind, int state, int parent, int kbuf, long va, long length, boolean nowrite) {
-            int id = s.insert(kind, state, parent, kbuf, va, length, nowrite);
+        public int insert(int kind, int state, int parent, long va, long length, boolean nowrite) {
+            int id = s.insert(kind, state, parent, va, length, nowrite);
             m.live.put(id, new Model.Info(kind, parent, va, length));
             m.ever.add(id);
             m.state.put(id, state);
@@ -161,13 +161,12 @@ final class TableActions {
         return st == 0 ? null : "lookup " + hex(Integer.toUnsignedLong(st));
     }
 
-    /** An object as ops.c insert_mdl / op_pool_allocate build it: MDLs record the kernel buffer they overlap. */
+    /** An object as ops.c insert_mdl / op_pool_allocate build it. */
     record Insert(int kind, int state, int parent, long va, long length, boolean nowrite) implements Action {
         @Override
         public String apply(Side s, Model m) {
-            int kbuf = kind == MDL || kind == INIT_MDL ? (int) s.call(KERNEL_OVERLAP, new long[] {va, length}) : 0;
-            int id = s.insert(kind, state, parent, kbuf, va, length, nowrite);
-            return "kbuf=" + kbuf + " id=" + Integer.toUnsignedString(id);
+            int id = s.insert(kind, state, parent, va, length, nowrite);
+            return "id=" + Integer.toUnsignedString(id);
         }
 
         @Override
@@ -217,7 +216,8 @@ final class TableActions {
     enum Op {
         /** a = {mdl, access mode, operation}. */
         PROBE(TwinRules.PROBE, ANY_MDL, (s, a, m) -> {
-            orState(s, a[0], ST_LOCKED | ST_PROC_VALID | (a[2] != 0 ? ST_WRITE : 0));
+            orState(s, a[0], ST_LOCKED | ST_PROC_VALID | (a[2] != 0 ? ST_WRITE : 0)
+                    | (a[1] == dev.mdlbridge.protocol.Protocol.KERNEL_MODE ? Obj.ST_DRIVER_PAGES : 0));
             return "";
         }),
         BUILD_NONPAGED(TwinRules.BUILD_NONPAGED, ANY_MDL, (s, a, m) -> {
@@ -236,7 +236,7 @@ final class TableActions {
         /** a = {mdl, 1 (user), shared handle, user address, NoWrite asked}. */
         MAP_USER(TwinRules.MAP, ANY_MDL, (s, a, m) -> {
             boolean nowrite = s.call(WRITABLE, new long[] {a[0]}) == 0 || a[4] != 0;
-            int id = s.insert(USER_MAPPING, 0, (int) a[0], 0, a[3], m.info(a[0]).length(), nowrite);
+            int id = s.insert(USER_MAPPING, 0, (int) a[0], a[3], m.info(a[0]).length(), nowrite);
             return "mapping=" + id + " nowrite=" + nowrite;
         }),
         UNMAP_SYSTEM(TwinRules.UNMAP_SYSTEM, ANY_MDL, (s, a, m) -> {
@@ -269,8 +269,9 @@ final class TableActions {
         PARTIAL(TwinRules.PARTIAL_CHECK, ANY_MDL, (s, a, m) -> {
             long eff = s.call(TwinRules.PARTIAL_CHECK, a) & 0xFFFF_FFFFL;
             int src = s.state((int) a[0]);
-            int st = ((src & ST_SYSMAP) != 0 ? ST_INHERITED | ST_SYSADDR : 0) | (src & ST_PROC_VALID);
-            int id = s.insert(TwinRules.PARTIAL, st, (int) a[0], 0, m.info(a[0]).va() + a[1], eff, false);
+            // each side's own partial_state: a difference shows in the partial's state bits, compared after this
+            int st = (int) s.call(TwinRules.PARTIAL_STATE, new long[] {a[0], (src & ST_SYSMAP) != 0 ? 1 : 0});
+            int id = s.insert(TwinRules.PARTIAL, st, (int) a[0], m.info(a[0]).va() + a[1], eff, false);
             return "partial=" + id;
         });
 
@@ -616,7 +617,9 @@ final class TableActions {
             }
             long[] a;
             if (k == PROBE) {
-                a = new long[] {id, r.nextInt(3)};
+                a = new long[] {id, r.nextInt(3), 0, r.nextInt(2), r.nextInt(2)};
+            } else if (k == TwinRules.PARTIAL_STATE) {
+                a = new long[] {id, r.nextInt(2)};
             } else if (k == MAP) {
                 a = new long[] {id, r.nextInt(2), r.nextInt(2)};
             } else if (k == FREE) {

@@ -61,14 +61,19 @@ final class TwinRules {
         return (int) v;
     }
 
+    /** a[k], or 0 when the recipe gave fewer arguments (older recipes of PROBE). */
+    private static int arg(long[] a, int k) {
+        return a.length > k ? (int) a[k] : 0;
+    }
+
     /* ----------------------------------------------------------------------------------------------------
      * THE REGISTRY. To compare a new table function: declare it in NativeRules.Lib (if diff_shim.c must wrap
      * it, add the wrapper there), then add one entry here. The generator (TableActions) asks every entry on
      * live, removed and unknown ids; give it an argument recipe in TableActions.args if a[1..] need one.
      * ---------------------------------------------------------------------------------------------------- */
     static final Check PROBE = new Check("check_probe", ANY_MDL,
-            (c, a) -> c.lib.mdlb_check_probe(c.t, c.obj(a[0]), i(a[1])),
-            (t, a) -> t.checkProbe(t.find(i(a[0])), i(a[1])));
+            (c, a) -> c.lib.mdlb_check_probe(c.t, c.obj(a[0]), i(a[1]), arg(a, 3), arg(a, 4)),
+            (t, a) -> t.checkProbe(t.find(i(a[0])), i(a[1]), arg(a, 3) != 0, arg(a, 4) != 0));
     static final Check BUILD_NONPAGED = new Check("check_build_nonpaged", ANY_MDL,
             (c, a) -> c.lib.mdlb_check_build_nonpaged(c.t, c.obj(a[0])),
             (t, a) -> t.checkBuildNonpaged(t.find(i(a[0]))));
@@ -100,8 +105,16 @@ final class TwinRules {
                 return (long) why << 32 | (eff[0] & 0xFFFF_FFFFL);
             });
     static final Check POOL_FREE = new Check("check_pool_free", bit(KERNEL_BUFFER),
-            (c, a) -> c.lib.mdlb_check_pool_free(c.obj(a[0])),
-            (t, a) -> ObjectTable.checkPoolFree(t.find(i(a[0]))));
+            (c, a) -> c.lib.mdlb_check_pool_free(c.t, c.obj(a[0])),
+            (t, a) -> t.checkPoolFree(t.find(i(a[0]))));
+    /** a = {source, source mapped}: the state a partial of it starts with (its NoWrite inherited). */
+    static final Check PARTIAL_STATE = new Check("partial_state", ANY_MDL,
+            (c, a) -> Integer.toUnsignedLong(c.lib.dt_partial_state(c.t, i(a[0]), i(a[1]))),
+            (t, a) -> Integer.toUnsignedLong(ObjectTable.partialState(t.find(i(a[0])), a[1] != 0, true)));
+    /** The kernel buffer or page allocation whose pages a user mapping of the MDL exposes (quarantine). */
+    static final Check DRIVER_PAGES_OF = new Check("driver_pages_of", ANY_MDL,
+            (c, a) -> Integer.toUnsignedLong(c.lib.dt_driver_pages_of(c.t, i(a[0]))),
+            (t, a) -> idOf(t.driverPagesOf(t.find(i(a[0])))));
     /** a = {mdl, mapping id or 0, write, offset, length}; the mapping was looked up by the action. */
     static final Check TRANSFER = new Check("check_transfer", ANY_MDL,
             (c, a) -> c.lib.mdlb_check_transfer(c.t, a[1] == 0 ? null : c.obj(a[1]), c.obj(a[0]), i(a[2]),
@@ -118,15 +131,13 @@ final class TwinRules {
     static final Check KERNEL_RANGE = new Check("table_kernel_range", 0,
             (c, a) -> Integer.toUnsignedLong(c.lib.dt_kernel_range(c.t, a[0], a[1])),
             (t, a) -> idOf(t.kernelRange(a[0], a[1])));
-    static final Check KERNEL_OVERLAP = new Check("table_kernel_overlap", 0,
-            (c, a) -> Integer.toUnsignedLong(c.lib.dt_kernel_overlap(c.t, a[0], a[1])),
-            (t, a) -> idOf(t.kernelOverlap(a[0], a[1])));
     static final Check IN_USER_MAPPING = new Check("table_in_user_mapping", 0,
             (c, a) -> c.lib.mdlb_table_in_user_mapping(c.t, a[0], a[1]),
             (t, a) -> t.inUserMapping(a[0], a[1]) ? 1 : 0);
 
     static final List<Check> ALL = List.of(PROBE, BUILD_NONPAGED, MAP, UNLOCK, FREE, FREE_PAGES, UNMAP_SYSTEM,
-            PARTIAL_CHECK, POOL_FREE, TRANSFER, WRITABLE, HAS_PAGES, KERNEL_RANGE, KERNEL_OVERLAP, IN_USER_MAPPING);
+            PARTIAL_CHECK, POOL_FREE, TRANSFER, WRITABLE, HAS_PAGES, KERNEL_RANGE, IN_USER_MAPPING, PARTIAL_STATE,
+            DRIVER_PAGES_OF);
 
     private static long idOf(Obj o) {
         return o == null ? 0 : Integer.toUnsignedLong(o.id);
@@ -135,7 +146,7 @@ final class TwinRules {
     /** What an action may do to a table; implemented once per twin. Ids are u32 carried in Java ints. */
     interface Side {
         /** Inserts an object from fields (counters start at 0, as both inserts reset them); returns its id. */
-        int insert(int kind, int state, int parent, int kbuf, long va, long length, boolean nowrite);
+        int insert(int kind, int state, int parent, long va, long length, boolean nowrite);
 
         void remove(int id);
 
@@ -149,7 +160,7 @@ final class TwinRules {
         /** id | phase << 32 of the next object RELEASE_ALL handles; 0 when the table is empty. */
         long nextRelease();
 
-        /** user mappings, partials, inheritors, described-by; null when no such object. */
+        /** user mappings, partials, inheritors; null when no such object. */
         int[] counters(int id);
 
         long call(Check k, long[] a);
@@ -178,8 +189,8 @@ final class TwinRules {
         }
 
         @Override
-        public int insert(int kind, int state, int parent, int kbuf, long va, long length, boolean nowrite) {
-            return lib.dt_insert(t, kind, state, parent, kbuf, va, length, nowrite ? 1 : 0);
+        public int insert(int kind, int state, int parent, long va, long length, boolean nowrite) {
+            return lib.dt_insert(t, kind, state, parent, va, length, nowrite ? 1 : 0);
         }
 
         @Override
@@ -214,7 +225,7 @@ final class TwinRules {
             if (lib.dt_find(t, id) == null) {
                 return null;
             }
-            int[] c = new int[4];
+            int[] c = new int[3];
             lib.dt_counters(t, id, c);
             return c;
         }
@@ -264,11 +275,10 @@ final class TwinRules {
         }
 
         @Override
-        public int insert(int kind, int state, int parent, int kbuf, long va, long length, boolean nowrite) {
+        public int insert(int kind, int state, int parent, long va, long length, boolean nowrite) {
             Obj o = new Obj(KINDS[kind - 1]);
             o.state = state;
             o.parent = parent;
-            o.kbuf = kbuf;
             o.va = va;
             o.length = length;
             o.nowrite = nowrite;
@@ -317,7 +327,7 @@ final class TwinRules {
         @Override
         public int[] counters(int id) {
             Obj o = t.find(id);
-            return o == null ? null : new int[] {o.userMappings, o.partials, o.inheritors, o.describedBy};
+            return o == null ? null : new int[] {o.userMappings, o.partials, o.inheritors};
         }
 
         @Override
