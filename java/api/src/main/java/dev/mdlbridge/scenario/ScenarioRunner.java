@@ -29,8 +29,10 @@ import java.util.Set;
 
 /**
  * Runs a validated scenario (CONTRACT.md sections 8 and 9): one {@link StepRecord} per step, a failed step does
- * not stop the run, a simulated bug check ends it. {@code leftover} is what was still held at the end; the runner
- * then releases it.
+ * not stop the run, a simulated bug check ends it. A request the device fails as a call is the step's status; a
+ * step naming an object whose creating step failed is skipped, with the reason. Steps run on the handle they name
+ * ({@code main} by default; {@code OpenHandle} opens more). {@code leftover} is what the process still held over
+ * every open handle at the end; the runner then releases it and closes every handle it opened.
  */
 public final class ScenarioRunner {
 
