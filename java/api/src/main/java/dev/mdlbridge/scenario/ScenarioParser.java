@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Reads a scenario file and finds every usage error before anything runs (CONTRACT.md section 9): unknown ops
  * and fields, missing required fields, names used before a step created them, handle names where objects are
- * expected and the reverse, malformed numbers, and simulator-only features asked of the driver. Each message names the step index, op and field.
+ * expected and the reverse, malformed numbers, and simulator-only features asked of the driver. Each message names
+ * the step index, op and field.
  */
 public final class ScenarioParser {
 

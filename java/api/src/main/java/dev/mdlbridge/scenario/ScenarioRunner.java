@@ -379,12 +379,14 @@ public final class ScenarioRunner {
                 case "ExAllocatePool" -> remember(n, h, index, Kind.KERNEL, bridge.exAllocatePool(num(n, "size", 0)));
                 case "ExFreePool" -> n.has("mdl") ? bridge.exFreePoolMdl(objectId(n, "mdl", h))
                         : bridge.exFreePool(objectId(n, "buffer", h));
-                case "IoAllocateMdl" -> remember(n, h, index, Kind.MDL, bridge.ioAllocateMdl(start(n), (int) num(n, "length", 0)));
+                case "IoAllocateMdl" -> remember(n, h, index, Kind.MDL,
+                        bridge.ioAllocateMdl(start(n), (int) num(n, "length", 0)));
                 case "MmSizeOfMdl" -> bridge.mmSizeOfMdl(start(n), num(n, "length", 0));
                 case "MmInitializeMdl" -> remember(n, h, index, Kind.MDL,
                         bridge.mmInitializeMdl(start(n), (int) num(n, "length", 0)));
                 case "MmProbeAndLockPages" -> bridge.mmProbeAndLockPages(objectId(n, "mdl", h),
-                        n.has("accessMode") ? ScenarioValues.accessMode(n.get("accessMode"), where) : Protocol.USER_MODE,
+                        n.has("accessMode") ? ScenarioValues.accessMode(n.get("accessMode"), where)
+                                : Protocol.USER_MODE,
                         n.has("operation") ? ScenarioValues.operation(n.get("operation"), where, "operation")
                                 : Protocol.IO_READ_ACCESS);
                 case "MmGetSystemAddressForMdlSafe" -> bridge.mmGetSystemAddressForMdlSafe(objectId(n, "mdl", h),
@@ -402,8 +404,9 @@ public final class ScenarioRunner {
                 case "WriteMapped" -> bridge.writeMapped(n.has("mapping") ? objectId(n, "mapping", h) : 0,
                         n.has("mdl") ? objectId(n, "mdl", h) : 0, (int) num(n, "offset", 0),
                         ScenarioValues.hex(n.get("hex"), where));
-                case "IoBuildPartialMdl" -> remember(n, h, index, Kind.MDL, bridge.ioBuildPartialMdl(objectId(n, "source", h),
-                        num(n, "offset", 0), (int) num(n, "length", 0)));
+                case "IoBuildPartialMdl" -> remember(n, h, index, Kind.MDL,
+                        bridge.ioBuildPartialMdl(objectId(n, "source", h), num(n, "offset", 0),
+                                (int) num(n, "length", 0)));
                 case "MmBuildMdlForNonPagedPool" -> bridge.mmBuildMdlForNonPagedPool(objectId(n, "mdl", h));
                 case "MmUnlockPages" -> bridge.mmUnlockPages(objectId(n, "mdl", h));
                 case "IoFreeMdl" -> bridge.ioFreeMdl(objectId(n, "mdl", h));
