@@ -413,6 +413,29 @@ public final class MdlBridge implements AutoCloseable {
         return new KernelBuffer(this, s.objectId(), s.value(), size);
     }
 
+    // -------------------------------------------------------------------------------------------- handles
+
+    /**
+     * Opens another handle of the same process on the same backend, as a second {@code CreateFile} of
+     * {@code \\.\MdlBridge} would. The new bridge shares this one's backend and {@link #memory() user memory}, so
+     * both can describe the same user buffer; each handle keeps its own objects (an id one handle returned means
+     * nothing to the other, CONTRACT.md section 1), its own limits and its own release. Closing the new bridge
+     * releases and closes only its own handle; the backend stays open until the bridge that opened it (or its
+     * owner) closes it, which also closes every handle still open on it.
+     *
+     * @return a bridge on the new handle; close it when done
+     * @throws IllegalStateException when this bridge is closed
+     * @throws dev.mdlbridge.spi.BackendException when the backend cannot open another handle
+     */
+    public MdlBridge openHandle() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("OpenHandle: the bridge is closed");
+            }
+        }
+        return new MdlBridge(selection, false);
+    }
+
     // -------------------------------------------------------------------------------------------- closing
 
     /**

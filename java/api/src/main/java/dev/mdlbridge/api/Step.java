@@ -43,7 +43,7 @@ public record Step(String op, NtStatus status, int stage, int detail, int object
     /** Why the step failed, in words ("refused: the MDL is already locked ..."); empty on success. */
     public String explanation() {
         if (stage == Protocol.STAGE_DONE && !status.isSuccess()) {
-            return op + " returned " + status;
+            return extra instanceof String why ? why : op + " returned " + status;
         }
         return Explanations.explain(stage, detail);
     }
@@ -58,6 +58,18 @@ public record Step(String op, NtStatus status, int stage, int detail, int object
 
     Step withSnapshots(MdlSnapshot newBefore, MdlSnapshot newAfter) {
         return new Step(op, status, stage, detail, objectId, value, valueKind, newBefore, newAfter, chain, data, extra);
+    }
+
+    /**
+     * A request the device failed as a call (the IRP failed, so the driver wrote no reply): an unknown object id
+     * ({@code STATUS_NOT_FOUND}), a released handle ({@code STATUS_INVALID_HANDLE}), another process's handle
+     * ({@code STATUS_ACCESS_DENIED}). Its status is the call's; the explanation says what the device refused.
+     */
+    public static Step callFailed(String op, DeviceCallException e) {
+        // a failed call whose status the backend could not map back (0) must still read as a failure
+        NtStatus st = e.status().isSuccess() ? NtStatus.of(0xC0000001) : e.status();
+        return new Step(op, st, Protocol.STAGE_DONE, 0, 0, 0, ValueKind.NONE, null, null, List.of(), new byte[0],
+                e.getMessage());
     }
 
     /** A step that ran no driver code: a user-memory call, or a usage failure found before the call. */

@@ -12,10 +12,10 @@ import java.util.Set;
 /**
  * Compares two result documents (CONTRACT.md section 8) step by step. What legitimately differs between
  * machines is ignored: addresses, PFN values, mdlAddress, process and mapped addresses, bytes of undefined
- * fields. What a driver can rely on is compared: op, status, flags, size, byteCount, byteOffset, pfnCount,
- * validity, numeric values and counters, outcome, bug check code and first parameter, and the equalities inside
- * each result that {@link ResultRelations} finds (the same PFN in two live MDLs, a partial's mapping at the
- * source's mapping plus the offset).
+ * fields. What a driver can rely on is compared: op, the step's handle, whether it was skipped, status, flags,
+ * size, byteCount, byteOffset, pfnCount, validity, numeric values and counters, outcome, bug check code and first
+ * parameter, and the equalities inside each result that {@link ResultRelations} finds (the same PFN in two live
+ * MDLs, a partial's mapping at the source's mapping plus the offset).
  *
  * <p>Differences in what mdl-semantics.md marks uncertain for Windows 10/11 are calibration differences: they
  * update a simulator profile rather than fail; each names the profile setting ({@code Profile} in the
@@ -71,6 +71,8 @@ public final class ResultDiff {
 
     private static void step(List<Difference> d, String w, JsonNode a, JsonNode b) {
         same(d, w + " op", a.path("op"), b.path("op"), null);
+        same(d, w + " handle", a.path("handle"), b.path("handle"), null);
+        same(d, w + " skipped", a.path("skipped"), b.path("skipped"), null);
         boolean guard = "0x80000001".equals(a.path("status").asText()) || "0x80000001".equals(b.path("status").asText());
         boolean limit = "IoAllocateMdl".equals(a.path("op").asText())
                 && (large(a.path("mdl")) || large(b.path("mdl")));

@@ -84,9 +84,24 @@ public final class ResultJson {
         g.writeStartObject();
         g.writeNumberField("index", rec.index());
         g.writeStringField("op", s.op());
+        if (rec.handle() != null) {
+            g.writeStringField("handle", rec.handle());
+        }
+        if (rec.skipped()) {
+            // nothing ran, so there is no status to report, not even a made-up one (CONTRACT section 9)
+            g.writeBooleanField("skipped", true);
+            g.writeStringField("reason", rec.skipReason());
+            if (rec.expectSkipped()) {
+                g.writeStringField("expect", "skipped");
+            }
+            g.writeEndObject();
+            return;
+        }
         g.writeStringField("status", s.status().hex());
         g.writeStringField("statusName", s.status().name());
-        if (rec.expect() != null) {
+        if (rec.expectSkipped()) {
+            g.writeStringField("expect", "skipped");
+        } else if (rec.expect() != null) {
             g.writeStringField("expect", rec.expect().name());
         }
         if (!s.explanation().isEmpty()) {

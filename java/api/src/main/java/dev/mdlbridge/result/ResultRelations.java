@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class ResultRelations {
 
-    /** Steps after which no MDL of the run is alive any more. */
+    /** Steps after which no MDL of the handle they ran on is alive any more (ProcessExit: of any handle). */
     private static final java.util.Set<String> RELEASE_EVERYTHING = java.util.Set.of("CloseHandle", "ProcessExit");
 
     private ResultRelations() {
@@ -31,28 +31,36 @@ public final class ResultRelations {
     /** Relations by where they hold ({@code "step 5 (IoBuildPartialMdl) mdl ~ MDL of step 1"}) → what holds. */
     public static Map<String, String> of(JsonNode result) {
         Map<String, String> relations = new LinkedHashMap<>();
-        Map<Integer, Integer> createdAt = new HashMap<>();
-        // the latest snapshot of every MDL still alive, by object id (insertion order = creation order)
-        Map<Integer, JsonNode> live = new LinkedHashMap<>();
+        Map<String, Integer> createdAt = new HashMap<>();
+        // the latest snapshot of every MDL still alive, by handle and object id (ids are numbered per handle;
+        // insertion order = creation order)
+        Map<String, JsonNode> live = new LinkedHashMap<>();
         for (JsonNode step : result.path("steps")) {
             int index = step.path("index").asInt();
-            int id = step.path("objectId").asInt(0);
+            String handle = step.path("handle").asText("main") + "\u0000"; // no name holds it
+            int objectId = step.path("objectId").asInt(0);
+            String id = objectId == 0 ? null : handle + objectId;
             JsonNode mdl = step.path("mdl");
             String where = "step " + index + " (" + step.path("op").asText() + ")";
             if (RELEASE_EVERYTHING.contains(step.path("op").asText())) {
-                live.clear(); // everything the handle held is gone; its frames may be reused
+                // everything the handle held is gone; its frames may be reused
+                if (step.path("op").asText().equals("ProcessExit")) {
+                    live.clear();
+                } else {
+                    live.keySet().removeIf(k -> k.startsWith(handle));
+                }
                 continue;
             }
             if (!mdl.isObject()) {
-                if (id != 0 && step.has("before") && !mdl.isArray()) {
+                if (id != null && step.has("before") && !mdl.isArray()) {
                     live.remove(id); // IoFreeMdl and the like: the MDL is gone after this step
                 }
                 continue;
             }
             createdAt.putIfAbsent(id, index);
             valueRelation(relations, where, step, mdl);
-            for (Map.Entry<Integer, JsonNode> other : live.entrySet()) {
-                if (other.getKey() != id) {
+            for (Map.Entry<String, JsonNode> other : live.entrySet()) {
+                if (!other.getKey().equals(id)) {
                     String key = where + " mdl ~ MDL of step " + createdAt.get(other.getKey());
                     String r = pairRelation(mdl, other.getValue());
                     if (!r.isEmpty()) {
@@ -60,7 +68,7 @@ public final class ResultRelations {
                     }
                 }
             }
-            if (id != 0) {
+            if (id != null) {
                 live.put(id, mdl);
             }
         }

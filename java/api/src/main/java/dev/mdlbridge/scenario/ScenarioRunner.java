@@ -1,6 +1,7 @@
 package dev.mdlbridge.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mdlbridge.api.DeviceCallException;
 import dev.mdlbridge.api.MdlBridge;
 import dev.mdlbridge.api.Step;
 import dev.mdlbridge.protocol.Counters;
@@ -19,28 +20,78 @@ import dev.mdlbridge.spi.UserMemory;
 import dev.mdlbridge.spi.UserMemoryException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs a validated scenario (CONTRACT.md sections 8 and 9): one {@link StepRecord} per step, a failed step does
- * not stop the run, a simulated bug check ends it. {@code leftover} is what was still held at the end; the runner
- * then releases it.
+ * not stop the run, a simulated bug check ends it. A request the device fails as a call is the step's status; a
+ * step naming an object whose creating step failed is skipped, with the reason. Steps run on the handle they name
+ * ({@code main} by default; {@code OpenHandle} opens more). {@code leftover} is what the process still held over
+ * every open handle at the end; the runner then releases it and closes every handle it opened.
  */
 public final class ScenarioRunner {
 
-    /** A name a step created with {@code as}: what it is, its object id and its address (kept after release). */
-    private record Named(Kind kind, int id, long address, long size) {
+    /**
+     * A name a step gave with {@code as}: what it is, the handle that created it (null for user memory, which
+     * belongs to the process), its object id and its address (kept after release). A name whose creating step
+     * failed or was skipped is kept too, with {@code created} false, so later steps naming it can say why they
+     * did not run.
+     */
+    private record Named(Kind kind, Handle owner, int id, long address, long size, boolean created, int step,
+                         boolean creatorSkipped) {
+
+        static Named created(Kind kind, Handle owner, int id, long address, long size, int step) {
+            return new Named(kind, owner, id, address, size, true, step, false);
+        }
+
+        static Named missing(Kind kind, int step, boolean creatorSkipped) {
+            return new Named(kind, null, 0, 0, 0, false, step, creatorSkipped);
+        }
     }
 
-    private enum Kind { USER, KERNEL, MDL, MAPPING }
+    private enum Kind {
+        USER("buffer"), KERNEL("kernel buffer"), MDL("mdl"), MAPPING("mapping"), HANDLE("handle");
+
+        final String word;
+
+        Kind(String word) {
+            this.word = word;
+        }
+    }
+
+    /**
+     * One open of the device, as the scenario names it. {@code ids} are the object ids this open returned: ids are
+     * numbered per handle from 1, so another handle's object may share an id with one of this handle's own.
+     */
+    private static final class Handle {
+        final String name;
+        MdlBridge bridge;
+        boolean closed;
+        final Set<Integer> ids = new HashSet<>();
+
+        Handle(String name, MdlBridge bridge) {
+            this.name = name;
+            this.bridge = bridge;
+        }
+    }
 
     private final Map<String, Named> names = new HashMap<>();
+    /** The handle each handle name stands for now; main's entry is replaced when CloseHandle reopens it. */
+    private final Map<String, Handle> handles = new LinkedHashMap<>();
+    /** Handle names whose OpenHandle failed or was skipped. */
+    private final Map<String, Named> unopened = new HashMap<>();
+    /** Every handle the scenario opened besides main, closed when the scenario ends. */
+    private final List<Handle> opened = new ArrayList<>();
     private MdlBridge bridge;
 
     private ScenarioRunner(MdlBridge bridge) {
         this.bridge = bridge;
+        handles.put(ScenarioParser.MAIN_HANDLE, new Handle(ScenarioParser.MAIN_HANDLE, bridge));
     }
 
     /**
@@ -91,13 +142,22 @@ public final class ScenarioRunner {
         try {
             return r.execute(s);
         } finally {
-            r.closeQuietly();
+            r.closeOpened();
+            r.closeQuietly(r.bridge);
         }
     }
 
-    /** Runs on a bridge the caller opened (and closes): for tests and for callers with their own backend. */
+    /**
+     * Runs on a bridge the caller opened (and closes): for tests and for callers with their own backend. The
+     * handles the scenario opens itself ({@code OpenHandle}) are closed before this returns.
+     */
     public static RunResult runOn(MdlBridge bridge, Scenario s) {
-        return new ScenarioRunner(bridge).execute(s);
+        ScenarioRunner r = new ScenarioRunner(bridge);
+        try {
+            return r.execute(s);
+        } finally {
+            r.closeOpened();
+        }
     }
 
     private RunResult execute(Scenario s) {
@@ -108,18 +168,35 @@ public final class ScenarioRunner {
         BugCheck bugCheck = null;
         for (int i = 0; i < s.steps().size(); i++) {
             JsonNode n = s.steps().get(i);
-            NtStatus expect = n.has("expect") ? ScenarioValues.status(n.get("expect"), "step " + i) : null;
+            boolean expectSkipped = ScenarioValues.expectsSkipped(n.get("expect"));
+            NtStatus expect = n.has("expect") && !expectSkipped ? ScenarioValues.status(n.get("expect"), "step " + i)
+                    : null;
             String op = n.get("op").asText();
+            String handleName = n.path("handle").asText(ScenarioParser.MAIN_HANDLE);
+            String shown = handleName.equals(ScenarioParser.MAIN_HANDLE) ? null : handleName;
+            String why = notCreated(n, handleName);
+            if (why != null) {
+                records.add(StepRecord.skipped(i, Step.local(op, NOT_RUN, 0, Step.ValueKind.NONE, null), shown,
+                        expectSkipped, why));
+                if (n.has("as")) {
+                    forget(n, op, i, true);
+                }
+                continue;
+            }
+            Handle h = handles.get(handleName);
             try {
-                Step done = step(op, n, "step " + i + " (" + op + ")");
-                records.add(new StepRecord(i, done, expect, lockCounts(done)));
+                Step done = h.closed ? closedHandle(op) : run(op, n, "step " + i + " (" + op + ")", h, i);
+                if (n.has("as") && !done.succeeded()) {
+                    forget(n, op, i, false);
+                }
+                records.add(new StepRecord(i, done, expect, lockCounts(done), shown, expectSkipped, null));
             } catch (SimulatedBugCheckException e) {
                 bugCheck = e.bugCheck();
                 // the step that caused the bug check ends the list; it returned nothing, so its status is the
                 // bug check's own code only as a marker (CONTRACT 8: "the status it would otherwise have reported,
                 // if any" — there is none when the machine stopped inside the call)
                 records.add(new StepRecord(i, Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.NONE, null),
-                        expect));
+                        expect, null, shown, expectSkipped, null));
                 break;
             }
             Optional<BugCheck> pending = bridge.backend().capability(SimulatorControl.class)
@@ -158,15 +235,111 @@ public final class ScenarioRunner {
     /** The most pages a step's lock counts are read for. */
     public static final int LOCK_COUNT_PAGES = 4096;
 
-    private void closeQuietly() {
+    /** What a skipped step's {@code step()} holds: a failure, so nothing reading only the status sees success. */
+    private static final NtStatus NOT_RUN = NtStatus.of(0xC0000001);
+
+    private static void closeQuietly(MdlBridge b) {
         try {
-            bridge.close();
+            b.close();
         } catch (RuntimeException e) {
             // after a bug check the simulated machine is gone; nothing is left to release
         }
     }
 
-    private Step step(String op, JsonNode n, String where) {
+    private void closeOpened() {
+        for (Handle h : opened) {
+            if (!h.closed) {
+                h.closed = true;
+                closeQuietly(h.bridge);
+            }
+        }
+    }
+
+    /**
+     * Why the step cannot run, or null: the first name it uses (its handle, then its fields in order) whose
+     * creating step failed or was skipped. A name that was created and later released does not count: the device
+     * answers for it.
+     */
+    private String notCreated(JsonNode n, String handleName) {
+        Named u = unopened.get(handleName);
+        if (u != null && !handles.containsKey(handleName)) {
+            return describeMissing(handleName, u);
+        }
+        for (Map.Entry<String, JsonNode> f : (Iterable<Map.Entry<String, JsonNode>>) n::fields) {
+            String why = switch (f.getKey()) {
+                case "buffer", "mdl", "mapping", "source" -> missing(f.getValue().asText());
+                case "address", "requestedAddress" -> f.getValue().isObject()
+                        ? missing(f.getValue().path("of").asText()) : null;
+                case "ranges" -> {
+                    String first = null;
+                    for (JsonNode r : f.getValue()) {
+                        first = first != null ? first : missing(r.path("buffer").asText());
+                    }
+                    yield first;
+                }
+                default -> null;
+            };
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
+    private String missing(String name) {
+        Named x = names.get(name);
+        return x == null || x.created() ? null : describeMissing(name, x);
+    }
+
+    private static String describeMissing(String name, Named x) {
+        return x.kind().word + " '" + name + "' was not " + (x.kind() == Kind.HANDLE ? "opened" : "created")
+                + " (step " + x.step() + (x.creatorSkipped() ? " was skipped)" : " failed)");
+    }
+
+    /** Remembers that the step meant to create {@code as} created nothing. */
+    private void forget(JsonNode n, String op, int step, boolean skipped) {
+        String as = n.get("as").asText();
+        if (op.equals("OpenHandle")) {
+            unopened.put(as, Named.missing(Kind.HANDLE, step, skipped));
+        } else {
+            names.put(as, Named.missing(kindCreatedBy(op), step, skipped));
+        }
+    }
+
+    private static Kind kindCreatedBy(String op) {
+        return switch (op) {
+            case "VirtualAlloc" -> Kind.USER;
+            case "ExAllocatePool" -> Kind.KERNEL;
+            case "MmMapLockedPagesSpecifyCache" -> Kind.MAPPING;
+            default -> Kind.MDL;
+        };
+    }
+
+    /**
+     * A step on a handle the scenario closed. Nothing is sent: on Windows a closed handle's value may already name
+     * another object of the process, so the runner answers as DeviceIoControl does for a handle that is not open.
+     */
+    private static Step closedHandle(String op) {
+        return new Step(op, NtStatus.INVALID_HANDLE, Protocol.STAGE_DONE, 0, 0, 0, Step.ValueKind.NONE, null, null,
+                List.of(), new byte[0], "the handle was closed by an earlier CloseHandle; nothing was sent");
+    }
+
+    /** Runs one step on {@code h}; a request the device fails as a call is the step's status, not an exception. */
+    private Step run(String op, JsonNode n, String where, Handle h, int index) {
+        Step done;
+        try {
+            done = step(op, n, where, h, index);
+        } catch (DeviceCallException e) {
+            return Step.callFailed(op, e);
+        }
+        if (done.succeeded() && done.objectId() != 0) {
+            h.ids.add(done.objectId());
+        }
+        return done;
+    }
+
+    private Step step(String op, JsonNode n, String where, Handle h, int index) {
+        MdlBridge bridge = h.bridge;
         UserMemory mem = bridge.memory();
         try {
             return switch (op) {
@@ -174,7 +347,7 @@ public final class ScenarioRunner {
                     long size = num(n, "size", 0);
                     long a = mem.allocate(size, n.has("protect") ? ScenarioValues.protect(n.get("protect"), where)
                             : UserMemory.PAGE_READWRITE, n.path("reserveOnly").asBoolean(false));
-                    names.put(n.get("as").asText(), new Named(Kind.USER, 0, a, size));
+                    names.put(n.get("as").asText(), Named.created(Kind.USER, null, 0, a, size, index));
                     yield Step.local(op, NtStatus.SUCCESS, a, Step.ValueKind.ADDRESS, null);
                 }
                 case "VirtualProtect" -> {
@@ -203,38 +376,41 @@ public final class ScenarioRunner {
                     mem.read(start(n), data, 0, data.length);
                     yield Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.BYTES, data);
                 }
-                case "ExAllocatePool" -> remember(n, Kind.KERNEL, bridge.exAllocatePool(num(n, "size", 0)));
-                case "ExFreePool" -> n.has("mdl") ? bridge.exFreePoolMdl(name(n, "mdl").id())
-                        : bridge.exFreePool(name(n, "buffer").id());
-                case "IoAllocateMdl" -> remember(n, Kind.MDL, bridge.ioAllocateMdl(start(n), (int) num(n, "length", 0)));
+                case "ExAllocatePool" -> remember(n, h, index, Kind.KERNEL, bridge.exAllocatePool(num(n, "size", 0)));
+                case "ExFreePool" -> n.has("mdl") ? bridge.exFreePoolMdl(objectId(n, "mdl", h))
+                        : bridge.exFreePool(objectId(n, "buffer", h));
+                case "IoAllocateMdl" -> remember(n, h, index, Kind.MDL,
+                        bridge.ioAllocateMdl(start(n), (int) num(n, "length", 0)));
                 case "MmSizeOfMdl" -> bridge.mmSizeOfMdl(start(n), num(n, "length", 0));
-                case "MmInitializeMdl" -> remember(n, Kind.MDL,
+                case "MmInitializeMdl" -> remember(n, h, index, Kind.MDL,
                         bridge.mmInitializeMdl(start(n), (int) num(n, "length", 0)));
-                case "MmProbeAndLockPages" -> bridge.mmProbeAndLockPages(name(n, "mdl").id(),
-                        n.has("accessMode") ? ScenarioValues.accessMode(n.get("accessMode"), where) : Protocol.USER_MODE,
+                case "MmProbeAndLockPages" -> bridge.mmProbeAndLockPages(objectId(n, "mdl", h),
+                        n.has("accessMode") ? ScenarioValues.accessMode(n.get("accessMode"), where)
+                                : Protocol.USER_MODE,
                         n.has("operation") ? ScenarioValues.operation(n.get("operation"), where, "operation")
                                 : Protocol.IO_READ_ACCESS);
-                case "MmGetSystemAddressForMdlSafe" -> bridge.mmGetSystemAddressForMdlSafe(name(n, "mdl").id(),
+                case "MmGetSystemAddressForMdlSafe" -> bridge.mmGetSystemAddressForMdlSafe(objectId(n, "mdl", h),
                         priority(n, where));
-                case "MmMapLockedPagesSpecifyCache" -> remember(n, Kind.MAPPING,
-                        bridge.mmMapLockedPagesSpecifyCache(name(n, "mdl").id(),
+                case "MmMapLockedPagesSpecifyCache" -> remember(n, h, index, Kind.MAPPING,
+                        bridge.mmMapLockedPagesSpecifyCache(objectId(n, "mdl", h),
                                 n.has("cacheType") ? ScenarioValues.cacheType(n.get("cacheType"), where)
                                         : Protocol.MM_CACHED,
                                 n.has("requestedAddress") ? address(n.get("requestedAddress")) : 0,
                                 priority(n, where)));
-                case "MmUnmapLockedPages" -> n.has("mdl") ? bridge.mmUnmapSystemAddress(name(n, "mdl").id())
-                        : bridge.mmUnmapLockedPages(name(n, "mapping").id());
-                case "ReadMapped" -> bridge.readMapped(n.has("mapping") ? name(n, "mapping").id() : 0,
-                        n.has("mdl") ? name(n, "mdl").id() : 0, (int) num(n, "offset", 0), (int) num(n, "size", 0));
-                case "WriteMapped" -> bridge.writeMapped(n.has("mapping") ? name(n, "mapping").id() : 0,
-                        n.has("mdl") ? name(n, "mdl").id() : 0, (int) num(n, "offset", 0),
+                case "MmUnmapLockedPages" -> n.has("mdl") ? bridge.mmUnmapSystemAddress(objectId(n, "mdl", h))
+                        : bridge.mmUnmapLockedPages(objectId(n, "mapping", h));
+                case "ReadMapped" -> bridge.readMapped(n.has("mapping") ? objectId(n, "mapping", h) : 0,
+                        n.has("mdl") ? objectId(n, "mdl", h) : 0, (int) num(n, "offset", 0), (int) num(n, "size", 0));
+                case "WriteMapped" -> bridge.writeMapped(n.has("mapping") ? objectId(n, "mapping", h) : 0,
+                        n.has("mdl") ? objectId(n, "mdl", h) : 0, (int) num(n, "offset", 0),
                         ScenarioValues.hex(n.get("hex"), where));
-                case "IoBuildPartialMdl" -> remember(n, Kind.MDL, bridge.ioBuildPartialMdl(name(n, "source").id(),
-                        num(n, "offset", 0), (int) num(n, "length", 0)));
-                case "MmBuildMdlForNonPagedPool" -> bridge.mmBuildMdlForNonPagedPool(name(n, "mdl").id());
-                case "MmUnlockPages" -> bridge.mmUnlockPages(name(n, "mdl").id());
-                case "IoFreeMdl" -> bridge.ioFreeMdl(name(n, "mdl").id());
-                case "Query" -> bridge.query(name(n, "mdl").id());
+                case "IoBuildPartialMdl" -> remember(n, h, index, Kind.MDL,
+                        bridge.ioBuildPartialMdl(objectId(n, "source", h), num(n, "offset", 0),
+                                (int) num(n, "length", 0)));
+                case "MmBuildMdlForNonPagedPool" -> bridge.mmBuildMdlForNonPagedPool(objectId(n, "mdl", h));
+                case "MmUnlockPages" -> bridge.mmUnlockPages(objectId(n, "mdl", h));
+                case "IoFreeMdl" -> bridge.ioFreeMdl(objectId(n, "mdl", h));
+                case "Query" -> bridge.query(objectId(n, "mdl", h));
                 case "DescribeChain" -> {
                     List<Requests.ChainRange> ranges = new ArrayList<>();
                     for (JsonNode r : n.get("ranges")) {
@@ -248,15 +424,39 @@ public final class ScenarioRunner {
                 }
                 case "DirectIo" -> bridge.directIo(name(n, "buffer").address() + num(n, "offset", 0),
                         (int) num(n, "length", 0), n.get("method").asText().equals("InDirect"));
-                case "MmAllocatePagesForMdlEx" -> remember(n, Kind.MDL,
+                case "MmAllocatePagesForMdlEx" -> remember(n, h, index, Kind.MDL,
                         bridge.mmAllocatePagesForMdlEx(num(n, "size", 0), (int) num(n, "flags", 0)));
-                case "MmFreePagesFromMdl" -> bridge.mmFreePagesFromMdl(name(n, "mdl").id());
+                case "MmFreePagesFromMdl" -> bridge.mmFreePagesFromMdl(objectId(n, "mdl", h));
                 case "Info" -> bridge.info();
                 case "CloseHandle" -> {
-                    Counters[] released = new Counters[1];
-                    bridge = bridge.reopen(c -> released[0] = c);
+                    Counters released;
+                    if (h.name.equals(ScenarioParser.MAIN_HANDLE)) {
+                        // main is reopened, as before handles existed: scenarios go on after closing it
+                        Counters[] c = new Counters[1];
+                        this.bridge = bridge.reopen(x -> c[0] = x);
+                        handles.put(h.name, new Handle(h.name, this.bridge));
+                        released = c[0];
+                    } else {
+                        h.closed = true; // closeAndReport closes the channel even when its ReleaseAll fails
+                        released = bridge.closeAndReport();
+                    }
                     yield new Step(op, NtStatus.SUCCESS, Protocol.STAGE_DONE, 0, 0, 0, Step.ValueKind.COUNTERS,
-                            null, null, List.of(), new byte[0], released[0]);
+                            null, null, List.of(), new byte[0], released);
+                }
+                case "OpenHandle" -> {
+                    String as = n.get("as").asText();
+                    MdlBridge other;
+                    try {
+                        other = bridge.openHandle();
+                    } catch (dev.mdlbridge.spi.BackendException e) {
+                        unopened.put(as, Named.missing(Kind.HANDLE, index, false));
+                        yield new Step(op, NOT_RUN, Protocol.STAGE_DONE, 0, 0, 0, Step.ValueKind.NONE, null, null,
+                                List.of(), new byte[0], "the handle could not be opened: " + e.getMessage());
+                    }
+                    Handle added = new Handle(as, other);
+                    opened.add(added);
+                    handles.put(as, added);
+                    yield Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.NONE, null);
                 }
                 case "ProcessExit" -> {
                     sim(where).processExit();
@@ -300,15 +500,27 @@ public final class ScenarioRunner {
                 where + ": simulator only; run with --backend simulator"));
     }
 
-    private Step remember(JsonNode n, Kind kind, Step s) {
+    private Step remember(JsonNode n, Handle h, int index, Kind kind, Step s) {
         if (s.succeeded() && n.has("as")) {
             long address = kind == Kind.MDL ? 0 : s.value();
-            names.put(n.get("as").asText(), new Named(kind, s.objectId(), address, num(n, "size", num(n, "length", 0))));
-        } else if (n.has("as")) {
-            // a failed step created nothing: later references get object 0, which the driver reports as unknown
-            names.put(n.get("as").asText(), new Named(kind, 0, 0, 0));
+            names.put(n.get("as").asText(), Named.created(kind, h, s.objectId(), address,
+                    num(n, "size", num(n, "length", 0)), index));
         }
         return s;
+    }
+
+    /**
+     * The id to send for an object field. Another handle's object is sent by its id to this handle, which does not
+     * know it, so the device answers STATUS_NOT_FOUND; but ids are numbered per handle, so when this handle has an
+     * object of its own under the same id, sending it would act on that unrelated object: id 0, which no handle
+     * ever issues, is sent instead and the device gives the same answer. A user buffer (no handle) sends 0 too.
+     */
+    private int objectId(JsonNode n, String field, Handle h) {
+        Named x = name(n, field);
+        if (x.owner() == h || x.owner() == null) {
+            return x.id();
+        }
+        return h.ids.contains(x.id()) ? 0 : x.id();
     }
 
     private Named name(JsonNode n, String field) {

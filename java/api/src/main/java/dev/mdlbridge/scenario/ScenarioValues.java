@@ -44,6 +44,11 @@ final class ScenarioValues {
                 + "JSON number (4096) or a hex string (\"0x1000\")");
     }
 
+    /** {@code "expect": "skipped"}: the step names an object whose creating step is meant to fail. */
+    static boolean expectsSkipped(JsonNode n) {
+        return n != null && n.isTextual() && n.asText().equals("skipped");
+    }
+
     static NtStatus status(JsonNode n, String where) {
         if (n.isTextual()) {
             var s = NtStatus.parse(n.asText());
@@ -52,7 +57,7 @@ final class ScenarioValues {
             }
         }
         throw new ScenarioUsageException(where + ": field \"expect\": " + n + " is not a status; write a name "
-                + "(\"STATUS_ACCESS_VIOLATION\") or a hex value (\"0xC0000005\")");
+                + "(\"STATUS_ACCESS_VIOLATION\"), a hex value (\"0xC0000005\") or \"skipped\"");
     }
 
     static int protect(JsonNode n, String where) {

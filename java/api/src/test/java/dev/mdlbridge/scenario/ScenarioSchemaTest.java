@@ -78,6 +78,21 @@ class ScenarioSchemaTest {
     }
 
     @Test
+    void handlesAndExpectSkippedPassBothAndAHandleOnOpenHandleFailsBoth() throws Exception {
+        String valid = """
+                {"steps": [{"op": "VirtualAlloc", "as": "b", "size": 4096},
+                           {"op": "OpenHandle", "as": "h2"},
+                           {"op": "IoAllocateMdl", "handle": "h2", "as": "m", "buffer": "b", "length": 4096},
+                           {"op": "MmProbeAndLockPages", "mdl": "m", "expect": "skipped"},
+                           {"op": "CloseHandle", "handle": "h2"}]}""";
+        assertEquals(Set.of(), SchemaFiles.errors("scenario", JSON.readTree(valid)));
+        ScenarioParser.parse(valid, "valid");
+        String bad = "{\"steps\": [{\"op\": \"OpenHandle\", \"as\": \"h2\", \"handle\": \"main\"}]}";
+        assertFalse(SchemaFiles.errors("scenario", JSON.readTree(bad)).isEmpty());
+        assertThrows(ScenarioUsageException.class, () -> ScenarioParser.parse(bad, "bad"));
+    }
+
+    @Test
     void theSchemaNamesItsDraftAndId() throws Exception {
         JsonNode s = schema();
         assertEquals("https://json-schema.org/draft/2020-12/schema", s.get("$schema").asText());

@@ -32,12 +32,22 @@ public final class StepTable {
     static void printStep(PrintWriter out, StepRecord rec, boolean dt) {
         Step s = rec.step();
         String mark = rec.asExpected() ? " " : "!";
-        out.printf("%s[%d] %-30s %s %s%s%n", mark, rec.index(), s.op(), s.status().hex(), s.status().name(),
+        String op = rec.handle() == null ? s.op() : s.op() + " @" + rec.handle();
+        if (rec.skipped()) {
+            out.printf("%s[%d] %-30s skipped: %s%n", mark, rec.index(), op, rec.skipReason());
+            if (rec.expectSkipped()) {
+                out.printf("      expected skipped%n");
+            }
+            return;
+        }
+        out.printf("%s[%d] %-30s %s %s%s%n", mark, rec.index(), op, s.status().hex(), s.status().name(),
                 value(s));
         if (!s.explanation().isEmpty()) {
             out.printf("      %s%n", s.explanation());
         }
-        if (rec.expect() != null) {
+        if (rec.expectSkipped()) {
+            out.printf("      expected skipped%n");
+        } else if (rec.expect() != null) {
             out.printf("      expected %s%n", rec.expect().name());
         }
         if (s.before() != null) {

@@ -145,6 +145,26 @@ class ExamplesTest {
     }
 
     @Test
+    void twoHandlesEachLockTheBufferAndCloseOnlyTheirOwn() throws Exception {
+        JsonNode r = run("two-handles");
+        completedAndClean(r);
+        assertEquals(step(r, 4).get("mdl").get("pfns"), step(r, 6).get("mdl").get("pfns"), "the same pages");
+        assertEquals("0102030405060708", step(r, 8).get("value").asText(), "read through h2's system mapping");
+        assertEquals("STATUS_NOT_FOUND", step(r, 9).get("statusName").asText(), "h2 does not know main's MDL");
+        assertEquals("STATUS_NOT_FOUND", step(r, 10).get("statusName").asText(), "main does not know h2's MDL");
+        assertTrue(step(r, 11).get("skipped").asBoolean());
+        assertEquals("mapping 'um' was not created (step 10 failed)", step(r, 11).get("reason").asText());
+        assertEquals(4, step(r, 12).get("value").get("lockedPages").asInt(), "two pages locked by each handle");
+        JsonNode released = step(r, 13).get("value").get("released");
+        assertEquals(1, released.get("outstandingMdls").asInt());
+        assertEquals(1, released.get("outstandingMappings").asInt());
+        assertEquals(2, released.get("lockedPages").asInt());
+        assertEquals("STATUS_INVALID_HANDLE", step(r, 14).get("statusName").asText());
+        assertEquals("0x008A", flags(step(r, 15)), "main's MDL is still locked after h2 closed");
+        assertEquals(0, step(r, 18).get("value").get("outstandingMdls").asInt());
+    }
+
+    @Test
     void uncheckedMisuseRaisesWhatWindowsWould() throws Exception {
         JsonNode leak = run("unchecked-leak");
         assertEquals("bugcheck", leak.get("outcome").asText());
