@@ -115,11 +115,13 @@ typedef uint64_t mdlb_u64;
 #define MDLB_LIMIT_HANDLE_KERNEL_BUFFER_BYTES 0x4000000ull   /* 64 MiB */
 #define MDLB_LIMIT_HANDLE_PAGE_ALLOC_BYTES   0x4000000ull    /* 64 MiB */
 #define MDLB_LIMIT_HANDLE_MDL_POOL_BYTES     0x1000000ull    /* 16 MiB */
+#define MDLB_LIMIT_HANDLE_SYSTEM_MAPPING_BYTES 0x100000000ull /* 4 GiB of system address space */
 #define MDLB_LIMIT_DRIVER_OBJECTS            65536u
 #define MDLB_LIMIT_DRIVER_LOCKED_BYTES       0x200000000ull  /* 8 GiB */
 #define MDLB_LIMIT_DRIVER_KERNEL_BUFFER_BYTES 0x10000000ull  /* 256 MiB */
 #define MDLB_LIMIT_DRIVER_PAGE_ALLOC_BYTES   0x10000000ull   /* 256 MiB */
 #define MDLB_LIMIT_DRIVER_MDL_POOL_BYTES     0x4000000ull    /* 64 MiB */
+#define MDLB_LIMIT_DRIVER_SYSTEM_MAPPING_BYTES 0x200000000ull /* 8 GiB */
 #define MDLB_LIMIT_DRIVER_HANDLES            1024u           /* open handles (CREATE fails with QUOTA_EXCEEDED) */
 
 /* ---------------------------------------------------------------------------------------------------- */
@@ -330,6 +332,7 @@ typedef struct MDLB_REQ_CHAIN {          /* DESCRIBE_CHAIN, followed by RangeCou
 #define MDLB_LIMIT_KERNEL_BUFFER_BYTES      3u
 #define MDLB_LIMIT_PAGE_ALLOC_BYTES         4u
 #define MDLB_LIMIT_MDL_POOL_BYTES           5u
+#define MDLB_LIMIT_SYSTEM_MAPPING_BYTES     6u /* maxSystemMappingBytes: system mappings (and reservations) */
 
 /* Reply.Detail for MDLB_STAGE_DDI: which DDI failed. */
 #define MDLB_DDI_IO_ALLOCATE_MDL            1u
@@ -469,7 +472,12 @@ typedef struct MDLB_INFO {
     mdlb_u32 OpenHandles;                /* driver-wide open handles */
     mdlb_u32 MaxHandles;                 /* MDLB_LIMIT_DRIVER_HANDLES: CREATE beyond it fails with QUOTA_EXCEEDED */
     mdlb_u32 Reserved;                   /* 0 */
-} MDLB_INFO;                             /* 368 bytes */
+    mdlb_u64 HandleMaxSystemMappingBytes; /* maxSystemMappingBytes of a handle ... */
+    mdlb_u64 DriverMaxSystemMappingBytes; /* ... and of the driver */
+    mdlb_u64 HandleSystemMappingBytes;   /* system address space mapped now: this handle, */
+    mdlb_u64 ProcessSystemMappingBytes;  /* every handle of the owning process, */
+    mdlb_u64 DriverSystemMappingBytes;   /* the whole driver */
+} MDLB_INFO;                             /* 408 bytes */
 
 /* DESCRIBE_CHAIN's data: one NTSTATUS (mdlb_u32) per range, in range order. Reply.Value: MDLs in the chain.
  * DIRECT_FETCH's reply: Status/Stage/Detail of the DIRECT call's driver part, Value = the system address,
@@ -543,7 +551,8 @@ MDLB_STATIC_ASSERT(sizeof(MDLB_SNAPSHOT) == 96);
 MDLB_STATIC_ASSERT(sizeof(MDLB_COUNTERS) == 24);
 MDLB_STATIC_ASSERT(sizeof(MDLB_LIMITS) == 40);
 MDLB_STATIC_ASSERT(sizeof(MDLB_USE) == 64);
-MDLB_STATIC_ASSERT(sizeof(MDLB_INFO) == 368);
+MDLB_STATIC_ASSERT(sizeof(MDLB_INFO) == 408);
+MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_INFO, HandleMaxSystemMappingBytes) == 368);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_INFO, QuarantinedBytes) == 344);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_REPLY_HEADER, Value) == 32);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_REPLY_HEADER, SnapshotOffset) == 40);

@@ -55,15 +55,20 @@ static void unreserve(mdlb_handle *h, const mdlb_use *sub)
     KeReleaseSpinLock(&g_use_lock, irql);
 }
 
-static void one_mapping(mdlb_handle *h, int delta)
+/* A system mapping of an MDL takes system address space for the pages it spans: charged to
+ * maxSystemMappingBytes before the DDI runs, given back when the mapping ends (section 4). */
+static void mapping_use(const mdlb_obj *m, mdlb_use *d)
+{
+    RtlZeroMemory(d, sizeof(*d));
+    d->mappings = 1;
+    d->system_mapping_bytes = mdlb_span_pages(m->va, m->length) * MDLB_PAGE_SIZE;
+}
+
+static void end_mapping(mdlb_handle *h, const mdlb_obj *m)
 {
     mdlb_use d;
-    RtlZeroMemory(&d, sizeof(d));
-    d.mappings = 1;
-    if (delta > 0)
-        (void)reserve(h, &d); /* mappings have no limit of their own */
-    else
-        unreserve(h, &d);
+    mapping_use(m, &d);
+    unreserve(h, &d);
 }
 
 /* What an object holds, so its release gives back exactly what it took. */
@@ -271,6 +276,11 @@ static void op_info(op *o)
     info.ReadOnlyUserMappings = g_readonly_user_mappings ? 1u : 0u;
     info.OpenHandles = (mdlb_u32)mdlb_open_handles();
     info.MaxHandles = MDLB_LIMIT_DRIVER_HANDLES;
+    info.HandleMaxSystemMappingBytes = g_handle_limits.system_mapping_bytes;
+    info.DriverMaxSystemMappingBytes = g_driver_limits.system_mapping_bytes;
+    info.HandleSystemMappingBytes = hu.system_mapping_bytes;
+    info.ProcessSystemMappingBytes = pu.system_mapping_bytes;
+    info.DriverSystemMappingBytes = du.system_mapping_bytes;
     d = mdlb_reply_data(&o->r, sizeof(info));
     if (d)
         RtlCopyMemory(d, &info, sizeof(info));
@@ -504,7 +514,7 @@ static void unlock_mdl(mdlb_handle *h, mdlb_obj *m)
     mdlb_use d;
     MmUnlockPages((PMDL)m->k_object);
     if (m->state & MDLB_ST_SYSMAP)
-        one_mapping(h, -1); /* MmUnlockPages removes the system mapping of a full MDL */
+        end_mapping(h, m); /* MmUnlockPages removes the system mapping of a full MDL */
     RtlZeroMemory(&d, sizeof(d));
     d.locked_bytes = m->locked_bytes;
     unreserve(h, &d);
@@ -530,7 +540,8 @@ static void op_unlock(op *o, mdlb_obj *m)
 static void op_map_system(op *o, mdlb_obj *m)
 {
     MDLB_REQ_MAP_SYSTEM q;
-    mdlb_u32 why;
+    mdlb_u32 why, lim;
+    mdlb_use add;
     PMDL mdl = (PMDL)m->k_object;
     BOOLEAN had = (mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) != 0;
     PVOID va;
@@ -541,17 +552,26 @@ static void op_map_system(op *o, mdlb_obj *m)
         refuse(o, why);
         return;
     }
+    if (!had) {
+        mapping_use(m, &add);
+        lim = reserve(o->h, &add);
+        if (lim) {
+            over_limit(o, lim);
+            return;
+        }
+    }
     snap(o, m, MDLB_ROLE_BEFORE);
     /* Never executable, whatever the caller asked; BugCheckOnFailure is FALSE inside the macro. */
     va = MmGetSystemAddressForMdlSafe(mdl, (MM_PAGE_PRIORITY)(q.Priority | MdlMappingNoExecute));
     if (va == NULL) {
+        if (!had)
+            unreserve(o->h, &add);
         ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_MM_MAP_LOCKED_PAGES);
     } else {
         if (!had) {
             m->state |= MDLB_ST_SYSMAP;
             if (q.Priority & MDLB_MAPPING_NO_WRITE)
                 m->state |= MDLB_ST_NOWRITE;
-            one_mapping(o->h, 1);
         }
         m->state |= MDLB_ST_SYSADDR;
         m->k_extra = va;
@@ -707,7 +727,7 @@ static void unmap_system(mdlb_handle *h, mdlb_obj *m)
     PMDL mdl = (PMDL)m->k_object;
     MmUnmapLockedPages(mdl->MappedSystemVa, mdl);
     m->state &= ~(MDLB_ST_SYSMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE);
-    one_mapping(h, -1);
+    end_mapping(h, m);
 }
 
 static void op_unmap(op *o, mdlb_obj *map, mdlb_obj *m)
@@ -847,7 +867,7 @@ static void free_mdl(mdlb_handle *h, mdlb_obj *m)
     PMDL mdl = (PMDL)m->k_object;
     mdlb_use d;
     if (m->kind == MDLB_OBJ_PARTIAL && (m->state & MDLB_ST_SYSMAP))
-        one_mapping(h, -1); /* IoFreeMdl unmaps a mapped partial */
+        end_mapping(h, m); /* IoFreeMdl unmaps a mapped partial */
     if (m->kind == MDLB_OBJ_INIT_MDL)
         ExFreePoolWithTag(mdl, MDLB_TAG_MDLSTOR);
     else if (m->kind == MDLB_OBJ_PAGES && (m->state & MDLB_ST_QUARANTINED))

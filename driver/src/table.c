@@ -515,6 +515,8 @@ static mdlb_u32 limit_one(const mdlb_use *u, const mdlb_limits *l, const mdlb_us
         return MDLB_LIMIT_PAGE_ALLOC_BYTES;
     if (over(u->pool_bytes, a->pool_bytes, l->pool_bytes))
         return MDLB_LIMIT_MDL_POOL_BYTES;
+    if (over(u->system_mapping_bytes, a->system_mapping_bytes, l->system_mapping_bytes))
+        return MDLB_LIMIT_SYSTEM_MAPPING_BYTES;
     return 0;
 }
 
@@ -535,6 +537,7 @@ void mdlb_use_add(mdlb_use *u, const mdlb_use *d)
     u->kernel_buffer_bytes += d->kernel_buffer_bytes;
     u->page_bytes += d->page_bytes;
     u->pool_bytes += d->pool_bytes;
+    u->system_mapping_bytes += d->system_mapping_bytes;
 }
 
 void mdlb_use_sub(mdlb_use *u, const mdlb_use *d)
@@ -547,6 +550,7 @@ void mdlb_use_sub(mdlb_use *u, const mdlb_use *d)
     u->kernel_buffer_bytes -= d->kernel_buffer_bytes;
     u->page_bytes -= d->page_bytes;
     u->pool_bytes -= d->pool_bytes;
+    u->system_mapping_bytes -= d->system_mapping_bytes;
 }
 
 void mdlb_default_limits(mdlb_limits *handle, mdlb_limits *driver)
@@ -556,11 +560,13 @@ void mdlb_default_limits(mdlb_limits *handle, mdlb_limits *driver)
     handle->kernel_buffer_bytes = MDLB_LIMIT_HANDLE_KERNEL_BUFFER_BYTES;
     handle->page_bytes = MDLB_LIMIT_HANDLE_PAGE_ALLOC_BYTES;
     handle->pool_bytes = MDLB_LIMIT_HANDLE_MDL_POOL_BYTES;
+    handle->system_mapping_bytes = MDLB_LIMIT_HANDLE_SYSTEM_MAPPING_BYTES;
     driver->objects = MDLB_LIMIT_DRIVER_OBJECTS;
     driver->locked_bytes = MDLB_LIMIT_DRIVER_LOCKED_BYTES;
     driver->kernel_buffer_bytes = MDLB_LIMIT_DRIVER_KERNEL_BUFFER_BYTES;
     driver->page_bytes = MDLB_LIMIT_DRIVER_PAGE_ALLOC_BYTES;
     driver->pool_bytes = MDLB_LIMIT_DRIVER_MDL_POOL_BYTES;
+    driver->system_mapping_bytes = MDLB_LIMIT_DRIVER_SYSTEM_MAPPING_BYTES;
 }
 
 

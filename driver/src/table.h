@@ -64,6 +64,7 @@ typedef struct mdlb_use {
     mdlb_u64 kernel_buffer_bytes;
     mdlb_u64 page_bytes;
     mdlb_u64 pool_bytes;
+    mdlb_u64 system_mapping_bytes;
 } mdlb_use;
 
 typedef struct mdlb_limits {
@@ -72,6 +73,7 @@ typedef struct mdlb_limits {
     mdlb_u64 kernel_buffer_bytes;
     mdlb_u64 page_bytes;
     mdlb_u64 pool_bytes;
+    mdlb_u64 system_mapping_bytes;
 } mdlb_limits;
 
 typedef void *(*mdlb_alloc_fn)(size_t bytes);

@@ -124,7 +124,7 @@ mdlb_u32 dt_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
     return o ? o->id : 0;
 }
 
-/* mdlb_use and mdlb_limits as flat arrays, in declaration order (use: 8 values, limits: 5). */
+/* mdlb_use and mdlb_limits as flat arrays, in declaration order (use: 9 values, limits: 6). */
 static void to_use(mdlb_use *u, const mdlb_u64 *a)
 {
     u->objects = (mdlb_u32)a[0];
@@ -135,6 +135,7 @@ static void to_use(mdlb_use *u, const mdlb_u64 *a)
     u->kernel_buffer_bytes = a[5];
     u->page_bytes = a[6];
     u->pool_bytes = a[7];
+    u->system_mapping_bytes = a[8];
 }
 
 static void from_use(mdlb_u64 *a, const mdlb_use *u)
@@ -147,6 +148,7 @@ static void from_use(mdlb_u64 *a, const mdlb_use *u)
     a[5] = u->kernel_buffer_bytes;
     a[6] = u->page_bytes;
     a[7] = u->pool_bytes;
+    a[8] = u->system_mapping_bytes;
 }
 
 static void to_limits(mdlb_limits *l, const mdlb_u64 *a)
@@ -156,6 +158,7 @@ static void to_limits(mdlb_limits *l, const mdlb_u64 *a)
     l->kernel_buffer_bytes = a[2];
     l->page_bytes = a[3];
     l->pool_bytes = a[4];
+    l->system_mapping_bytes = a[5];
 }
 
 mdlb_u32 dt_limit_check(const mdlb_u64 *handle_use, const mdlb_u64 *handle_limits, const mdlb_u64 *driver_use,
@@ -184,14 +187,14 @@ void dt_use_apply(mdlb_u64 *u, const mdlb_u64 *d, int sign)
     from_use(u, &a);
 }
 
-void dt_default_limits(mdlb_u64 *handle5, mdlb_u64 *driver5)
+void dt_default_limits(mdlb_u64 *handle6, mdlb_u64 *driver6)
 {
     mdlb_limits h, d;
     mdlb_default_limits(&h, &d);
-    handle5[0] = h.objects; handle5[1] = h.locked_bytes; handle5[2] = h.kernel_buffer_bytes;
-    handle5[3] = h.page_bytes; handle5[4] = h.pool_bytes;
-    driver5[0] = d.objects; driver5[1] = d.locked_bytes; driver5[2] = d.kernel_buffer_bytes;
-    driver5[3] = d.page_bytes; driver5[4] = d.pool_bytes;
+    handle6[0] = h.objects; handle6[1] = h.locked_bytes; handle6[2] = h.kernel_buffer_bytes;
+    handle6[3] = h.page_bytes; handle6[4] = h.pool_bytes; handle6[5] = h.system_mapping_bytes;
+    driver6[0] = d.objects; driver6[1] = d.locked_bytes; driver6[2] = d.kernel_buffer_bytes;
+    driver6[3] = d.page_bytes; driver6[4] = d.pool_bytes; driver6[5] = d.system_mapping_bytes;
 }
 
 /* Number of u64 values describing one snapshot in dt_reply's 'snaps' array. */

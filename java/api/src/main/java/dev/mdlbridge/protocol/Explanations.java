@@ -62,7 +62,8 @@ public final class Explanations {
             Protocol.LIMIT_LOCKED_BYTES, "too many bytes locked",
             Protocol.LIMIT_KERNEL_BUFFER_BYTES, "too many bytes of kernel buffers",
             Protocol.LIMIT_PAGE_ALLOC_BYTES, "too many bytes of page allocations",
-            Protocol.LIMIT_MDL_POOL_BYTES, "too much MDL pool");
+            Protocol.LIMIT_MDL_POOL_BYTES, "too much MDL pool",
+            Protocol.LIMIT_SYSTEM_MAPPING_BYTES, "too much system address space mapped (maxSystemMappingBytes)");
 
     private static final Map<Integer, String> DDIS = Map.ofEntries(
             Map.entry(Protocol.DDI_IO_ALLOCATE_MDL, "IoAllocateMdl"),

@@ -6,7 +6,8 @@ public record Info(int driverVersion, int protocolVersion, int osMajor, int osMi
                    int maxChainRanges, long highestUserAddress, long userProbeAddress, int processId,
                    boolean sharedHandle, Limits handleLimits, Limits driverLimits, Use handleUse, Use processUse,
                    Use driverUse, long quarantinedBytes, boolean readOnlyUserMappings, int openHandles,
-                   int maxHandles) {
+                   int maxHandles, long handleMaxSystemMappingBytes, long driverMaxSystemMappingBytes,
+                   long handleSystemMappingBytes, long processSystemMappingBytes, long driverSystemMappingBytes) {
 
     /** "0.1.0" from MDLB_DRIVER_VERSION's major << 24 | minor << 16 | patch. */
     public static String versionText(int v) {

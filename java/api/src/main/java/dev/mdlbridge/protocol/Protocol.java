@@ -72,6 +72,9 @@ public final class Protocol {
     public static final long LIMIT_DRIVER_KERNEL_BUFFER_BYTES = 0x1000_0000L;
     public static final long LIMIT_DRIVER_PAGE_ALLOC_BYTES = 0x1000_0000L;
     public static final long LIMIT_DRIVER_MDL_POOL_BYTES = 0x400_0000L;
+    /** MDLB_LIMIT_HANDLE_SYSTEM_MAPPING_BYTES / MDLB_LIMIT_DRIVER_SYSTEM_MAPPING_BYTES: 4 GiB and 8 GiB. */
+    public static final long LIMIT_HANDLE_SYSTEM_MAPPING_BYTES = 0x1_0000_0000L;
+    public static final long LIMIT_DRIVER_SYSTEM_MAPPING_BYTES = 0x2_0000_0000L;
     /** MDLB_LIMIT_DRIVER_HANDLES: open handles of the whole driver; CREATE beyond it fails with QUOTA_EXCEEDED. */
     public static final int LIMIT_DRIVER_HANDLES = 1024;
 
@@ -113,7 +116,7 @@ public final class Protocol {
     public static final int COUNTERS_SIZE = 24;
     public static final int LIMITS_SIZE = 40;
     public static final int USE_SIZE = 64;
-    public static final int INFO_SIZE = 368;
+    public static final int INFO_SIZE = 408;
 
     public static final int STAGE_DONE = 0;
     public static final int STAGE_PARAMETER = 1;
@@ -173,6 +176,8 @@ public final class Protocol {
     public static final int LIMIT_KERNEL_BUFFER_BYTES = 3;
     public static final int LIMIT_PAGE_ALLOC_BYTES = 4;
     public static final int LIMIT_MDL_POOL_BYTES = 5;
+    /** MDLB_LIMIT_SYSTEM_MAPPING_BYTES: maxSystemMappingBytes, system address space of system mappings. */
+    public static final int LIMIT_SYSTEM_MAPPING_BYTES = 6;
 
     public static final int DDI_IO_ALLOCATE_MDL = 1;
     public static final int DDI_MM_PROBE_AND_LOCK_PAGES = 2;

@@ -65,8 +65,8 @@ public final class ScenarioRunner {
     }
 
     /**
-     * One open of the device, as the scenario names it. {@code ids} are the object ids this open returned: ids are
-     * numbered per handle from 1, so another handle's object may share an id with one of this handle's own.
+     * One open of the device, as the scenario names it. {@code ids} are the object ids this open returned (ids come
+     * from one driver-wide counter, so no two live objects of any handles share one).
      */
     private static final class Handle {
         final String name;
@@ -511,9 +511,9 @@ public final class ScenarioRunner {
 
     /**
      * The id to send for an object field. Another handle's object is sent by its id to this handle, which does not
-     * know it, so the device answers STATUS_NOT_FOUND; but ids are numbered per handle, so when this handle has an
-     * object of its own under the same id, sending it would act on that unrelated object: id 0, which no handle
-     * ever issues, is sent instead and the device gives the same answer. A user buffer (no handle) sends 0 too.
+     * know it (ids are unique across the driver's handles, CONTRACT 1), so the device answers STATUS_NOT_FOUND. A
+     * user buffer (no handle) sends 0, which no handle ever issues. Should a handle ever hold an object under the
+     * same id (after 2^32 ids), id 0 is sent instead so the step never acts on an unrelated object.
      */
     private int objectId(JsonNode n, String field, Handle h) {
         Named x = name(n, field);

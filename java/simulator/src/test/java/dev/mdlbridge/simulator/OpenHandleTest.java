@@ -30,10 +30,13 @@ class OpenHandleTest {
 
             Step a = first.ioAllocateMdl(buf, 0x2000).orThrow();
             Step b = second.ioAllocateMdl(buf, 0x2000).orThrow();
-            assertEquals(1, a.objectId(), "each handle numbers its objects from 1");
-            assertEquals(1, b.objectId());
+            assertEquals(1, a.objectId(), "ids come from one driver-wide counter");
+            assertEquals(2, b.objectId(), "so the second handle's first object is 2, not another 1");
+            DeviceCallException other = assertThrows(DeviceCallException.class, () -> second.query(1),
+                    "the first handle's id is unknown to the second");
+            assertEquals(NtStatus.NOT_FOUND.value(), other.status().value());
             Step la = first.mmProbeAndLockPages(1, AccessMode.USER_MODE, LockOperation.READ).orThrow();
-            Step lb = second.mmProbeAndLockPages(1, AccessMode.USER_MODE, LockOperation.READ).orThrow();
+            Step lb = second.mmProbeAndLockPages(2, AccessMode.USER_MODE, LockOperation.READ).orThrow();
             assertArrayEquals(la.after().pfns(), lb.after().pfns(), "the same user pages, locked twice");
             // counters are the process's, over both handles: 2 MDLs, 2 pages locked by each
             assertEquals(new Counters(2, 0, 0, 4), first.counters());
@@ -41,7 +44,7 @@ class OpenHandleTest {
             assertEquals(new Counters(1, 0, 0, 2), second.closeAndReport(), "only the second handle's MDL");
             assertEquals(new Counters(1, 0, 0, 2), first.counters());
             assertEquals(MDL_PAGES_LOCKED, first.query(1).after().mdlFlags() & MDL_PAGES_LOCKED);
-            assertThrows(IllegalStateException.class, () -> second.query(1), "a closed bridge sends nothing");
+            assertThrows(IllegalStateException.class, () -> second.query(2), "a closed bridge sends nothing");
 
             MdlBridge third = first.openHandle();
             DeviceCallException e = assertThrows(DeviceCallException.class, () -> third.query(1),

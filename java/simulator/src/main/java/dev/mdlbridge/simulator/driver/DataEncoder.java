@@ -14,7 +14,7 @@ final class DataEncoder {
     record InfoData(int osMajor, int osMinor, int osBuild, int arch, long highestUserAddress, long userProbeAddress,
                     int processId, boolean sharedHandle, Limits handleLimits, Limits driverLimits, Use handleUse,
                     Use processUse, Use driverUse, long quarantinedBytes, boolean readOnlyUserMappings,
-                    int openHandles) {
+                    int openHandles, long handleMappingBytes, long processMappingBytes, long driverMappingBytes) {
     }
 
     static void counters(ByteBuffer b, int at, long mdls, long mappings, long kernelBuffers, long lockedPages) {
@@ -71,5 +71,10 @@ final class DataEncoder {
         b.putInt(at + 356, i.openHandles());
         b.putInt(at + 360, LIMIT_DRIVER_HANDLES);
         b.putInt(at + 364, 0);
+        b.putLong(at + 368, i.handleLimits().systemMappingBytes());
+        b.putLong(at + 376, i.driverLimits().systemMappingBytes());
+        b.putLong(at + 384, i.handleMappingBytes());
+        b.putLong(at + 392, i.processMappingBytes());
+        b.putLong(at + 400, i.driverMappingBytes());
     }
 }

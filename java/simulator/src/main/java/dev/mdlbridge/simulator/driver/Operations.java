@@ -66,14 +66,20 @@ final class Operations {
         driver.unreserve(h, sub);
     }
 
-    private void oneMapping(FileHandle h, int delta) {
+    /**
+     * A system mapping of an MDL takes system address space for the pages it spans: charged to
+     * maxSystemMappingBytes before the DDI runs, given back when the mapping ends (CONTRACT section 4; the twin of
+     * mapping_use / end_mapping in ops.c).
+     */
+    private static Use mappingUse(Obj m) {
         Use d = new Use();
         d.mappings = 1;
-        if (delta > 0) {
-            driver.charge(h, d); // mappings have no limit of their own
-        } else {
-            unreserve(h, d);
-        }
+        d.systemMappingBytes = Wire.spanPages(m.va, m.length) * PAGE_SIZE;
+        return d;
+    }
+
+    private void endMapping(FileHandle h, Obj m) {
+        unreserve(h, mappingUse(m));
     }
 
     /** What an object holds, so that its release gives back exactly what it took. */
@@ -187,7 +193,7 @@ final class Operations {
             DataEncoder.info(b, at, new DataEncoder.InfoData((int) os[0], (int) os[1], (int) os[2], ARCH_AMD64,
                     k.highestUserAddress(), k.userProbeAddress(), o.h.owner.id(), o.h.shared, Limits.HANDLE,
                     Limits.DRIVER, hu, pu, du, driver.quarantine.bytes(), driver.readOnlyUserMappings,
-                    driver.openHandles()));
+                    driver.openHandles(), hu.systemMappingBytes, pu.systemMappingBytes, du.systemMappingBytes));
         }
         o.r.value(os[2]);
     }
@@ -346,7 +352,7 @@ final class Operations {
     private void unlockMdl(FileHandle h, Obj m) {
         k.mmUnlockPages(m.mdl);
         if (m.has(Obj.ST_SYSMAP)) {
-            oneMapping(h, -1); // MmUnlockPages removes the system mapping of a full MDL
+            endMapping(h, m); // MmUnlockPages removes the system mapping of a full MDL
         }
         Use d = new Use();
         d.lockedBytes = m.lockedBytes;
@@ -378,9 +384,20 @@ final class Operations {
             return;
         }
         boolean had = (m.mdl.flags() & 0x0005) != 0;
+        Use add = mappingUse(m);
+        if (!had) {
+            int lim = reserve(o.h, add);
+            if (lim != 0) {
+                overLimit(o, lim);
+                return;
+            }
+        }
         snap(o, m, ROLE_BEFORE);
         long va = k.mmGetSystemAddressForMdlSafe(m.mdl, q.priority() | noExecute());
         if (va == 0) {
+            if (!had) {
+                unreserve(o.h, add);
+            }
             ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_MAP_LOCKED_PAGES);
         } else {
             if (!had) {
@@ -388,7 +405,6 @@ final class Operations {
                 if ((q.priority() & MAPPING_NO_WRITE) != 0) {
                     m.state |= Obj.ST_NOWRITE;
                 }
-                oneMapping(o.h, 1);
             }
             m.state |= Obj.ST_SYSADDR;
             m.systemVa = va;
@@ -478,7 +494,7 @@ final class Operations {
     private void unmapSystem(FileHandle h, Obj m) {
         k.mmUnmapLockedPages(m.mdl.mappedSystemVa(), m.mdl, h.owner);
         if (m.has(Obj.ST_SYSMAP)) {
-            oneMapping(h, -1);
+            endMapping(h, m);
         }
         m.state &= ~(Obj.ST_SYSMAP | Obj.ST_SYSADDR | Obj.ST_NOWRITE);
     }
@@ -591,7 +607,7 @@ final class Operations {
     /** Frees an MDL object (the IOCTL and the release path). */
     private void freeMdl(FileHandle h, Obj m) {
         if (m.kind == Kind.PARTIAL && m.has(Obj.ST_SYSMAP)) {
-            oneMapping(h, -1); // IoFreeMdl unmaps a mapped partial
+            endMapping(h, m); // IoFreeMdl unmaps a mapped partial
         }
         if (m.kind == Kind.PAGES && m.has(Obj.ST_QUARANTINED)) {
             // its quarantine record frees it at the owner's exit

@@ -10,6 +10,7 @@ final class Use {
     long kernelBufferBytes;
     long pageBytes;
     long poolBytes;
+    long systemMappingBytes;
 
     Use copy() {
         Use u = new Use();
@@ -26,6 +27,7 @@ final class Use {
         kernelBufferBytes += d.kernelBufferBytes;
         pageBytes += d.pageBytes;
         poolBytes += d.poolBytes;
+        systemMappingBytes += d.systemMappingBytes;
     }
 
     void sub(Use d) {
@@ -37,5 +39,6 @@ final class Use {
         kernelBufferBytes -= d.kernelBufferBytes;
         pageBytes -= d.pageBytes;
         poolBytes -= d.poolBytes;
+        systemMappingBytes -= d.systemMappingBytes;
     }
 }

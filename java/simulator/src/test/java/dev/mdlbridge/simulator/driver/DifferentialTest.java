@@ -530,20 +530,20 @@ class DifferentialTest {
     @Test
     void limitsOnValueClasses() {
         long[] classes = {0, 1, 4095, 4096, 4097, 0xFFFF_FFFFL, 0x1_0000_0000L, 0x7FFF_FFFF_FFFF_FFFFL};
-        long[] hDefaults = new long[5];
-        long[] dDefaults = new long[5];
+        long[] hDefaults = new long[6];
+        long[] dDefaults = new long[6];
         lib.dt_default_limits(hDefaults, dDefaults);
         Limits h = Limits.HANDLE;
         Limits d = Limits.DRIVER;
         assertArrayEquals(hDefaults, new long[] {h.objects(), h.lockedBytes(), h.kernelBufferBytes(), h.pageBytes(),
-            h.poolBytes()}, "handle default limits");
+            h.poolBytes(), h.systemMappingBytes()}, "handle default limits");
         assertArrayEquals(dDefaults, new long[] {d.objects(), d.lockedBytes(), d.kernelBufferBytes(), d.pageBytes(),
-            d.poolBytes()}, "driver default limits");
+            d.poolBytes(), d.systemMappingBytes()}, "driver default limits");
         TwinRules.J j = new TwinRules.J();
         int compared = 0;
         try (TwinRules.C c = new TwinRules.C(lib)) {
-            int[] limitOf = {0, 0, 0, 0, 1, 2, 3, 4};
-            for (int field = 0; field < 8; field++) {
+            int[] limitOf = {0, 0, 0, 0, 1, 2, 3, 4, 5};
+            for (int field = 0; field < 9; field++) {
                 for (long have : classes) {
                     for (long add : classes) {
                         for (long limit : classes) {
@@ -556,13 +556,13 @@ class DifferentialTest {
                             if (limitOf[field] == 0 && limit > 0xFFFF_FFFFL) {
                                 continue; // mdlb_limits.objects is 32 bits
                             }
-                            long[] hu = new long[8];
-                            long[] a = new long[8];
+                            long[] hu = new long[9];
+                            long[] a = new long[9];
                             long[] hl = hDefaults.clone();
                             hu[field] = have;
                             a[field] = add;
                             hl[limitOf[field]] = limit;
-                            TableActions.Limit act = new TableActions.Limit(hu, hl, new long[8], dDefaults, a);
+                            TableActions.Limit act = new TableActions.Limit(hu, hl, new long[9], dDefaults, a);
                             String cd = act.apply(c, null);
                             String jd = act.apply(j, null);
                             assertEquals(cd, jd, act.toString());
@@ -585,13 +585,13 @@ class DifferentialTest {
     void useCountsBelowZero() {
         TwinRules.J j = new TwinRules.J();
         try (TwinRules.C c = new TwinRules.C(lib)) {
-            long[] one = {1, 1, 1, 1, 0, 0, 0, 0};
-            long[] cUse = c.useApply(new long[8], one, -1);
-            long[] jUse = j.useApply(new long[8], one, -1);
+            long[] one = {1, 1, 1, 1, 0, 0, 0, 0, 0};
+            long[] cUse = c.useApply(new long[9], one, -1);
+            long[] jUse = j.useApply(new long[9], one, -1);
             assertArrayEquals(cUse, jUse, "0 - 1");
-            long[] hl = {4096, 1L << 32, 64L << 20, 64L << 20, 16L << 20};
-            long[] dl = {65536, 8L << 30, 256L << 20, 256L << 20, 64L << 20};
-            assertEquals(c.limitCheck(cUse, hl, new long[8], dl, one), j.limitCheck(jUse, hl, new long[8], dl, one));
+            long[] hl = {4096, 1L << 32, 64L << 20, 64L << 20, 16L << 20, 1L << 32};
+            long[] dl = {65536, 8L << 30, 256L << 20, 256L << 20, 64L << 20, 8L << 30};
+            assertEquals(c.limitCheck(cUse, hl, new long[9], dl, one), j.limitCheck(jUse, hl, new long[9], dl, one));
         }
     }
 

@@ -105,7 +105,7 @@ final class NativeRules {
 
         void dt_use_apply(long[] use, long[] delta, int sign);
 
-        void dt_default_limits(long[] handle5, long[] driver5);
+        void dt_default_limits(long[] handle6, long[] driver6);
 
         int dt_reply(Pointer buf, int cap, int fixed, int pfnStart, int pfnMax, int status, int stage, int detail,
                 int objectId, long value, int nsnaps, long[] snaps, Pointer pfns, int dataLen, int[] copied,

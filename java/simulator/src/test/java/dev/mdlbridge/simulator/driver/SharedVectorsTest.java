@@ -152,7 +152,9 @@ class SharedVectorsTest {
     private static Limits limits(VecFile v, String p) {
         return new Limits(v.require(p + ".MaxObjects"), v.require(p + ".MaxLockedBytes"),
                 v.require(p + ".MaxKernelBufferBytes"), v.require(p + ".MaxPageAllocationBytes"),
-                v.require(p + ".MaxMdlPoolBytes"));
+                v.require(p + ".MaxMdlPoolBytes"),
+                v.require(p.equals("Info.HandleLimits") ? "Info.HandleMaxSystemMappingBytes"
+                        : "Info.DriverMaxSystemMappingBytes"));
     }
 
     private static Use use(VecFile v, String p) {
@@ -179,6 +181,7 @@ class SharedVectorsTest {
                 v.require("Info.SharedHandle") != 0, limits(v, "Info.HandleLimits"), limits(v, "Info.DriverLimits"),
                 use(v, "Info.HandleUse"), use(v, "Info.ProcessUse"), use(v, "Info.DriverUse"),
                 v.require("Info.QuarantinedBytes"), v.require("Info.ReadOnlyUserMappings") != 0,
-                (int) v.require("Info.OpenHandles"));
+                (int) v.require("Info.OpenHandles"), v.require("Info.HandleSystemMappingBytes"),
+                v.require("Info.ProcessSystemMappingBytes"), v.require("Info.DriverSystemMappingBytes"));
     }
 }

@@ -649,18 +649,18 @@ final class TableActions {
 
         /** Use near the limits, limits default or tight, and an addition of what one operation charges. */
         Action limit(Model m) {
-            long[] hl = {4096, 1L << 32, 64L << 20, 64L << 20, 16L << 20};
-            long[] dl = {65536, 8L << 30, 256L << 20, 256L << 20, 64L << 20};
+            long[] hl = {4096, 1L << 32, 64L << 20, 64L << 20, 16L << 20, 1L << 32};
+            long[] dl = {65536, 8L << 30, 256L << 20, 256L << 20, 64L << 20, 8L << 30};
             if (r.nextInt(3) == 0) {
-                for (int k = 0; k < 5; k++) {
+                for (int k = 0; k < 6; k++) {
                     hl[k] = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(1 << 20);
                 }
             }
-            long[] hu = new long[8];
-            long[] du = new long[8];
-            long[] add = new long[8];
-            int[] limitOf = {0, 0, 0, 0, 1, 2, 3, 4}; // use field -> limits field (mdls, mappings, buffers: no limit)
-            for (int k = 0; k < 8; k++) {
+            long[] hu = new long[9];
+            long[] du = new long[9];
+            long[] add = new long[9];
+            int[] limitOf = {0, 0, 0, 0, 1, 2, 3, 4, 5}; // use field -> limits field (mdls, mappings, buffers: none)
+            for (int k = 0; k < 9; k++) {
                 long cap = hl[limitOf[k]];
                 hu[k] = near(cap);
                 du[k] = hu[k] + (r.nextBoolean() ? 0 : near(dl[limitOf[k]] - hu[k]));

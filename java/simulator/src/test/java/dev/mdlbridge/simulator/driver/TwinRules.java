@@ -356,7 +356,7 @@ final class TwinRules {
                 u.sub(use(delta));
             }
             return new long[] {u.objects, u.mdls, u.mappings, u.kernelBuffers, u.lockedBytes, u.kernelBufferBytes,
-                u.pageBytes, u.poolBytes};
+                u.pageBytes, u.poolBytes, u.systemMappingBytes};
         }
 
         static Use use(long[] a) {
@@ -369,11 +369,12 @@ final class TwinRules {
             u.kernelBufferBytes = a[5];
             u.pageBytes = a[6];
             u.poolBytes = a[7];
+            u.systemMappingBytes = a[8];
             return u;
         }
 
         static Limits limits(long[] a) {
-            return new Limits(a[0], a[1], a[2], a[3], a[4]);
+            return new Limits(a[0], a[1], a[2], a[3], a[4], a[5]);
         }
     }
 
