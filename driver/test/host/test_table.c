@@ -313,6 +313,10 @@ static void test_limits(void)
     a.pool_bytes = MDLB_LIMIT_HANDLE_MDL_POOL_BYTES + 1;
     CHECK(mdlb_limit_check(&h, &hl, &d, &dl, &a) == MDLB_LIMIT_MDL_POOL_BYTES, "MDL pool bytes");
     memset(&a, 0, sizeof(a));
+    a.system_mapping_bytes = MDLB_LIMIT_HANDLE_SYSTEM_MAPPING_BYTES + MDLB_PAGE_SIZE;
+    CHECK(mdlb_limit_check(&h, &hl, &d, &dl, &a) == MDLB_LIMIT_SYSTEM_MAPPING_BYTES,
+          "section 4: a mapping past maxSystemMappingBytes");
+    memset(&a, 0, sizeof(a));
     a.objects = 1;
     d.objects = MDLB_LIMIT_DRIVER_OBJECTS;
     CHECK(mdlb_limit_check(&h, &hl, &d, &dl, &a) == MDLB_LIMIT_OBJECTS, "objects for the whole driver");

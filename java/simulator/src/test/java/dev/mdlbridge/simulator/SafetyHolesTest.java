@@ -210,4 +210,20 @@ class SafetyHolesTest {
                     PARAM_LENGTH);
         }
     }
+
+    @Test
+    void systemMappingsAreChargedToMaxSystemMappingBytesAndGivenBack() {
+        try (Dev d = new Dev()) {
+            int mdl = d.mdl(d.buffer(0x3000) + 0x10, 0x2000); // spans 3 pages
+            d.ok(IOCTL_PROBE_AND_LOCK, Requests.probe(Dev.ALL, mdl, USER_MODE, IO_READ_ACCESS));
+            d.ok(IOCTL_MAP_SYSTEM, Requests.mapSystem(Dev.ALL, mdl, NORMAL_PAGE_PRIORITY));
+            assertEquals(0x3000, d.info().handleSystemMappingBytes(), "the pages it spans");
+            assertEquals(LIMIT_HANDLE_SYSTEM_MAPPING_BYTES, d.info().handleMaxSystemMappingBytes());
+            d.ok(IOCTL_MAP_SYSTEM, Requests.mapSystem(Dev.ALL, mdl, NORMAL_PAGE_PRIORITY));
+            assertEquals(0x3000, d.info().handleSystemMappingBytes(), "the same mapping again is not charged twice");
+            d.unlock(mdl); // MmUnlockPages removes the mapping of a full MDL
+            assertEquals(0, d.info().handleSystemMappingBytes());
+            assertEquals(0, d.info().driverSystemMappingBytes());
+        }
+    }
 }
