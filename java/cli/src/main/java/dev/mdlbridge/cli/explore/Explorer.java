@@ -56,6 +56,11 @@ final class Explorer {
 
     /** Runs; {@code progress} gets a line now and then (the CLI prints it on stderr). */
     Report run(Consumer<String> progress) {
+        return run(progress, null);
+    }
+
+    /** As {@link #run(Consumer)}, stopping early once a finding with {@code stopAtKey} is kept (tests). */
+    Report run(Consumer<String> progress, String stopAtKey) {
         Coverage coverage = new Coverage();
         SequenceRunner runner = new SequenceRunner(machines, coverage);
         Shrinker shrinker = new Shrinker(machines);
@@ -84,7 +89,7 @@ final class Explorer {
                     findings.add(f);
                     progress.accept("explore: finding " + findings.size() + ": " + f.violation().key() + " in "
                             + f.steps().size() + " steps: " + f.violation().summary());
-                    if (config.stopAfterFirst()) {
+                    if (config.stopAfterFirst() || v.key().equals(stopAtKey)) {
                         break;
                     }
                 }
