@@ -44,4 +44,10 @@ public interface SimulatorControl {
 
     /** The lock (reference) count of a physical page, as {@code !pfn} would show it; -1 for a frame not in use. */
     long pfnLockCount(long pfn);
+
+    /** What the simulated kernel holds now (pool, system PTEs, frames, lock counts); empty where not known (a
+     *  replay). Read-only: for the explorer's "a refusal changed nothing" and "release leaves nothing" checks. */
+    default Optional<KernelCensus> census() {
+        return Optional.empty();
+    }
 }

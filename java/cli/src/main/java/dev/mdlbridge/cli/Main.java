@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = "See what Windows puts in a Memory Descriptor List, on the real driver or the simulator.",
         subcommands = {DescribeCommand.class, dev.mdlbridge.cli.scenario.RunCommand.class,
             dev.mdlbridge.cli.scenario.DiffCommand.class, dev.mdlbridge.cli.scenario.SelftestCommand.class,
-            dev.mdlbridge.cli.stress.StressCommand.class, dev.mdlbridge.cli.driver.DoctorCommand.class,
+            dev.mdlbridge.cli.stress.StressCommand.class, dev.mdlbridge.cli.explore.ExploreCommand.class,
+            dev.mdlbridge.cli.driver.DoctorCommand.class,
             dev.mdlbridge.cli.driver.DriverCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Backends: --backend auto|driver|simulator|replay:FILE, or MDLBRIDGE_BACKEND / -Dmdlbridge.backend."})

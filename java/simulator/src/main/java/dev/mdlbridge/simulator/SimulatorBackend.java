@@ -182,6 +182,11 @@ public final class SimulatorBackend implements Backend, SimulatorControl {
         return kernel.pfnLockCount(pfn);
     }
 
+    @Override
+    public synchronized Optional<dev.mdlbridge.spi.KernelCensus> census() {
+        return kernel instanceof SimKernel sk ? Optional.of(sk.census(current)) : Optional.empty();
+    }
+
     // ------------------------------------------------------------------------------------------- handles
 
     /** The file object behind one or more handles (duplicates share it); CLEANUP runs when the last goes. */

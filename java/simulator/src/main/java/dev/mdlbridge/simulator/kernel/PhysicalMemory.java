@@ -25,6 +25,9 @@ final class PhysicalMemory {
     private final BitSet orphaned = new BitSet();
     /** Frames of nonpaged pool that were never written: they read as leftover garbage. */
     private final BitSet garbage = new BitSet();
+    /** Frames their owner (nonpaged pool, a page allocation) gave back while a lock still held them: whatever
+     *  reaches one now touches memory that belongs to nobody (explorer invariant: no access to freed pool). */
+    private final BitSet freedByOwner = new BitSet();
     private final LockCounts lockCounts;
     private final Map<Long, byte[]> contents = new HashMap<>();
     private long cursor = FIRST_FRAME;
@@ -72,6 +75,7 @@ final class PhysicalMemory {
         }
         used.clear((int) frame);
         orphaned.clear((int) frame);
+        freedByOwner.clear((int) frame);
         garbage.clear((int) frame);
         contents.remove(frame);
         inUse--;
@@ -84,6 +88,34 @@ final class PhysicalMemory {
         } else {
             free(frame);
         }
+    }
+
+    /** As {@link #release}, for a frame its owner freed (pool, page allocation): if a lock keeps it, it is marked,
+     *  so that an access through an old mapping or MDL is seen as the use-after-free it is. */
+    void releaseByOwner(long frame) {
+        if (lockCount(frame) > 0) {
+            freedByOwner.set((int) frame);
+        }
+        release(frame);
+    }
+
+    /** Whether touching this frame touches freed memory: not in use, or freed by its owner but still locked. */
+    boolean freed(long frame) {
+        return !inUse(frame) || freedByOwner.get((int) frame);
+    }
+
+    /** Sum of the lock counts of every frame in use, and how many frames are locked (the census). */
+    long[] lockTotals() {
+        long sum = 0;
+        long frames = 0;
+        for (int f = used.nextSetBit(0); f >= 0; f = used.nextSetBit(f + 1)) {
+            int c = lockCounts.get(f);
+            if (c > 0) {
+                sum += c;
+                frames++;
+            }
+        }
+        return new long[] {sum, frames};
     }
 
     /** The frame's lock count; 0 for a frame outside physical memory. A frame with a lock is always in use: it is

@@ -136,6 +136,38 @@ public final class SimKernel implements Kernel {
         return stop(BugChecks.DRIVER_VERIFIER_DETECTED_VIOLATION, subcode, mdl.address, mdl.flags, extra);
     }
 
+    /** A user-mode or kernel-mode access through a user view reached a frame that was freed (see kernelCopy). */
+    SimulatedBugCheckException freedFrameTouched(long va, boolean write) {
+        return stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0);
+    }
+
+    /**
+     * A read-only count of what the machine holds, for the explorer's invariants: pool blocks and bytes, system
+     * PTEs and mappings, frames in use and locked, the sum of PFN lock counts, {@code process}'s locked pages, and a
+     * digest over all of it (pool layout, mapping bases and protections, every process's locked pages).
+     */
+    public synchronized dev.mdlbridge.spi.KernelCensus census(SimProcess process) {
+        long poolBytes = 0;
+        long digest = 17;
+        for (PoolBlock b : pool.values()) {
+            poolBytes += b.size;
+            digest = digest * 31 + b.address * 7 + b.size;
+        }
+        long ptesInUse = 0;
+        for (SystemMapping m : mappings.values()) {
+            ptesInUse += m.pages;
+            digest = digest * 31 + m.base + (m.noWrite ? 1 : 0);
+        }
+        for (ProcessImpl p : processes) {
+            digest = digest * 31 + p.lockedPages;
+        }
+        long[] locks = ram.lockTotals();
+        digest = digest * 31 + ram.framesInUse();
+        digest = digest * 31 + locks[0];
+        return new dev.mdlbridge.spi.KernelCensus(pool.size(), poolBytes, ptesInUse, mappings.size(),
+                ram.framesInUse(), locks[1], locks[0], ((ProcessImpl) process).lockedPages, digest);
+    }
+
     @Override
     public synchronized BugCheck bugCheck() {
         return bugCheck;
@@ -275,7 +307,7 @@ public final class SimKernel implements Kernel {
             long[] shared = poolPages.get(page);
             if (shared != null && --shared[1] == 0) {
                 poolPages.remove(page);
-                ram.release(frames[i]);
+                ram.releaseByOwner(frames[i]);
             }
         }
     }
@@ -333,7 +365,9 @@ public final class SimKernel implements Kernel {
             int inPage = (int) (va & 0xFFF);
             int n = Math.min(length - done, 4096 - inPage);
             long frame = kernelFrame(va);
-            if (frame < 0) {
+            // A system mapping may still name frames whose pool block or page allocation was freed under it:
+            // Windows would silently touch someone else's memory; the simulator stops as special pool would.
+            if (frame < 0 || ram.freed(frame)) {
                 throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0);
             }
             if (write) {
@@ -887,6 +921,12 @@ public final class SimKernel implements Kernel {
         for (int i = 0; i < pages && i < m.pfns.length; i++) {
             if (m.pfns[i] == Poison.EMPTY) {
                 break;
+            }
+            // Freeing a page that another MDL still has locked for I/O: PFN_LIST_CORRUPT with the documented
+            // subcode 0x9A (page, its lock count). The I/O would go on into a page the system reuses.
+            int locks = ram.lockCount(m.pfns[i]);
+            if (locks > 0) {
+                throw stop(BugChecks.PFN_LIST_CORRUPT, 0x9A, m.pfns[i], locks, 0);
             }
             ram.release(m.pfns[i]);
             m.pfns[i] = Poison.EMPTY;

@@ -220,6 +220,9 @@ final class UserSpace implements AddressSpace {
             int inPage = (int) (va & 0xFFF);
             int n = Math.min(length - done, 4096 - inPage);
             long frame = touch(va, write, true);
+            if (ram.freed(frame)) {
+                throw kernel.freedFrameTouched(va, write); // a view of pages freed under it (see SimKernel)
+            }
             if (write) {
                 ram.write(frame, inPage, buffer, offset + done, n);
             } else {

@@ -1,0 +1,118 @@
+package dev.mdlbridge.cli.explore;
+
+import dev.mdlbridge.protocol.Counters;
+import dev.mdlbridge.protocol.Info;
+import dev.mdlbridge.protocol.Use;
+import dev.mdlbridge.spi.KernelCensus;
+import dev.mdlbridge.spi.SimulatorControl;
+import java.util.Optional;
+
+/**
+ * What must hold after every step. On the simulator: no bug check; a refusal, limit, bad parameter or failed IOCTL
+ * changed nothing (the driver's use and the kernel's census digest are what they were); the pages the kernel has
+ * locked are the pages the driver says it locked; the pool holds exactly the driver's kernel buffers; a closed
+ * handle gave back all it held; after a process exit and at the end of a sequence nothing is left (pool, system
+ * PTEs, locks, counters). On the driver only what the replies and counters show is checked.
+ */
+final class Invariants {
+
+    /** The state around a step: the step's handle's Info (driver counters) and the kernel's census. */
+    record State(Info info, KernelCensus census) {
+    }
+
+    private Invariants() {
+    }
+
+    static State observe(Executor ex, String handle) {
+        Info i = ex.info(handle).orElse(null);
+        KernelCensus c = ex.simulator().flatMap(SimulatorControl::census).orElse(null);
+        return new State(i, c);
+    }
+
+    /** The first invariant the step broke, or null. */
+    static Violation afterStep(Action a, StepResult r, State before, State after) {
+        if (r.bugCheck() != null) {
+            return new Violation("bugcheck", r.bugCheck().code(), a.op() + " stopped the machine: " + r.bugCheck());
+        }
+        if (r.skipped()) {
+            return null;
+        }
+        if ((r.refusedWithoutEffect() || r.irpFailed()) && before.info() != null && after.info() != null
+                && !a.op().equals("CloseHandle")) {
+            if (!before.info().driverUse().equals(after.info().driverUse())) {
+                return new Violation("refusal-changed-state", 0, a.op() + " failed (" + r.statusName()
+                        + ") yet the driver's use changed: " + before.info().driverUse() + " -> "
+                        + after.info().driverUse());
+            }
+            if (before.census() != null && after.census() != null
+                    && before.census().digest() != after.census().digest()) {
+                return new Violation("refusal-changed-state", 0, a.op() + " failed (" + r.statusName()
+                        + ") yet the kernel's state changed: " + before.census() + " -> " + after.census());
+            }
+        }
+        if (a.op().equals("CloseHandle") && r.succeeded() && before.info() != null && after.info() != null) {
+            Use held = before.info().handleUse();
+            Counters expect = minus(before.info().driverUse().counters(), held.counters());
+            if (!after.info().driverUse().counters().equals(expect) || !after.info().handleUse().counters().isZero()) {
+                return new Violation("release-incomplete", 0, "CloseHandle on " + a.handle() + " held "
+                        + held.counters() + "; the driver went from " + before.info().driverUse().counters() + " to "
+                        + after.info().driverUse().counters());
+            }
+        }
+        if (a.op().equals("ProcessExit") && r.succeeded() && after.census() != null) {
+            Violation v = nothingLeft(after.census(), "after ProcessExit");
+            if (v != null) {
+                return v;
+            }
+        }
+        return consistent(after);
+    }
+
+    /** The kernel's locks and pool agree with what the driver says it holds. */
+    static Violation consistent(State s) {
+        if (s.info() == null || s.census() == null) {
+            return null;
+        }
+        Use d = s.info().driverUse();
+        long driverLockedPages = d.lockedBytes() / 4096;
+        if (s.census().pageLocks() != driverLockedPages) {
+            return new Violation("lock-count-mismatch", 0, "the kernel holds " + s.census().pageLocks()
+                    + " page locks; the driver says it locked " + driverLockedPages + " pages");
+        }
+        if (s.census().poolBytes() != d.kernelBufferBytes()) {
+            return new Violation("pool-accounting", 0, "the pool holds " + s.census().poolBytes()
+                    + " bytes of blocks; the driver says its kernel buffers are " + d.kernelBufferBytes());
+        }
+        return null;
+    }
+
+    /** After every handle of the process was released: no pool, system PTEs or locks remain. */
+    static Violation nothingLeft(KernelCensus c, String when) {
+        if (c.poolBlocks() != 0 || c.systemPtesInUse() != 0 || c.pageLocks() != 0 || c.processLockedPages() != 0) {
+            return new Violation("leak-after-release", 0, when + " the kernel still holds " + c.poolBlocks()
+                    + " pool blocks, " + c.systemPtesInUse() + " system PTEs, " + c.pageLocks() + " page locks, "
+                    + c.processLockedPages() + " locked pages of the process");
+        }
+        return null;
+    }
+
+    /** The driver's counters after the release at the end of a sequence (asked on a fresh handle). */
+    static Violation countersZero(Optional<Info> fresh) {
+        if (fresh.isEmpty()) {
+            return null;
+        }
+        Use d = fresh.get().driverUse();
+        if (!d.counters().isZero() || d.lockedBytes() != 0 || d.kernelBufferBytes() != 0
+                || d.pageAllocationBytes() != 0) {
+            return new Violation("leak-after-release", 0, "after releasing every handle the driver still counts "
+                    + d);
+        }
+        return null;
+    }
+
+    private static Counters minus(Counters a, Counters b) {
+        return new Counters(a.outstandingMdls() - b.outstandingMdls(),
+                a.outstandingMappings() - b.outstandingMappings(),
+                a.outstandingKernelBuffers() - b.outstandingKernelBuffers(), a.lockedPages() - b.lockedPages());
+    }
+}

@@ -1,0 +1,392 @@
+package dev.mdlbridge.cli.explore;
+
+import dev.mdlbridge.cli.explore.Model.Kind;
+import dev.mdlbridge.cli.explore.Model.Obj;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+
+/**
+ * Picks the next step from what the model says exists: ops whose objects are there, objects in a state where the op
+ * means something (a lock for an unlocked MDL, a partial of a mapped one), and now and then the misuse a reviewer
+ * would try (a released object, another handle's object, a range over someone else's mapping, the address where the
+ * pool will put its next block). Deterministic for a random source.
+ */
+final class OpGenerator {
+
+    private final SplittableRandom random;
+    private final boolean simulator;
+
+    OpGenerator(SplittableRandom random, boolean simulator) {
+        this.random = random;
+        this.simulator = simulator;
+    }
+
+    /** Weights of the ops; an op whose objects do not exist yet falls back to one that creates them. */
+    private static final Map<String, Integer> WEIGHTS = new LinkedHashMap<>();
+    static {
+        WEIGHTS.put("VirtualAlloc", 5);
+        WEIGHTS.put("VirtualProtect", 2);
+        WEIGHTS.put("VirtualFree", 2);
+        WEIGHTS.put("WriteUser", 2);
+        WEIGHTS.put("ReadUser", 2);
+        WEIGHTS.put("ExAllocatePool", 7);
+        WEIGHTS.put("ExFreePool", 6);
+        WEIGHTS.put("IoAllocateMdl", 12);
+        WEIGHTS.put("MmSizeOfMdl", 1);
+        WEIGHTS.put("MmInitializeMdl", 2);
+        WEIGHTS.put("MmProbeAndLockPages", 10);
+        WEIGHTS.put("MmGetSystemAddressForMdlSafe", 8);
+        WEIGHTS.put("MmMapLockedPagesSpecifyCache", 7);
+        WEIGHTS.put("MmUnmapLockedPages", 5);
+        WEIGHTS.put("ReadMapped", 7);
+        WEIGHTS.put("WriteMapped", 7);
+        WEIGHTS.put("IoBuildPartialMdl", 7);
+        WEIGHTS.put("MmBuildMdlForNonPagedPool", 6);
+        WEIGHTS.put("MmUnlockPages", 5);
+        WEIGHTS.put("IoFreeMdl", 5);
+        WEIGHTS.put("Query", 2);
+        WEIGHTS.put("DescribeChain", 3);
+        WEIGHTS.put("DirectIo", 3);
+        WEIGHTS.put("MmAllocatePagesForMdlEx", 5);
+        WEIGHTS.put("MmFreePagesFromMdl", 4);
+        WEIGHTS.put("Info", 1);
+        WEIGHTS.put("CloseHandle", 1);
+        WEIGHTS.put("ProcessExit", 1);
+        WEIGHTS.put("PageOut", 1);
+        WEIGHTS.put("OpenHandle", 3);
+    }
+
+    private static final int TOTAL;
+    static {
+        int t = 0;
+        for (int w : WEIGHTS.values()) {
+            t += w;
+        }
+        TOTAL = t;
+    }
+
+    Action next(Model m) {
+        if (m.openHandles().isEmpty()) {
+            return openHandle(m); // after ProcessExit: a new handle in the new process
+        }
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Action a = build(pickOp(), m);
+            if (a != null) {
+                return a;
+            }
+        }
+        return random.nextBoolean() ? virtualAlloc(m) : exAllocatePool(m);
+    }
+
+    private String pickOp() {
+        int r = random.nextInt(TOTAL);
+        for (Map.Entry<String, Integer> e : WEIGHTS.entrySet()) {
+            r -= e.getValue();
+            if (r < 0) {
+                return e.getKey();
+            }
+        }
+        return "Info";
+    }
+
+    private Action build(String op, Model m) {
+        return switch (op) {
+            case "VirtualAlloc" -> virtualAlloc(m);
+            case "VirtualProtect" -> withUser(m, b -> Action.of(op, Action.MAIN, "buffer", b.name, "offset",
+                    pick(0L, 0x1000L), "size", 0x1000L, "protect", pick("PAGE_READONLY", "PAGE_NOACCESS",
+                            "PAGE_READWRITE|PAGE_GUARD", "PAGE_READWRITE")));
+            case "VirtualFree" -> withUser(m, b -> random.nextInt(3) == 0
+                    ? Action.of(op, Action.MAIN, "buffer", b.name, "type", "MEM_DECOMMIT", "offset", 0L, "size",
+                    0x1000L) : Action.of(op, Action.MAIN, "buffer", b.name));
+            case "WriteUser", "ReadUser" -> {
+                Obj b = pickObj(m.all(Kind.USER).isEmpty() || random.nextInt(3) == 0 ? m.all(Kind.MAPPING)
+                        : m.all(Kind.USER), o -> o.live);
+                yield b == null ? null : Action.of(op, Action.MAIN, "buffer", b.name, "offset",
+                        pick(0L, 0x10L, 0x800L), "size", pick(1L, 0x10L, 0x100L));
+            }
+            case "ExAllocatePool" -> exAllocatePool(m);
+            case "ExFreePool" -> {
+                if (random.nextInt(5) == 0) {
+                    Obj md = pickObj(m.all(Kind.MDL), o -> o.initialized || o.pagesFreed);
+                    yield md == null ? null : Action.of(op, md.handle, "mdl", md.name);
+                }
+                // half the time a buffer something still describes: the free a reviewer would try
+                Obj k = random.nextBoolean() ? pickObj(m.all(Kind.KERNEL), o -> o.live && describedBuffer(m, o))
+                        : null;
+                if (k == null) {
+                    k = pickObj(m.all(Kind.KERNEL), o -> o.live);
+                }
+                yield k == null ? null : Action.of(op, handleFor(m, k), "buffer", k.name);
+            }
+            case "IoAllocateMdl", "MmInitializeMdl", "MmSizeOfMdl" -> describe(op, m);
+            case "MmProbeAndLockPages" -> withMdl(m, o -> !o.locked && !o.partial && !o.nonpaged && !o.pages,
+                    o -> Action.of(op, handleFor(m, o), "mdl", o.name, "accessMode",
+                            o.kernelRange() ? (random.nextInt(5) == 0 ? "UserMode" : "KernelMode")
+                                    : (random.nextInt(10) == 0 ? "KernelMode" : "UserMode"),
+                            "operation", pick("IoReadAccess", "IoWriteAccess", "IoModifyAccess")));
+            case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, Obj::described),
+                    o -> Action.of(op, handleFor(m, o), "mdl", o.name, "priority", priority()));
+            case "MmMapLockedPagesSpecifyCache" -> withMdl(m, stale(m, Obj::described), o -> {
+                Action a = Action.of(op, handleFor(m, o), "as", m.newName(Kind.MAPPING), "mdl", o.name,
+                        "priority", priority());
+                if (random.nextInt(8) == 0) {
+                    a = a.with("cacheType", pick("MmNonCached", "MmWriteCombined"));
+                }
+                return a;
+            });
+            case "MmUnmapLockedPages" -> {
+                if (random.nextBoolean()) {
+                    Obj v = pickObj(m.all(Kind.MAPPING), o -> o.live);
+                    if (v != null) {
+                        yield Action.of(op, handleFor(m, v), "mapping", v.name);
+                    }
+                }
+                yield withMdl(m, o -> o.sysMapped, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
+            }
+            case "ReadMapped", "WriteMapped" -> transfer(op, m);
+            case "IoBuildPartialMdl" -> withMdl(m, o -> o.described() && !o.partial, o -> {
+                long off = pick(0L, 0L, 0x10L, 0x1000L);
+                long len = pick(0L, 0L, 0x10L, 0x1000L);
+                return Action.of(op, handleFor(m, o), "as", m.newName(Kind.MDL), "source", o.name, "offset", off,
+                        "length", len);
+            });
+            case "MmBuildMdlForNonPagedPool" -> withMdl(m, o -> o.kernelRange() && !o.described(),
+                    o -> Action.of(op, handleFor(m, o), "mdl", o.name));
+            case "MmUnlockPages" -> withMdl(m, o -> o.locked, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
+            case "IoFreeMdl" -> withMdl(m, o -> !o.locked || o.partial,
+                    o -> Action.of(op, handleFor(m, o), "mdl", o.name));
+            case "Query" -> withMdl(m, o -> true, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
+            case "DescribeChain" -> chain(m);
+            case "DirectIo" -> {
+                Obj b = anyRange(m);
+                yield b == null ? null : Action.of(op, openHandle(m, random), "buffer", b.name, "offset",
+                        pick(0L, 0x10L), "length", pick(0x10L, 0x1000L, 0x1000L, 0L), "method",
+                        pick("InDirect", "OutDirect"));
+            }
+            case "MmAllocatePagesForMdlEx" -> Action.of(op, openHandle(m, random), "as", m.newName(Kind.MDL),
+                    "size", pick(0x1000L, 0x2000L, 0x3000L), "flags", random.nextInt(12) == 0 ? 1L : 0L);
+            case "MmFreePagesFromMdl" -> withMdl(m, o -> o.pages && !o.pagesFreed,
+                    o -> Action.of(op, handleFor(m, o), "mdl", o.name));
+            case "Info" -> Action.of(op, openHandle(m, random));
+            case "CloseHandle" -> Action.of(op, openHandle(m, random));
+            case "ProcessExit" -> simulator && random.nextInt(3) == 0 ? Action.of(op, Action.MAIN) : null;
+            case "PageOut" -> simulator ? withUser(m, b -> Action.of(op, Action.MAIN, "buffer", b.name,
+                    "failPageIn", random.nextBoolean())) : null;
+            case "OpenHandle" -> m.handleCount() < 4 || random.nextInt(8) == 0 ? openHandle(m) : null;
+            default -> null;
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------ creators
+
+    private Action openHandle(Model m) {
+        return Action.of("OpenHandle", Action.MAIN, "as", m.newHandleName());
+    }
+
+    private Action virtualAlloc(Model m) {
+        Action a = Action.of("VirtualAlloc", Action.MAIN, "as", m.newName(Kind.USER), "size",
+                pick(0x1000L, 0x3000L, 0x10000L));
+        int p = random.nextInt(10);
+        return p == 0 ? a.with("protect", "PAGE_READONLY") : p == 1 ? a.with("protect", "PAGE_NOACCESS") : a;
+    }
+
+    private Action exAllocatePool(Model m) {
+        // An MDL waiting at a kernel address no buffer covers yet: allocate on its handle, so the block lands there.
+        String handle = openHandle(m, random);
+        Obj waiting = random.nextBoolean() ? pickObj(m.all(Kind.MDL), o -> o.live && o.kernelRange()
+                && !covered(m, o) && m.isOpen(o.handle)) : null;
+        if (waiting != null) {
+            handle = waiting.handle;
+        }
+        return Action.of("ExAllocatePool", handle, "as", m.newName(Kind.KERNEL), "size",
+                pick(0x1000L, 0x1000L, 0x2000L, 0x3000L, 0x10L));
+    }
+
+    /** Half the time, only MDLs over a kernel buffer that was freed: what a reviewer touches next. */
+    private Predicate<Obj> stale(Model m, Predicate<Obj> plausible) {
+        if (random.nextBoolean()) {
+            return plausible;
+        }
+        List<Obj> freed = new ArrayList<>();
+        for (Obj k : m.all(Kind.KERNEL)) {
+            if (!k.live) {
+                freed.add(k);
+            }
+        }
+        if (freed.isEmpty()) {
+            return plausible;
+        }
+        return o -> {
+            if (!plausible.test(o)) {
+                return false;
+            }
+            for (Obj k : freed) {
+                if (o.address >= k.address && o.address < k.address + k.size) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    private static boolean covered(Model m, Obj mdl) {
+        for (Obj k : m.live(Kind.KERNEL)) {
+            if (k.handle.equals(mdl.handle) && mdl.address >= k.address && mdl.address < k.address + k.size) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean describedBuffer(Model m, Obj k) {
+        for (Obj o : m.live(Kind.MDL)) {
+            if (o.described() && o.address >= k.address && o.address < k.address + k.size) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** IoAllocateMdl / MmInitializeMdl / MmSizeOfMdl over a plausible range: a buffer, a mapping, a kernel buffer
+     *  (live or released, any handle's), or where the pool will put its next block. */
+    private Action describe(String op, Model m) {
+        String handle = openHandle(m, random);
+        Action a = op.equals("MmSizeOfMdl") ? Action.of(op, handle)
+                : Action.of(op, handle, "as", m.newName(Kind.MDL));
+        long guess = m.nextPoolGuess();
+        if (guess != 0 && random.nextInt(6) == 0) {
+            long at = guess + pick(0L, 0L, 0x1000L, -0x1000L) + pick(0L, 0L, 0x10L);
+            return a.with("address", at).with("length", pick(0x10L, 0x800L, 0x1000L));
+        }
+        Obj b = anyRange(m);
+        if (b == null) {
+            return null;
+        }
+        long off = pick(0L, 0L, 0x10L, 0x800L, 0xFF0L);
+        long rest = Math.max(b.size - off, 0);
+        long len = pick(rest, rest, 0x10L, 0x1000L, 0x2000L, 0L);
+        return a.with("buffer", b.name).with("offset", off).with("length", len);
+    }
+
+    private Action transfer(String op, Model m) {
+        Action a;
+        Obj target;
+        if (random.nextInt(3) == 0 && !m.all(Kind.MAPPING).isEmpty()) {
+            target = pickObj(m.all(Kind.MAPPING), o -> o.live);
+            if (target == null) {
+                return null;
+            }
+            a = Action.of(op, handleFor(m, target), "mapping", target.name);
+        } else {
+            target = pickObj(m.all(Kind.MDL), stale(m, o -> o.sysMapped || o.partial));
+            if (target == null) {
+                return null;
+            }
+            a = Action.of(op, handleFor(m, target), "mdl", target.name);
+        }
+        long size = Math.max(target.size, 1);
+        long off = pick(0L, 0L, 0x10L, size - 1, size);
+        long len = random.nextInt(200) == 0 ? 0x10001L : pick(1L, 0x10L, 0x100L, 0x1000L);
+        a = a.with("offset", Math.max(off, 0));
+        if (op.equals("ReadMapped")) {
+            return a.with("size", len);
+        }
+        return a.with("hex", "A5".repeat((int) len));
+    }
+
+    private Action chain(Model m) {
+        int n = 1 + random.nextInt(3);
+        List<Map<String, Object>> ranges = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Obj b = anyRange(m);
+            if (b == null) {
+                return null;
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("buffer", b.name);
+            r.put("offset", pick(0L, 0x10L));
+            r.put("length", pick(0x10L, 0x1000L, 0L));
+            r.put("operation", pick("IoReadAccess", "IoWriteAccess"));
+            ranges.add(r);
+        }
+        return Action.of("DescribeChain", openHandle(m, random), "ranges", ranges, "cleanup",
+                pick("IoManager", "Driver"));
+    }
+
+    // ------------------------------------------------------------------------------------------ choices
+
+    private String priority() {
+        String base = pick("NormalPagePriority", "NormalPagePriority", "LowPagePriority", "HighPagePriority");
+        if (random.nextInt(10) < 7) {
+            base += "|MdlMappingNoExecute";
+        }
+        if (random.nextInt(10) < 3) {
+            base += "|MdlMappingNoWrite";
+        }
+        return base;
+    }
+
+    /** The object's own handle mostly; sometimes another one (the driver must answer for an unknown id). */
+    private String handleFor(Model m, Obj o) {
+        if (random.nextInt(20) == 0 || !m.isOpen(o.handle)) {
+            return openHandle(m, random);
+        }
+        return o.handle;
+    }
+
+    private static String openHandle(Model m, SplittableRandom random) {
+        List<String> open = m.openHandles();
+        return open.isEmpty() ? Action.MAIN : open.get(random.nextInt(open.size()));
+    }
+
+    /** A range a caller could name: user buffers, user mappings, kernel buffers of any handle, live or not. */
+    private Obj anyRange(Model m) {
+        int k = random.nextInt(10);
+        List<Obj> from = k < 4 ? m.all(Kind.USER) : k < 7 ? m.all(Kind.KERNEL) : m.all(Kind.MAPPING);
+        if (from.isEmpty()) {
+            from = m.all(Kind.USER);
+        }
+        return pickObj(from, o -> o.live);
+    }
+
+    private Action withUser(Model m, java.util.function.Function<Obj, Action> f) {
+        Obj b = pickObj(m.all(Kind.USER), o -> o.live);
+        return b == null ? null : f.apply(b);
+    }
+
+    private Action withMdl(Model m, Predicate<Obj> plausible, java.util.function.Function<Obj, Action> f) {
+        Obj o = pickObj(m.all(Kind.MDL), x -> x.live && plausible.test(x));
+        return o == null ? null : f.apply(o);
+    }
+
+    /** Mostly an object that fits, the newest ones first; now and then any object (released ones included). */
+    private Obj pickObj(List<Obj> from, Predicate<Obj> fits) {
+        if (from.isEmpty()) {
+            return null;
+        }
+        if (random.nextInt(12) == 0) {
+            return from.get(random.nextInt(from.size()));
+        }
+        List<Obj> good = new ArrayList<>();
+        for (Obj o : from) {
+            if (fits.test(o)) {
+                good.add(o);
+            }
+        }
+        if (good.isEmpty()) {
+            return random.nextInt(4) == 0 ? from.get(random.nextInt(from.size())) : null;
+        }
+        int n = good.size();
+        // newer objects are likelier: half the time one of the last three
+        return random.nextBoolean() ? good.get(n - 1 - random.nextInt(Math.min(3, n))) : good.get(random.nextInt(n));
+    }
+
+    @SafeVarargs
+    private <T> T pick(T... options) {
+        return options[random.nextInt(options.length)];
+    }
+}
