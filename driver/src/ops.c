@@ -958,7 +958,8 @@ static void op_pool_allocate(op *o)
 /* ---- quarantine: pages once mapped into user space outlive the caller's free (CONTRACT section 2) ------ */
 
 /* Other components may have locked them through the user mapping without our knowing, so they go back to
- * the system only when the process has exited. The handle is uncharged; the driver-wide use keeps them. */
+ * the system only when the process has exited. 'charge' holds only bytes (kernel buffer or page allocation):
+ * the handle is uncharged, the driver-wide use keeps them against its limits, and no counter shows an object. */
 static int quarantine(mdlb_handle *h, PVOID block, PMDL pages, const mdlb_use *charge)
 {
     mdlb_quarantined *q = (mdlb_quarantined *)ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*q), MDLB_TAG_QUAR);
@@ -1011,11 +1012,16 @@ void mdlb_quarantine_release(HANDLE pid, int all)
  * not be allocated (nothing changed). */
 static int free_kbuf(mdlb_handle *h, mdlb_obj *b)
 {
-    mdlb_use d;
+    mdlb_use d, bytes;
     charge_of(b, &d);
     if (b->state & MDLB_ST_USER_MAPPED) {
-        if (!quarantine(h, b->k_object, NULL, &d))
+        /* The object goes (its counts with it); its bytes stay charged to the driver while quarantined. */
+        RtlZeroMemory(&bytes, sizeof(bytes));
+        bytes.kernel_buffer_bytes = d.kernel_buffer_bytes;
+        if (!quarantine(h, b->k_object, NULL, &bytes))
             return 0;
+        d.kernel_buffer_bytes = 0;
+        unreserve(h, &d);
     } else {
         ExFreePoolWithTag(b->k_object, MDLB_TAG_KBUF);
         unreserve(h, &d);

@@ -53,6 +53,7 @@ final class Invariants {
         if (a.op().equals("CloseHandle") && r.succeeded() && before.info() != null && after.info() != null) {
             Use held = before.info().handleUse();
             Counters expect = minus(before.info().driverUse().counters(), held.counters());
+            // (quarantined pages keep only their bytes charged: the counters drop by all the handle held)
             if (!after.info().driverUse().counters().equals(expect) || !after.info().handleUse().counters().isZero()) {
                 return new Violation("release-incomplete", 0, "CloseHandle on " + a.handle() + " held "
                         + held.counters() + "; the driver went from " + before.info().driverUse().counters() + " to "
@@ -96,16 +97,35 @@ final class Invariants {
         return null;
     }
 
-    /** The driver's counters after the release at the end of a sequence (asked on a fresh handle). */
-    static Violation countersZero(Optional<Info> fresh) {
+    /**
+     * The driver's counters after the release at the end of a sequence (asked on a fresh handle): nothing, except
+     * the bytes of quarantined pages (once mapped into user space, kept until the process exits, CONTRACT 2) when
+     * {@code quarantineAllowed}.
+     */
+    static Violation countersZero(Optional<Info> fresh, boolean quarantineAllowed) {
         if (fresh.isEmpty()) {
             return null;
         }
-        Use d = fresh.get().driverUse();
-        if (!d.counters().isZero() || d.lockedBytes() != 0 || d.kernelBufferBytes() != 0
-                || d.pageAllocationBytes() != 0) {
+        Info i = fresh.get();
+        Use d = i.driverUse();
+        long kept = d.kernelBufferBytes() + d.pageAllocationBytes();
+        long allowed = quarantineAllowed ? i.quarantinedBytes() : 0;
+        if (!d.counters().isZero() || d.lockedBytes() != 0 || kept != allowed || i.driverSystemMappingBytes() != 0) {
             return new Violation("leak-after-release", 0, "after releasing every handle the driver still counts "
-                    + d);
+                    + d + (allowed != 0 ? " (quarantined: " + allowed + " bytes)" : ""));
+        }
+        return null;
+    }
+
+    /** After every handle was released but before the process exits: only quarantined pool may remain. */
+    static Violation onlyQuarantineLeft(KernelCensus c, Optional<Info> fresh) {
+        long quarantinedPool = fresh.map(i -> i.driverUse().kernelBufferBytes()).orElse(0L);
+        if (c.poolBytes() != quarantinedPool || c.systemPtesInUse() != 0 || c.pageLocks() != 0
+                || c.processLockedPages() != 0) {
+            return new Violation("leak-after-release", 0, "after releasing every handle the kernel still holds "
+                    + c.poolBlocks() + " pool blocks (" + c.poolBytes() + " bytes, " + quarantinedPool
+                    + " of them quarantined), " + c.systemPtesInUse() + " system PTEs, " + c.pageLocks()
+                    + " page locks, " + c.processLockedPages() + " locked pages of the process");
         }
         return null;
     }

@@ -28,7 +28,36 @@ final class ScenarioWriter {
         }
         ArrayNode steps = root.putArray("steps");
         f.steps().forEach(a -> steps.add(a.toJson()));
+        // The explorer ends every sequence by closing its open handles in the order they were opened (then, on
+        // the simulator, the process exits). Written out, so a finding made by that release replays the same way
+        // under `mdl run`, whose own end-of-run release would otherwise pick its order.
+        for (String h : openAtEnd(f)) {
+            ObjectNode close = steps.addObject();
+            close.put("op", "CloseHandle");
+            if (!h.equals(Action.MAIN)) {
+                close.put("handle", h);
+            }
+        }
+        if (f.violation().summary().contains("process exit")) {
+            steps.addObject().put("op", "ProcessExit");
+        }
         return root;
+    }
+
+    /** The handles open after the steps, in the order they were opened: main first. */
+    private static java.util.List<String> openAtEnd(Finding f) {
+        java.util.LinkedHashSet<String> open = new java.util.LinkedHashSet<>();
+        open.add(Action.MAIN);
+        for (Action a : f.steps()) {
+            if (a.op().equals("OpenHandle")) {
+                open.add(String.valueOf(a.fields().get("as")));
+            } else if (a.op().equals("CloseHandle") && a.handle() != null && !a.handle().equals(Action.MAIN)) {
+                open.remove(a.handle());
+            } else if (a.op().equals("ProcessExit")) {
+                open.retainAll(java.util.Set.of(Action.MAIN)); // the runner reopens main after the exit
+            }
+        }
+        return java.util.List.copyOf(open);
     }
 
     /** {@code DIR/finding-NN-KIND[-0xCODE].json}; returns the path written. */

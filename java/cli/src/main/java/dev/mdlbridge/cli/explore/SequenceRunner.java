@@ -78,13 +78,27 @@ final class SequenceRunner {
                     .orElse(null);
         }
         Optional<dev.mdlbridge.spi.KernelCensus> c = ex.simulator().flatMap(SimulatorControl::census);
-        if (c.isPresent()) {
-            Violation v = Invariants.nothingLeft(c.get(), "after releasing every handle");
-            if (v != null) {
-                return v;
-            }
+        Optional<Info> fresh = freshInfo(ex);
+        if (c.isEmpty()) {
+            return Invariants.countersZero(fresh, true); // the driver: quarantine lasts until this process exits
         }
-        return Invariants.countersZero(freshInfo(ex));
+        Violation v = Invariants.onlyQuarantineLeft(c.get(), fresh);
+        if (v == null) {
+            v = Invariants.countersZero(fresh, true);
+        }
+        if (v != null) {
+            return v;
+        }
+        // The process exits: the quarantine goes with it, and then nothing at all may be left.
+        SimulatorControl sim = ex.simulator().orElseThrow();
+        try {
+            sim.processExit();
+        } catch (dev.mdlbridge.spi.SimulatedBugCheckException e) {
+            return new Violation("bugcheck", e.bugCheck().code(), "the process exit stopped the machine: "
+                    + e.bugCheck());
+        }
+        v = Invariants.nothingLeft(sim.census().orElseThrow(), "after the process exited");
+        return v != null ? v : Invariants.countersZero(freshInfo(ex), false);
     }
 
     private static Optional<Info> freshInfo(Executor ex) {

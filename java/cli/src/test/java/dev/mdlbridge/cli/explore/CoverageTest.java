@@ -32,7 +32,6 @@ class CoverageTest {
         assertEquals(a.refusals(), b.refusals());
     }
 
-    @Disabled("enable when the safety fixes land: today the normal machine has holes 1-3")
     @Test
     void aNormalMachineShowsNoFindings() {
         Explorer.Report r = run(1, 2_000);

@@ -11,7 +11,6 @@ import dev.mdlbridge.scenario.ScenarioRunner;
 import dev.mdlbridge.simulator.SimulatedMachine;
 import dev.mdlbridge.simulator.SimulatorBackend;
 import dev.mdlbridge.simulator.driver.SafetyRefusal;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** A shrunk finding replays through the scenario runner ({@code mdl run}) with the same bug check. */
@@ -41,14 +40,11 @@ class ReplayTest {
         assertEquals(0xBE, r.bugCheck().code());
     }
 
-    // Needs OpenHandle and "handle" in the scenario runner (CONTRACT section 9, Handles), which another branch
-    // implements; the parser on this branch refuses the "handle" field. Enable when that branch merges.
-    @Disabled("enable when the scenario runner's Handles (OpenHandle, \"handle\") merge")
     @Test
     void aMultiHandleFindingReplaysWithTheSameBugCheck() {
         Finding f = find(SafetyRefusal.PROCESS_WIDE_USER_RANGES, "bugcheck:0x4E", 1);
         RunResult r = replay(f, SafetyRefusal.PROCESS_WIDE_USER_RANGES);
-        assertNotNull(r.bugCheck());
+        assertNotNull(r.bugCheck(), () -> "no bug check replaying " + f.scenario());
         assertEquals(0x4E, r.bugCheck().code());
     }
 }

@@ -671,8 +671,13 @@ final class Operations {
     private void freeKernelBuffer(FileHandle h, Obj b) {
         Use d = chargeOf(b);
         if (b.has(Obj.ST_USER_MAPPED) && !removed(SafetyRefusal.PROCESS_WIDE_USER_RANGES)) {
-            driver.quarantine.keep(h.owner, b.va, null, d);
-            driver.unchargeHandleOnly(h, d);
+            // The object goes (its counts with it); its bytes stay charged to the driver while quarantined.
+            Use bytes = new Use();
+            bytes.kernelBufferBytes = d.kernelBufferBytes;
+            driver.quarantine.keep(h.owner, b.va, null, bytes);
+            driver.unchargeHandleOnly(h, bytes);
+            d.kernelBufferBytes = 0;
+            unreserve(h, d);
         } else {
             k.exFreePool(b.va, TAG_KERNEL_BUFFER);
             unreserve(h, d);
