@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hardening CI for mdlbridge (called by .ci/run after the Debian packages are installed and ./mvnw verify ran,
-# so java/cli/target/mdl.jar and java/bench/target/mdlbridge-bench.jar exist). Four bounded steps; every step
+# so java/cli/target/mdl.jar and java/bench/target/mdlbridge-bench.jar exist). Five bounded steps; every step
 # runs even when an earlier one failed, and the summary at the end names the ones that failed.
 #   1. C fuzz:    driver/test/fuzz/run.sh (libFuzzer + ASan + UBSan over protocol.c and table.c), ~60 s,
 #                 after the regression checks of earlier findings;
@@ -16,8 +16,10 @@
 #                 warm-up measures 20x and 8 us), so the loose bounds are enforced; MDLB_BENCH_TARGETS=warn reports
 #                 them without failing, for a machine far slower than this one (the 4 GiB describe and the
 #                 no-cliff check fail the step either way).
+#   5. explore:   mdl explore --backend simulator for MDLB_EXPLORE_SECONDS (30) with fixed seeds: no finding, and
+#                 every op of the scenario language reached (java/cli/EXPLORE.md says what it checks).
 # Knobs: MDLB_FUZZ_SECONDS (60), MDLB_WINE_FUZZ_SECONDS (30), MDLB_WINE_FUZZ_SEED (the date), MDLB_STRESS_DURATION
-# (10s), MDLB_BENCH_TARGETS (enforce | warn), MDLB_SKIP (space-separated steps to skip: cfuzz winefuzz stress bench).
+# (10s), MDLB_BENCH_TARGETS (enforce | warn), MDLB_SKIP (space-separated steps to skip: cfuzz winefuzz stress bench explore), MDLB_EXPLORE_SECONDS (30).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -31,13 +33,13 @@ skipped() { case "$skip" in *" $1 "*) echo "(skipped: MDLB_SKIP)"; return 0;; es
 json_number() { sed -n "s/^ *\"$1\" : \\([0-9.Ee+-]*\\),\\{0,1\\}\$/\\1/p" "$2" | head -1; }
 
 # ------------------------------------------------------------------------------------------- 1. C fuzz
-step "1/4 C fuzz (libFuzzer + ASan + UBSan over driver/src/protocol.c and table.c)"
+step "1/5 C fuzz (libFuzzer + ASan + UBSan over driver/src/protocol.c and table.c)"
 if ! skipped cfuzz; then
   bash driver/test/fuzz/run.sh "${MDLB_FUZZ_SECONDS:-60}" || failed+=("C fuzz")
 fi
 
 # ---------------------------------------------------------------------------------------- 2. Wine fuzz
-step "2/4 Wine fuzz (the real driver in winedevice.exe, seeded random requests)"
+step "2/5 Wine fuzz (the real driver in winedevice.exe, seeded random requests)"
 if ! skipped winefuzz; then
   # The saved findings (driver/test/vectors/fuzz-*.vec) are replayed first; the random part covers every shape,
   # including the spans of 16384k pages that once killed winedevice.exe (fuzz-chain-4gib-pfn-width.vec).
@@ -46,7 +48,7 @@ if ! skipped winefuzz; then
 fi
 
 # ------------------------------------------------------------------------------------------- 3. stress
-step "3/4 mdl stress on the simulator (4 threads, ${MDLB_STRESS_DURATION:-10s})"
+step "3/5 mdl stress on the simulator (4 threads, ${MDLB_STRESS_DURATION:-10s})"
 if ! skipped stress; then
   jar="$root/java/cli/target/mdl.jar"
   out="$(mktemp /tmp/mdlb-stress.XXXXXX.json)"
@@ -69,7 +71,7 @@ if ! skipped stress; then
 fi
 
 # -------------------------------------------------------------------------------------------- 4. bench
-step "4/4 benchmark smoke (--quick --smoke --json, -Xmx512m; loose targets)"
+step "4/5 benchmark smoke (--quick --smoke --json, -Xmx512m; loose targets)"
 if ! skipped bench; then
   jar="$root/java/bench/target/mdlbridge-bench.jar"
   out="$(mktemp /tmp/mdlb-bench.XXXXXX.json)"
@@ -101,6 +103,38 @@ if ! skipped bench; then
     [ $ok -eq 1 ] || { cat "$out"; failed+=("bench"); }
   fi
   rm -f "$out"
+fi
+
+# ----------------------------------------------------------------------------------------- 5. explore
+step "5/5 mdl explore on the simulator (${MDLB_EXPLORE_SECONDS:-30} s, fixed seeds): no finding, every op reached"
+if ! skipped explore; then
+  jar="$root/java/cli/target/mdl.jar"
+  out="$(mktemp /tmp/mdlb-explore.XXXXXX.json)"
+  findings="$(mktemp -d /tmp/mdlb-explore-findings.XXXXXX)"
+  half=$(( ${MDLB_EXPLORE_SECONDS:-30} / 2 ))
+  [ "$half" -ge 1 ] || half=1
+  ok=1
+  for seed in 1 2; do
+    java -jar "$jar" explore --backend simulator --seconds "$half" --seed "$seed" --out "$findings" --json >"$out"
+    rc=$?
+    summary="$(python3 - "$out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+missing = [op for op, n in d["coverage"]["ops"].items() if n == 0]
+print(f'{d["sequences"]} sequences, {d["steps"]} steps, {len(d["findings"])} findings, ops never run: {missing or "none"}')
+sys.exit(1 if d["findings"] or missing else 0)
+PY
+)"
+    cov=$?
+    echo "explore seed $seed: exit $rc, $summary"
+    [ $rc -eq 0 ] && [ $cov -eq 0 ] || ok=0
+  done
+  if [ $ok -ne 1 ]; then
+    echo "explore: findings (replay each with: mdl run FILE):"; ls -l "$findings"
+    for f in "$findings"/*.json; do [ -f "$f" ] && cat "$f"; done
+    failed+=("explore")
+  fi
+  rm -rf "$out" "$findings"
 fi
 
 echo
