@@ -122,6 +122,11 @@ typedef uint64_t mdlb_u64;
 #define MDLB_LIMIT_DRIVER_PAGE_ALLOC_BYTES   0x10000000ull   /* 256 MiB */
 #define MDLB_LIMIT_DRIVER_MDL_POOL_BYTES     0x4000000ull    /* 64 MiB */
 #define MDLB_LIMIT_DRIVER_SYSTEM_MAPPING_BYTES 0x200000000ull /* 8 GiB */
+/* What the driver's own allocations for a handle are charged, against the handle's MDL-pool bytes (section 1:
+ * every allocation for a handle counts against a limit). Charged amounts, the same in both twins, not sizeof. */
+#define MDLB_TABLE_GROW_SLOTS     64u      /* the object table grows by this many slots when full */
+#define MDLB_SLOT_CHARGE          128u     /* per slot */
+#define MDLB_DIRECT_RECORD_CHARGE (2u * 8u * MDLB_MAX_INLINE_PFNS + 512u) /* the kept DIRECT snapshots */
 #define MDLB_LIMIT_DRIVER_HANDLES            1024u           /* open handles (CREATE fails with QUOTA_EXCEEDED) */
 
 /* ---------------------------------------------------------------------------------------------------- */

@@ -83,6 +83,7 @@ static void mdlb_handle_deref(mdlb_handle *h)
     if (InterlockedDecrement(&h->refs) != 0)
         return;
     mdlb_table_destroy(&h->table);
+    mdlb_handle_uncharge_table(h);
     if (h->direct)
         ExFreePoolWithTag(h->direct, MDLB_TAG_DIRECT);
     if (h->owner)

@@ -21,10 +21,15 @@
 #define MDLB_TRACE(level, fmt, ...) \
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, (level), "mdlbridge: " fmt "\n", __VA_ARGS__)
 
-/* What a DIRECT call left for DIRECT_FETCH: the two snapshots with PFN copies. */
-typedef struct mdlb_direct_record {
-    mdlb_u32 status, stage, detail, have_before, have_after;
+/* What the last DIRECT call's driver part reported, for DIRECT_FETCH. Kept in the handle itself, so a DIRECT call
+ * the driver refuses or rejects allocates and charges nothing. */
+typedef struct mdlb_direct_outcome {
+    mdlb_u32 valid, status, stage, detail, have_before, have_after;
     mdlb_u64 value;
+} mdlb_direct_outcome;
+
+/* Its two snapshots with PFN copies, allocated (and charged) the first time a DIRECT call takes them. */
+typedef struct mdlb_direct_record {
     mdlb_mdl_view before, after;
     mdlb_u64 pfns_before[1]; /* followed by the after copy: see ops.c */
 } mdlb_direct_record;
@@ -41,9 +46,11 @@ typedef struct mdlb_handle {
     LONG released;            /* CLEANUP or the owner's exit ran: later requests fail with STATUS_INVALID_HANDLE */
     PFILE_OBJECT file;        /* the file object whose handles are counted (not referenced: it outlives us) */
     mdlb_u32 user_mappings;   /* live user mappings of this handle, under lock */
+    mdlb_u64 table_charge;    /* pool bytes charged for the table's slots (table_insert), given back at the end */
     FAST_MUTEX lock;          /* every request and every release run under it, at PASSIVE_LEVEL */
     mdlb_table table;         /* under lock */
     mdlb_use use;             /* under g_use_lock (read by INFO of other handles) */
+    mdlb_direct_outcome direct_outcome;
     mdlb_direct_record *direct;
     mdlb_u32 direct_pfns;     /* PFN slots of each copy in 'direct' */
 } mdlb_handle;
@@ -81,6 +88,7 @@ void mdlb_release_all(mdlb_handle *h, MDLB_COUNTERS *released);
 void mdlb_resolve_optional(void);
 void mdlb_use_sum_process(HANDLE pid, mdlb_use *out);
 LONG mdlb_open_handles(void);
+void mdlb_handle_uncharge_table(mdlb_handle *h);
 _IRQL_requires_max_(PASSIVE_LEVEL)
 void mdlb_quarantine_release(HANDLE pid, int all);
 _IRQL_requires_max_(PASSIVE_LEVEL)

@@ -28,6 +28,7 @@ typedef struct op {
     ULONG in_len;
     MDLB_REQUEST_HEADER hdr;
     mdlb_reply r;
+    mdlb_u32 insert_limit; /* the limit a table growth hit (table_insert), else 0 */
 } op;
 
 /* ---- accounting ---------------------------------------------------------------------------------- */
@@ -177,6 +178,34 @@ static void snap(op *o, const mdlb_obj *m, mdlb_u32 role)
     (void)mdlb_reply_snapshot(&o->r, &v, role, m->id);
 }
 
+/* Every insert goes through here: when the table must grow, its new slots are pool the caller makes the driver
+ * allocate, charged to the handle's MDL-pool bytes first (section 1: every allocation counts against a limit)
+ * and given back when the handle goes. NULL: over a limit (o->insert_limit says which) or out of memory. */
+static mdlb_obj *table_insert(op *o, const mdlb_obj *proto)
+{
+    mdlb_use grow;
+    mdlb_obj *n;
+    RtlZeroMemory(&grow, sizeof(grow));
+    grow.pool_bytes = mdlb_table_growth_bytes(&o->h->table);
+    o->insert_limit = grow.pool_bytes ? reserve(o->h, &grow) : 0;
+    if (o->insert_limit)
+        return NULL;
+    n = mdlb_table_insert(&o->h->table, proto);
+    if (n == NULL && grow.pool_bytes)
+        unreserve(o->h, &grow);
+    else
+        o->h->table_charge += grow.pool_bytes;
+    return n;
+}
+
+static void insert_failed(op *o)
+{
+    if (o->insert_limit)
+        over_limit(o, o->insert_limit);
+    else
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+}
+
 /* Slots move when the table grows; callers find objects again by id after an insert. */
 static mdlb_obj *find(op *o, mdlb_u32 id)
 {
@@ -322,7 +351,7 @@ static mdlb_obj *insert_mdl(op *o, mdlb_u32 kind, PMDL mdl, void *storage, mdlb_
     proto.page_bytes = charged->page_bytes;
     proto.parent = parent;
     proto.state = state;
-    return mdlb_table_insert(&o->h->table, &proto);
+    return table_insert(o, &proto);
 }
 
 static void op_allocate_mdl(op *o)
@@ -355,7 +384,7 @@ static void op_allocate_mdl(op *o)
     if (m == NULL) {
         IoFreeMdl(mdl);
         unreserve(o->h, &add);
-        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        insert_failed(o);
         return;
     }
     mdlb_reply_object(&o->r, m->id);
@@ -399,7 +428,7 @@ static void op_initialize_mdl(op *o)
     if (m == NULL) {
         ExFreePoolWithTag(mdl, MDLB_TAG_MDLSTOR);
         unreserve(o->h, &add);
-        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        insert_failed(o);
         return;
     }
     mdlb_reply_object(&o->r, m->id);
@@ -689,14 +718,14 @@ static void op_map_user(op *o, mdlb_obj *m)
         proto.length = m->length;
         proto.nowrite = nowrite;
         proto.k_object = va;
-        n = mdlb_table_insert(&o->h->table, &proto);
+        n = table_insert(o, &proto);
         if (n == NULL) {
             ranges_exclusive();
             MmUnmapLockedPages(va, (PMDL)find(o, mdl_id)->k_object);
             mdlb_ranges_remove(&g_ranges, (mdlb_u64)(ULONG_PTR)o->h->owner_pid, proto.va, proto.length);
             ranges_release();
             unreserve(o->h, &add);
-            ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+            insert_failed(o);
         } else {
             o->h->user_mappings++;
             mdlb_reply_object(&o->r, n->id);
@@ -850,7 +879,7 @@ static void op_build_partial(op *o, mdlb_obj *src)
     if (n == NULL) {
         IoFreeMdl(tgt);
         unreserve(o->h, &add);
-        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        insert_failed(o);
         return;
     }
     if (state & MDLB_ST_INHERITED)
@@ -944,11 +973,11 @@ static void op_pool_allocate(op *o)
     proto.length = size;
     proto.page_bytes = add.kernel_buffer_bytes;
     proto.k_object = block;
-    n = mdlb_table_insert(&o->h->table, &proto);
+    n = table_insert(o, &proto);
     if (n == NULL) {
         ExFreePoolWithTag(block, MDLB_TAG_KBUF);
         unreserve(o->h, &add);
-        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        insert_failed(o);
         return;
     }
     mdlb_reply_object(&o->r, n->id);
@@ -1101,7 +1130,7 @@ static void op_allocate_pages(op *o)
         MmFreePagesFromMdl(mdl);
         ExFreePool(mdl);
         unreserve(o->h, &add);
-        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_EX_ALLOCATE_POOL);
+        insert_failed(o);
         return;
     }
     mdlb_reply_object(&o->r, n->id);
@@ -1249,16 +1278,30 @@ static void op_chain(op *o)
 
 /* ---- DIRECT pair ---------------------------------------------------------------------------------- */
 
-static mdlb_direct_record *direct_record(mdlb_handle *h)
+/* 0 and the record, or the limit it hit (*rec NULL), or 0 with *rec NULL when pool is short. */
+static mdlb_u32 direct_record(mdlb_handle *h, mdlb_direct_record **rec)
 {
     SIZE_T bytes = sizeof(mdlb_direct_record) + (2u * MDLB_MAX_INLINE_PFNS) * sizeof(mdlb_u64);
+    mdlb_use charge;
+    mdlb_u32 lim;
     if (h->direct == NULL) {
+        /* Charged once, when first made, and given back with the release (section 1). */
+        RtlZeroMemory(&charge, sizeof(charge));
+        charge.pool_bytes = MDLB_DIRECT_RECORD_CHARGE;
+        lim = reserve(h, &charge);
+        if (lim != 0) {
+            *rec = NULL;
+            return lim;
+        }
         h->direct = (mdlb_direct_record *)ExAllocatePoolWithTag(NonPagedPoolNx, bytes, MDLB_TAG_DIRECT);
+        if (h->direct == NULL)
+            unreserve(h, &charge);
         h->direct_pfns = MDLB_MAX_INLINE_PFNS;
     }
     if (h->direct != NULL)
         RtlZeroMemory(h->direct, bytes);
-    return h->direct;
+    *rec = h->direct;
+    return 0;
 }
 
 /* Copies what the view shows (PFNs too) into the record, because the MDL is gone after completion. */
@@ -1273,22 +1316,28 @@ static void keep_view(mdlb_handle *h, const mdlb_mdl_view *v, mdlb_mdl_view *kep
         RtlCopyMemory(pfns, v->pfns, n * sizeof(mdlb_u64));
 }
 
+static void direct_result(mdlb_direct_outcome *res, mdlb_u32 status, mdlb_u32 stage, mdlb_u32 detail)
+{
+    res->status = status;
+    res->stage = stage;
+    res->detail = detail;
+}
+
 static void op_direct(op *o)
 {
-    mdlb_direct_record *rec = direct_record(o->h);
+    mdlb_direct_outcome *res = &o->h->direct_outcome;
     PMDL mdl = o->irp->MdlAddress;
-    mdlb_u32 cap, valid = MDLB_VALID_PROCESS | MDLB_VALID_PFNS | MDLB_VALID_MAPPED_SYSTEM_VA;
+    mdlb_u32 cap, lim, valid = MDLB_VALID_PROCESS | MDLB_VALID_PFNS | MDLB_VALID_MAPPED_SYSTEM_VA;
+    mdlb_direct_record *rec;
     mdlb_mdl_view v;
     int overlap;
     PVOID va;
 
-    if (rec == NULL)
-        return;
+    RtlZeroMemory(res, sizeof(*res));
+    res->valid = 1;
     if (mdl == NULL) {
         /* A zero-length output buffer: the I/O manager built no MDL. */
-        rec->status = MDLB_STATUS_INVALID_PARAMETER;
-        rec->stage = MDLB_STAGE_PARAMETER;
-        rec->detail = MDLB_PARAM_LENGTH;
+        direct_result(res, MDLB_STATUS_INVALID_PARAMETER, MDLB_STAGE_PARAMETER, MDLB_PARAM_LENGTH);
         return;
     }
     ranges_shared();
@@ -1296,39 +1345,44 @@ static void op_direct(op *o)
     ranges_release();
     if (overlap) {
         /* The I/O manager locked it already and unlocks it at completion; the driver does not touch it. */
-        rec->status = MDLB_STATUS_INVALID_DEVICE_STATE;
-        rec->stage = MDLB_STAGE_REFUSED;
-        rec->detail = MDLB_REFUSE_RANGE_IN_USER_MAPPING;
+        direct_result(res, MDLB_STATUS_INVALID_DEVICE_STATE, MDLB_STAGE_REFUSED, MDLB_REFUSE_RANGE_IN_USER_MAPPING);
+        return;
+    }
+    lim = direct_record(o->h, &rec);
+    if (lim != 0) {
+        direct_result(res, MDLB_STATUS_QUOTA_EXCEEDED, MDLB_STAGE_LIMIT, lim);
+        return;
+    }
+    if (rec == NULL) {
+        direct_result(res, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_STAGE_DDI, MDLB_DDI_EX_ALLOCATE_POOL);
         return;
     }
     cap = capacity_of(mdl, (mdlb_u64)(ULONG_PTR)MmGetMdlVirtualAddress(mdl), mdl->ByteCount);
     view_mdl(mdl, MDLB_KIND_IO_MANAGER, cap, valid, &v);
     keep_view(o->h, &v, &rec->before, rec->pfns_before);
-    rec->have_before = 1;
+    res->have_before = 1;
     va = MmGetSystemAddressForMdlSafe(mdl, (MM_PAGE_PRIORITY)(NormalPagePriority | MdlMappingNoExecute));
-    if (va == NULL) {
-        rec->status = MDLB_STATUS_INSUFFICIENT_RESOURCES;
-        rec->stage = MDLB_STAGE_DDI;
-        rec->detail = MDLB_DDI_MM_MAP_LOCKED_PAGES;
-    }
-    rec->value = (mdlb_u64)(ULONG_PTR)va;
+    if (va == NULL)
+        direct_result(res, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_STAGE_DDI, MDLB_DDI_MM_MAP_LOCKED_PAGES);
+    res->value = (mdlb_u64)(ULONG_PTR)va;
     view_mdl(mdl, MDLB_KIND_IO_MANAGER, cap, valid, &v);
     keep_view(o->h, &v, &rec->after, rec->pfns_before + o->h->direct_pfns);
-    rec->have_after = 1;
+    res->have_after = 1;
 }
 
 static void op_direct_fetch(op *o)
 {
-    mdlb_direct_record *rec = o->h->direct;
-    if (rec == NULL || !(rec->have_before || rec->stage != 0)) {
+    const mdlb_direct_outcome *res = &o->h->direct_outcome;
+    const mdlb_direct_record *rec = o->h->direct;
+    if (!res->valid) {
         refuse(o, MDLB_REFUSE_NO_DIRECT_RECORD);
         return;
     }
-    reply_stage(o, rec->status, rec->stage, rec->detail);
-    mdlb_reply_value(&o->r, rec->value);
-    if (rec->have_before)
+    reply_stage(o, res->status, res->stage, res->detail);
+    mdlb_reply_value(&o->r, res->value);
+    if (res->have_before && rec != NULL)
         (void)mdlb_reply_snapshot(&o->r, &rec->before, MDLB_ROLE_BEFORE, 0);
-    if (rec->have_after)
+    if (res->have_after && rec != NULL)
         (void)mdlb_reply_snapshot(&o->r, &rec->after, MDLB_ROLE_AFTER, 0);
 }
 
@@ -1388,9 +1442,24 @@ void mdlb_release_all(mdlb_handle *h, MDLB_COUNTERS *released)
     while ((o = mdlb_table_next_release(&h->table, &phase)) != NULL)
         release_one(h, o, phase, released);
     if (h->direct != NULL) {
+        mdlb_use charge;
+        RtlZeroMemory(&charge, sizeof(charge));
+        charge.pool_bytes = MDLB_DIRECT_RECORD_CHARGE;
         ExFreePoolWithTag(h->direct, MDLB_TAG_DIRECT);
         h->direct = NULL;
+        unreserve(h, &charge);
     }
+    RtlZeroMemory(&h->direct_outcome, sizeof(h->direct_outcome));
+}
+
+/* The handle goes: its table's slots are freed with it, and so is their charge. */
+void mdlb_handle_uncharge_table(mdlb_handle *h)
+{
+    mdlb_use charge;
+    RtlZeroMemory(&charge, sizeof(charge));
+    charge.pool_bytes = h->table_charge;
+    h->table_charge = 0;
+    unreserve(h, &charge);
 }
 
 /* ---- dispatch ------------------------------------------------------------------------------------- */

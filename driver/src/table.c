@@ -4,7 +4,7 @@
 #include "table.h"
 #include <string.h>
 
-#define GROW_STEP 64u
+#define GROW_STEP MDLB_TABLE_GROW_SLOTS
 
 void mdlb_table_init(mdlb_table *t, mdlb_alloc_fn alloc, mdlb_free_fn free_fn)
 {
@@ -59,6 +59,15 @@ static int grow(mdlb_table *t)
     t->slots = s;
     t->capacity = n;
     return 1;
+}
+
+mdlb_u64 mdlb_table_growth_bytes(mdlb_table *t)
+{
+    mdlb_u32 i;
+    for (i = 0; i < t->capacity; i++)
+        if (t->slots[i].id == 0)
+            return 0;
+    return (mdlb_u64)GROW_STEP * MDLB_SLOT_CHARGE;
 }
 
 static mdlb_obj *free_slot(mdlb_table *t)

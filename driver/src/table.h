@@ -105,6 +105,9 @@ mdlb_u32 mdlb_table_lookup(mdlb_table *t, mdlb_u32 id, mdlb_u32 kinds, mdlb_obj 
 /* Inserts a new object (a copy of *proto without its id) and links it to its parent/buffer counters.
  * Returns the new object or NULL when out of memory. Limits are checked before, by mdlb_limit_check. */
 mdlb_obj *mdlb_table_insert(mdlb_table *t, const mdlb_obj *proto);
+/* What the next insert costs the handle in table slots: 0 when a slot is free, else the charge of a growth
+ * (MDLB_TABLE_GROW_SLOTS * MDLB_SLOT_CHARGE). */
+mdlb_u64 mdlb_table_growth_bytes(mdlb_table *t);
 /* Unlinks and removes an object (its counters on parent/buffer are dropped). */
 void mdlb_table_remove(mdlb_table *t, mdlb_obj *o);
 /* The kernel buffer of this handle that contains [va, va+len) entirely (no wrap), or NULL. */

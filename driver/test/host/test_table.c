@@ -432,6 +432,23 @@ static void test_id_wrap(void)
     mdlb_table_destroy(&t);
 }
 
+/* Finding 8: the table's own growth is charged (the driver reserves it before the insert that grows). */
+static void test_growth_bytes(void)
+{
+    mdlb_table t;
+    mdlb_u32 i, a;
+    mdlb_table_init(&t, xalloc, xfree);
+    CHECK(mdlb_table_growth_bytes(&t) == (mdlb_u64)MDLB_TABLE_GROW_SLOTS * MDLB_SLOT_CHARGE, "an empty table grows");
+    a = add(&t, MDLB_OBJ_MDL, USER, 1, 0, 0);
+    CHECK(mdlb_table_growth_bytes(&t) == 0, "then 63 slots are free");
+    for (i = 1; i < MDLB_TABLE_GROW_SLOTS; i++)
+        add(&t, MDLB_OBJ_MDL, USER, 1, 0, 0);
+    CHECK(mdlb_table_growth_bytes(&t) == (mdlb_u64)MDLB_TABLE_GROW_SLOTS * MDLB_SLOT_CHARGE, "full: grows again");
+    mdlb_table_remove(&t, get(&t, a));
+    CHECK(mdlb_table_growth_bytes(&t) == 0, "a freed slot is reused first");
+    mdlb_table_destroy(&t);
+}
+
 /* Driver-owned pages are writable through any mapping not made NoWrite, whatever the lock operation. */
 static void test_driver_pages_writable(void)
 {
@@ -457,6 +474,7 @@ void test_table(void)
     test_process_ranges();
     test_id_wrap();
     test_driver_pages_writable();
+    test_growth_bytes();
     test_ids();
     test_ranges();
     test_probe();

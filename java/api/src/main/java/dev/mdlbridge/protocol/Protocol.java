@@ -75,6 +75,11 @@ public final class Protocol {
     /** MDLB_LIMIT_HANDLE_SYSTEM_MAPPING_BYTES / MDLB_LIMIT_DRIVER_SYSTEM_MAPPING_BYTES: 4 GiB and 8 GiB. */
     public static final long LIMIT_HANDLE_SYSTEM_MAPPING_BYTES = 0x1_0000_0000L;
     public static final long LIMIT_DRIVER_SYSTEM_MAPPING_BYTES = 0x2_0000_0000L;
+    /** MDLB_TABLE_GROW_SLOTS, MDLB_SLOT_CHARGE, MDLB_DIRECT_RECORD_CHARGE: what the driver's own allocations for a
+     *  handle (table slots, the kept DIRECT snapshots) are charged against its MDL-pool bytes. */
+    public static final int TABLE_GROW_SLOTS = 64;
+    public static final int SLOT_CHARGE = 128;
+    public static final int DIRECT_RECORD_CHARGE = 2 * 8 * MAX_INLINE_PFNS + 512;
     /** MDLB_LIMIT_DRIVER_HANDLES: open handles of the whole driver; CREATE beyond it fails with QUOTA_EXCEEDED. */
     public static final int LIMIT_DRIVER_HANDLES = 1024;
 

@@ -226,4 +226,25 @@ class SafetyHolesTest {
             assertEquals(0, d.info().driverSystemMappingBytes());
         }
     }
+
+    @Test
+    void finding8TheDriversOwnAllocationsForAHandleAreCharged() {
+        try (Dev d = new Dev()) {
+            long mdlPool = 48 + 8; // one page
+            d.mdl(d.buffer(0x1000), 0x1000);
+            assertEquals(TABLE_GROW_SLOTS * SLOT_CHARGE + mdlPool, d.info().handleUse().mdlPoolBytes(),
+                    "the first object grows the table by 64 slots of 128 bytes");
+            assertTrue(d.ch.controlDirect(IOCTL_DIRECT_IN, Requests.header(PfnWindow.NONE), d.buffer(0x1000), 0x10)
+                    .ok());
+            assertEquals(TABLE_GROW_SLOTS * SLOT_CHARGE + mdlPool + DIRECT_RECORD_CHARGE,
+                    d.info().handleUse().mdlPoolBytes(), "the kept DIRECT snapshots are charged once");
+            d.releaseAll();
+            assertEquals(TABLE_GROW_SLOTS * SLOT_CHARGE, d.info().handleUse().mdlPoolBytes(),
+                    "after ReleaseAll only the table's slots remain, until the handle goes");
+            d.ch.close();
+            d.ch = d.backend.open();
+            assertEquals(0, d.info().driverUse().mdlPoolBytes() - d.info().handleUse().mdlPoolBytes(),
+                    "the closed handle gave its slots' charge back");
+        }
+    }
 }

@@ -24,7 +24,11 @@ public final class FileHandle {
     boolean released;
     /** Live user mappings of this handle, under {@link #lock}. */
     int userMappings;
+    /** Pool bytes charged for the table's slots, given back when the handle goes (CLOSE). */
+    long tableCharge;
     DirectRecord direct;
+    /** Whether the kept DIRECT snapshots (the C driver's lazily allocated record) are charged now. */
+    boolean directCharged;
     /** How many handles refer to this file object: what ZwQueryObject(ObjectBasicInformation) tells the driver. */
     private volatile java.util.function.IntSupplier handleCount = () -> 1;
 

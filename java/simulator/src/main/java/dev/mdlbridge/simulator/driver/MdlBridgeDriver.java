@@ -159,6 +159,14 @@ public final class MdlBridgeDriver {
     /** IRP_MJ_CLOSE: the file object goes (Wine sends no CLEANUP, so the release runs here too if needed). */
     public void close(FileHandle h) {
         release(h);
+        // The file object goes, and the table's slots with it: their charge is given back (ops.c does it when the
+        // handle's last reference goes).
+        Use slots = new Use();
+        synchronized (useLock) {
+            slots.poolBytes = h.tableCharge;
+            h.tableCharge = 0;
+        }
+        unreserve(h, slots);
         handles.remove(h);
     }
 

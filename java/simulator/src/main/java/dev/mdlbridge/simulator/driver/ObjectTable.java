@@ -25,6 +25,14 @@ final class ObjectTable {
     /** The driver-wide counter every handle's table draws from (ids unique across handles), or null: own counter. */
     private final java.util.function.IntSupplier driverIds;
 
+    /** The slots the C table has: it grows by TABLE_GROW_SLOTS when every slot is taken, and never shrinks. */
+    private int capacity;
+
+    /** What the next insert costs the handle in table slots (the twin of mdlb_table_growth_bytes). */
+    long growthBytes() {
+        return objects.size() >= capacity ? (long) TABLE_GROW_SLOTS * SLOT_CHARGE : 0;
+    }
+
     /** A table with its own counter (tests). */
     ObjectTable() {
         this(null);
@@ -88,6 +96,9 @@ final class ObjectTable {
 
     /** Inserts {@code o} under a new id, never that of a live object, and links it to its parent. */
     Obj insert(Obj o) {
+        if (objects.size() >= capacity) {
+            capacity += TABLE_GROW_SLOTS;
+        }
         o.id = nextFreeId();
         o.userMappings = o.partials = o.inheritors = 0;
         objects.put(o.id, o);

@@ -46,6 +46,8 @@ final class Operations {
         final int code;
         final ByteBuffer in;
         final ReplyWriter r;
+        /** The limit a table growth hit ({@link #tableInsert}), else 0. */
+        int insertLimit;
 
         Op(FileHandle h, SimProcess caller, int code, ByteBuffer in, ReplyWriter r) {
             this.h = h;
@@ -225,6 +227,22 @@ final class Operations {
         p.pageBytes = charged.pageBytes;
         p.parent = parent;
         p.state = state;
+        return tableInsert(o, p);
+    }
+
+    /**
+     * Every insert goes through here: when the table must grow, its new slots are charged to the handle's MDL-pool
+     * bytes first (CONTRACT 1: every allocation for a handle counts against a limit), given back when the handle
+     * goes. Null when over a limit ({@code o.insertLimit} says which). The twin of table_insert in ops.c.
+     */
+    private Obj tableInsert(Op o, Obj p) {
+        Use grow = new Use();
+        grow.poolBytes = o.h.table.growthBytes();
+        o.insertLimit = grow.poolBytes != 0 ? reserve(o.h, grow) : 0;
+        if (o.insertLimit != 0) {
+            return null;
+        }
+        o.h.tableCharge += grow.poolBytes;
         return o.h.table.insert(p);
     }
 
@@ -248,6 +266,12 @@ final class Operations {
         }
         Obj m = insertMdl(o, Kind.MDL, mdl, q.virtualAddress(), q.length(),
                 capacityOf(mdl, q.virtualAddress(), q.length()), add, 0, 0);
+        if (m == null) {
+            k.ioFreeMdl(mdl);
+            unreserve(o.h, add);
+            overLimit(o, o.insertLimit);
+            return;
+        }
         o.r.object(m.id);
         o.r.value(mdl.address());
         snap(o, m, ROLE_AFTER);
@@ -274,6 +298,12 @@ final class Operations {
         }
         Obj m = insertMdl(o, Kind.INIT_MDL, mdl, q.virtualAddress(), q.length(),
                 capacityOf(mdl, q.virtualAddress(), q.length()), add, 0, 0);
+        if (m == null) {
+            k.exFreePoolMdl(mdl);
+            unreserve(o.h, add);
+            overLimit(o, o.insertLimit);
+            return;
+        }
         o.r.object(m.id);
         o.r.value(mdl.address());
         snap(o, m, ROLE_AFTER);
@@ -461,15 +491,28 @@ final class Operations {
             if (pages != null) {
                 pages.state |= Obj.ST_USER_MAPPED; // quarantined when freed (section 2)
             }
-            o.h.userMappings++;
             Obj p = new Obj(Kind.USER_MAPPING);
             p.parent = m.id;
             p.va = va[0];
             p.length = m.length;
             p.nowrite = nowrite;
-            Obj n = o.h.table.insert(p);
-            o.r.object(n.id);
-            o.r.value(va[0]);
+            Obj n = tableInsert(o, p);
+            if (n == null) {
+                var undo = driver.userRanges.lock.writeLock();
+                undo.lock();
+                try {
+                    k.mmUnmapLockedPages(va[0], m.mdl, o.caller);
+                    driver.userRanges.remove(o.h.owner, va[0], m.length);
+                } finally {
+                    undo.unlock();
+                }
+                unreserve(o.h, add);
+                overLimit(o, o.insertLimit);
+            } else {
+                o.h.userMappings++;
+                o.r.object(n.id);
+                o.r.value(va[0]);
+            }
         }
         snap(o, m, ROLE_AFTER);
     }
@@ -595,6 +638,12 @@ final class Operations {
         int state = ObjectTable.partialState(src, (src.mdl.flags() & 0x0001) != 0,
                 !removed(SafetyRefusal.PARTIAL_CARRIES_NOWRITE));
         Obj n = insertMdl(o, Kind.PARTIAL, tgt, va, len, capacityOf(tgt, va, len), add, src.id, state);
+        if (n == null) {
+            k.ioFreeMdl(tgt);
+            unreserve(o.h, add);
+            overLimit(o, o.insertLimit);
+            return;
+        }
         if ((state & Obj.ST_INHERITED) != 0) {
             n.systemVa = tgt.mappedSystemVa();
         }
@@ -663,7 +712,13 @@ final class Operations {
         b.va = p;
         b.length = size;
         b.pageBytes = size;
-        Obj n = o.h.table.insert(b);
+        Obj n = tableInsert(o, b);
+        if (n == null) {
+            k.exFreePool(p, TAG_KERNEL_BUFFER);
+            unreserve(o.h, add);
+            overLimit(o, o.insertLimit);
+            return;
+        }
         o.r.object(n.id);
         o.r.value(p);
     }
@@ -727,6 +782,13 @@ final class Operations {
         }
         Obj n = insertMdl(o, Kind.PAGES, mdl, 0, Integer.toUnsignedLong(mdl.byteCount()), capacityOf(mdl, 0, size),
                 add, 0, Obj.ST_PROC_VALID);
+        if (n == null) {
+            k.mmFreePagesFromMdl(mdl);
+            k.exFreePoolMdl(mdl);
+            unreserve(o.h, add);
+            overLimit(o, o.insertLimit);
+            return;
+        }
         o.r.object(n.id);
         o.r.value(Integer.toUnsignedLong(mdl.byteCount()));
         snap(o, n, ROLE_AFTER);
@@ -907,6 +969,20 @@ final class Operations {
             rec.detail = REFUSE_RANGE_IN_USER_MAPPING;
             return;
         }
+        if (!h.directCharged) {
+            // The kept snapshots are the driver's allocation: charged the first time they are taken, given back with
+            // the release (CONTRACT 1); a rejected or refused DIRECT call takes none and charges nothing.
+            Use charge = new Use();
+            charge.poolBytes = DIRECT_RECORD_CHARGE;
+            int lim = reserve(h, charge);
+            if (lim != 0) {
+                rec.status = NtStatus.QUOTA_EXCEEDED.value();
+                rec.stage = STAGE_LIMIT;
+                rec.detail = lim;
+                return;
+            }
+            h.directCharged = true;
+        }
         int valid = VALID_PROCESS | VALID_PFNS | VALID_MAPPED_SYSTEM_VA;
         long cap = capacityOf(mdl, mdl.virtualAddress(), Integer.toUnsignedLong(mdl.byteCount()));
         rec.before = keep(view(mdl, KIND_IO_MANAGER, cap, valid));
@@ -974,6 +1050,12 @@ final class Operations {
                     c[2]++;
                 }
             }
+        }
+        if (h.directCharged) {
+            Use charge = new Use();
+            charge.poolBytes = DIRECT_RECORD_CHARGE;
+            unreserve(h, charge);
+            h.directCharged = false;
         }
         h.direct = null;
         return c;

@@ -60,6 +60,8 @@ final class NativeRules {
 
         int mdlb_check_allocate_pages(int shared);
 
+        long mdlb_table_growth_bytes(Pointer t);
+
         int dt_partial_state(Pointer t, int id, int sourceMapped);
 
         int dt_driver_pages_of(Pointer t, int id);

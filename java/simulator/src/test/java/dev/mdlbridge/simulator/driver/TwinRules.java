@@ -131,13 +131,17 @@ final class TwinRules {
     static final Check KERNEL_RANGE = new Check("table_kernel_range", 0,
             (c, a) -> Integer.toUnsignedLong(c.lib.dt_kernel_range(c.t, a[0], a[1])),
             (t, a) -> idOf(t.kernelRange(a[0], a[1])));
+    /** What the next insert costs in table slots (the arguments are ignored: a table-wide answer). */
+    static final Check GROWTH_BYTES = new Check("table_growth_bytes", 0,
+            (c, a) -> c.lib.mdlb_table_growth_bytes(c.t),
+            (t, a) -> t.growthBytes());
     static final Check IN_USER_MAPPING = new Check("table_in_user_mapping", 0,
             (c, a) -> c.lib.mdlb_table_in_user_mapping(c.t, a[0], a[1]),
             (t, a) -> t.inUserMapping(a[0], a[1]) ? 1 : 0);
 
     static final List<Check> ALL = List.of(PROBE, BUILD_NONPAGED, MAP, UNLOCK, FREE, FREE_PAGES, UNMAP_SYSTEM,
             PARTIAL_CHECK, POOL_FREE, TRANSFER, WRITABLE, HAS_PAGES, KERNEL_RANGE, IN_USER_MAPPING, PARTIAL_STATE,
-            DRIVER_PAGES_OF);
+            DRIVER_PAGES_OF, GROWTH_BYTES);
 
     private static long idOf(Obj o) {
         return o == null ? 0 : Integer.toUnsignedLong(o.id);
