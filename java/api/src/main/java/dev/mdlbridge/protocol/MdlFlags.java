@@ -3,7 +3,7 @@ package dev.mdlbridge.protocol;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The MdlFlags bits (mdl-semantics.md section 1.3), by name. */
+/** The MdlFlags bits (WINDOWS-MDL-RULES.md section 1.3), by name. */
 public final class MdlFlags {
 
     public static final int MAPPED_TO_SYSTEM_VA = 0x0001;

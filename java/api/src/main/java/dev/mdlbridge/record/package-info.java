@@ -1,5 +1,5 @@
 /**
- * Record and replay (mdl-semantics 10.9, chipsec's pattern): {@link dev.mdlbridge.record.RecordingBackend} wraps
+ * Record and replay (WINDOWS-MDL-RULES 10.9, chipsec's pattern): {@link dev.mdlbridge.record.RecordingBackend} wraps
  * any backend and writes every call below the seam — each {@code DeviceIoControl} with its request and reply
  * bytes, each user-memory call with its arguments and result, each simulator control — as JSON lines;
  * {@link dev.mdlbridge.record.ReplayProvider} serves such a file as the {@code replay} backend, so a run captured

@@ -17,7 +17,7 @@ import java.util.Set;
  * parameter, and the equalities inside each result that {@link ResultRelations} finds (the same PFN in two live
  * MDLs, a partial's mapping at the source's mapping plus the offset).
  *
- * <p>Differences in what mdl-semantics.md marks uncertain for Windows 10/11 are calibration differences: they
+ * <p>Differences in what WINDOWS-MDL-RULES.md marks uncertain for Windows 10/11 are calibration differences: they
  * update a simulator profile rather than fail; each names the profile setting ({@code Profile} in the
  * simulator) it would change.
  */
@@ -137,7 +137,7 @@ public final class ResultDiff {
         }
     }
 
-    /** An MDL of 2 GiB or more: where the IoAllocateMdl limit differs between versions (mdl-semantics 3.1). */
+    /** An MDL of 2 GiB or more: where the IoAllocateMdl limit differs between versions (WINDOWS-MDL-RULES 3.1). */
     private static boolean large(JsonNode mdl) {
         return mdl.path("byteCount").asLong() >= 0x8000_0000L - 0x1000;
     }

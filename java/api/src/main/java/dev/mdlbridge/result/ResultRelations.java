@@ -11,7 +11,7 @@ import java.util.Map;
  * The equalities inside one result document that hold on every machine although the values behind them do not:
  * two live MDLs describing the same physical pages (a partial and its source, a chain and its buffer), a
  * mapping that sits at the same offset from another MDL's mapping as its buffer does (a partial's
- * {@code MappedSystemVa = source + offset}, mdl-semantics 5.6), and an address a step returned relative to its
+ * {@code MappedSystemVa = source + offset}, WINDOWS-MDL-RULES 5.6), and an address a step returned relative to its
  * MDL's {@code MappedSystemVa}. {@link ResultDiff} compares these between two results, so a PFN or address value
  * may differ between machines while the relation may not.
  *

@@ -193,7 +193,7 @@ public final class ScenarioRunner {
             } catch (SimulatedBugCheckException e) {
                 bugCheck = e.bugCheck();
                 // the step that caused the bug check ends the list; it returned nothing, so its status is the
-                // bug check's own code only as a marker (CONTRACT 8: "the status it would otherwise have reported,
+                // bug check's own code only as a marker (CONTRACT.md §8: "the status it would otherwise have reported,
                 // if any" — there is none when the machine stopped inside the call)
                 records.add(new StepRecord(i, Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.NONE, null),
                         expect, null, shown, expectSkipped, null));
@@ -511,7 +511,7 @@ public final class ScenarioRunner {
 
     /**
      * The id to send for an object field. Another handle's object is sent by its id to this handle, which does not
-     * know it (ids are unique across the driver's handles, CONTRACT 1), so the device answers STATUS_NOT_FOUND. A
+     * know it (ids are unique across the driver's handles, CONTRACT.md §1), so the device answers STATUS_NOT_FOUND. A
      * user buffer (no handle) sends 0, which no handle ever issues. Should a handle ever hold an object under the
      * same id (after 2^32 ids), id 0 is sent instead so the step never acts on an unrelated object.
      */

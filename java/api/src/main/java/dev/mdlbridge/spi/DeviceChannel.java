@@ -3,7 +3,7 @@ package dev.mdlbridge.spi;
 import java.nio.ByteBuffer;
 
 /**
- * One open handle to {@code \\.\MdlBridge}: the lower half of the one seam (DESIGN.md). Everything above it
+ * One open handle to {@code \\.\MdlBridge}: the lower half of the one seam (java/api/README.md). Everything above it
  * (codec, typed API, scenario runner, CLI, JUnit extension) is the same code on every backend.
  *
  * <p>Implementations never interpret the bytes: the driver (or the simulated driver) does. A channel belongs to

@@ -5,7 +5,7 @@ import dev.mdlbridge.protocol.MdlSnapshot;
 import java.io.PrintWriter;
 
 /**
- * Prints a snapshot the way {@code dt nt!_MDL} shows an MDL (mdl-semantics.md section 7): offset, field, value,
+ * Prints a snapshot the way {@code dt nt!_MDL} shows an MDL (WINDOWS-MDL-RULES.md section 7): offset, field, value,
  * CSHORTs in decimal with 0n. Fields Windows leaves undefined at that point are shown as {@code <undefined>}
  * instead of a value, because the driver reports them as zero and a zero there would be a lie.
  */

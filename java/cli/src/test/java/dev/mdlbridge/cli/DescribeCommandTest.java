@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's command on the simulator: the trace must show what mdl-semantics.md section 3.14 says Windows puts
+ * The README's command on the simulator: the trace must show what WINDOWS-MDL-RULES.md section 3.14 says Windows puts
  * in the MDL at each step of the lifecycle.
  */
 class DescribeCommandTest {

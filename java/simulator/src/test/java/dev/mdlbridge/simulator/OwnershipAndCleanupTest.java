@@ -91,7 +91,7 @@ class OwnershipAndCleanupTest {
                     0xC0000022, 5);
             assertTrue(d.info().sharedHandle());
             Dev.refused(d.mapUser(id), REFUSE_SHARED_HANDLE);
-            // CONTRACT 1: a handle found shared makes no new mapping of any kind, lock or page allocation
+            // CONTRACT.md §1: a handle found shared makes no new mapping of any kind, lock or page allocation
             Dev.refused(d.mapSystem(id), REFUSE_SHARED_HANDLE);
             Dev.refused(d.probe(d.mdl(buf, 0x1000), USER_MODE, IO_READ_ACCESS), REFUSE_SHARED_HANDLE);
             // The owner exits; the duplicate keeps the file object open, the process-notify callback releases it.

@@ -99,7 +99,7 @@ final class Invariants {
 
     /**
      * The driver's counters after the release at the end of a sequence (asked on a fresh handle): nothing, except
-     * the bytes of quarantined pages (once mapped into user space, kept until the process exits, CONTRACT 2) when
+     * the bytes of quarantined pages (once mapped into user space, kept until the process exits, CONTRACT.md §2) when
      * {@code quarantineAllowed}.
      */
     static Violation countersZero(Optional<Info> fresh, boolean quarantineAllowed) {

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every shipped example on the default simulator profile, with the values mdl-semantics.md gives for Windows 10:
+ * Every shipped example on the default simulator profile, with the values WINDOWS-MDL-RULES.md gives for Windows 10:
  * MDL flags after each step, Size, statuses, and the bug check each misuse raises.
  */
 class ExamplesTest {
@@ -55,7 +55,7 @@ class ExamplesTest {
     void lifecycle() throws Exception {
         JsonNode r = run("lifecycle");
         completedAndClean(r);
-        // 0x123 + 9000 bytes span 3 pages: Size = 48 + 3 * 8 = 72; flags per mdl-semantics 3.14
+        // 0x123 + 9000 bytes span 3 pages: Size = 48 + 3 * 8 = 72; flags per WINDOWS-MDL-RULES 3.14
         assertEquals(72, step(r, 1).get("mdl").get("size").asInt());
         assertEquals("0x0008", flags(step(r, 1)));
         assertEquals("0x008A", flags(step(r, 2)));

@@ -135,7 +135,7 @@ class HandlesAndSkipsTest {
         assertEquals("STATUS_SUCCESS", status(r, 2), "describing the range is arithmetic");
         assertEquals(step(r, 1).path("value"), step(r, 2).path("mdl").path("startVa"));
         assertEquals("STATUS_INVALID_DEVICE_STATE", status(r, 3),
-                "another handle's kernel buffer is a caller range: no KernelMode probe (CONTRACT 2)");
+                "another handle's kernel buffer is a caller range: no KernelMode probe (driver/CONTRACT.md §2)");
         assertEquals("STATUS_SUCCESS", status(r, 5), "the owner's own kernel buffer may be probed KernelMode");
     }
 

@@ -43,7 +43,7 @@ class PfnViewTest {
         assertEquals("1 1", counts(text, 2));
         // step 4: the second page is now locked by a and by b
         assertEquals("2", counts(text, 4));
-        // step 5: the partial of a's first page takes no reference (mdl-semantics 5.6)
+        // step 5: the partial of a's first page takes no reference (WINDOWS-MDL-RULES 5.6)
         assertEquals("1", counts(text, 5));
         assertTrue(text.contains("phys 0x"), text);
     }

@@ -19,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The equalities inside one result that {@code mdl diff} compares (mdl-semantics 5.6: a partial copies the source's
+ * The equalities inside one result that {@code mdl diff} compares (WINDOWS-MDL-RULES 5.6: a partial copies the source's
  * PFNs from index {@code (tgt.StartVa - src.StartVa) >> 12}, and {@code tgt.MappedSystemVa = src.MappedSystemVa +
  * Offset}), and the calibration differences named after the simulator profile settings.
  */

@@ -49,7 +49,7 @@ class DriverOnWindowsTest {
         assertEquals(0, exit, text.toString());
     }
 
-    /** The device admits administrators only (mdl-semantics 10.10); {@code runas /trustlevel:0x20000} starts the
+    /** The device admits administrators only (WINDOWS-MDL-RULES 10.10); {@code runas /trustlevel:0x20000} starts the
      *  child as a basic user, with the Administrators group deny-only. */
     @Test
     void aNonAdministratorCannotOpenTheDevice(@TempDir Path dir) throws Exception {
@@ -70,7 +70,7 @@ class DriverOnWindowsTest {
                 "a basic user must get ERROR_ACCESS_DENIED from CreateFile on \\\\.\\MdlBridge");
     }
 
-    /** CONTRACT 1: a DEVICE_CONTROL from any process other than the opener fails with STATUS_ACCESS_DENIED. */
+    /** CONTRACT.md §1: a DEVICE_CONTROL from any process other than the opener fails with STATUS_ACCESS_DENIED. */
     @Test
     void aHandleDuplicatedIntoAnotherProcessIsRefusedThere() throws Exception {
         Process child = java("use-handle");
@@ -98,7 +98,7 @@ class DriverOnWindowsTest {
         }
     }
 
-    /** CONTRACT 1: the owner's exit releases everything (CLEANUP and the process-notify callback). */
+    /** CONTRACT.md §1: the owner's exit releases everything (CLEANUP and the process-notify callback). */
     @Test
     void aChildKilledWhileHoldingLockedPagesLeavesNothingBehind(MdlBridge bridge) throws Exception {
         Counters before = driverUse(bridge);

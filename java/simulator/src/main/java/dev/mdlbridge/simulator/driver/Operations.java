@@ -232,7 +232,7 @@ final class Operations {
 
     /**
      * Every insert goes through here: when the table must grow, its new slots are charged to the handle's MDL-pool
-     * bytes first (CONTRACT 1: every allocation for a handle counts against a limit), given back when the handle
+     * bytes first (CONTRACT.md §1: every allocation for a handle counts against a limit), given back when the handle
      * goes. Null when over a limit ({@code o.insertLimit} says which). The twin of table_insert in ops.c.
      */
     private Obj tableInsert(Op o, Obj p) {
@@ -971,7 +971,7 @@ final class Operations {
         }
         if (!h.directCharged) {
             // The kept snapshots are the driver's allocation: charged the first time they are taken, given back with
-            // the release (CONTRACT 1); a rejected or refused DIRECT call takes none and charges nothing.
+            // the release (driver/CONTRACT.md §1); a rejected or refused DIRECT call takes none and charges nothing.
             Use charge = new Use();
             charge.poolBytes = DIRECT_RECORD_CHARGE;
             int lim = reserve(h, charge);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** mdl-semantics.md rule 3 and section 3.1: IoAllocateMdl's flags, limits per profile, Irp chaining. */
+/** WINDOWS-MDL-RULES.md rule 3 and section 3.1: IoAllocateMdl's flags, limits per profile, Irp chaining. */
 class IoAllocateMdlTest {
 
     @ParameterizedTest(name = "offset {0} length {1}: flags {2}")

@@ -8,7 +8,7 @@ import dev.mdlbridge.spi.BugCheck;
 import dev.mdlbridge.spi.SimulatedBugCheckException;
 import dev.mdlbridge.spi.UserMemory;
 
-/** A simulated machine with one user process, and the DDI constants of mdl-semantics.md section 1.4. */
+/** A simulated machine with one user process, and the DDI constants of WINDOWS-MDL-RULES.md section 1.4. */
 final class K {
 
     static final int KERNEL_MODE = 0;

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** mdl-semantics.md section 0 rules 1-2 and section 2: the x64 layout and the Size arithmetic. */
+/** WINDOWS-MDL-RULES.md section 0 rules 1-2 and section 2: the x64 layout and the Size arithmetic. */
 class MdlLayoutTest {
 
     @ParameterizedTest(name = "MmSizeOfMdl({0}, {1}) = {2}")
