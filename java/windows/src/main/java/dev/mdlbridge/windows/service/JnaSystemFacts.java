@@ -1,5 +1,6 @@
 package dev.mdlbridge.windows.service;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -34,11 +35,15 @@ public final class JnaSystemFacts implements SystemFacts {
 
     @Override
     public Optional<Boolean> secureBoot() {
-        if (!Advapi32Util.registryValueExists(WinReg.HKEY_LOCAL_MACHINE, SECURE_BOOT, "UEFISecureBootEnabled")) {
-            return Optional.empty();
+        try {
+            if (!Advapi32Util.registryValueExists(WinReg.HKEY_LOCAL_MACHINE, SECURE_BOOT, "UEFISecureBootEnabled")) {
+                return Optional.empty();
+            }
+            return Optional.of(Advapi32Util.registryGetIntValue(WinReg.HKEY_LOCAL_MACHINE, SECURE_BOOT,
+                    "UEFISecureBootEnabled") != 0);
+        } catch (LastErrorException e) {
+            return Optional.empty(); // unreadable: the preflight says "not reported" rather than a stack trace
         }
-        return Optional.of(Advapi32Util.registryGetIntValue(WinReg.HKEY_LOCAL_MACHINE, SECURE_BOOT,
-                "UEFISecureBootEnabled") != 0);
     }
 
     @Override
