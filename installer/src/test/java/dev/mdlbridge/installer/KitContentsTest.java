@@ -49,7 +49,9 @@ class KitContentsTest {
             Map<String, ZipEntry> e = entries(zip);
             assertEquals(java.util.Set.of("mdl.cmd", "mdl.jar", "README-TESTMACHINE.md", "driver/mdlbridge.sys",
                     "driver/mdlbridge.pdb", "driver/mdlbridge-test.cer", "scripts/Trust-TestCertificate.ps1",
-                    "scripts/Install-MdlBridge.ps1", "scripts/Uninstall-MdlBridge.ps1"), e.keySet());
+                    "scripts/Install-MdlBridge.ps1", "scripts/Uninstall-MdlBridge.ps1",
+                    "scripts/Trust-TestCertificate.cmd", "scripts/Install-MdlBridge.cmd",
+                    "scripts/Uninstall-MdlBridge.cmd"), e.keySet());
             String top = zip.stream().findFirst().orElseThrow().getName();
             assertTrue(top.startsWith("mdlbridge-kit-"), top);
 
@@ -70,6 +72,12 @@ class KitContentsTest {
                 String script = new String(bytes(zip, e.get("scripts/" + ps + ".ps1")), StandardCharsets.UTF_8);
                 assertTrue(script.contains("#Requires -RunAsAdministrator"), ps);
                 assertTrue(script.contains("\r\n"), ps + " has Windows line endings");
+                // Restricted (the client default) refuses every .ps1: each script has a wrapper that bypasses the
+                // policy for its own powershell process and passes the arguments on
+                String wrapper = new String(bytes(zip, e.get("scripts/" + ps + ".cmd")), StandardCharsets.US_ASCII);
+                assertTrue(wrapper.contains("powershell.exe -NoProfile -ExecutionPolicy Bypass -File \"%~dp0" + ps
+                        + ".ps1\" %*\r\n"), wrapper);
+                assertTrue(wrapper.contains("exit /b %ERRORLEVEL%"), ps + ".cmd returns the script's exit code");
             }
             String readme = new String(bytes(zip, e.get("README-TESTMACHINE.md")), StandardCharsets.UTF_8);
             assertTrue(readme.contains("bcdedit /set testsigning on") && !readme.contains("${project.version}"),

@@ -11,6 +11,8 @@ public record NtStatus(int value, String name) {
 
     public static final NtStatus SUCCESS = new NtStatus(0x00000000, "STATUS_SUCCESS");
     public static final NtStatus GUARD_PAGE_VIOLATION = new NtStatus(0x80000001, "STATUS_GUARD_PAGE_VIOLATION");
+    public static final NtStatus PARTIAL_COPY = new NtStatus(0x8000000D, "STATUS_PARTIAL_COPY");
+    public static final NtStatus UNSUCCESSFUL = new NtStatus(0xC0000001, "STATUS_UNSUCCESSFUL");
     public static final NtStatus INFO_LENGTH_MISMATCH = new NtStatus(0xC0000004, "STATUS_INFO_LENGTH_MISMATCH");
     public static final NtStatus ACCESS_VIOLATION = new NtStatus(0xC0000005, "STATUS_ACCESS_VIOLATION");
     public static final NtStatus IN_PAGE_ERROR = new NtStatus(0xC0000006, "STATUS_IN_PAGE_ERROR");
@@ -28,6 +30,7 @@ public record NtStatus(int value, String name) {
     public static final NtStatus REVISION_MISMATCH = new NtStatus(0xC0000059, "STATUS_REVISION_MISMATCH");
     public static final NtStatus INSUFFICIENT_RESOURCES = new NtStatus(0xC000009A, "STATUS_INSUFFICIENT_RESOURCES");
     public static final NtStatus WORKING_SET_QUOTA = new NtStatus(0xC00000A1, "STATUS_WORKING_SET_QUOTA");
+    public static final NtStatus NOT_SUPPORTED = new NtStatus(0xC00000BB, "STATUS_NOT_SUPPORTED");
     public static final NtStatus PROCESS_IS_TERMINATING = new NtStatus(0xC000010A, "STATUS_PROCESS_IS_TERMINATING");
     public static final NtStatus INVALID_ADDRESS = new NtStatus(0xC0000141, "STATUS_INVALID_ADDRESS");
     public static final NtStatus INVALID_DEVICE_STATE = new NtStatus(0xC0000184, "STATUS_INVALID_DEVICE_STATE");
@@ -35,7 +38,7 @@ public record NtStatus(int value, String name) {
     public static final NtStatus WINE_STUB = new NtStatus(0x80000100, "EXCEPTION_WINE_STUB");
 
     private static final Map<Integer, NtStatus> KNOWN = Map.ofEntries(
-            e(SUCCESS), e(GUARD_PAGE_VIOLATION), e(INFO_LENGTH_MISMATCH), e(ACCESS_VIOLATION), e(IN_PAGE_ERROR),
+            e(SUCCESS), e(GUARD_PAGE_VIOLATION), e(PARTIAL_COPY), e(UNSUCCESSFUL), e(NOT_SUPPORTED), e(INFO_LENGTH_MISMATCH), e(ACCESS_VIOLATION), e(IN_PAGE_ERROR),
             e(INVALID_HANDLE), e(INVALID_PARAMETER), e(INVALID_DEVICE_REQUEST), e(NO_MEMORY),
             e(CONFLICTING_ADDRESSES), e(NOT_MAPPED_VIEW), e(UNABLE_TO_DELETE_SECTION), e(ACCESS_DENIED),
             e(BUFFER_TOO_SMALL), e(OBJECT_TYPE_MISMATCH), e(QUOTA_EXCEEDED), e(REVISION_MISMATCH),

@@ -55,12 +55,10 @@ final class Calls {
             err.put("type", "UserMemoryException");
             err.put("operation", u.operation());
             err.put("win32Error", u.win32Error());
-            // the message without the prefix the constructor adds back
-            String prefix = u.operation() + " failed: ";
-            String suffix = " (Win32 error " + u.win32Error() + ")";
-            String m = u.getMessage();
-            m = m.startsWith(prefix) ? m.substring(prefix.length()) : m;
-            err.put("message", m.endsWith(suffix) ? m.substring(0, m.length() - suffix.length()) : m);
+            if (u.ntStatus() != 0) {
+                err.put("ntStatus", u.ntStatus());
+            }
+            err.put("message", u.detail());
         } else if (e instanceof SimulatedBugCheckException s) {
             BugCheck b = s.bugCheck();
             err.put("type", "BugCheck");
@@ -77,7 +75,7 @@ final class Calls {
     static RuntimeException rethrow(JsonNode err) {
         return switch (err.path("type").asText()) {
             case "UserMemoryException" -> new UserMemoryException(err.path("operation").asText(),
-                    err.path("win32Error").asInt(), err.path("message").asText());
+                    err.path("ntStatus").asInt(0), err.path("win32Error").asInt(), err.path("message").asText());
             case "BugCheck" -> {
                 JsonNode p = err.path("parameters");
                 yield new SimulatedBugCheckException(new BugCheck(err.path("code").asInt(), address(p.get(0)),

@@ -483,6 +483,10 @@ public final class ScenarioRunner {
      * and is what NtFreeVirtualMemory returns for an address outside any allocation.
      */
     static NtStatus statusOf(UserMemoryException e) {
+        if (e.ntStatus() != 0) {
+            // reads and writes return their NTSTATUS (NtReadVirtualMemory / NtWriteVirtualMemory): no guessing
+            return NtStatus.of(e.ntStatus());
+        }
         return switch (e.win32Error()) {
             case 998 -> NtStatus.ACCESS_VIOLATION;          // ERROR_NOACCESS
             case 0x80000001, 1 -> NtStatus.GUARD_PAGE_VIOLATION; // a guard page touched
@@ -491,6 +495,7 @@ public final class ScenarioRunner {
             case 8, 14 -> NtStatus.NO_MEMORY;               // ERROR_NOT_ENOUGH_MEMORY, ERROR_OUTOFMEMORY
             case 1455 -> NtStatus.of(0xC000012D);           // ERROR_COMMITMENT_LIMIT
             case 999 -> NtStatus.IN_PAGE_ERROR;             // ERROR_SWAPERROR
+            case 299 -> NtStatus.PARTIAL_COPY;              // ERROR_PARTIAL_COPY
             default -> NtStatus.of(0xC0000001);             // STATUS_UNSUCCESSFUL: no closer mapping known
         };
     }

@@ -5,7 +5,8 @@ package dev.mdlbridge.spi;
  * and friends on the JVM's process; in the simulator it is the simulated process's address space.
  *
  * <p>Reads and writes never crash the caller: a page that cannot be touched gives a {@link UserMemoryException}
- * (on Windows through {@code ReadProcessMemory}/{@code WriteProcessMemory} on the own process).
+ * (on Windows through {@code NtReadVirtualMemory}/{@code NtWriteVirtualMemory} on the own process, whose NTSTATUS
+ * the exception carries; the simulator answers the same statuses).
  * Protections are Windows' {@code PAGE_*} values, with {@code PAGE_GUARD} (0x100) OR-ed in where wanted.
  */
 public interface UserMemory {

@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.WString;
 import dev.mdlbridge.windows.jna.Kernel32Direct;
+import dev.mdlbridge.windows.jna.NtDllDirect;
 
 /** {@link Win32} on the real kernel32. Only constructed on 64-bit Windows (see {@link Host}). */
 final class JnaWin32 implements Win32 {
@@ -14,10 +15,17 @@ final class JnaWin32 implements Win32 {
     }
 
     @Override
-    public boolean deviceIoControl(long handle, int code, Pointer in, int inLength, Pointer out, int outLength,
-                                   Pointer bytesReturned) {
-        // No OVERLAPPED: the handle is opened without FILE_FLAG_OVERLAPPED, so the call is synchronous.
-        return Kernel32Direct.DeviceIoControl(handle, code, in, inLength, out, outLength, bytesReturned, null) != 0;
+    public int ntDeviceIoControlFile(long handle, Pointer ioStatusBlock, int code, Pointer in, int inLength,
+                                     Pointer out, int outLength) {
+        // No event and no APC: the handle is opened without FILE_FLAG_OVERLAPPED, so the I/O manager waits for the
+        // request and returns its final status.
+        return NtDllDirect.NtDeviceIoControlFile(handle, 0, null, null, ioStatusBlock, code, in, inLength, out,
+                outLength);
+    }
+
+    @Override
+    public int rtlNtStatusToDosError(int ntStatus) {
+        return NtDllDirect.RtlNtStatusToDosError(ntStatus);
     }
 
     @Override
@@ -41,13 +49,13 @@ final class JnaWin32 implements Win32 {
     }
 
     @Override
-    public boolean readProcessMemory(long process, long address, Pointer buffer, long size, Pointer done) {
-        return Kernel32Direct.ReadProcessMemory(process, address, buffer, size, done) != 0;
+    public int ntReadVirtualMemory(long process, long address, Pointer buffer, long size, Pointer done) {
+        return NtDllDirect.NtReadVirtualMemory(process, address, buffer, size, done);
     }
 
     @Override
-    public boolean writeProcessMemory(long process, long address, Pointer buffer, long size, Pointer done) {
-        return Kernel32Direct.WriteProcessMemory(process, address, buffer, size, done) != 0;
+    public int ntWriteVirtualMemory(long process, long address, Pointer buffer, long size, Pointer done) {
+        return NtDllDirect.NtWriteVirtualMemory(process, address, buffer, size, done);
     }
 
     @Override

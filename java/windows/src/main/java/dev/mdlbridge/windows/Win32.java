@@ -25,10 +25,22 @@ public interface Win32 {
     int MEM_DECOMMIT = 0x4000;
     int MEM_RELEASE = 0x8000;
 
+    /** {@code IO_STATUS_BLOCK} on x64: the status (padded to 8 bytes), then {@code Information}. */
+    int IO_STATUS_BLOCK_SIZE = 16;
+    /** Returned by an I/O call that has not completed: never on a synchronous handle. */
+    int STATUS_PENDING = 0x103;
+
     long createFile(String path, int access, int share, int disposition, int flags);
 
-    boolean deviceIoControl(long handle, int code, Pointer in, int inLength, Pointer out, int outLength,
-                            Pointer bytesReturned);
+    /**
+     * {@code NtDeviceIoControlFile} on a synchronous handle (no event, no APC): returns the request's NTSTATUS
+     * and, on success, leaves the bytes written in {@code ioStatusBlock}'s {@code Information} (offset 8).
+     */
+    int ntDeviceIoControlFile(long handle, Pointer ioStatusBlock, int code, Pointer in, int inLength, Pointer out,
+                              int outLength);
+
+    /** {@code RtlNtStatusToDosError}: what {@code GetLastError()} would show had kernel32 made the call. */
+    int rtlNtStatusToDosError(int ntStatus);
 
     boolean closeHandle(long handle);
 
@@ -38,9 +50,12 @@ public interface Win32 {
 
     boolean virtualFree(long address, long size, int type);
 
-    boolean readProcessMemory(long process, long address, Pointer buffer, long size, Pointer done);
+    /** {@code NtReadVirtualMemory}: returns the NTSTATUS. */
+    int ntReadVirtualMemory(long process, long address, Pointer buffer, long size, Pointer done);
 
-    boolean writeProcessMemory(long process, long address, Pointer buffer, long size, Pointer done);
+    /** {@code NtWriteVirtualMemory}: returns the NTSTATUS; changes no protection (unlike WriteProcessMemory). */
+    int ntWriteVirtualMemory(long process, long address, Pointer buffer, long size, Pointer done);
 
+    /** The last error of the preceding kernel32 call (createFile, virtual*, closeHandle). */
     int lastError();
 }

@@ -4,8 +4,9 @@ import dev.mdlbridge.protocol.Protocol;
 import dev.mdlbridge.spi.Backend;
 import dev.mdlbridge.spi.DeviceChannel;
 import dev.mdlbridge.spi.UserMemory;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The real driver on this machine. Closing it closes every channel it opened that is still open. */
 public final class WindowsDriverBackend implements Backend {
@@ -13,7 +14,9 @@ public final class WindowsDriverBackend implements Backend {
     private final Win32 win32;
     private final String devicePath;
     private final WindowsUserMemory memory;
-    private final List<WindowsDeviceChannel> channels = new ArrayList<>();
+    // concurrent, and removal takes no backend lock: a channel closing on another thread while the backend closes
+    // must not wait for the backend
+    private final Set<WindowsDeviceChannel> channels = ConcurrentHashMap.newKeySet();
 
     public WindowsDriverBackend(Win32 win32, String devicePath) {
         this.win32 = win32;
@@ -32,9 +35,19 @@ public final class WindowsDriverBackend implements Backend {
 
     @Override
     public synchronized DeviceChannel open() {
-        WindowsDeviceChannel c = WindowsDeviceChannel.open(win32, devicePath);
+        // a closed channel leaves the list at once: a long stress run opens and closes thousands
+        WindowsDeviceChannel c = WindowsDeviceChannel.open(win32, devicePath, this::forget);
         channels.add(c);
         return c;
+    }
+
+    private void forget(WindowsDeviceChannel c) {
+        channels.remove(c);
+    }
+
+    /** Channels opened and not closed yet. */
+    int openChannels() {
+        return channels.size();
     }
 
     @Override
@@ -45,7 +58,8 @@ public final class WindowsDriverBackend implements Backend {
     @Override
     public synchronized void close() {
         // Channel close is idempotent, so channels the bridge already closed are harmless here.
-        for (WindowsDeviceChannel c : channels) {
+        // a copy: each close removes its channel from the list
+        for (WindowsDeviceChannel c : List.copyOf(channels)) {
             c.close();
         }
         channels.clear();

@@ -1,15 +1,18 @@
 package dev.mdlbridge.windows;
 
 import com.sun.jna.Memory;
+import dev.mdlbridge.protocol.NtStatus;
 import dev.mdlbridge.spi.UserMemory;
 import dev.mdlbridge.spi.UserMemoryException;
 
 /**
  * The JVM's own memory through {@code VirtualAlloc} and friends.
  *
- * <p>Reads and writes go through {@code ReadProcessMemory}/{@code WriteProcessMemory} on the current process
- * rather than through a {@code Pointer}: a no-access or guard page then fails the call with
- * {@code ERROR_PARTIAL_COPY} instead of an access violation that kills the JVM.
+ * <p>Reads and writes go through {@code NtReadVirtualMemory}/{@code NtWriteVirtualMemory} on the current process
+ * rather than through a {@code Pointer}: a no-access or guard page then fails the call instead of raising an access
+ * violation that kills the JVM. Not kernel32's ReadProcessMemory/WriteProcessMemory: they return only the Win32
+ * error (299 for every read fault), and WriteProcessMemory makes the target writable for the copy, so a write to
+ * an execute-only page would succeed here and fail in the simulator. The NTSTATUS is kept in the exception.
  */
 public final class WindowsUserMemory implements UserMemory {
 
@@ -59,8 +62,9 @@ public final class WindowsUserMemory implements UserMemory {
             return;
         }
         try (Memory buffer = new Memory(length); Memory done = new Memory(8)) {
-            if (!win32.readProcessMemory(Win32.CURRENT_PROCESS, address, buffer, length, done)) {
-                throw failure("ReadProcessMemory", win32.lastError());
+            int status = win32.ntReadVirtualMemory(Win32.CURRENT_PROCESS, address, buffer, length, done);
+            if (status != 0) {
+                throw ntFailure("NtReadVirtualMemory", status);
             }
             buffer.read(0, target, offset, length);
         }
@@ -73,10 +77,18 @@ public final class WindowsUserMemory implements UserMemory {
         }
         try (Memory buffer = new Memory(length); Memory done = new Memory(8)) {
             buffer.write(0, source, offset, length);
-            if (!win32.writeProcessMemory(Win32.CURRENT_PROCESS, address, buffer, length, done)) {
-                throw failure("WriteProcessMemory", win32.lastError());
+            int status = win32.ntWriteVirtualMemory(Win32.CURRENT_PROCESS, address, buffer, length, done);
+            if (status != 0) {
+                throw ntFailure("NtWriteVirtualMemory", status);
             }
         }
+    }
+
+    /** Any status but 0 fails: STATUS_PARTIAL_COPY (0x8000000D) is a warning, not a success. */
+    private UserMemoryException ntFailure(String operation, int status) {
+        int error = win32.rtlNtStatusToDosError(status);
+        return new UserMemoryException(operation, status, error, NtStatus.of(status).name() + ", "
+                + Win32Errors.describe(error));
     }
 
     private static UserMemoryException failure(String operation, int error) {

@@ -1,6 +1,7 @@
 package dev.mdlbridge.windows;
 
 import com.sun.jna.Pointer;
+import dev.mdlbridge.protocol.DosErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -15,9 +16,10 @@ final class FakeWin32 implements Win32 {
     int openedFlags;
     final List<Long> closed = new ArrayList<>();
 
-    /** Given the request bytes, returns the reply bytes, or null to fail with {@link #ioctlError}. */
+    /** Given the request bytes, returns the reply bytes, or null to fail with {@link #ioctlStatus}. */
     BiFunction<Integer, byte[], byte[]> device = (code, req) -> new byte[0];
-    int ioctlError;
+    int ioctlStatus;
+    int calls;
     int lastCode;
     int lastInLength;
     int lastOutLength;
@@ -28,6 +30,8 @@ final class FakeWin32 implements Win32 {
 
     long allocResult = 0x10000;
     int memError;
+    /** The NTSTATUS NtRead/NtWriteVirtualMemory return. */
+    int memStatus;
     byte[] memoryContent = new byte[0];
 
     @Override
@@ -44,8 +48,9 @@ final class FakeWin32 implements Win32 {
     }
 
     @Override
-    public boolean deviceIoControl(long handle, int code, Pointer in, int inLength, Pointer out, int outLength,
-                                   Pointer bytesReturned) {
+    public int ntDeviceIoControlFile(long handle, Pointer ioStatusBlock, int code, Pointer in, int inLength,
+                                     Pointer out, int outLength) {
+        calls++;
         lastCode = code;
         lastInLength = inLength;
         lastOutLength = outLength;
@@ -53,15 +58,21 @@ final class FakeWin32 implements Win32 {
         byte[] req = in == null ? new byte[0] : in.getByteArray(0, inLength);
         byte[] rep = device.apply(code, req);
         if (rep == null) {
-            lastError = ioctlError;
-            return false;
+            // as the I/O manager: a failed request leaves the IO_STATUS_BLOCK unwritten
+            return ioctlStatus;
         }
         if (rep.length > 0) {
             out.write(0, rep, 0, rep.length);
         }
-        bytesReturned.setInt(0, claimBytes >= 0 ? claimBytes : rep.length);
-        lastError = 0;
-        return true;
+        ioStatusBlock.setInt(0, 0);
+        ioStatusBlock.setLong(8, claimBytes >= 0 ? claimBytes : rep.length);
+        return 0;
+    }
+
+    /** ntdll's table for the statuses the project meets; a Windows-only test compares it with the real one. */
+    @Override
+    public int rtlNtStatusToDosError(int ntStatus) {
+        return DosErrors.of(ntStatus);
     }
 
     @Override
@@ -93,23 +104,21 @@ final class FakeWin32 implements Win32 {
     }
 
     @Override
-    public boolean readProcessMemory(long process, long address, Pointer buffer, long size, Pointer done) {
-        lastError = memError;
-        if (memError != 0) {
-            return false;
+    public int ntReadVirtualMemory(long process, long address, Pointer buffer, long size, Pointer done) {
+        if (memStatus != 0) {
+            return memStatus;
         }
         buffer.write(0, memoryContent, 0, (int) size);
-        return true;
+        return 0;
     }
 
     @Override
-    public boolean writeProcessMemory(long process, long address, Pointer buffer, long size, Pointer done) {
-        lastError = memError;
-        if (memError != 0) {
-            return false;
+    public int ntWriteVirtualMemory(long process, long address, Pointer buffer, long size, Pointer done) {
+        if (memStatus != 0) {
+            return memStatus;
         }
         memoryContent = buffer.getByteArray(0, (int) size);
-        return true;
+        return 0;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.mdlbridge.windows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mdlbridge.protocol.NtStatus;
 import org.junit.jupiter.api.Test;
 
 class Win32ErrorsTest {
@@ -33,21 +32,13 @@ class Win32ErrorsTest {
     @Test
     void unknownErrorIsReportedByNumber() {
         assertEquals("Win32 error 54321", Win32Errors.describe(54321));
-        assertEquals(0, Win32Errors.ntStatusOf(54321));
     }
 
     @Test
-    void mapsBackUnambiguousStatuses() {
-        assertEquals(NtStatus.INVALID_DEVICE_STATE.value(), Win32Errors.ntStatusOf(22));
-        assertEquals(NtStatus.ACCESS_VIOLATION.value(), Win32Errors.ntStatusOf(998));
-        assertEquals(NtStatus.NOT_FOUND.value(), Win32Errors.ntStatusOf(1168));
-        assertEquals(NtStatus.ACCESS_DENIED.value(), Win32Errors.ntStatusOf(5));
-    }
-
-    @Test
-    void ambiguousErrorMapsToUnknown() {
-        // STATUS_INVALID_ADDRESS and STATUS_CONFLICTING_ADDRESSES both become ERROR_INVALID_ADDRESS.
-        assertEquals(0, Win32Errors.ntStatusOf(487));
-        assertEquals(0, Win32Errors.ntStatusOf(2));
+    void theErrorsOfTheDocumentedMappingAreNamedAsWindowsNamesThem() {
+        assertEquals("ERROR_BAD_COMMAND", Win32Errors.name(22), "STATUS_INVALID_DEVICE_STATE's error");
+        assertEquals("ERROR_UNEXP_NET_ERR", Win32Errors.name(59), "STATUS_INVALID_ADDRESS's error");
+        assertEquals("ERROR_PARTIAL_COPY", Win32Errors.name(299));
+        assertEquals("ERROR_MR_MID_NOT_FOUND", Win32Errors.name(317));
     }
 }

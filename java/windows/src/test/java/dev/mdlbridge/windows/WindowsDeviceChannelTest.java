@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Pointer;
+import dev.mdlbridge.protocol.DosErrors;
 import dev.mdlbridge.protocol.NtStatus;
 import dev.mdlbridge.protocol.Protocol;
 import dev.mdlbridge.spi.BackendException;
 import dev.mdlbridge.spi.IoResult;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WindowsDeviceChannelTest {
@@ -85,14 +87,73 @@ class WindowsDeviceChannelTest {
     }
 
     @Test
-    void failureCarriesWin32ErrorAndMappedStatus() {
+    void failureCarriesTheExactStatusAndItsWin32Error() {
         fake.device = (code, req) -> null;
-        fake.ioctlError = 22;
+        try (WindowsDeviceChannel c = WindowsDeviceChannel.open(fake, Protocol.USER_DEVICE_PATH)) {
+            fake.ioctlStatus = 0xC0000184;
+            IoResult r = c.control(Protocol.IOCTL_UNLOCK, ByteBuffer.allocate(4), ByteBuffer.allocate(16));
+            assertEquals(IoResult.failure(0xC0000184, 22), r, "STATUS_INVALID_DEVICE_STATE, ERROR_BAD_COMMAND");
+
+            // both become Win32 error 6; the status still tells them apart
+            fake.ioctlStatus = 0xC0000008;
+            assertEquals(IoResult.failure(0xC0000008, 6), c.control(Protocol.IOCTL_UNLOCK, ByteBuffer.allocate(4),
+                    ByteBuffer.allocate(16)), "STATUS_INVALID_HANDLE");
+            fake.ioctlStatus = 0xC0000024;
+            assertEquals(IoResult.failure(0xC0000024, 6), c.control(Protocol.IOCTL_UNLOCK, ByteBuffer.allocate(4),
+                    ByteBuffer.allocate(16)), "STATUS_OBJECT_TYPE_MISMATCH");
+        }
+    }
+
+    @Test
+    void aStatusNoTableKnowsIsAFailureWithThatStatusNeverSuccess() {
+        fake.device = (code, req) -> null;
+        fake.ioctlStatus = 0xC0001234;
         try (WindowsDeviceChannel c = WindowsDeviceChannel.open(fake, Protocol.USER_DEVICE_PATH)) {
             IoResult r = c.control(Protocol.IOCTL_UNLOCK, ByteBuffer.allocate(4), ByteBuffer.allocate(16));
             assertFalse(r.ok());
-            assertEquals(22, r.win32Error());
-            assertEquals(NtStatus.INVALID_DEVICE_STATE.value(), r.ntStatus());
+            assertEquals(0xC0001234, r.ntStatus());
+            assertEquals(317, r.win32Error(), "ERROR_MR_MID_NOT_FOUND, as RtlNtStatusToDosError gives");
+            assertEquals("NTSTATUS_0xC0001234", NtStatus.of(r.ntStatus()).name());
+        }
+    }
+
+    @Test
+    void aGuardPageUnderADirectIoIsTheWarningStatusNotSuccess() {
+        fake.device = (code, req) -> null;
+        fake.ioctlStatus = 0x80000001; // the I/O manager's probe of the output range raised it
+        try (WindowsDeviceChannel c = WindowsDeviceChannel.open(fake, Protocol.USER_DEVICE_PATH)) {
+            IoResult r = c.controlDirect(Protocol.IOCTL_DIRECT_IN, ByteBuffer.allocate(8), 0x1000L, 4096);
+            assertEquals(IoResult.failure(0x80000001, 0x80000001), r,
+                    "STATUS_GUARD_PAGE_VIOLATION, passed through by RtlNtStatusToDosError");
+            assertFalse(NtStatus.of(r.ntStatus()).isSuccess());
+        }
+    }
+
+    @Test
+    void pendingOnTheSynchronousHandleIsABackendError() {
+        fake.device = (code, req) -> null;
+        fake.ioctlStatus = 0x103;
+        try (WindowsDeviceChannel c = WindowsDeviceChannel.open(fake, Protocol.USER_DEVICE_PATH)) {
+            BackendException e = assertThrows(BackendException.class,
+                    () -> c.control(Protocol.IOCTL_INFO, ByteBuffer.allocate(0), ByteBuffer.allocate(16)));
+            assertTrue(e.getMessage().contains("STATUS_PENDING"), e.getMessage());
+        }
+    }
+
+    /** Every status the contract names: the Windows channel reports the pair the simulated driver does. */
+    @Test
+    void everyContractStatusIsReportedWithTheSimulatorsWin32Error() {
+        fake.device = (code, req) -> null;
+        try (WindowsDeviceChannel c = WindowsDeviceChannel.open(fake, Protocol.USER_DEVICE_PATH)) {
+            for (var entry : DosErrors.table().entrySet()) {
+                fake.ioctlStatus = entry.getKey();
+                if (fake.ioctlStatus == 0x103 || fake.ioctlStatus >= 0) {
+                    continue; // STATUS_PENDING is not a completion on a synchronous handle
+                }
+                IoResult r = c.control(Protocol.IOCTL_INFO, ByteBuffer.allocate(0), ByteBuffer.allocate(16));
+                assertEquals(IoResult.failure(entry.getKey(), entry.getValue()), r,
+                        NtStatus.of(entry.getKey()).toString());
+            }
         }
     }
 
@@ -114,7 +175,7 @@ class WindowsDeviceChannelTest {
             assertEquals(0x7ff0_0000_1000L, Pointer.nativeValue(fake.lastOut));
             assertEquals(8192, fake.lastOutLength);
             fake.device = (code, req) -> null;
-            fake.ioctlError = 998;
+            fake.ioctlStatus = 0xC0000005;
             IoResult f = c.controlDirect(Protocol.IOCTL_DIRECT_OUT, ByteBuffer.allocate(8), 0x1000L, 4096);
             assertEquals(NtStatus.ACCESS_VIOLATION.value(), f.ntStatus());
             assertEquals(998, f.win32Error());
@@ -126,7 +187,7 @@ class WindowsDeviceChannelTest {
         WindowsDeviceChannel c = WindowsDeviceChannel.open(fake, Protocol.USER_DEVICE_PATH);
         c.close();
         c.close();
-        assertEquals(1, fake.closed.size());
+        assertEquals(List.of(0x1234L), fake.closed);
         assertThrows(IllegalStateException.class,
                 () -> c.control(Protocol.IOCTL_INFO, ByteBuffer.allocate(0), ByteBuffer.allocate(16)));
     }

@@ -15,7 +15,7 @@ class WindowsUserMemoryTest {
     private final WindowsUserMemory memory = new WindowsUserMemory(fake);
 
     @Test
-    void readAndWriteGoThroughProcessMemoryCalls() {
+    void readAndWriteGoThroughTheNtVirtualMemoryCalls() {
         memory.write(0x10000, new byte[] {0, 5, 6, 7}, 1, 3);
         assertArrayEquals(new byte[] {5, 6, 7}, fake.memoryContent);
         byte[] target = new byte[5];
@@ -24,12 +24,23 @@ class WindowsUserMemoryTest {
     }
 
     @Test
-    void noAccessPageIsAnExceptionNamingTheCallAndError() {
-        fake.memError = 299;
+    void aReadFaultCarriesTheExactStatusAndItsWin32Error() {
+        fake.memStatus = 0x8000000D;
         UserMemoryException e = assertThrows(UserMemoryException.class, () -> memory.read(0x10000, new byte[4], 0, 4));
-        assertEquals("ReadProcessMemory", e.operation());
+        assertEquals("NtReadVirtualMemory", e.operation());
+        assertEquals(0x8000000D, e.ntStatus(), "STATUS_PARTIAL_COPY: a warning, still a failure");
         assertEquals(299, e.win32Error());
-        assertTrue(e.getMessage().contains("ERROR_PARTIAL_COPY"), e.getMessage());
+        assertTrue(e.getMessage().contains("STATUS_PARTIAL_COPY, ERROR_PARTIAL_COPY (299)"), e.getMessage());
+    }
+
+    @Test
+    void aWriteFaultIsTheProbesStatus() {
+        fake.memStatus = 0xC0000005;
+        UserMemoryException e = assertThrows(UserMemoryException.class,
+                () -> memory.write(0x10000, new byte[4], 0, 4));
+        assertEquals("NtWriteVirtualMemory", e.operation());
+        assertEquals(0xC0000005, e.ntStatus());
+        assertEquals(998, e.win32Error());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
+import dev.mdlbridge.protocol.DosErrors;
 import dev.mdlbridge.spi.UserMemory;
 import dev.mdlbridge.spi.UserMemoryException;
 import java.util.Map;
@@ -181,6 +182,12 @@ final class UserSpace implements AddressSpace {
         }
     }
 
+    /**
+     * {@code NtReadVirtualMemory} on the own process, as the Windows backend calls it. The memory manager copies
+     * under an exception handler and turns any fault during the copy (free, reserved, decommitted, no-access or
+     * guard page, a failed page-in) into STATUS_PARTIAL_COPY (0x8000000D, Win32 299); a guard page is consumed as
+     * by any access.
+     */
     @Override
     public void read(long address, byte[] target, int offset, int length) {
         synchronized (kernel) {
@@ -188,25 +195,38 @@ final class UserSpace implements AddressSpace {
             try {
                 copy(address, target, offset, length, false);
             } catch (NtStatusException e) {
-                throw userError("ReadProcessMemory", address, e);
+                throw userError("NtReadVirtualMemory", STATUS_PARTIAL_COPY, address, e);
             }
         }
     }
 
+    /**
+     * {@code NtWriteVirtualMemory} on the own process. Unlike kernel32's WriteProcessMemory it changes no
+     * protection: the target range is probed for write, every page, before anything is copied, and the probe's
+     * own exception is the status (STATUS_ACCESS_VIOLATION for a page that is not committed or not writable,
+     * execute-only included; the guard-page status for a guard page, consumed), with nothing written.
+     */
     @Override
     public void write(long address, byte[] source, int offset, int length) {
         synchronized (kernel) {
             kernel.checkAlive();
             try {
+                for (long va = address & ~0xFFFL; length > 0 && Long.compareUnsigned(va, address + length) < 0;
+                     va += 4096) {
+                    touch(Math.max(va, address), true, true);
+                }
                 copy(address, source, offset, length, true);
             } catch (NtStatusException e) {
-                throw userError("WriteProcessMemory", address, e);
+                throw userError("NtWriteVirtualMemory", e.status(), address, e);
             }
         }
     }
 
-    private static UserMemoryException userError(String op, long address, NtStatusException e) {
-        return new UserMemoryException(op, ERROR_NOACCESS, String.format(
+    /** STATUS_PARTIAL_COPY: a read that faulted part-way (or at its first byte). */
+    static final int STATUS_PARTIAL_COPY = 0x8000000D;
+
+    private static UserMemoryException userError(String op, int status, long address, NtStatusException e) {
+        return new UserMemoryException(op, status, DosErrors.of(status), String.format(
                 "a page at or after 0x%X cannot be touched (raised 0x%08X)", address, e.status()));
     }
 

@@ -8,7 +8,7 @@ import com.sun.jna.WString;
  * The only raw kernel32 mappings of the project, direct-mapped with {@link Native#register(String)}.
  *
  * <p>Why direct mapping with primitives and {@link Pointer} only: it is the fast path of JNA (no type mapper, no
- * Structure auto-sync), which matters for {@code DeviceIoControl} in a probe loop. {@code HANDLE}, addresses and
+ * Structure auto-sync). Device calls and user-memory copies go through {@link NtDllDirect}, for their NTSTATUS. {@code HANDLE}, addresses and
  * {@code SIZE_T} are {@code long} because the backend refuses 32-bit JVMs before this class is touched; {@code BOOL}
  * is {@code int}. The last error is read by the caller through {@link Native#getLastError()}, which JNA saves right
  * after every call, before the JVM can clobber it.
@@ -28,10 +28,6 @@ public final class Kernel32Direct {
     public static native long CreateFileW(WString fileName, int desiredAccess, int shareMode, Pointer securityAttributes,
                                           int creationDisposition, int flagsAndAttributes, Pointer templateFile);
 
-    public static native int DeviceIoControl(long device, int ioControlCode, Pointer inBuffer, int inBufferSize,
-                                             Pointer outBuffer, int outBufferSize, Pointer bytesReturned,
-                                             Pointer overlapped);
-
     public static native int CloseHandle(long handle);
 
     public static native long VirtualAlloc(long address, long size, int allocationType, int protect);
@@ -40,9 +36,4 @@ public final class Kernel32Direct {
 
     public static native int VirtualFree(long address, long size, int freeType);
 
-    public static native int ReadProcessMemory(long process, long baseAddress, Pointer buffer, long size,
-                                               Pointer bytesRead);
-
-    public static native int WriteProcessMemory(long process, long baseAddress, Pointer buffer, long size,
-                                                Pointer bytesWritten);
 }

@@ -7,8 +7,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +81,54 @@ public final class DriverInstaller {
             }
             failed.forEach(c -> done.add("warning: " + c + " (installing anyway: --force)"));
         }
+        Preflight.run(facts, image).stream().filter(c -> c.outcome().equals("WARN"))
+                .forEach(c -> done.add("warning: " + c));
+        Deque<Undo> undo = new ArrayDeque<>();
+        try {
+            installSteps(sys, cer, force, done, undo);
+            return done;
+        } catch (InstallException | Win32Failure e) {
+            throw new InstallException(reason(e) + rollBack(undo));
+        }
+    }
+
+    /** One step install took, and how to take it back if a later one fails. */
+    private record Undo(String what, Runnable action) {
+    }
+
+    /**
+     * Takes back what install did, newest first, so a failed install leaves neither a service without our mark
+     * (which later installs would refuse to touch) nor a trusted certificate that no service records (which
+     * uninstall could not find). Returns the clause the error message ends with.
+     */
+    private static String rollBack(Deque<Undo> undo) {
+        if (undo.isEmpty()) {
+            return "";
+        }
+        List<String> undone = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        while (!undo.isEmpty()) {
+            Undo u = undo.pop();
+            try {
+                u.action().run();
+                undone.add(u.what());
+            } catch (RuntimeException e) {
+                failed.add(u.what() + " (" + reason(e) + ")");
+            }
+        }
+        return "; undone: " + String.join(", ", undone) + (failed.isEmpty() ? ""
+                : "; NOT undone, do it by hand: " + String.join(", ", failed));
+    }
+
+    private static String reason(RuntimeException e) {
+        if (e instanceof Win32Failure w) {
+            return w.call() + " failed with " + LoadErrors.name(w.error()) + (w.error() == LoadErrors.ERROR_ACCESS_DENIED
+                    ? ": run the command from an elevated prompt" : "");
+        }
+        return e.getMessage();
+    }
+
+    private void installSteps(Path sys, Path cer, boolean force, List<String> done, Deque<Undo> undo) {
         Optional<ServiceManager.Service> existing = scm.query(SERVICE);
         if (existing.isPresent() && existing.get().createdBy() == null) {
             ServiceManager.Service s = existing.get();
@@ -98,27 +148,50 @@ public final class DriverInstaller {
                 throw new InstallException("the installed driver is " + existing.get().stateName() + " and differs from "
                         + sys + ": run `mdl driver stop` first, then install again");
             }
+            byte[] previous = Files.exists(target) ? read(target) : null;
             copy(sys, target);
+            undo.push(new Undo(previous == null ? "removed " + target : "restored the previous " + target, () -> {
+                try {
+                    if (previous == null) {
+                        Files.deleteIfExists(target);
+                    } else {
+                        Files.write(target, previous);
+                    }
+                } catch (IOException e) {
+                    throw new InstallException(e.getMessage());
+                }
+            }));
             done.add("copied " + sys + " to " + target);
         }
-        String trusted = cer == null ? null : trust(cer, done);
+        String trusted = cer == null ? null : trust(cer, done, undo);
         if (existing.isPresent() && target.toString().equalsIgnoreCase(existing.get().binaryPath())) {
             done.add("the service " + SERVICE + " is already installed with this binary: reused");
             if (trusted != null) {
                 scm.mark(SERVICE, existing.get().createdBy(), trusted);
             }
-            return done;
+            return;
         }
         if (existing.isPresent()) {
             // ours, but pointing elsewhere (an older install location): replace it
             stopAndWait(existing.get());
             deleteService();
         }
-        scm.createKernelDriver(SERVICE, DISPLAY_NAME, target.toString());
+        try {
+            scm.createKernelDriver(SERVICE, DISPLAY_NAME, target.toString());
+        } catch (Win32Failure e) {
+            if (e.error() == LoadErrors.ERROR_SERVICE_MARKED_FOR_DELETE) {
+                // a delete (--force, or uninstall) only marks the service while a handle to it is open
+                throw new InstallException("cannot create " + SERVICE + " yet: the service deleted before is still "
+                        + "marked for deletion (ERROR_SERVICE_MARKED_FOR_DELETE, 1072). Windows removes it when the "
+                        + "last handle to it closes: close services.msc, Process Explorer and every program using "
+                        + "\\\\.\\MdlBridge (mdl, test JVMs), then install again; if it persists, reboot");
+            }
+            throw e;
+        }
+        undo.push(new Undo("deleted the service " + SERVICE + " it created", () -> scm.delete(SERVICE)));
         scm.mark(SERVICE, CREATED_BY, trusted);
         done.add("created the service " + SERVICE + " (kernel driver, demand start) for " + target
                 + "; start it with `mdl driver start`");
-        return done;
     }
 
     /** Starts the driver; a running driver is success. */
@@ -202,9 +275,14 @@ public final class DriverInstaller {
             return;
         }
         try {
-            scm.stop(SERVICE);
+            if (s.state() != ServiceManager.SERVICE_STOP_PENDING) {
+                scm.stop(SERVICE);
+            }
         } catch (Win32Failure e) {
-            if (e.error() != LoadErrors.ERROR_SERVICE_NOT_ACTIVE) {
+            // 1062: it stopped meanwhile; 1061: it cannot take a control now, because it is already stopping (a
+            // stop from another prompt, or an unload waiting for a handle): both mean wait, not fail
+            if (e.error() != LoadErrors.ERROR_SERVICE_NOT_ACTIVE
+                    && e.error() != LoadErrors.ERROR_SERVICE_CANNOT_ACCEPT_CTRL) {
                 throw new InstallException("could not stop " + SERVICE + ": " + LoadErrors.name(e.error()));
             }
         }
@@ -241,7 +319,7 @@ public final class DriverInstaller {
     }
 
     /** Trusts the certificate in Root and TrustedPublisher unless it is already; returns its thumbprint if added. */
-    private String trust(Path cer, List<String> done) {
+    private String trust(Path cer, List<String> done, Deque<Undo> undo) {
         String thumbprint = thumbprint(read(cer));
         if (commands.run(List.of("certutil", "-store", "Root", thumbprint)).exitCode() == 0) {
             done.add("the test certificate " + thumbprint + " is already trusted");
@@ -251,8 +329,15 @@ public final class DriverInstaller {
             CommandRunner.Outcome o = commands.run(List.of("certutil", "-addstore", "-f", store, cer.toString()));
             if (o.exitCode() != 0) {
                 throw new InstallException("could not trust " + cer + " in " + store + " (certutil exit "
-                        + o.exitCode() + "): " + o.output().strip());
+                        + o.exitCode() + "): " + o.output().strip().replaceAll("\\s*\\R\\s*", " "));
             }
+            undo.push(new Undo("removed the test certificate from " + store, () -> {
+                CommandRunner.Outcome d = commands.run(List.of("certutil", "-delstore", store, thumbprint));
+                if (d.exitCode() != 0) {
+                    throw new InstallException("certutil -delstore " + store + " " + thumbprint + " exit "
+                            + d.exitCode());
+                }
+            }));
         }
         done.add("trusted the test certificate " + thumbprint + " (Root, TrustedPublisher); uninstall removes it");
         return thumbprint;

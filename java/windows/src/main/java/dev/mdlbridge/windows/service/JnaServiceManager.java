@@ -1,5 +1,6 @@
 package dev.mdlbridge.windows.service;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Advapi32;
 import com.sun.jna.platform.win32.Advapi32Util;
@@ -7,6 +8,7 @@ import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.platform.win32.WinReg;
 import com.sun.jna.platform.win32.Winsvc;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The Service Control Manager through jna-platform's Advapi32, and the service's registry key for what the SCM
@@ -66,9 +68,29 @@ public final class JnaServiceManager implements ServiceManager {
     @Override
     public void mark(String name, String createdBy, String trustedCertificate) {
         String key = KEY + name;
-        Advapi32Util.registrySetStringValue(WinReg.HKEY_LOCAL_MACHINE, key, CREATED_BY_VALUE, createdBy);
+        registry("RegSetValueEx(HKLM\\" + key + ", " + CREATED_BY_VALUE + ")", () -> {
+            Advapi32Util.registrySetStringValue(WinReg.HKEY_LOCAL_MACHINE, key, CREATED_BY_VALUE, createdBy);
+            return null;
+        });
         if (trustedCertificate != null) {
-            Advapi32Util.registrySetStringValue(WinReg.HKEY_LOCAL_MACHINE, key, TRUSTED_VALUE, trustedCertificate);
+            registry("RegSetValueEx(HKLM\\" + key + ", " + TRUSTED_VALUE + ")", () -> {
+                Advapi32Util.registrySetStringValue(WinReg.HKEY_LOCAL_MACHINE, key, TRUSTED_VALUE,
+                        trustedCertificate);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Runs a jna-platform registry helper. They throw {@code Win32Exception} (a {@link LastErrorException}), which
+     * the command does not expect and would print as a stack trace; it becomes the {@link Win32Failure} every
+     * other call here throws, which {@code mdl driver} prints as one line.
+     */
+    static <T> T registry(String call, Supplier<T> helper) {
+        try {
+            return helper.get();
+        } catch (LastErrorException e) {
+            throw new Win32Failure(call, e.getErrorCode());
         }
     }
 
@@ -145,10 +167,12 @@ public final class JnaServiceManager implements ServiceManager {
     }
 
     private static String value(String key, String name) {
-        if (!Advapi32Util.registryValueExists(WinReg.HKEY_LOCAL_MACHINE, key, name)) {
-            return null;
-        }
-        Object v = Advapi32Util.registryGetValue(WinReg.HKEY_LOCAL_MACHINE, key, name);
-        return v == null ? null : v.toString();
+        return registry("RegQueryValueEx(HKLM\\" + key + ", " + name + ")", () -> {
+            if (!Advapi32Util.registryValueExists(WinReg.HKEY_LOCAL_MACHINE, key, name)) {
+                return null;
+            }
+            Object v = Advapi32Util.registryGetValue(WinReg.HKEY_LOCAL_MACHINE, key, name);
+            return v == null ? null : v.toString();
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.mdlbridge.windows.service;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -7,7 +8,9 @@ import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Advapi32Util;
 import com.sun.jna.platform.win32.WinReg;
 import com.sun.jna.ptr.IntByReference;
+import dev.mdlbridge.windows.jna.Kernel32Optional;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The preflight's facts on Windows: shell32, the registry and ntdll. Windows only; read-only. */
 public final class JnaSystemFacts implements SystemFacts {
@@ -32,11 +35,15 @@ public final class JnaSystemFacts implements SystemFacts {
 
     @Override
     public Optional<Boolean> secureBoot() {
-        if (!Advapi32Util.registryValueExists(WinReg.HKEY_LOCAL_MACHINE, SECURE_BOOT, "UEFISecureBootEnabled")) {
-            return Optional.empty();
+        try {
+            if (!Advapi32Util.registryValueExists(WinReg.HKEY_LOCAL_MACHINE, SECURE_BOOT, "UEFISecureBootEnabled")) {
+                return Optional.empty();
+            }
+            return Optional.of(Advapi32Util.registryGetIntValue(WinReg.HKEY_LOCAL_MACHINE, SECURE_BOOT,
+                    "UEFISecureBootEnabled") != 0);
+        } catch (LastErrorException e) {
+            return Optional.empty(); // unreadable: the preflight says "not reported" rather than a stack trace
         }
-        return Optional.of(Advapi32Util.registryGetIntValue(WinReg.HKEY_LOCAL_MACHINE, SECURE_BOOT,
-                "UEFISecureBootEnabled") != 0);
     }
 
     @Override
@@ -52,8 +59,18 @@ public final class JnaSystemFacts implements SystemFacts {
 
     @Override
     public String osArchitecture() {
-        // a 64-bit JVM sees the OS's own architecture here (WOW64 would set PROCESSOR_ARCHITEW6432)
-        String wow = System.getenv("PROCESSOR_ARCHITEW6432");
-        return wow != null ? wow : System.getenv().getOrDefault("PROCESSOR_ARCHITECTURE", "unknown");
+        return Architecture.decide(nativeMachine(), System.getenv());
+    }
+
+    private static OptionalInt nativeMachine() {
+        try (Memory process = new Memory(2); Memory nativeMachine = new Memory(2)) {
+            Kernel32Optional k = Kernel32Optional.INSTANCE;
+            if (k.IsWow64Process2(k.GetCurrentProcess(), process, nativeMachine) == 0) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(nativeMachine.getShort(0) & 0xFFFF);
+        } catch (UnsatisfiedLinkError e) {
+            return OptionalInt.empty(); // before Windows 10 1709: the environment decides
+        }
     }
 }

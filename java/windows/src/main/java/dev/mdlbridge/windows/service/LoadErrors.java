@@ -13,6 +13,7 @@ public final class LoadErrors {
     public static final int ERROR_SERVICE_ALREADY_RUNNING = 1056;
     public static final int ERROR_SERVICE_DISABLED = 1058;
     public static final int ERROR_SERVICE_DOES_NOT_EXIST = 1060;
+    public static final int ERROR_SERVICE_CANNOT_ACCEPT_CTRL = 1061;
     public static final int ERROR_SERVICE_NOT_ACTIVE = 1062;
     public static final int ERROR_SERVICE_EXISTS = 1073;
     public static final int ERROR_SERVICE_MARKED_FOR_DELETE = 1072;
@@ -31,6 +32,7 @@ public final class LoadErrors {
             case ERROR_SERVICE_ALREADY_RUNNING -> "ERROR_SERVICE_ALREADY_RUNNING";
             case ERROR_SERVICE_DISABLED -> "ERROR_SERVICE_DISABLED";
             case ERROR_SERVICE_DOES_NOT_EXIST -> "ERROR_SERVICE_DOES_NOT_EXIST";
+            case ERROR_SERVICE_CANNOT_ACCEPT_CTRL -> "ERROR_SERVICE_CANNOT_ACCEPT_CTRL";
             case ERROR_SERVICE_NOT_ACTIVE -> "ERROR_SERVICE_NOT_ACTIVE";
             case ERROR_SERVICE_EXISTS -> "ERROR_SERVICE_EXISTS";
             case ERROR_SERVICE_MARKED_FOR_DELETE -> "ERROR_SERVICE_MARKED_FOR_DELETE";

@@ -19,6 +19,9 @@ public interface SystemFacts {
     /** {@code NtQuerySystemInformation(SystemCodeIntegrityInformation)}'s CodeIntegrityOptions; empty if it fails. */
     Optional<Integer> codeIntegrityOptions();
 
-    /** The OS architecture ({@code PROCESSOR_ARCHITECTURE}: AMD64, ARM64, x86). */
+    /**
+     * The machine's native architecture (AMD64, ARM64, x86), from {@code IsWow64Process2}'s native machine: an x64
+     * JVM emulated on ARM64 Windows sees AMD64 in {@code PROCESSOR_ARCHITECTURE} and {@code os.arch}.
+     */
     String osArchitecture();
 }

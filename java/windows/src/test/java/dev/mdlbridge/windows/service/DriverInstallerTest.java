@@ -1,5 +1,6 @@
 package dev.mdlbridge.windows.service;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -175,5 +176,107 @@ class DriverInstallerTest {
         installer.install(sys, null, false, GOOD);
         assertEquals(List.of("MdlBridge: stopped, binary " + installer.target() + ", installed by mdl driver install"),
                 installer.status());
+    }
+
+    // ------------------------------------------------------------------ a failed install takes back what it did
+
+    private String thumb() {
+        return DriverInstaller.thumbprint(new byte[] {0x30, 0x03, 1, 2, 3});
+    }
+
+    @Test
+    void markFailingAfterCreateDeletesTheServiceAndTakesBackTheTrustAndTheCopy() {
+        scm.failNext.put("mark", LoadErrors.ERROR_ACCESS_DENIED);
+        InstallException e = assertThrows(InstallException.class, () -> installer.install(sys, cer, false, GOOD));
+        assertEquals("mark mdl driver install " + thumb() + " failed with ERROR_ACCESS_DENIED (5): run the command "
+                + "from an elevated prompt; undone: deleted the service MdlBridge it created, removed the test "
+                + "certificate from TrustedPublisher, removed the test certificate from Root, removed "
+                + installer.target(), e.getMessage());
+        assertTrue(scm.services.isEmpty(), "no unmarked service left for later installs to refuse");
+        assertFalse(Files.exists(installer.target()));
+        assertEquals(List.of("certutil -delstore TrustedPublisher " + thumb(), "certutil -delstore Root " + thumb()),
+                commands.run.subList(3, 5), "removed newest first");
+    }
+
+    @Test
+    void createFailingOnAServiceMarkedForDeletionExplainsAndTakesBackTheTrust() {
+        scm.failNext.put("create", LoadErrors.ERROR_SERVICE_MARKED_FOR_DELETE);
+        InstallException e = assertThrows(InstallException.class, () -> installer.install(sys, cer, false, GOOD));
+        assertTrue(e.getMessage().startsWith("cannot create MdlBridge yet: the service deleted before is still "
+                + "marked for deletion (ERROR_SERVICE_MARKED_FOR_DELETE, 1072)"), e.getMessage());
+        assertTrue(e.getMessage().contains("close services.msc") && e.getMessage().contains("reboot"));
+        assertTrue(e.getMessage().endsWith("undone: removed the test certificate from TrustedPublisher, removed the "
+                + "test certificate from Root, removed " + installer.target()), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void theSecondStoreFailingTakesBackTheFirst() {
+        commands.exitFor.put("certutil -addstore -f TrustedPublisher", 5);
+        InstallException e = assertThrows(InstallException.class, () -> installer.install(sys, cer, false, GOOD));
+        assertEquals("could not trust " + cer + " in TrustedPublisher (certutil exit 5): CertUtil: failed for a "
+                + "reason; undone: removed the test certificate from Root, removed " + installer.target(),
+                e.getMessage());
+        assertEquals(List.of(), scm.calls, "no service created");
+    }
+
+    @Test
+    void anUndoThatFailsIsNamedForTheUserToDoByHand() {
+        scm.failNext.put("mark", LoadErrors.ERROR_ACCESS_DENIED);
+        commands.exitFor.put("certutil -delstore Root", 1);
+        InstallException e = assertThrows(InstallException.class, () -> installer.install(sys, cer, false, GOOD));
+        assertTrue(e.getMessage().endsWith("; NOT undone, do it by hand: removed the test certificate from Root "
+                + "(certutil -delstore Root " + thumb() + " exit 1)"), e.getMessage());
+    }
+
+    @Test
+    void aReplacedBinaryIsRestoredWhenTheInstallFails() throws Exception {
+        Files.createDirectories(installer.target().getParent());
+        Files.write(installer.target(), new byte[] {'M', 'Z', 9});
+        scm.failNext.put("create", LoadErrors.ERROR_ACCESS_DENIED);
+        assertThrows(InstallException.class, () -> installer.install(sys, null, false, GOOD));
+        assertArrayEquals(new byte[] {'M', 'Z', 9}, Files.readAllBytes(installer.target()));
+    }
+
+    // ------------------------------------------------------------------ stopping a driver that is already stopping
+
+    @Test
+    void stopOfADriverAlreadyStoppingWaitsInsteadOfFailing() {
+        installer.install(sys, null, false, GOOD);
+        scm.start("MdlBridge");
+        scm.calls.clear();
+        scm.failNext.put("stop", LoadErrors.ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+        scm.pollsToStop = 3;
+        // the query saw RUNNING; ControlService answers 1061 because another stop put it in STOP_PENDING meanwhile
+        assertEquals(List.of("MdlBridge stopped"), installer.stop());
+        assertEquals(List.of("stop"), scm.calls);
+        assertEquals(2, slept.size(), "waited two polls");
+    }
+
+    @Test
+    void aServiceSeenInStopPendingIsWaitedForWithoutAnotherStop() {
+        installer.install(sys, null, false, GOOD);
+        scm.pollsToStop = 3;
+        scm.stopping("MdlBridge");
+        scm.calls.clear();
+        assertEquals(List.of("MdlBridge stopped"), installer.stop());
+        assertEquals(List.of(), scm.calls, "no ControlService on a driver already stopping");
+    }
+
+    @Test
+    void registryHelperErrorsBecomeTheOneLineFailureOfEveryOtherCall() {
+        Win32Failure f = assertThrows(Win32Failure.class, () -> JnaServiceManager.registry("RegSetValueEx(x)", () -> {
+            throw new com.sun.jna.LastErrorException(5);
+        }));
+        assertEquals(5, f.error());
+        assertEquals("RegSetValueEx(x) failed: ERROR_ACCESS_DENIED (5)", f.getMessage());
+    }
+
+    @Test
+    void memoryIntegrityIsShownAsAWarningAndInstallGoesOn() {
+        machine.ci = java.util.Optional.of(SystemFacts.CI_TESTSIGN | SystemFacts.CI_HVCI_KMCI_ENABLED);
+        List<String> done = installer.install(sys, null, false, GOOD);
+        assertTrue(done.get(0).startsWith("warning: WARN memory-integrity: on (HVCI)"), done.toString());
+        assertTrue(scm.services.containsKey("MdlBridge"));
     }
 }

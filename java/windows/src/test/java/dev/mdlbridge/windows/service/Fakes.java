@@ -50,8 +50,17 @@ final class Fakes {
             services.put(name, with(services.get(name), SERVICE_RUNNING));
         }
 
+        /** The service is in STOP_PENDING (a stop from elsewhere); it reports STOPPED after pollsToStop polls. */
+        void stopping(String name) {
+            polls = 0;
+            services.put(name, with(services.get(name), SERVICE_STOP_PENDING));
+        }
+
         @Override
         public void stop(String name) {
+            if (Integer.valueOf(LoadErrors.ERROR_SERVICE_CANNOT_ACCEPT_CTRL).equals(failNext.get("stop"))) {
+                stopping(name); // what 1061 means here: another stop got there first
+            }
             call("stop");
             polls = 0;
             services.put(name, with(services.get(name), SERVICE_STOP_PENDING));
@@ -107,10 +116,18 @@ final class Fakes {
         final List<String> run = new ArrayList<>();
         /** Exit code of `certutil -store` (0: the certificate is already trusted). */
         int storeExit = 1;
+        /** Exit codes by the command's start ("certutil -addstore -f TrustedPublisher"); 0 otherwise. */
+        final Map<String, Integer> exitFor = new HashMap<>();
 
         @Override
         public Outcome run(List<String> command) {
-            run.add(String.join(" ", command));
+            String line = String.join(" ", command);
+            run.add(line);
+            for (Map.Entry<String, Integer> e : exitFor.entrySet()) {
+                if (line.startsWith(e.getKey())) {
+                    return new Outcome(e.getValue(), "CertUtil: failed\r\n  for a reason\r\n");
+                }
+            }
             return new Outcome(command.get(1).equals("-store") ? storeExit : 0, "");
         }
     }
