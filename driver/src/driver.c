@@ -8,10 +8,11 @@
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD mdlb_unload;
-static DRIVER_DISPATCH mdlb_create;
-static DRIVER_DISPATCH mdlb_cleanup;
-static DRIVER_DISPATCH mdlb_close;
-static DRIVER_DISPATCH mdlb_device_control;
+/* The role annotations the WDK's code analysis (and Static Driver Verifier) check dispatch routines against. */
+_Dispatch_type_(IRP_MJ_CREATE) static DRIVER_DISPATCH mdlb_create;
+_Dispatch_type_(IRP_MJ_CLEANUP) static DRIVER_DISPATCH mdlb_cleanup;
+_Dispatch_type_(IRP_MJ_CLOSE) static DRIVER_DISPATCH mdlb_close;
+_Dispatch_type_(IRP_MJ_DEVICE_CONTROL) static DRIVER_DISPATCH mdlb_device_control;
 static void mdlb_process_notify(HANDLE parent, HANDLE pid, BOOLEAN create);
 
 KSPIN_LOCK g_use_lock;
