@@ -73,6 +73,28 @@ public final class DosErrors {
     }
 
     /** Every entry, status to error, for tests that compare this table with another. */
+    /**
+     * The other direction, for the calls that report only a Win32 error (VirtualAlloc and the like): the NTSTATUS
+     * such an error stands for. The table above is many-to-one, so this picks the status a caller of that call meets:
+     * 487 ERROR_INVALID_ADDRESS is reported as STATUS_INVALID_ADDRESS (0xC0000141; what NtFreeVirtualMemory returns
+     * for an address outside any allocation, although the forward table sends that status to 59), 998 as an access
+     * violation, the guard-page "error" 0x80000001 (and 1, ERROR_INVALID_FUNCTION, which some paths give for it) as
+     * the guard-page status; STATUS_UNSUCCESSFUL when no closer status is known.
+     */
+    public static int ntStatusOf(int win32Error) {
+        return switch (win32Error) {
+            case 998 -> 0xC0000005;             // ERROR_NOACCESS -> STATUS_ACCESS_VIOLATION
+            case 0x80000001, 1 -> 0x80000001;   // a guard page touched
+            case 487 -> 0xC0000141;             // ERROR_INVALID_ADDRESS -> STATUS_INVALID_ADDRESS
+            case 87 -> 0xC000000D;              // ERROR_INVALID_PARAMETER
+            case 8, 14 -> 0xC0000017;           // ERROR_NOT_ENOUGH_MEMORY, ERROR_OUTOFMEMORY -> STATUS_NO_MEMORY
+            case 1455 -> 0xC000012D;            // ERROR_COMMITMENT_LIMIT
+            case 999 -> 0xC0000006;             // ERROR_SWAPERROR -> STATUS_IN_PAGE_ERROR
+            case 299 -> 0x8000000D;             // ERROR_PARTIAL_COPY
+            default -> 0xC0000001;              // STATUS_UNSUCCESSFUL
+        };
+    }
+
     public static Map<Integer, Integer> table() {
         return TABLE;
     }

@@ -475,29 +475,14 @@ public final class ScenarioRunner {
         }
     }
 
-    /**
-     * The NTSTATUS Windows reports for a failed user-memory call (the Win32 error is RtlNtStatusToDosError of
-     * it). 487 ERROR_INVALID_ADDRESS maps back to STATUS_CONFLICTING_ADDRESSES for allocations and to
-     * STATUS_MEMORY_NOT_ALLOCATED (0xC00000A0) for frees on Windows; the scenario language has one status per
-     * step, so 487 is reported as STATUS_INVALID_ADDRESS (0xC0000141), which names what the caller did wrong
-     * and is what NtFreeVirtualMemory returns for an address outside any allocation.
-     */
+    /** The NTSTATUS of a failed user-memory call: its own when it has one, else the one its Win32 error stands for
+     *  ({@link dev.mdlbridge.protocol.DosErrors#ntStatusOf}, the one table used in both directions). */
     static NtStatus statusOf(UserMemoryException e) {
         if (e.ntStatus() != 0) {
             // reads and writes return their NTSTATUS (NtReadVirtualMemory / NtWriteVirtualMemory): no guessing
             return NtStatus.of(e.ntStatus());
         }
-        return switch (e.win32Error()) {
-            case 998 -> NtStatus.ACCESS_VIOLATION;          // ERROR_NOACCESS
-            case 0x80000001, 1 -> NtStatus.GUARD_PAGE_VIOLATION; // a guard page touched
-            case 487 -> NtStatus.INVALID_ADDRESS;           // ERROR_INVALID_ADDRESS
-            case 87 -> NtStatus.INVALID_PARAMETER;          // ERROR_INVALID_PARAMETER
-            case 8, 14 -> NtStatus.NO_MEMORY;               // ERROR_NOT_ENOUGH_MEMORY, ERROR_OUTOFMEMORY
-            case 1455 -> NtStatus.of(0xC000012D);           // ERROR_COMMITMENT_LIMIT
-            case 999 -> NtStatus.IN_PAGE_ERROR;             // ERROR_SWAPERROR
-            case 299 -> NtStatus.PARTIAL_COPY;              // ERROR_PARTIAL_COPY
-            default -> NtStatus.of(0xC0000001);             // STATUS_UNSUCCESSFUL: no closer mapping known
-        };
+        return NtStatus.of(dev.mdlbridge.protocol.DosErrors.ntStatusOf(e.win32Error()));
     }
 
     private SimulatorControl sim(String where) {

@@ -50,4 +50,16 @@ class DosErrorsTest {
         assertNotEquals(NtStatus.SUCCESS, NtStatus.of(r.ntStatus()));
         assertEquals(0, IoResult.success(8).ntStatus());
     }
+
+    @Test
+    void theOtherDirectionGivesTheStatusACallerMeets() {
+        assertEquals(0xC0000005, DosErrors.ntStatusOf(998), "ERROR_NOACCESS: an access violation");
+        assertEquals(0x80000001, DosErrors.ntStatusOf(0x80000001), "the guard page, passed through");
+        assertEquals(0xC0000141, DosErrors.ntStatusOf(487), "ERROR_INVALID_ADDRESS: STATUS_INVALID_ADDRESS");
+        assertEquals(0x8000000D, DosErrors.ntStatusOf(299), "ERROR_PARTIAL_COPY");
+        assertEquals(0xC0000001, DosErrors.ntStatusOf(12345), "unknown: STATUS_UNSUCCESSFUL, never success");
+        for (int win32 : new int[] {998, 87, 8, 999, 299}) {
+            assertEquals(win32, DosErrors.of(DosErrors.ntStatusOf(win32)), "round trip of " + win32);
+        }
+    }
 }

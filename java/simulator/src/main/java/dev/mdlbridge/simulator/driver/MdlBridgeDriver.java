@@ -279,7 +279,7 @@ public final class MdlBridgeDriver {
     }
 
     private static IoResult fail(int status) {
-        return IoResult.failure(status, Win32Errors.of(status));
+        return IoResult.failure(status, dev.mdlbridge.protocol.DosErrors.of(status));
     }
 
     private static ByteBuffer copy(ByteBuffer request) {

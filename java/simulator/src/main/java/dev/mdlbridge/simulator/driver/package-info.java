@@ -30,6 +30,7 @@
  *       {@code mdlb_min_reply_size}, {@code mdlb_request_copy_length}, PFN windows</td><td>{@code Wire}</td></tr>
  *   <tr><td>{@code protocol.c}: the request structs as read</td><td>{@code RequestDecoder}</td></tr>
  *   <tr><td>{@code protocol.c}: {@code mdlb_reply_*}</td><td>{@code ReplyWriter}</td></tr>
+ *   <tr><td>{@code RtlNtStatusToDosError} (what the failed IRP shows)</td><td>{@code dev.mdlbridge.protocol.DosErrors}, shared with the Windows backend</td></tr>
  *   <tr><td>{@code ops.c}: {@code op_info}, {@code op_release_all} data</td><td>{@code DataEncoder}</td></tr>
  *   <tr><td>test-only: none in C</td><td>{@code SafetyRefusal}: removes one refusal for the explorer's mutation
  *       tests; never reachable from a backend option or the CLI</td></tr>
