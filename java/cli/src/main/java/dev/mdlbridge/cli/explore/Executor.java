@@ -86,7 +86,7 @@ final class Executor implements AutoCloseable {
             return null;
         }
         for (String n : a.references()) {
-            Model.Obj o = model.get(n);
+            Model.TableObject o = model.get(n);
             if (o == null) {
                 return null;
             }
@@ -177,13 +177,13 @@ final class Executor implements AutoCloseable {
             case "VirtualAlloc" -> StepResult.local(0, mem.allocate(a.number("size", 0),
                     Symbols.protect(a.symbol("protect", "PAGE_READWRITE")), false));
             case "VirtualProtect" -> {
-                Model.Obj b = model.get(a.name("buffer"));
+                Model.TableObject b = model.get(a.name("buffer"));
                 mem.protect(b.address + a.number("offset", 0), a.number("size", b.size - a.number("offset", 0)),
                         Symbols.protect(a.symbol("protect", "PAGE_READWRITE")));
                 yield StepResult.local(0);
             }
             case "VirtualFree" -> {
-                Model.Obj b = model.get(a.name("buffer"));
+                Model.TableObject b = model.get(a.name("buffer"));
                 if (a.symbol("type", "MEM_RELEASE").equals("MEM_RELEASE")) {
                     mem.release(b.address);
                 } else {
@@ -240,7 +240,7 @@ final class Executor implements AutoCloseable {
                 List<Requests.ChainRange> ranges = new ArrayList<>();
                 for (Object o : (List<?>) a.get("ranges")) {
                     Map<?, ?> r = (Map<?, ?>) o;
-                    Model.Obj b = model.get((String) r.get("buffer"));
+                    Model.TableObject b = model.get((String) r.get("buffer"));
                     Object off = r.get("offset");
                     Object op2 = r.get("operation");
                     ranges.add(new Requests.ChainRange(b.address + (off == null ? 0 : (Long) off),
@@ -268,7 +268,7 @@ final class Executor implements AutoCloseable {
                 yield StepResult.local(0);
             }
             case "PageOut" -> {
-                Model.Obj b = model.get(a.name("buffer"));
+                Model.TableObject b = model.get(a.name("buffer"));
                 sim.orElseThrow().pageOut(b.address, Math.max(b.size, 1),
                         Boolean.TRUE.equals(a.get("failPageIn")));
                 yield StepResult.local(0);

@@ -19,7 +19,7 @@ final class Model {
     enum Kind { USER, KERNEL, MDL, MAPPING }
 
     /** One named object. Released objects stay, so that their ids and addresses can still be used. */
-    static final class Obj {
+    static final class TableObject {
         final String name;
         final Kind kind;
         final String handle;
@@ -40,7 +40,7 @@ final class Model {
         boolean initialized;
         String source;
 
-        Obj(String name, Kind kind, String handle) {
+        TableObject(String name, Kind kind, String handle) {
             this.name = name;
             this.kind = kind;
             this.handle = handle;
@@ -56,7 +56,7 @@ final class Model {
         }
     }
 
-    private final Map<String, Obj> objects = new LinkedHashMap<>();
+    private final Map<String, TableObject> objects = new LinkedHashMap<>();
     private final Set<String> openHandles = new LinkedHashSet<>();
     private final Set<String> handleNames = new LinkedHashSet<>();
     private final Map<Kind, Integer> counters = new java.util.EnumMap<>(Kind.class);
@@ -71,7 +71,7 @@ final class Model {
 
     // ------------------------------------------------------------------------------------------- queries
 
-    Obj get(String name) {
+    TableObject get(String name) {
         return objects.get(name);
     }
 
@@ -79,9 +79,9 @@ final class Model {
         return objects.containsKey(name);
     }
 
-    List<Obj> all(Kind kind) {
-        List<Obj> out = new ArrayList<>();
-        for (Obj o : objects.values()) {
+    List<TableObject> all(Kind kind) {
+        List<TableObject> out = new ArrayList<>();
+        for (TableObject o : objects.values()) {
             if (o.kind == kind && o.created) {
                 out.add(o);
             }
@@ -89,9 +89,9 @@ final class Model {
         return out;
     }
 
-    List<Obj> live(Kind kind) {
-        List<Obj> out = new ArrayList<>();
-        for (Obj o : objects.values()) {
+    List<TableObject> live(Kind kind) {
+        List<TableObject> out = new ArrayList<>();
+        for (TableObject o : objects.values()) {
             if (o.kind == kind && o.live) {
                 out.add(o);
             }
@@ -141,7 +141,7 @@ final class Model {
     void apply(Action a, StepResult r) {
         boolean ok = r.succeeded();
         if (a.has("as") && !a.op().equals("OpenHandle")) {
-            Obj o = new Obj(a.name("as"), kindCreatedBy(a.op()), a.handle());
+            TableObject o = new TableObject(a.name("as"), kindCreatedBy(a.op()), a.handle());
             o.created = ok;
             o.live = ok;
             objects.put(o.name, o);
@@ -165,12 +165,12 @@ final class Model {
             }
             case "ExFreePool" -> get(a.has("buffer") ? a.name("buffer") : a.name("mdl")).live = false;
             case "MmProbeAndLockPages" -> {
-                Obj m = get(a.name("mdl"));
+                TableObject m = get(a.name("mdl"));
                 m.locked = true;
                 m.write = !a.symbol("operation", "IoReadAccess").equals("IoReadAccess");
             }
             case "MmGetSystemAddressForMdlSafe" -> {
-                Obj m = get(a.name("mdl"));
+                TableObject m = get(a.name("mdl"));
                 if (!m.sysMapped && !m.nonpaged) {
                     m.noWrite = a.symbol("priority", "").contains("MdlMappingNoWrite");
                 }
@@ -180,14 +180,14 @@ final class Model {
                 if (a.has("mapping")) {
                     get(a.name("mapping")).live = false;
                 } else {
-                    Obj m = get(a.name("mdl"));
+                    TableObject m = get(a.name("mdl"));
                     m.sysMapped = false;
                     m.noWrite = false;
                 }
             }
             case "MmBuildMdlForNonPagedPool" -> get(a.name("mdl")).nonpaged = true;
             case "MmUnlockPages" -> {
-                Obj m = get(a.name("mdl"));
+                TableObject m = get(a.name("mdl"));
                 m.locked = false;
                 m.sysMapped = false;
                 m.noWrite = false;
@@ -196,7 +196,7 @@ final class Model {
             case "MmFreePagesFromMdl" -> get(a.name("mdl")).pagesFreed = true;
             case "CloseHandle" -> releaseHandle(a.handle());
             case "ProcessExit" -> {
-                for (Obj o : objects.values()) {
+                for (TableObject o : objects.values()) {
                     o.live = false;
                 }
                 openHandles.clear();
@@ -206,7 +206,7 @@ final class Model {
         }
     }
 
-    private void created(Action a, StepResult r, Obj o) {
+    private void created(Action a, StepResult r, TableObject o) {
         o.id = r.objectId();
         switch (a.op()) {
             case "VirtualAlloc" -> {
@@ -230,11 +230,11 @@ final class Model {
             }
             case "MmMapLockedPagesSpecifyCache" -> {
                 o.address = r.value();
-                Obj m = get(a.name("mdl"));
+                TableObject m = get(a.name("mdl"));
                 o.size = m != null ? Math.max(m.size, 1) : Protocol.PAGE_SIZE;
             }
             case "IoBuildPartialMdl" -> {
-                Obj s = get(a.name("source"));
+                TableObject s = get(a.name("source"));
                 o.partial = true;
                 o.source = s.name;
                 o.address = s.address + a.number("offset", 0);
@@ -265,7 +265,7 @@ final class Model {
     }
 
     private void releaseHandle(String handle) {
-        for (Obj o : objects.values()) {
+        for (TableObject o : objects.values()) {
             if (o.kind != Kind.USER && o.handle.equals(handle)) {
                 o.live = false;
             }

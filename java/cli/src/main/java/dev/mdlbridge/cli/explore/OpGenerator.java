@@ -1,7 +1,7 @@
 package dev.mdlbridge.cli.explore;
 
 import dev.mdlbridge.cli.explore.Model.Kind;
-import dev.mdlbridge.cli.explore.Model.Obj;
+import dev.mdlbridge.cli.explore.Model.TableObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +103,7 @@ final class OpGenerator {
                     ? Action.of(op, Action.MAIN, "buffer", b.name, "type", "MEM_DECOMMIT", "offset", 0L, "size",
                     0x1000L) : Action.of(op, Action.MAIN, "buffer", b.name));
             case "WriteUser", "ReadUser" -> {
-                Obj b = pickObj(m.all(Kind.USER).isEmpty() || random.nextInt(3) == 0 ? m.all(Kind.MAPPING)
+                TableObject b = pickObj(m.all(Kind.USER).isEmpty() || random.nextInt(3) == 0 ? m.all(Kind.MAPPING)
                         : m.all(Kind.USER), o -> o.live);
                 yield b == null ? null : Action.of(op, Action.MAIN, "buffer", b.name, "offset",
                         pick(0L, 0x10L, 0x800L), "size", pick(1L, 0x10L, 0x100L));
@@ -111,11 +111,11 @@ final class OpGenerator {
             case "ExAllocatePool" -> exAllocatePool(m);
             case "ExFreePool" -> {
                 if (random.nextInt(5) == 0) {
-                    Obj md = pickObj(m.all(Kind.MDL), o -> o.initialized || o.pagesFreed);
+                    TableObject md = pickObj(m.all(Kind.MDL), o -> o.initialized || o.pagesFreed);
                     yield md == null ? null : Action.of(op, md.handle, "mdl", md.name);
                 }
                 // half the time a buffer something still describes: the free a reviewer would try
-                Obj k = random.nextBoolean() ? pickObj(m.all(Kind.KERNEL), o -> o.live && describedBuffer(m, o))
+                TableObject k = random.nextBoolean() ? pickObj(m.all(Kind.KERNEL), o -> o.live && describedBuffer(m, o))
                         : null;
                 if (k == null) {
                     k = pickObj(m.all(Kind.KERNEL), o -> o.live);
@@ -128,9 +128,9 @@ final class OpGenerator {
                             o.kernelRange() ? (random.nextInt(5) == 0 ? "UserMode" : "KernelMode")
                                     : (random.nextInt(10) == 0 ? "KernelMode" : "UserMode"),
                             "operation", pick("IoReadAccess", "IoWriteAccess", "IoModifyAccess")));
-            case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, Obj::described),
+            case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, TableObject::described),
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name, "priority", priority()));
-            case "MmMapLockedPagesSpecifyCache" -> withMdl(m, stale(m, Obj::described), o -> {
+            case "MmMapLockedPagesSpecifyCache" -> withMdl(m, stale(m, TableObject::described), o -> {
                 Action a = Action.of(op, handleFor(m, o), "as", m.newName(Kind.MAPPING), "mdl", o.name,
                         "priority", priority());
                 if (random.nextInt(8) == 0) {
@@ -140,7 +140,7 @@ final class OpGenerator {
             });
             case "MmUnmapLockedPages" -> {
                 if (random.nextBoolean()) {
-                    Obj v = pickObj(m.all(Kind.MAPPING), o -> o.live);
+                    TableObject v = pickObj(m.all(Kind.MAPPING), o -> o.live);
                     if (v != null) {
                         yield Action.of(op, handleFor(m, v), "mapping", v.name);
                     }
@@ -162,7 +162,7 @@ final class OpGenerator {
             case "Query" -> withMdl(m, o -> true, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
             case "DescribeChain" -> chain(m);
             case "DirectIo" -> {
-                Obj b = anyRange(m);
+                TableObject b = anyRange(m);
                 yield b == null ? null : Action.of(op, openHandle(m, random), "buffer", b.name, "offset",
                         pick(0L, 0x10L), "length", pick(0x10L, 0x1000L, 0x1000L, 0L), "method",
                         pick("InDirect", "OutDirect"));
@@ -197,7 +197,7 @@ final class OpGenerator {
     private Action exAllocatePool(Model m) {
         // An MDL waiting at a kernel address no buffer covers yet: allocate on its handle, so the block lands there.
         String handle = openHandle(m, random);
-        Obj waiting = random.nextBoolean() ? pickObj(m.all(Kind.MDL), o -> o.live && o.kernelRange()
+        TableObject waiting = random.nextBoolean() ? pickObj(m.all(Kind.MDL), o -> o.live && o.kernelRange()
                 && !covered(m, o) && m.isOpen(o.handle)) : null;
         if (waiting != null) {
             handle = waiting.handle;
@@ -207,12 +207,12 @@ final class OpGenerator {
     }
 
     /** Half the time, only MDLs over a kernel buffer that was freed: what a reviewer touches next. */
-    private Predicate<Obj> stale(Model m, Predicate<Obj> plausible) {
+    private Predicate<TableObject> stale(Model m, Predicate<TableObject> plausible) {
         if (random.nextBoolean()) {
             return plausible;
         }
-        List<Obj> freed = new ArrayList<>();
-        for (Obj k : m.all(Kind.KERNEL)) {
+        List<TableObject> freed = new ArrayList<>();
+        for (TableObject k : m.all(Kind.KERNEL)) {
             if (!k.live) {
                 freed.add(k);
             }
@@ -224,7 +224,7 @@ final class OpGenerator {
             if (!plausible.test(o)) {
                 return false;
             }
-            for (Obj k : freed) {
+            for (TableObject k : freed) {
                 if (o.address >= k.address && o.address < k.address + k.size) {
                     return true;
                 }
@@ -233,8 +233,8 @@ final class OpGenerator {
         };
     }
 
-    private static boolean covered(Model m, Obj mdl) {
-        for (Obj k : m.live(Kind.KERNEL)) {
+    private static boolean covered(Model m, TableObject mdl) {
+        for (TableObject k : m.live(Kind.KERNEL)) {
             if (k.handle.equals(mdl.handle) && mdl.address >= k.address && mdl.address < k.address + k.size) {
                 return true;
             }
@@ -242,8 +242,8 @@ final class OpGenerator {
         return false;
     }
 
-    private static boolean describedBuffer(Model m, Obj k) {
-        for (Obj o : m.live(Kind.MDL)) {
+    private static boolean describedBuffer(Model m, TableObject k) {
+        for (TableObject o : m.live(Kind.MDL)) {
             if (o.described() && o.address >= k.address && o.address < k.address + k.size) {
                 return true;
             }
@@ -262,7 +262,7 @@ final class OpGenerator {
             long at = guess + pick(0L, 0L, 0x1000L, -0x1000L) + pick(0L, 0L, 0x10L);
             return a.with("address", at).with("length", pick(0x10L, 0x800L, 0x1000L));
         }
-        Obj b = anyRange(m);
+        TableObject b = anyRange(m);
         if (b == null) {
             return null;
         }
@@ -274,7 +274,7 @@ final class OpGenerator {
 
     private Action transfer(String op, Model m) {
         Action a;
-        Obj target;
+        TableObject target;
         if (random.nextInt(3) == 0 && !m.all(Kind.MAPPING).isEmpty()) {
             target = pickObj(m.all(Kind.MAPPING), o -> o.live);
             if (target == null) {
@@ -302,7 +302,7 @@ final class OpGenerator {
         int n = 1 + random.nextInt(3);
         List<Map<String, Object>> ranges = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Obj b = anyRange(m);
+            TableObject b = anyRange(m);
             if (b == null) {
                 return null;
             }
@@ -331,7 +331,7 @@ final class OpGenerator {
     }
 
     /** The object's own handle mostly; sometimes another one (the driver must answer for an unknown id). */
-    private String handleFor(Model m, Obj o) {
+    private String handleFor(Model m, TableObject o) {
         if (random.nextInt(20) == 0 || !m.isOpen(o.handle)) {
             return openHandle(m, random);
         }
@@ -344,35 +344,35 @@ final class OpGenerator {
     }
 
     /** A range a caller could name: user buffers, user mappings, kernel buffers of any handle, live or not. */
-    private Obj anyRange(Model m) {
+    private TableObject anyRange(Model m) {
         int k = random.nextInt(10);
-        List<Obj> from = k < 4 ? m.all(Kind.USER) : k < 7 ? m.all(Kind.KERNEL) : m.all(Kind.MAPPING);
+        List<TableObject> from = k < 4 ? m.all(Kind.USER) : k < 7 ? m.all(Kind.KERNEL) : m.all(Kind.MAPPING);
         if (from.isEmpty()) {
             from = m.all(Kind.USER);
         }
         return pickObj(from, o -> o.live);
     }
 
-    private Action withUser(Model m, java.util.function.Function<Obj, Action> f) {
-        Obj b = pickObj(m.all(Kind.USER), o -> o.live);
+    private Action withUser(Model m, java.util.function.Function<TableObject, Action> f) {
+        TableObject b = pickObj(m.all(Kind.USER), o -> o.live);
         return b == null ? null : f.apply(b);
     }
 
-    private Action withMdl(Model m, Predicate<Obj> plausible, java.util.function.Function<Obj, Action> f) {
-        Obj o = pickObj(m.all(Kind.MDL), x -> x.live && plausible.test(x));
+    private Action withMdl(Model m, Predicate<TableObject> plausible, java.util.function.Function<TableObject, Action> f) {
+        TableObject o = pickObj(m.all(Kind.MDL), x -> x.live && plausible.test(x));
         return o == null ? null : f.apply(o);
     }
 
     /** Mostly an object that fits, the newest ones first; now and then any object (released ones included). */
-    private Obj pickObj(List<Obj> from, Predicate<Obj> fits) {
+    private TableObject pickObj(List<TableObject> from, Predicate<TableObject> fits) {
         if (from.isEmpty()) {
             return null;
         }
         if (random.nextInt(12) == 0) {
             return from.get(random.nextInt(from.size()));
         }
-        List<Obj> good = new ArrayList<>();
-        for (Obj o : from) {
+        List<TableObject> good = new ArrayList<>();
+        for (TableObject o : from) {
             if (fits.test(o)) {
                 good.add(o);
             }

@@ -12,8 +12,8 @@ final class DataEncoder {
 
     /** What MDLB_INFO carries, before packing. */
     record InfoData(int osMajor, int osMinor, int osBuild, int arch, long highestUserAddress, long userProbeAddress,
-                    int processId, boolean sharedHandle, Limits handleLimits, Limits driverLimits, Use handleUse,
-                    Use processUse, Use driverUse, long quarantinedBytes, boolean readOnlyUserMappings,
+                    int processId, boolean sharedHandle, Limits handleLimits, Limits driverLimits, ResourceUse handleUse,
+                    ResourceUse processUse, ResourceUse driverUse, long quarantinedBytes, boolean readOnlyUserMappings,
                     int openHandles, long handleMappingBytes, long processMappingBytes, long driverMappingBytes) {
     }
 
@@ -34,7 +34,7 @@ final class DataEncoder {
         b.putLong(at + 32, l.poolBytes());
     }
 
-    static void use(ByteBuffer b, int at, Use u) {
+    static void use(ByteBuffer b, int at, ResourceUse u) {
         counters(b, at, u.mdls, u.mappings, u.kernelBuffers, u.lockedBytes / PAGE_SIZE);
         b.putInt(at + 24, (int) u.objects);
         b.putInt(at + 28, 0);

@@ -13,7 +13,7 @@ public final class FileHandle {
     final SimProcess owner;
     final ReentrantLock lock = new ReentrantLock();
     final ObjectTable table;
-    final Use use = new Use();
+    final ResourceUse use = new ResourceUse();
     /**
      * Found shared: another process sent a request, or more than one handle refers to the file object (counted at
      * user-mapping time and at every request while user mappings live). From then on no new mapping, lock or page

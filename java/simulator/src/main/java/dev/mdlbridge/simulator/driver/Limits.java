@@ -18,7 +18,7 @@ record Limits(long objects, long lockedBytes, long kernelBufferBytes, long pageB
     }
 
     /** 0 or MDLB_LIMIT_* when adding {@code a} to {@code u} would exceed this limit. */
-    int check(Use u, Use a) {
+    int check(ResourceUse u, ResourceUse a) {
         if (over(u.objects, a.objects, objects)) {
             return LIMIT_OBJECTS;
         }

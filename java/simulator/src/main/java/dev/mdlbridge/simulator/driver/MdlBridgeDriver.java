@@ -3,7 +3,7 @@ package dev.mdlbridge.simulator.driver;
 import static dev.mdlbridge.protocol.Protocol.*;
 
 import dev.mdlbridge.protocol.NtStatus;
-import dev.mdlbridge.simulator.driver.Obj.Kind;
+import dev.mdlbridge.simulator.driver.TableObject.Kind;
 import dev.mdlbridge.simulator.kernel.Kernel;
 import dev.mdlbridge.simulator.kernel.SimProcess;
 import dev.mdlbridge.spi.IoResult;
@@ -29,7 +29,7 @@ public final class MdlBridgeDriver {
     /** Refusals a mutation test removed; always empty on a user's machine. */
     final java.util.Set<SafetyRefusal> removed;
     final Object useLock = new Object();
-    final Use driverUse = new Use();
+    final ResourceUse driverUse = new ResourceUse();
     private final List<FileHandle> handles = new CopyOnWriteArrayList<>();
     /** Process-wide user-mapping ranges and their reader/writer lock (CONTRACT section 2). */
     final UserRanges userRanges = new UserRanges();
@@ -70,7 +70,7 @@ public final class MdlBridgeDriver {
 
     // ------------------------------------------------------------------------------------------- accounting
 
-    int reserve(FileHandle h, Use add) {
+    int reserve(FileHandle h, ResourceUse add) {
         synchronized (useLock) {
             int lim = Limits.HANDLE.check(h.use, add);
             if (lim == 0) {
@@ -84,7 +84,7 @@ public final class MdlBridgeDriver {
         }
     }
 
-    void charge(FileHandle h, Use add) {
+    void charge(FileHandle h, ResourceUse add) {
         synchronized (useLock) {
             h.use.add(add);
             driverUse.add(add);
@@ -92,21 +92,21 @@ public final class MdlBridgeDriver {
     }
 
     /** Quarantine: the handle lets go of what the driver-wide use keeps until the owner exits. */
-    void unchargeHandleOnly(FileHandle h, Use sub) {
+    void unchargeHandleOnly(FileHandle h, ResourceUse sub) {
         synchronized (useLock) {
             h.use.sub(sub);
         }
     }
 
-    void unreserve(FileHandle h, Use sub) {
+    void unreserve(FileHandle h, ResourceUse sub) {
         synchronized (useLock) {
             h.use.sub(sub);
             driverUse.sub(sub);
         }
     }
 
-    Use processUse(SimProcess owner) {
-        Use u = new Use();
+    ResourceUse processUse(SimProcess owner) {
+        ResourceUse u = new ResourceUse();
         synchronized (useLock) {
             for (FileHandle h : handles) {
                 if (h.owner == owner) {
@@ -161,7 +161,7 @@ public final class MdlBridgeDriver {
         release(h);
         // The file object goes, and the table's slots with it: their charge is given back (ops.c does it when the
         // handle's last reference goes).
-        Use slots = new Use();
+        ResourceUse slots = new ResourceUse();
         synchronized (useLock) {
             slots.poolBytes = h.tableCharge;
             h.tableCharge = 0;
@@ -207,11 +207,11 @@ public final class MdlBridgeDriver {
                 return fail(NtStatus.INVALID_PARAMETER.value());
             }
             ByteBuffer in = copy(request);
-            int st = Wire.checkMalformed(code, in, reply.capacity());
+            int st = ProtocolRules.checkMalformed(code, in, reply.capacity());
             if (st != 0) {
                 return fail(st);
             }
-            in.limit(Wire.requestCopyLength(code, in));
+            in.limit(ProtocolRules.requestCopyLength(code, in));
             h.lock.lock();
             try {
                 if (h.released) {
@@ -246,7 +246,7 @@ public final class MdlBridgeDriver {
                     h.shared = true;
                     return NtStatus.ACCESS_DENIED.value();
                 }
-                int malformed = Wire.checkMalformed(code, in, 0);
+                int malformed = ProtocolRules.checkMalformed(code, in, 0);
                 if (malformed != 0) {
                     return malformed;
                 }
@@ -290,38 +290,38 @@ public final class MdlBridgeDriver {
     }
 
     /** Looks up the ids a request names: an unknown id fails the IRP before any parameter check. */
-    private static Obj[] lookupObjects(ObjectTable t, int code, ByteBuffer in) throws ObjectTable.BadId {
+    private static TableObject[] lookupObjects(ObjectTable t, int code, ByteBuffer in) throws ObjectTable.BadId {
         if (code == IOCTL_PROBE_AND_LOCK || code == IOCTL_MAP_SYSTEM || code == IOCTL_MAP_USER
                 || code == IOCTL_BUILD_PARTIAL || code == IOCTL_BUILD_NONPAGED || code == IOCTL_UNLOCK
                 || code == IOCTL_QUERY || code == IOCTL_FREE_PAGES || code == IOCTL_FREE_MDL) {
-            return new Obj[] {null, t.lookup(in.getInt(16), ObjectTable.ANY_MDL)};
+            return new TableObject[] {null, t.lookup(in.getInt(16), ObjectTable.ANY_MDL)};
         }
         if (code == IOCTL_POOL_FREE) {
-            return new Obj[] {null, t.lookup(in.getInt(16), java.util.EnumSet.of(Kind.KERNEL_BUFFER))};
+            return new TableObject[] {null, t.lookup(in.getInt(16), java.util.EnumSet.of(Kind.KERNEL_BUFFER))};
         }
         if (code == IOCTL_UNMAP || code == IOCTL_READ_MAPPED || code == IOCTL_WRITE_MAPPED) {
             // MDLB_REQ_MAPPING and MDLB_REQ_TRANSFER start alike: MappingId, then MdlId.
             int mappingId = in.getInt(16);
             if (mappingId != 0) {
-                Obj map = t.lookup(mappingId, java.util.EnumSet.of(Kind.USER_MAPPING));
-                return new Obj[] {map, t.lookup(map.parent, ObjectTable.ANY_MDL)};
+                TableObject map = t.lookup(mappingId, java.util.EnumSet.of(Kind.USER_MAPPING));
+                return new TableObject[] {map, t.lookup(map.parent, ObjectTable.ANY_MDL)};
             }
-            return new Obj[] {null, t.lookup(in.getInt(20), ObjectTable.ANY_MDL)};
+            return new TableObject[] {null, t.lookup(in.getInt(20), ObjectTable.ANY_MDL)};
         }
-        return new Obj[] {null, null};
+        return new TableObject[] {null, null};
     }
 
     private IoResult dispatchLocked(FileHandle h, SimProcess caller, int code, ByteBuffer in, ByteBuffer reply) {
-        Obj[] ab;
+        TableObject[] ab;
         try {
             ab = lookupObjects(h.table, code, in);
         } catch (ObjectTable.BadId e) {
             return fail(e.status);
         }
         RequestDecoder.Header hdr = RequestDecoder.Header.of(in);
-        ReplyWriter r = new ReplyWriter(reply, Wire.minReplySize(code, in), hdr.pfnStart(), hdr.pfnMax());
+        ReplyWriter r = new ReplyWriter(reply, ProtocolRules.minReplySize(code, in), hdr.pfnStart(), hdr.pfnMax());
         Operations.Op o = new Operations.Op(h, caller, code, in, r);
-        int param = Wire.checkParameters(code, in, kernel.profile().mappingModifiers());
+        int param = ProtocolRules.checkParameters(code, in, kernel.profile().mappingModifiers());
         if (param != 0) {
             r.status(NtStatus.INVALID_PARAMETER.value(), STAGE_PARAMETER, param);
         } else {
@@ -330,7 +330,7 @@ public final class MdlBridgeDriver {
         return IoResult.success(r.finish());
     }
 
-    private void run(Operations.Op o, Obj a, Obj b) {
+    private void run(Operations.Op o, TableObject a, TableObject b) {
         int c = o.code;
         if (c == IOCTL_INFO) {
             ops.info(o);

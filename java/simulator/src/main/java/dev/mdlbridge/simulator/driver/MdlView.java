@@ -26,6 +26,6 @@ record MdlView(long mdlAddress, long next, long process, long mappedSystemVa, lo
     }
 
     long spanned() {
-        return Wire.spanPages(virtualAddress(), byteCount);
+        return ProtocolRules.spanPages(virtualAddress(), byteCount);
     }
 }

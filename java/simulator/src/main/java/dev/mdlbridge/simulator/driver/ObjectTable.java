@@ -3,7 +3,7 @@ package dev.mdlbridge.simulator.driver;
 import static dev.mdlbridge.protocol.Protocol.*;
 
 import dev.mdlbridge.protocol.NtStatus;
-import dev.mdlbridge.simulator.driver.Obj.Kind;
+import dev.mdlbridge.simulator.driver.TableObject.Kind;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +19,7 @@ final class ObjectTable {
 
     enum Release { USER_MAPPING, PARTIAL, SYSTEM_MAPPING, UNLOCK, FREE_PAGES, FREE_MDL, KERNEL_BUFFER }
 
-    private final Map<Integer, Obj> objects = new LinkedHashMap<>();
+    private final Map<Integer, TableObject> objects = new LinkedHashMap<>();
     /** The next id to try, as the C driver's mdlb_u32: 1 .. 2^32 - 1 (an id travels as 32 unsigned bits). */
     private long nextId = 1;
     /** The driver-wide counter every handle's table draws from (ids unique across handles), or null: own counter. */
@@ -53,8 +53,8 @@ final class ObjectTable {
         }
     }
 
-    Obj lookup(int id, Set<Kind> kinds) throws BadId {
-        Obj o = id == 0 ? null : objects.get(id);
+    TableObject lookup(int id, Set<Kind> kinds) throws BadId {
+        TableObject o = id == 0 ? null : objects.get(id);
         if (o == null) {
             throw new BadId(NtStatus.NOT_FOUND.value());
         }
@@ -64,7 +64,7 @@ final class ObjectTable {
         return o;
     }
 
-    Obj find(int id) {
+    TableObject find(int id) {
         return id == 0 ? null : objects.get(id);
     }
 
@@ -95,7 +95,7 @@ final class ObjectTable {
     }
 
     /** Inserts {@code o} under a new id, never that of a live object, and links it to its parent. */
-    Obj insert(Obj o) {
+    TableObject insert(TableObject o) {
         if (objects.size() >= capacity) {
             capacity += TABLE_GROW_SLOTS;
         }
@@ -106,19 +106,19 @@ final class ObjectTable {
         return o;
     }
 
-    void remove(Obj o) {
+    void remove(TableObject o) {
         link(o, -1);
         objects.remove(o.id);
     }
 
-    private void link(Obj o, int delta) {
-        Obj p = find(o.parent);
+    private void link(TableObject o, int delta) {
+        TableObject p = find(o.parent);
         if (p != null && o.kind == Kind.USER_MAPPING) {
             p.userMappings += delta;
         }
         if (p != null && o.kind == Kind.PARTIAL) {
             p.partials += delta;
-            if (o.has(Obj.ST_INHERITED)) {
+            if (o.has(TableObject.ST_INHERITED)) {
                 p.inheritors += delta;
             }
         }
@@ -141,8 +141,8 @@ final class ObjectTable {
     }
 
     /** The kernel buffer of this handle that contains {@code [va, va+len)} entirely (no wrap), or null. */
-    Obj kernelRange(long va, long len) {
-        for (Obj o : objects.values()) {
+    TableObject kernelRange(long va, long len) {
+        for (TableObject o : objects.values()) {
             if (o.kind == Kind.KERNEL_BUFFER && inside(va, len, o.va, o.length)) {
                 return o;
             }
@@ -152,7 +152,7 @@ final class ObjectTable {
 
     /** Whether the range lies (even partly) in one of this handle's user mappings, which occupy whole pages. */
     boolean inUserMapping(long va, long len) {
-        for (Obj o : objects.values()) {
+        for (TableObject o : objects.values()) {
             if (o.kind != Kind.USER_MAPPING) {
                 continue;
             }
@@ -165,7 +165,7 @@ final class ObjectTable {
         return false;
     }
 
-    private static Release releasePhase(Obj o) {
+    private static Release releasePhase(TableObject o) {
         if (o.kind == Kind.USER_MAPPING) {
             return Release.USER_MAPPING;
         }
@@ -175,23 +175,23 @@ final class ObjectTable {
         if (o.kind == Kind.KERNEL_BUFFER) {
             return Release.KERNEL_BUFFER;
         }
-        if (o.has(Obj.ST_SYSMAP)) {
+        if (o.has(TableObject.ST_SYSMAP)) {
             return Release.SYSTEM_MAPPING;
         }
-        if (o.has(Obj.ST_LOCKED)) {
+        if (o.has(TableObject.ST_LOCKED)) {
             return Release.UNLOCK;
         }
-        if (o.kind == Kind.PAGES && !o.has(Obj.ST_PAGES_FREED)) {
+        if (o.kind == Kind.PAGES && !o.has(TableObject.ST_PAGES_FREED)) {
             return Release.FREE_PAGES;
         }
         return Release.FREE_MDL;
     }
 
     /** The next object to release in CONTRACT section 1 order with the step that applies, or null when empty. */
-    Map.Entry<Obj, Release> nextRelease() {
-        Obj best = null;
+    Map.Entry<TableObject, Release> nextRelease() {
+        TableObject best = null;
         Release bestPhase = null;
-        for (Obj o : objects.values()) {
+        for (TableObject o : objects.values()) {
             Release p = releasePhase(o);
             // Within a phase the lowest id goes first (unsigned, as table.c compares them).
             if (best == null || p.ordinal() < bestPhase.ordinal()
@@ -203,54 +203,54 @@ final class ObjectTable {
         return best == null ? null : Map.entry(best, bestPhase);
     }
 
-    private Obj sourceOf(Obj mdl) {
+    private TableObject sourceOf(TableObject mdl) {
         return mdl.kind == Kind.PARTIAL ? find(mdl.parent) : null;
     }
 
-    private static boolean ownPages(Obj m) {
+    private static boolean ownPages(TableObject m) {
         if (m.kind == Kind.PAGES) {
-            return !m.has(Obj.ST_PAGES_FREED);
+            return !m.has(TableObject.ST_PAGES_FREED);
         }
-        return m.has(Obj.ST_LOCKED | Obj.ST_NONPAGED);
+        return m.has(TableObject.ST_LOCKED | TableObject.ST_NONPAGED);
     }
 
     /** Whether the pages of an MDL (or a partial's source) are locked, built or allocated. */
-    boolean hasPages(Obj mdl) {
+    boolean hasPages(TableObject mdl) {
         if (mdl.kind == Kind.PARTIAL) {
-            Obj s = sourceOf(mdl);
+            TableObject s = sourceOf(mdl);
             return s != null && ownPages(s);
         }
         return ownPages(mdl);
     }
 
     /** Whether an MDL (or a partial's source) is locked for write or describes driver-owned memory. */
-    boolean writable(Obj mdl) {
-        Obj m = mdl.kind == Kind.PARTIAL ? sourceOf(mdl) : mdl;
+    boolean writable(TableObject mdl) {
+        TableObject m = mdl.kind == Kind.PARTIAL ? sourceOf(mdl) : mdl;
         if (m == null) {
             return false;
         }
-        if (m.kind == Kind.PAGES || m.has(Obj.ST_NONPAGED | Obj.ST_DRIVER_PAGES)) {
+        if (m.kind == Kind.PAGES || m.has(TableObject.ST_NONPAGED | TableObject.ST_DRIVER_PAGES)) {
             return true; // driver-owned pages: writable through any mapping not made NoWrite
         }
-        return m.has(Obj.ST_LOCKED) && m.has(Obj.ST_WRITE);
+        return m.has(TableObject.ST_LOCKED) && m.has(TableObject.ST_WRITE);
     }
 
     // ------------------------------------------------------------------------------ section 3 refusals
 
-    private int probeFlags(Obj mdl) {
+    private int probeFlags(TableObject mdl) {
         if (mdl.kind == Kind.PARTIAL) {
             return REFUSE_PROBE_PARTIAL;
         }
         if (mdl.kind == Kind.PAGES) {
             return REFUSE_PROBE_NOT_IOALLOCATED;
         }
-        if (mdl.has(Obj.ST_LOCKED)) {
+        if (mdl.has(TableObject.ST_LOCKED)) {
             return REFUSE_PROBE_LOCKED;
         }
-        if (mdl.has(Obj.ST_NONPAGED)) {
+        if (mdl.has(TableObject.ST_NONPAGED)) {
             return REFUSE_PROBE_NONPAGED;
         }
-        if (mdl.has(Obj.ST_SYSMAP | Obj.ST_SYSADDR) || mdl.userMappings != 0) {
+        if (mdl.has(TableObject.ST_SYSMAP | TableObject.ST_SYSADDR) || mdl.userMappings != 0) {
             return REFUSE_PROBE_MAPPED;
         }
         return 0;
@@ -261,7 +261,7 @@ final class ObjectTable {
      *                    under the range lock the caller keeps until the pages are locked)
      * @param shared      the handle was found shared (CONTRACT section 1): no new lock
      */
-    int checkProbe(Obj mdl, int accessMode, boolean inUserRange, boolean shared) {
+    int checkProbe(TableObject mdl, int accessMode, boolean inUserRange, boolean shared) {
         int r = probeFlags(mdl);
         if (r != 0) {
             return r;
@@ -284,7 +284,7 @@ final class ObjectTable {
     }
 
     /** MmBuildMdlForNonPagedPool shares MmProbeAndLockPages' preconditions on the flags. */
-    int checkBuildNonpaged(Obj mdl) {
+    int checkBuildNonpaged(TableObject mdl) {
         int r = probeFlags(mdl);
         if (r != 0) {
             return r;
@@ -298,7 +298,7 @@ final class ObjectTable {
         return 0;
     }
 
-    int checkMap(Obj mdl, boolean user, boolean sharedHandle) {
+    int checkMap(TableObject mdl, boolean user, boolean sharedHandle) {
         if (!hasPages(mdl)) {
             return REFUSE_MAP_NOT_LOCKED;
         }
@@ -320,40 +320,40 @@ final class ObjectTable {
      * The state a partial starts with: IoBuildPartialMdl copies a mapped source's MappedSystemVa, so the partial
      * writes through the source's mapping and carries its protection (finding 2: NoWrite must not be lost).
      */
-    static int partialState(Obj source, boolean sourceMapped, boolean keepNoWrite) {
-        int state = source.state & Obj.ST_PROC_VALID;
+    static int partialState(TableObject source, boolean sourceMapped, boolean keepNoWrite) {
+        int state = source.state & TableObject.ST_PROC_VALID;
         if (sourceMapped) {
-            state |= Obj.ST_INHERITED | Obj.ST_SYSADDR | (keepNoWrite ? source.state & Obj.ST_NOWRITE : 0);
+            state |= TableObject.ST_INHERITED | TableObject.ST_SYSADDR | (keepNoWrite ? source.state & TableObject.ST_NOWRITE : 0);
         }
         return state;
     }
 
     /** The kernel buffer or page allocation whose pages a user mapping of {@code mdl} exposes, or null. */
-    Obj driverPagesOf(Obj mdl) {
-        Obj m = mdl.kind == Kind.PARTIAL ? sourceOf(mdl) : mdl;
+    TableObject driverPagesOf(TableObject mdl) {
+        TableObject m = mdl.kind == Kind.PARTIAL ? sourceOf(mdl) : mdl;
         if (m == null) {
             return null;
         }
         if (m.kind == Kind.PAGES) {
             return m;
         }
-        if (m.has(Obj.ST_NONPAGED | Obj.ST_DRIVER_PAGES)) {
+        if (m.has(TableObject.ST_NONPAGED | TableObject.ST_DRIVER_PAGES)) {
             return kernelRange(m.va, m.length);
         }
         return null;
     }
 
-    static int checkUnlock(Obj mdl) {
+    static int checkUnlock(TableObject mdl) {
         if (mdl.kind == Kind.PARTIAL) {
             return REFUSE_UNLOCK_PARTIAL;
         }
         if (mdl.kind == Kind.PAGES) {
             return REFUSE_UNLOCK_PAGES;
         }
-        if (mdl.has(Obj.ST_NONPAGED)) {
+        if (mdl.has(TableObject.ST_NONPAGED)) {
             return REFUSE_UNLOCK_NONPAGED;
         }
-        if (!mdl.has(Obj.ST_LOCKED)) {
+        if (!mdl.has(TableObject.ST_LOCKED)) {
             return REFUSE_UNLOCK_NOT_LOCKED;
         }
         if (mdl.userMappings != 0) {
@@ -365,8 +365,8 @@ final class ObjectTable {
         return 0;
     }
 
-    static int checkFree(Obj mdl, int method) {
-        if (mdl.kind == Kind.PAGES && !mdl.has(Obj.ST_PAGES_FREED)) {
+    static int checkFree(TableObject mdl, int method) {
+        if (mdl.kind == Kind.PAGES && !mdl.has(TableObject.ST_PAGES_FREED)) {
             return REFUSE_FREE_PAGES_FIRST;
         }
         if ((mdl.kind == Kind.MDL || mdl.kind == Kind.PARTIAL) && method != FREE_IOFREEMDL) {
@@ -375,7 +375,7 @@ final class ObjectTable {
         if ((mdl.kind == Kind.INIT_MDL || mdl.kind == Kind.PAGES) && method != FREE_EXFREEPOOL) {
             return REFUSE_FREE_WRONG_METHOD;
         }
-        if (mdl.has(Obj.ST_LOCKED)) {
+        if (mdl.has(TableObject.ST_LOCKED)) {
             return REFUSE_FREE_LOCKED;
         }
         if (mdl.userMappings != 0) {
@@ -384,14 +384,14 @@ final class ObjectTable {
         if (mdl.partials != 0) {
             return REFUSE_PARTIAL_LIVES;
         }
-        if (mdl.kind != Kind.PARTIAL && mdl.has(Obj.ST_SYSMAP)) {
+        if (mdl.kind != Kind.PARTIAL && mdl.has(TableObject.ST_SYSMAP)) {
             return REFUSE_FREE_MAPPED;
         }
         return 0;
     }
 
-    static int checkFreePages(Obj mdl) {
-        if (mdl.kind != Kind.PAGES || mdl.has(Obj.ST_PAGES_FREED)) {
+    static int checkFreePages(TableObject mdl) {
+        if (mdl.kind != Kind.PAGES || mdl.has(TableObject.ST_PAGES_FREED)) {
             return REFUSE_NOT_PAGE_ALLOCATION;
         }
         if (mdl.userMappings != 0) {
@@ -400,14 +400,14 @@ final class ObjectTable {
         if (mdl.partials != 0) {
             return REFUSE_PARTIAL_LIVES;
         }
-        if (mdl.has(Obj.ST_SYSMAP)) {
+        if (mdl.has(TableObject.ST_SYSMAP)) {
             return REFUSE_SYSTEM_MAPPING_LIVES;
         }
         return 0;
     }
 
-    static int checkUnmapSystem(Obj mdl) {
-        if (!mdl.has(Obj.ST_SYSMAP)) {
+    static int checkUnmapSystem(TableObject mdl) {
+        if (!mdl.has(TableObject.ST_SYSMAP)) {
             return REFUSE_UNMAP_NOT_OWNED; // inherited, a nonpaged-pool address, or nothing mapped
         }
         if (mdl.inheritors != 0) {
@@ -417,7 +417,7 @@ final class ObjectTable {
     }
 
     /** 0 or a refusal; on 0 {@code effectiveLength[0]} holds the partial's length (0 means the rest). */
-    static int checkPartial(Obj source, long offset, long length, long[] effectiveLength) {
+    static int checkPartial(TableObject source, long offset, long length, long[] effectiveLength) {
         effectiveLength[0] = 0;
         if (source.kind == Kind.PARTIAL || !ownPages(source)) {
             return REFUSE_PARTIAL_SOURCE;
@@ -438,8 +438,8 @@ final class ObjectTable {
      * Scanned now rather than linked when an MDL is created: an MDL may be allocated at an address before the pool
      * hands a buffer out there (finding 1). Partials and mappings live inside an MDL that cannot go before them.
      */
-    int checkPoolFree(Obj kbuf) {
-        for (Obj o : objects.values()) {
+    int checkPoolFree(TableObject kbuf) {
+        for (TableObject o : objects.values()) {
             if ((o.kind == Kind.MDL || o.kind == Kind.INIT_MDL || o.kind == Kind.PARTIAL)
                     && overlaps(o.va, o.length, kbuf.va, kbuf.length)) {
                 return REFUSE_POOL_IN_USE;
@@ -449,12 +449,12 @@ final class ObjectTable {
     }
 
     /** A transfer through {@code mapping} (a user mapping) or through the system address of {@code mdl}. */
-    int checkTransfer(Obj mapping, Obj mdl, boolean write, long offset, long length) {
-        if (mapping == null && !mdl.has(Obj.ST_SYSADDR)) {
+    int checkTransfer(TableObject mapping, TableObject mdl, boolean write, long offset, long length) {
+        if (mapping == null && !mdl.has(TableObject.ST_SYSADDR)) {
             return REFUSE_MAPPING_ENDED;
         }
         if (write) {
-            boolean nowrite = mapping != null ? mapping.nowrite : mdl.has(Obj.ST_NOWRITE);
+            boolean nowrite = mapping != null ? mapping.nowrite : mdl.has(TableObject.ST_NOWRITE);
             if (nowrite || !writable(mdl)) {
                 return REFUSE_WRITE_NOT_ALLOWED;
             }

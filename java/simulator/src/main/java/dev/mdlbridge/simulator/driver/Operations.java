@@ -3,7 +3,7 @@ package dev.mdlbridge.simulator.driver;
 import static dev.mdlbridge.protocol.Protocol.*;
 
 import dev.mdlbridge.protocol.NtStatus;
-import dev.mdlbridge.simulator.driver.Obj.Kind;
+import dev.mdlbridge.simulator.driver.TableObject.Kind;
 import dev.mdlbridge.simulator.driver.ObjectTable.Release;
 import dev.mdlbridge.simulator.kernel.Irp;
 import dev.mdlbridge.simulator.kernel.Kernel;
@@ -60,11 +60,11 @@ final class Operations {
 
     // ------------------------------------------------------------------------------------------ accounting
 
-    private int reserve(FileHandle h, Use add) {
+    private int reserve(FileHandle h, ResourceUse add) {
         return driver.reserve(h, add);
     }
 
-    private void unreserve(FileHandle h, Use sub) {
+    private void unreserve(FileHandle h, ResourceUse sub) {
         driver.unreserve(h, sub);
     }
 
@@ -73,20 +73,20 @@ final class Operations {
      * maxSystemMappingBytes before the DDI runs, given back when the mapping ends (CONTRACT section 4; the twin of
      * mapping_use / end_mapping in ops.c).
      */
-    private static Use mappingUse(Obj m) {
-        Use d = new Use();
+    private static ResourceUse mappingUse(TableObject m) {
+        ResourceUse d = new ResourceUse();
         d.mappings = 1;
-        d.systemMappingBytes = Wire.spanPages(m.va, m.length) * PAGE_SIZE;
+        d.systemMappingBytes = ProtocolRules.spanPages(m.va, m.length) * PAGE_SIZE;
         return d;
     }
 
-    private void endMapping(FileHandle h, Obj m) {
+    private void endMapping(FileHandle h, TableObject m) {
         unreserve(h, mappingUse(m));
     }
 
     /** What an object holds, so that its release gives back exactly what it took. */
-    private static Use chargeOf(Obj o) {
-        Use d = new Use();
+    private static ResourceUse chargeOf(TableObject o) {
+        ResourceUse d = new ResourceUse();
         d.objects = 1;
         if (o.kind == Kind.KERNEL_BUFFER) {
             d.kernelBuffers = 1;
@@ -125,7 +125,7 @@ final class Operations {
         return true;
     }
 
-    private static int kindOf(Obj m) {
+    private static int kindOf(TableObject m) {
         return switch (m.kind) {
             case INIT_MDL -> KIND_INITIALIZED;
             case PARTIAL -> KIND_PARTIAL;
@@ -150,9 +150,9 @@ final class Operations {
                 kind, capacity, pfns);
     }
 
-    private static int validOf(ObjectTable t, Obj m) {
+    private static int validOf(ObjectTable t, TableObject m) {
         int v = 0;
-        if (m.has(Obj.ST_PROC_VALID)) {
+        if (m.has(TableObject.ST_PROC_VALID)) {
             v |= VALID_PROCESS;
         }
         if (t.hasPages(m)) {
@@ -161,7 +161,7 @@ final class Operations {
         return v | VALID_MAPPED_SYSTEM_VA; // view() decides from the flags
     }
 
-    private static void snap(Op o, Obj m, int role) {
+    private static void snap(Op o, TableObject m, int role) {
         if (m == null) {
             return;
         }
@@ -170,20 +170,20 @@ final class Operations {
 
     /** PFN slots recorded at allocation: pages spanned, never more than the kernel allocated, never Size. */
     private static long capacityOf(Mdl mdl, long va, long len) {
-        return Math.min(Wire.spanPages(va, len), Integer.toUnsignedLong(mdl.pfnCapacity()));
+        return Math.min(ProtocolRules.spanPages(va, len), Integer.toUnsignedLong(mdl.pfnCapacity()));
     }
 
     private static long mdlPoolBytes(long va, long len) {
-        return MDL_HEADER_SIZE + (long) PFN_WIDTH * Wire.spanPages(va, len);
+        return MDL_HEADER_SIZE + (long) PFN_WIDTH * ProtocolRules.spanPages(va, len);
     }
 
     // -------------------------------------------------------------------------------------- INFO, RELEASE_ALL
 
     void info(Op o) {
         long[] os = driver.osVersion();
-        Use hu;
-        Use du;
-        Use pu;
+        ResourceUse hu;
+        ResourceUse du;
+        ResourceUse pu;
         synchronized (driver.useLock) {
             hu = o.h.use.copy();
             du = driver.driverUse.copy();
@@ -216,9 +216,9 @@ final class Operations {
         o.r.value(k.mmSizeOfMdl(q.virtualAddress(), q.length()));
     }
 
-    private Obj insertMdl(Op o, Kind kind, Mdl mdl, long va, long len, long capacity, Use charged, int parent,
+    private TableObject insertMdl(Op o, Kind kind, Mdl mdl, long va, long len, long capacity, ResourceUse charged, int parent,
                           int state) {
-        Obj p = new Obj(kind);
+        TableObject p = new TableObject(kind);
         p.mdl = mdl;
         p.va = va;
         p.length = len;
@@ -235,8 +235,8 @@ final class Operations {
      * bytes first (CONTRACT.md §1: every allocation for a handle counts against a limit), given back when the handle
      * goes. Null when over a limit ({@code o.insertLimit} says which). The twin of table_insert in ops.c.
      */
-    private Obj tableInsert(Op o, Obj p) {
-        Use grow = new Use();
+    private TableObject tableInsert(Op o, TableObject p) {
+        ResourceUse grow = new ResourceUse();
         grow.poolBytes = o.h.table.growthBytes();
         o.insertLimit = grow.poolBytes != 0 ? reserve(o.h, grow) : 0;
         if (o.insertLimit != 0) {
@@ -254,7 +254,7 @@ final class Operations {
             return;
         }
         // The limit is checked on the MDL the DDI returned, so the operating system's own limit shows first.
-        Use add = new Use();
+        ResourceUse add = new ResourceUse();
         add.objects = 1;
         add.mdls = 1;
         add.poolBytes = mdlPoolBytes(q.virtualAddress(), q.length());
@@ -264,7 +264,7 @@ final class Operations {
             overLimit(o, lim);
             return;
         }
-        Obj m = insertMdl(o, Kind.MDL, mdl, q.virtualAddress(), q.length(),
+        TableObject m = insertMdl(o, Kind.MDL, mdl, q.virtualAddress(), q.length(),
                 capacityOf(mdl, q.virtualAddress(), q.length()), add, 0, 0);
         if (m == null) {
             k.ioFreeMdl(mdl);
@@ -280,7 +280,7 @@ final class Operations {
     void initializeMdl(Op o) {
         RequestDecoder.AllocateMdl q = RequestDecoder.allocateMdl(o.in);
         long size = k.mmSizeOfMdl(q.virtualAddress(), q.length());
-        Use add = new Use();
+        ResourceUse add = new ResourceUse();
         add.objects = 1;
         add.mdls = 1;
         add.poolBytes = size;
@@ -296,7 +296,7 @@ final class Operations {
             ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_EX_ALLOCATE_POOL);
             return;
         }
-        Obj m = insertMdl(o, Kind.INIT_MDL, mdl, q.virtualAddress(), q.length(),
+        TableObject m = insertMdl(o, Kind.INIT_MDL, mdl, q.virtualAddress(), q.length(),
                 capacityOf(mdl, q.virtualAddress(), q.length()), add, 0, 0);
         if (m == null) {
             k.exFreePoolMdl(mdl);
@@ -325,18 +325,18 @@ final class Operations {
         }
     }
 
-    void probe(Op o, Obj m) {
+    void probe(Op o, TableObject m) {
         RequestDecoder.Probe q = RequestDecoder.probe(o.in);
         // Shared from the range check until the pages are locked: no user mapping can appear over them between.
         var ranges = driver.userRanges.lock.readLock();
         ranges.lock();
         int st;
-        Use add = new Use();
+        ResourceUse add = new ResourceUse();
         try {
             if (refused(o, o.h.table.checkProbe(m, q.accessMode(), inUserRange(o.h, m.va, m.length), o.h.shared))) {
                 return;
             }
-            add.lockedBytes = Wire.spanPages(m.va, m.length) * PAGE_SIZE;
+            add.lockedBytes = ProtocolRules.spanPages(m.va, m.length) * PAGE_SIZE;
             int lim = reserve(o.h, add);
             if (lim != 0) {
                 overLimit(o, lim);
@@ -349,17 +349,17 @@ final class Operations {
         }
         if (st >= 0) {
             if (q.accessMode() == KERNEL_MODE) {
-                m.state |= Obj.ST_DRIVER_PAGES; // only kernel-buffer ranges get here (3.2)
+                m.state |= TableObject.ST_DRIVER_PAGES; // only kernel-buffer ranges get here (3.2)
             }
-            m.state |= Obj.ST_LOCKED | Obj.ST_PROC_VALID;
+            m.state |= TableObject.ST_LOCKED | TableObject.ST_PROC_VALID;
             if (q.operation() != IO_READ_ACCESS) {
-                m.state |= Obj.ST_WRITE;
+                m.state |= TableObject.ST_WRITE;
             } else {
-                m.state &= ~Obj.ST_WRITE;
+                m.state &= ~TableObject.ST_WRITE;
             }
             m.lockedBytes += add.lockedBytes;
         } else {
-            m.state &= ~Obj.ST_PROC_VALID;
+            m.state &= ~TableObject.ST_PROC_VALID;
             unreserve(o.h, add);
             ddiFailed(o, st, DDI_MM_PROBE_AND_LOCK_PAGES);
         }
@@ -367,31 +367,31 @@ final class Operations {
         snap(o, m, ROLE_AFTER);
     }
 
-    void buildNonpaged(Op o, Obj m) {
+    void buildNonpaged(Op o, TableObject m) {
         if (refused(o, o.h.table.checkBuildNonpaged(m))) {
             return;
         }
         snap(o, m, ROLE_BEFORE);
         k.mmBuildMdlForNonPagedPool(m.mdl);
-        m.state |= Obj.ST_NONPAGED | Obj.ST_PROC_VALID;
+        m.state |= TableObject.ST_NONPAGED | TableObject.ST_PROC_VALID;
         o.r.object(m.id);
         snap(o, m, ROLE_AFTER);
     }
 
     /** The common part of an unlock, for the IOCTL and the release path. */
-    private void unlockMdl(FileHandle h, Obj m) {
+    private void unlockMdl(FileHandle h, TableObject m) {
         k.mmUnlockPages(m.mdl);
-        if (m.has(Obj.ST_SYSMAP)) {
+        if (m.has(TableObject.ST_SYSMAP)) {
             endMapping(h, m); // MmUnlockPages removes the system mapping of a full MDL
         }
-        Use d = new Use();
+        ResourceUse d = new ResourceUse();
         d.lockedBytes = m.lockedBytes;
         unreserve(h, d);
         m.lockedBytes = 0;
-        m.state &= ~(Obj.ST_LOCKED | Obj.ST_WRITE | Obj.ST_SYSMAP | Obj.ST_SYSADDR | Obj.ST_NOWRITE);
+        m.state &= ~(TableObject.ST_LOCKED | TableObject.ST_WRITE | TableObject.ST_SYSMAP | TableObject.ST_SYSADDR | TableObject.ST_NOWRITE);
     }
 
-    void unlock(Op o, Obj m) {
+    void unlock(Op o, TableObject m) {
         if (refused(o, ObjectTable.checkUnlock(m))) {
             return;
         }
@@ -408,13 +408,13 @@ final class Operations {
         return k.profile().mappingModifiers() ? MAPPING_NO_EXECUTE : 0;
     }
 
-    void mapSystem(Op o, Obj m) {
+    void mapSystem(Op o, TableObject m) {
         RequestDecoder.MapSystem q = RequestDecoder.mapSystem(o.in);
         if (refused(o, o.h.table.checkMap(m, false, o.h.shared))) {
             return;
         }
         boolean had = (m.mdl.flags() & 0x0005) != 0;
-        Use add = mappingUse(m);
+        ResourceUse add = mappingUse(m);
         if (!had) {
             int lim = reserve(o.h, add);
             if (lim != 0) {
@@ -431,12 +431,12 @@ final class Operations {
             ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_MAP_LOCKED_PAGES);
         } else {
             if (!had) {
-                m.state |= Obj.ST_SYSMAP;
+                m.state |= TableObject.ST_SYSMAP;
                 if ((q.priority() & MAPPING_NO_WRITE) != 0) {
-                    m.state |= Obj.ST_NOWRITE;
+                    m.state |= TableObject.ST_NOWRITE;
                 }
             }
-            m.state |= Obj.ST_SYSADDR;
+            m.state |= TableObject.ST_SYSADDR;
             m.systemVa = va;
             o.r.value(va);
         }
@@ -444,7 +444,7 @@ final class Operations {
         snap(o, m, ROLE_AFTER);
     }
 
-    void mapUser(Op o, Obj m) {
+    void mapUser(Op o, TableObject m) {
         RequestDecoder.MapUser q = RequestDecoder.mapUser(o.in);
         if (o.h.handleCount() > 1) {
             o.h.shared = true; // counted now, not only when another process first sends a request (section 1)
@@ -457,7 +457,7 @@ final class Operations {
         if (refused(o, why)) {
             return;
         }
-        Use add = new Use();
+        ResourceUse add = new ResourceUse();
         add.objects = 1;
         add.mappings = 1;
         int lim = reserve(o.h, add);
@@ -487,16 +487,16 @@ final class Operations {
             unreserve(o.h, add);
             ddiFailed(o, st, DDI_MM_MAP_LOCKED_PAGES);
         } else {
-            Obj pages = o.h.table.driverPagesOf(m);
+            TableObject pages = o.h.table.driverPagesOf(m);
             if (pages != null) {
-                pages.state |= Obj.ST_USER_MAPPED; // quarantined when freed (section 2)
+                pages.state |= TableObject.ST_USER_MAPPED; // quarantined when freed (section 2)
             }
-            Obj p = new Obj(Kind.USER_MAPPING);
+            TableObject p = new TableObject(Kind.USER_MAPPING);
             p.parent = m.id;
             p.va = va[0];
             p.length = m.length;
             p.nowrite = nowrite;
-            Obj n = tableInsert(o, p);
+            TableObject n = tableInsert(o, p);
             if (n == null) {
                 var undo = driver.userRanges.lock.writeLock();
                 undo.lock();
@@ -517,8 +517,8 @@ final class Operations {
         snap(o, m, ROLE_AFTER);
     }
 
-    private void unmapUser(FileHandle h, Obj map) {
-        Obj m = h.table.find(map.parent);
+    private void unmapUser(FileHandle h, TableObject map) {
+        TableObject m = h.table.find(map.parent);
         var ranges = driver.userRanges.lock.writeLock();
         ranges.lock();
         try {
@@ -534,15 +534,15 @@ final class Operations {
         h.table.remove(map);
     }
 
-    private void unmapSystem(FileHandle h, Obj m) {
+    private void unmapSystem(FileHandle h, TableObject m) {
         k.mmUnmapLockedPages(m.mdl.mappedSystemVa(), m.mdl, h.owner);
-        if (m.has(Obj.ST_SYSMAP)) {
+        if (m.has(TableObject.ST_SYSMAP)) {
             endMapping(h, m);
         }
-        m.state &= ~(Obj.ST_SYSMAP | Obj.ST_SYSADDR | Obj.ST_NOWRITE);
+        m.state &= ~(TableObject.ST_SYSMAP | TableObject.ST_SYSADDR | TableObject.ST_NOWRITE);
     }
 
-    void unmap(Op o, Obj map, Obj m) {
+    void unmap(Op o, TableObject map, TableObject m) {
         int mdlId;
         if (map != null) {
             mdlId = map.parent;
@@ -560,7 +560,7 @@ final class Operations {
         snap(o, o.h.table.find(mdlId), ROLE_AFTER);
     }
 
-    void transfer(Op o, Obj map, Obj m, boolean write) {
+    void transfer(Op o, TableObject map, TableObject m, boolean write) {
         RequestDecoder.Transfer q = RequestDecoder.transfer(o.in);
         if (refused(o, o.h.table.checkTransfer(map, m, write, q.offset(), q.length()))) {
             return;
@@ -603,7 +603,7 @@ final class Operations {
 
     // ----------------------------------------------------------------------------- partials, frees, pool
 
-    void buildPartial(Op o, Obj src) {
+    void buildPartial(Op o, TableObject src) {
         RequestDecoder.BuildPartial q = RequestDecoder.buildPartial(o.in);
         long[] eff = new long[1];
         int why = ObjectTable.checkPartial(src, q.offset(), q.length(), eff);
@@ -612,7 +612,7 @@ final class Operations {
         }
         long len = why == 0 ? eff[0] : (q.length() != 0 ? q.length() : Math.max(src.length - q.offset(), 0));
         long va = src.mdl.virtualAddress() + q.offset();
-        Use add = new Use();
+        ResourceUse add = new ResourceUse();
         add.objects = 1;
         add.mdls = 1;
         add.poolBytes = mdlPoolBytes(va, len);
@@ -637,14 +637,14 @@ final class Operations {
         }
         int state = ObjectTable.partialState(src, (src.mdl.flags() & 0x0001) != 0,
                 !removed(SafetyRefusal.PARTIAL_CARRIES_NOWRITE));
-        Obj n = insertMdl(o, Kind.PARTIAL, tgt, va, len, capacityOf(tgt, va, len), add, src.id, state);
+        TableObject n = insertMdl(o, Kind.PARTIAL, tgt, va, len, capacityOf(tgt, va, len), add, src.id, state);
         if (n == null) {
             k.ioFreeMdl(tgt);
             unreserve(o.h, add);
             overLimit(o, o.insertLimit);
             return;
         }
-        if ((state & Obj.ST_INHERITED) != 0) {
+        if ((state & TableObject.ST_INHERITED) != 0) {
             n.systemVa = tgt.mappedSystemVa();
         }
         o.r.object(n.id);
@@ -654,11 +654,11 @@ final class Operations {
     }
 
     /** Frees an MDL object (the IOCTL and the release path). */
-    private void freeMdl(FileHandle h, Obj m) {
-        if (m.kind == Kind.PARTIAL && m.has(Obj.ST_SYSMAP)) {
+    private void freeMdl(FileHandle h, TableObject m) {
+        if (m.kind == Kind.PARTIAL && m.has(TableObject.ST_SYSMAP)) {
             endMapping(h, m); // IoFreeMdl unmaps a mapped partial
         }
-        if (m.kind == Kind.PAGES && m.has(Obj.ST_QUARANTINED)) {
+        if (m.kind == Kind.PAGES && m.has(TableObject.ST_QUARANTINED)) {
             // its quarantine record frees it at the owner's exit
         } else if (m.kind == Kind.INIT_MDL || m.kind == Kind.PAGES) {
             k.exFreePoolMdl(m.mdl);
@@ -669,7 +669,7 @@ final class Operations {
         h.table.remove(m);
     }
 
-    void freeMdl(Op o, Obj m) {
+    void freeMdl(Op o, TableObject m) {
         RequestDecoder.FreeMdl q = RequestDecoder.freeMdl(o.in);
         if (refused(o, ObjectTable.checkFree(m, q.method()))) {
             return;
@@ -688,7 +688,7 @@ final class Operations {
 
     void poolAllocate(Op o) {
         long size = (RequestDecoder.poolAllocate(o.in).size() + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
-        Use add = new Use();
+        ResourceUse add = new ResourceUse();
         add.objects = 1;
         add.kernelBuffers = 1;
         add.kernelBufferBytes = size;
@@ -708,11 +708,11 @@ final class Operations {
         for (long at = 0; at < size; at += zeros.length) {
             k.writeKernel(p + at, zeros, 0, (int) Math.min(zeros.length, size - at));
         }
-        Obj b = new Obj(Kind.KERNEL_BUFFER);
+        TableObject b = new TableObject(Kind.KERNEL_BUFFER);
         b.va = p;
         b.length = size;
         b.pageBytes = size;
-        Obj n = tableInsert(o, b);
+        TableObject n = tableInsert(o, b);
         if (n == null) {
             k.exFreePool(p, TAG_KERNEL_BUFFER);
             unreserve(o.h, add);
@@ -723,11 +723,11 @@ final class Operations {
         o.r.value(p);
     }
 
-    private void freeKernelBuffer(FileHandle h, Obj b) {
-        Use d = chargeOf(b);
-        if (b.has(Obj.ST_USER_MAPPED) && !removed(SafetyRefusal.PROCESS_WIDE_USER_RANGES)) {
+    private void freeKernelBuffer(FileHandle h, TableObject b) {
+        ResourceUse d = chargeOf(b);
+        if (b.has(TableObject.ST_USER_MAPPED) && !removed(SafetyRefusal.PROCESS_WIDE_USER_RANGES)) {
             // The object goes (its counts with it); its bytes stay charged to the driver while quarantined.
-            Use bytes = new Use();
+            ResourceUse bytes = new ResourceUse();
             bytes.kernelBufferBytes = d.kernelBufferBytes;
             driver.quarantine.keep(h.owner, b.va, null, bytes);
             driver.unchargeHandleOnly(h, bytes);
@@ -740,7 +740,7 @@ final class Operations {
         h.table.remove(b);
     }
 
-    void poolFree(Op o, Obj b) {
+    void poolFree(Op o, TableObject b) {
         if (!removed(SafetyRefusal.KERNEL_BUFFER_OUTLIVES_MDLS) && refused(o, o.h.table.checkPoolFree(b))) {
             return;
         }
@@ -749,7 +749,7 @@ final class Operations {
         o.r.object(id);
     }
 
-    void query(Op o, Obj m) {
+    void query(Op o, TableObject m) {
         o.r.object(m.id);
         o.r.value(m.mdl.address());
         snap(o, m, ROLE_AFTER);
@@ -763,7 +763,7 @@ final class Operations {
             return;
         }
         long size = (q.size() + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
-        Use add = new Use();
+        ResourceUse add = new ResourceUse();
         add.objects = 1;
         add.mdls = 1;
         add.pageBytes = size;
@@ -780,8 +780,8 @@ final class Operations {
             ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_ALLOCATE_PAGES);
             return;
         }
-        Obj n = insertMdl(o, Kind.PAGES, mdl, 0, Integer.toUnsignedLong(mdl.byteCount()), capacityOf(mdl, 0, size),
-                add, 0, Obj.ST_PROC_VALID);
+        TableObject n = insertMdl(o, Kind.PAGES, mdl, 0, Integer.toUnsignedLong(mdl.byteCount()), capacityOf(mdl, 0, size),
+                add, 0, TableObject.ST_PROC_VALID);
         if (n == null) {
             k.mmFreePagesFromMdl(mdl);
             k.exFreePoolMdl(mdl);
@@ -794,23 +794,23 @@ final class Operations {
         snap(o, n, ROLE_AFTER);
     }
 
-    private void freePages(FileHandle h, Obj m) {
-        Use d = new Use();
+    private void freePages(FileHandle h, TableObject m) {
+        ResourceUse d = new ResourceUse();
         d.pageBytes = m.pageBytes;
-        if (m.has(Obj.ST_USER_MAPPED) && !removed(SafetyRefusal.PROCESS_WIDE_USER_RANGES)) {
+        if (m.has(TableObject.ST_USER_MAPPED) && !removed(SafetyRefusal.PROCESS_WIDE_USER_RANGES)) {
             // The quarantine record owns the MDL from now on: MmFreePagesFromMdl and ExFreePool run at exit.
             driver.quarantine.keep(h.owner, 0, m.mdl, d);
             driver.unchargeHandleOnly(h, d);
-            m.state |= Obj.ST_QUARANTINED;
+            m.state |= TableObject.ST_QUARANTINED;
         } else {
             k.mmFreePagesFromMdl(m.mdl);
             unreserve(h, d);
         }
         m.pageBytes = 0;
-        m.state |= Obj.ST_PAGES_FREED;
+        m.state |= TableObject.ST_PAGES_FREED;
     }
 
-    void freePages(Op o, Obj m) {
+    void freePages(Op o, TableObject m) {
         if (refused(o, ObjectTable.checkFreePages(m))) {
             return;
         }
@@ -839,11 +839,11 @@ final class Operations {
 
     /** A chain's pages count against the locked-bytes limit while the request runs; {@code held} collects the
      *  charge, given back when the request ends (the chain never enters the handle table). */
-    private int chainOne(Op o, Irp irp, RequestDecoder.ChainRange r, Mdl[] out, Use held) {
+    private int chainOne(Op o, Irp irp, RequestDecoder.ChainRange r, Mdl[] out, ResourceUse held) {
         boolean secondary = irp.mdlAddress() != null; // never TRUE on an IRP without MdlAddress
         out[0] = null;
-        Use add = new Use();
-        add.lockedBytes = Wire.spanPages(r.virtualAddress(), r.length()) * PAGE_SIZE;
+        ResourceUse add = new ResourceUse();
+        add.lockedBytes = ProtocolRules.spanPages(r.virtualAddress(), r.length()) * PAGE_SIZE;
         if (reserve(o.h, add) != 0) {
             return NtStatus.QUOTA_EXCEEDED.value();
         }
@@ -880,7 +880,7 @@ final class Operations {
     void chain(Op o) {
         RequestDecoder.Chain q = RequestDecoder.chain(o.in);
         RequestDecoder.ChainRange[] r = q.ranges();
-        Use held = new Use();
+        ResourceUse held = new ResourceUse();
         Irp irp;
         int[] statuses = new int[r.length];
         Mdl[] mdls = new Mdl[r.length];
@@ -932,7 +932,7 @@ final class Operations {
 
     /** Copies what the view shows (its PFNs too), because the MDL is gone after completion. */
     private static MdlView keep(MdlView v) {
-        int n = Wire.pfnWindow(v.spanned(), v.pfnCapacity(), 0, MAX_INLINE_PFNS, (long) MAX_INLINE_PFNS * PFN_WIDTH);
+        int n = ProtocolRules.pfnWindow(v.spanned(), v.pfnCapacity(), 0, MAX_INLINE_PFNS, (long) MAX_INLINE_PFNS * PFN_WIDTH);
         long[] pfns = new long[n];
         if (n > 0 && v.pfns() != null) {
             v.pfns().copy(0, pfns, n);
@@ -972,7 +972,7 @@ final class Operations {
         if (!h.directCharged) {
             // The kept snapshots are the driver's allocation: charged the first time they are taken, given back with
             // the release (driver/CONTRACT.md §1); a rejected or refused DIRECT call takes none and charges nothing.
-            Use charge = new Use();
+            ResourceUse charge = new ResourceUse();
             charge.poolBytes = DIRECT_RECORD_CHARGE;
             int lim = reserve(h, charge);
             if (lim != 0) {
@@ -1017,16 +1017,16 @@ final class Operations {
     /** Releases everything in CONTRACT section 1 order; returns mdls, mappings, kernel buffers, locked pages. */
     long[] release(FileHandle h) {
         long[] c = new long[4];
-        Map.Entry<Obj, Release> next;
+        Map.Entry<TableObject, Release> next;
         while ((next = h.table.nextRelease()) != null) {
-            Obj o = next.getKey();
+            TableObject o = next.getKey();
             switch (next.getValue()) {
                 case USER_MAPPING -> {
                     unmapUser(h, o);
                     c[1]++;
                 }
                 case PARTIAL -> {
-                    if (o.has(Obj.ST_SYSMAP)) {
+                    if (o.has(TableObject.ST_SYSMAP)) {
                         c[1]++;
                     }
                     freeMdl(h, o);
@@ -1052,7 +1052,7 @@ final class Operations {
             }
         }
         if (h.directCharged) {
-            Use charge = new Use();
+            ResourceUse charge = new ResourceUse();
             charge.poolBytes = DIRECT_RECORD_CHARGE;
             unreserve(h, charge);
             h.directCharged = false;

@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class Quarantine {
 
-    private record Held(SimProcess owner, long block, Mdl pages, Use charge) {
+    private record Held(SimProcess owner, long block, Mdl pages, ResourceUse charge) {
     }
 
     private final Kernel kernel;
@@ -27,7 +27,7 @@ final class Quarantine {
     }
 
     /** Keeps a kernel buffer's block (its pool address) or a page allocation's MDL until {@code owner} exits. */
-    synchronized void keep(SimProcess owner, long block, Mdl pages, Use charge) {
+    synchronized void keep(SimProcess owner, long block, Mdl pages, ResourceUse charge) {
         held.add(new Held(owner, block, pages, charge.copy()));
     }
 
@@ -41,7 +41,7 @@ final class Quarantine {
     }
 
     /** The owner's exit: frees what it left and uncharges the driver. */
-    void release(SimProcess owner, Use driverUse, Object useLock) {
+    void release(SimProcess owner, ResourceUse driverUse, Object useLock) {
         List<Held> mine = new ArrayList<>();
         synchronized (this) {
             for (Iterator<Held> it = held.iterator(); it.hasNext();) {

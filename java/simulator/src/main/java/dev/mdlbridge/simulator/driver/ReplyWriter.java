@@ -23,7 +23,7 @@ final class ReplyWriter {
     private int zeroedTo;
 
     /**
-     * Writes the header; {@code fixed} is {@link Wire#minReplySize}. Every byte below TotalSize is zeroed before
+     * Writes the header; {@code fixed} is {@link ProtocolRules#minReplySize}. Every byte below TotalSize is zeroed before
      * a part claims it (the C driver zeroes its whole reply region; zeroing only what the reply uses gives the
      * caller the same bytes without clearing a 192 KiB buffer on every call).
      */
@@ -92,7 +92,7 @@ final class ReplyWriter {
         space = space > owed ? space - owed : 0;
         int n = 0;
         if ((v.valid() & VALID_PFNS) != 0 && v.pfns() != null) {
-            n = Wire.pfnWindow(spanned, v.pfnCapacity(), pfnStart, pfnMax, space);
+            n = ProtocolRules.pfnWindow(spanned, v.pfnCapacity(), pfnStart, pfnMax, space);
         }
         int s = used;
         zeroUpTo(s + SNAPSHOT_SIZE + n * PFN_WIDTH);

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads the request structures of mdlbridge.h at their explicit offsets, after {@link Wire#checkMalformed} has
+ * Reads the request structures of mdlbridge.h at their explicit offsets, after {@link ProtocolRules#checkMalformed} has
  * accepted the size. {@link #fields} names every field as the header spells it, for the shared vectors.
  */
 final class RequestDecoder {

@@ -20,14 +20,14 @@
  *   <tr><td>{@code ops.c}: {@code op_*}, {@code table_insert}, {@code mapping_use}, the release path</td>
  *       <td>{@code Operations}</td></tr>
  *   <tr><td>{@code ops.c}: {@code view_mdl}</td><td>{@code MdlView}</td></tr>
- *   <tr><td>{@code table.h}: {@code mdlb_obj}, {@code MDLB_ST_*}</td><td>{@code Obj}</td></tr>
+ *   <tr><td>{@code table.h}: {@code mdlb_obj}, {@code MDLB_ST_*}</td><td>{@code TableObject}</td></tr>
  *   <tr><td>{@code table.c}: the object table and every {@code mdlb_check_*}</td><td>{@code ObjectTable}</td></tr>
  *   <tr><td>{@code table.h}: {@code mdlb_use}, {@code mdlb_limits}; {@code table.c}: {@code mdlb_limit_check}</td>
- *       <td>{@code Use}, {@code Limits}</td></tr>
+ *       <td>{@code ResourceUse}, {@code Limits}</td></tr>
  *   <tr><td>{@code table.c}: {@code mdlb_range_set}, {@code mdlb_ranges_*}; {@code driver.c}:
  *       {@code g_ranges_lock}</td><td>{@code UserRanges}</td></tr>
  *   <tr><td>{@code protocol.c}: {@code mdlb_check_malformed}, {@code mdlb_check_parameters},
- *       {@code mdlb_min_reply_size}, {@code mdlb_request_copy_length}, PFN windows</td><td>{@code Wire}</td></tr>
+ *       {@code mdlb_min_reply_size}, {@code mdlb_request_copy_length}, PFN windows</td><td>{@code ProtocolRules}</td></tr>
  *   <tr><td>{@code protocol.c}: the request structs as read</td><td>{@code RequestDecoder}</td></tr>
  *   <tr><td>{@code protocol.c}: {@code mdlb_reply_*}</td><td>{@code ReplyWriter}</td></tr>
  *   <tr><td>{@code RtlNtStatusToDosError} (what the failed IRP shows)</td><td>{@code dev.mdlbridge.protocol.DosErrors}, shared with the Windows backend</td></tr>

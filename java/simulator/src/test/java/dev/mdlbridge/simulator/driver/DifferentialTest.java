@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * The C rules (driver/src/table.c, protocol.c) against their Java twins (ObjectTable, Limits/Use, Wire,
+ * The C rules (driver/src/table.c, protocol.c) against their Java twins (ObjectTable, Limits/ResourceUse, ProtocolRules,
  * ReplyWriter), mechanically: the same generated inputs go to both, every decision must match. See
  * driver/test/diff/README.md. Seeds are fixed so a failure reproduces; each failure message prints its inputs.
  */
@@ -75,7 +75,7 @@ class DifferentialTest {
         /** Compares min reply size, malformed checks over several output sizes, then parameter checks. */
         void compare(int code, int len, String what) {
             int cMin = lib.mdlb_min_reply_size(code, mem, len);
-            int jMin = Wire.minReplySize(code, java(len));
+            int jMin = ProtocolRules.minReplySize(code, java(len));
             diff(cMin, jMin, "min_reply_size", code, len, -1, what);
             long[] outs = {0, cMin - 1L, cMin, cMin + 1L, REPLY_BUFFER_SIZE};
             int cMal = 0;
@@ -84,19 +84,19 @@ class DifferentialTest {
                     continue;
                 }
                 cMal = lib.mdlb_check_malformed(code, mem, len, out);
-                int jMal = Wire.checkMalformed(code, java(len), out);
+                int jMal = ProtocolRules.checkMalformed(code, java(len), out);
                 diff(cMal, jMal, "check_malformed", code, len, out, what);
             }
-            if (cMal == 0 && Wire.checkMalformed(code, java(len), REPLY_BUFFER_SIZE) == 0) {
+            if (cMal == 0 && ProtocolRules.checkMalformed(code, java(len), REPLY_BUFFER_SIZE) == 0) {
                 int cPar = cParameters(code, len);
-                int jPar = Wire.checkParameters(code, java(len), true);
+                int jPar = ProtocolRules.checkParameters(code, java(len), true);
                 diff(cPar, jPar, "check_parameters", code, len, REPLY_BUFFER_SIZE, what);
             }
         }
 
         /**
          * mdlb_check_parameters followed by ops.c extra_parameters (UNMAP names a user mapping or an MDL, never
-         * both): the driver applies both before any operation, Wire.checkParameters has the two in one function.
+         * both): the driver applies both before any operation, ProtocolRules.checkParameters has the two in one function.
          * {@link #unmapBothIdsPureFunctions} compares the pure functions alone.
          */
         int cParameters(int code, int len) {
@@ -161,7 +161,7 @@ class DifferentialTest {
         if (code == IOCTL_DESCRIBE_CHAIN) {
             return REQ_CHAIN_SIZE + CHAIN_RANGE_SIZE * (MAX_CHAIN_RANGES + 1) + 16;
         }
-        return Math.max(Wire.fixedRequestSize(code), REQUEST_HEADER_SIZE) + 48;
+        return Math.max(ProtocolRules.fixedRequestSize(code), REQUEST_HEADER_SIZE) + 48;
     }
 
     /** Every input length of every code (up to the largest accepted, and past it), headers good and bad. */
@@ -172,12 +172,12 @@ class DifferentialTest {
             {MAGIC, PROTOCOL_VERSION, 0, 0, 16}, // good
             {MAGIC ^ 1, PROTOCOL_VERSION, 0, 0, 16}, {MAGIC, 0, 0, 0, 16}, {MAGIC, PROTOCOL_VERSION + 1, 0, 0, 16},
             {MAGIC, 0xFFFF, 0, 0, 16}, {MAGIC, PROTOCOL_VERSION, 1, 0, 16}, // Reserved: a parameter error
-            {MAGIC, PROTOCOL_VERSION, 0, Wire.MAX_PFN_INDEX, 0xFFFF_FFFFL},
-            {MAGIC, PROTOCOL_VERSION, 0, Wire.MAX_PFN_INDEX + 1L, 0}};
+            {MAGIC, PROTOCOL_VERSION, 0, ProtocolRules.MAX_PFN_INDEX, 0xFFFF_FFFFL},
+            {MAGIC, PROTOCOL_VERSION, 0, ProtocolRules.MAX_PFN_INDEX + 1L, 0}};
         int[] all = Arrays.copyOf(CODES, CODES.length + UNKNOWN_CODES.length);
         System.arraycopy(UNKNOWN_CODES, 0, all, CODES.length, UNKNOWN_CODES.length);
         for (int code : all) {
-            int max = Wire.fixedRequestSize(code) == 0 ? 64 : maxLength(code);
+            int max = ProtocolRules.fixedRequestSize(code) == 0 ? 64 : maxLength(code);
             for (int len = 0; len <= max; len++) {
                 // Past a few hundred bytes only WRITE_MAPPED lengths remain: the good header is enough there.
                 int nh = len > 400 ? 1 : headers.length;
@@ -245,7 +245,7 @@ class DifferentialTest {
             return new int[][] {{20, 4}, {24, 8}, {32, 4}, {36, 1}, {37, 1}, {38, 1}, {39, 1}, {52, 1}, {53, 1},
                 {55, 1}};
         }
-        if (Wire.fixedRequestSize(code) >= 24) {
+        if (ProtocolRules.fixedRequestSize(code) >= 24) {
             return new int[][] {{16, 4}, {20, 4}}; // object, free, map system, unmap: id + a 32-bit field
         }
         return new int[][] {};
@@ -275,7 +275,7 @@ class DifferentialTest {
             for (int k = 0; k < n; k++) {
                 int ranges = code == IOCTL_DESCRIBE_CHAIN ? 1 + r.nextInt(16) : 0;
                 int len = code == IOCTL_DESCRIBE_CHAIN ? REQ_CHAIN_SIZE + CHAIN_RANGE_SIZE * ranges
-                        : Wire.fixedRequestSize(code);
+                        : ProtocolRules.fixedRequestSize(code);
                 q.clear(600);
                 q.header(MAGIC, PROTOCOL_VERSION, r.nextInt(8) == 0 ? valueOf(r, 2) : 0,
                         r.nextInt(4) == 0 ? valueOf(r, 4) : r.nextInt(64), valueOf(r, 4));
@@ -326,7 +326,7 @@ class DifferentialTest {
     }
 
     /**
-     * protocol.c's mdlb_check_parameters alone against Wire.checkParameters for UNMAP naming both a mapping and
+     * protocol.c's mdlb_check_parameters alone against ProtocolRules.checkParameters for UNMAP naming both a mapping and
      * an MDL (the rule once lived in ops.c, outside the pure rules, and the pure functions differed).
      */
     @Test
@@ -336,7 +336,7 @@ class DifferentialTest {
         q.put(16, 4, 1);
         q.put(20, 4, 2);
         q.sync(64);
-        assertEquals(Wire.checkParameters(IOCTL_UNMAP, q.java(REQ_MAPPING_SIZE), true),
+        assertEquals(ProtocolRules.checkParameters(IOCTL_UNMAP, q.java(REQ_MAPPING_SIZE), true),
                 lib.mdlb_check_parameters(IOCTL_UNMAP, q.mem, REQ_MAPPING_SIZE));
     }
 
@@ -371,7 +371,7 @@ class DifferentialTest {
             };
             cap = Math.min(cap, REPLY_BUFFER_SIZE);
             fixed = Math.min(fixed, cap);
-            long pfnStart = pick(r, 0, 1, r.nextInt(50), r.nextInt(maxPfns), Wire.MAX_PFN_INDEX, 0xFFFF_FFFFL);
+            long pfnStart = pick(r, 0, 1, r.nextInt(50), r.nextInt(maxPfns), ProtocolRules.MAX_PFN_INDEX, 0xFFFF_FFFFL);
             long pfnMax = pick(r, 0, 1, r.nextInt(100), MAX_INLINE_PFNS, MAX_INLINE_PFNS + 1, 0xFFFF_FFFFL);
             long[] snaps = new long[SNAP_FIELDS * Math.max(nsnaps, 1)];
             MdlView[] views = new MdlView[nsnaps];
@@ -382,7 +382,7 @@ class DifferentialTest {
                 long byteCount = pick(r, 0, 1, r.nextInt(64 * PAGE_SIZE), r.nextInt(12_000) * (long) PAGE_SIZE,
                         0xFFFF_FFFFL, 0xFFFF_F000L);
                 long byteOffset = r.nextInt(8) == 0 ? r.nextInt() & 0xFFFF_FFFFL : r.nextInt(PAGE_SIZE);
-                long spanned = Wire.spanPages(startVa + byteOffset, byteCount);
+                long spanned = ProtocolRules.spanPages(startVa + byteOffset, byteCount);
                 long capacity = Math.min(pick(r, 0, spanned, Math.max(spanned - 1, 0), spanned + 1,
                         r.nextInt(maxPfns)), maxPfns);
                 int valid = r.nextInt(8);
@@ -576,12 +576,12 @@ class DifferentialTest {
     }
 
     /**
-     * mdlb_use keeps its four counts in 32 bits, Use in 64: a count taken below 0 (or past 2^32) wraps in C only,
+     * mdlb_use keeps its four counts in 32 bits, ResourceUse in 64: a count taken below 0 (or past 2^32) wraps in C only,
      * and the next objects check then differs. The drivers pair every unreserve with a reserve, so this needs an
      * accounting defect first.
      */
     @Test
-    @Disabled("diverges: mdlb_use u32 counts wrap (0 - 1 = 0xFFFFFFFF, then LIMIT_OBJECTS), Use's long go to -1")
+    @Disabled("diverges: mdlb_use u32 counts wrap (0 - 1 = 0xFFFFFFFF, then LIMIT_OBJECTS), ResourceUse's long go to -1")
     void useCountsBelowZero() {
         TwinRules.J j = new TwinRules.J();
         try (TwinRules.C c = new TwinRules.C(lib)) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class IdWrapTest {
 
     private static int add(ObjectTable t) {
-        Obj o = new Obj(Obj.Kind.MDL);
+        TableObject o = new TableObject(TableObject.Kind.MDL);
         o.va = 0x10000;
         o.length = 1;
         return t.insert(o).id;

@@ -64,7 +64,7 @@ class SharedVectorsTest {
     }
 
     private static void checkRequest(VecFile v, int code) throws Exception {
-        int status = Wire.checkMalformed(code, le(v.bytes()), Protocol.REPLY_BUFFER_SIZE);
+        int status = ProtocolRules.checkMalformed(code, le(v.bytes()), Protocol.REPLY_BUFFER_SIZE);
         String expect = v.keys().getOrDefault("expect", "ok");
         if (!expect.equals("ok")) {
             int want = NtStatus.parse(expect).orElseThrow().value();
@@ -78,7 +78,7 @@ class SharedVectorsTest {
         for (VecFile.Field f : v.fields()) {
             assertEquals(f.value(), decoded.get(f.name()), v.name() + ": field " + f.name());
         }
-        int param = Wire.checkParameters(code, le(v.bytes()), true);
+        int param = ProtocolRules.checkParameters(code, le(v.bytes()), true);
         String p = v.key("param");
         int want = p == null ? 0 : Protocol.class.getField(p.replace("MDLB_", "")).getInt(null);
         assertEquals(want, param, v.name() + ": parameter check");
@@ -157,8 +157,8 @@ class SharedVectorsTest {
                         : "Info.DriverMaxSystemMappingBytes"));
     }
 
-    private static Use use(VecFile v, String p) {
-        Use u = new Use();
+    private static ResourceUse use(VecFile v, String p) {
+        ResourceUse u = new ResourceUse();
         u.mdls = v.require(p + ".Counters.OutstandingMdls");
         u.mappings = v.require(p + ".Counters.OutstandingMappings");
         u.kernelBuffers = v.require(p + ".Counters.OutstandingKernelBuffers");

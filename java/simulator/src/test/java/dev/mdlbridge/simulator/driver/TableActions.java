@@ -217,7 +217,7 @@ final class TableActions {
         /** a = {mdl, access mode, operation}. */
         PROBE(TwinRules.PROBE, ANY_MDL, (s, a, m) -> {
             orState(s, a[0], ST_LOCKED | ST_PROC_VALID | (a[2] != 0 ? ST_WRITE : 0)
-                    | (a[1] == dev.mdlbridge.protocol.Protocol.KERNEL_MODE ? Obj.ST_DRIVER_PAGES : 0));
+                    | (a[1] == dev.mdlbridge.protocol.Protocol.KERNEL_MODE ? TableObject.ST_DRIVER_PAGES : 0));
             return "";
         }),
         BUILD_NONPAGED(TwinRules.BUILD_NONPAGED, ANY_MDL, (s, a, m) -> {
@@ -562,7 +562,7 @@ final class TableActions {
                 case MAP_USER -> {
                     Model.Info i = m.info(id);
                     long va = nextMap + (i == null ? 0 : i.va() & (PAGE - 1));
-                    nextMap += PAGE * (1 + (i == null ? 0 : Wire.spanPages(i.va(), i.length())));
+                    nextMap += PAGE * (1 + (i == null ? 0 : ProtocolRules.spanPages(i.va(), i.length())));
                     yield new long[] {id, 1, r.nextInt(10) == 0 ? 1 : 0, va, r.nextInt(4) == 0 ? 1 : 0};
                 }
                 case FREE -> {

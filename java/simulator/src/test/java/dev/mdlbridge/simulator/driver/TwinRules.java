@@ -2,7 +2,7 @@ package dev.mdlbridge.simulator.driver;
 
 import com.sun.jna.Pointer;
 import dev.mdlbridge.protocol.NtStatus;
-import dev.mdlbridge.simulator.driver.Obj.Kind;
+import dev.mdlbridge.simulator.driver.TableObject.Kind;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +143,7 @@ final class TwinRules {
             PARTIAL_CHECK, POOL_FREE, TRANSFER, WRITABLE, HAS_PAGES, KERNEL_RANGE, IN_USER_MAPPING, PARTIAL_STATE,
             DRIVER_PAGES_OF, GROWTH_BYTES);
 
-    private static long idOf(Obj o) {
+    private static long idOf(TableObject o) {
         return o == null ? 0 : Integer.toUnsignedLong(o.id);
     }
 
@@ -174,7 +174,7 @@ final class TwinRules {
         /** The section 4 check of ops.c reserve() / MdlBridgeDriver.reserve(): handle first, then driver. */
         int limitCheck(long[] handleUse, long[] handleLimits, long[] driverUse, long[] driverLimits, long[] add);
 
-        /** use +/-= delta as mdlb_use_add/sub or Use.add/sub compute it; returns the new use. */
+        /** use +/-= delta as mdlb_use_add/sub or ResourceUse.add/sub compute it; returns the new use. */
         long[] useApply(long[] use, long[] delta, int sign);
     }
 
@@ -280,7 +280,7 @@ final class TwinRules {
 
         @Override
         public int insert(int kind, int state, int parent, long va, long length, boolean nowrite) {
-            Obj o = new Obj(KINDS[kind - 1]);
+            TableObject o = new TableObject(KINDS[kind - 1]);
             o.state = state;
             o.parent = parent;
             o.va = va;
@@ -291,7 +291,7 @@ final class TwinRules {
 
         @Override
         public void remove(int id) {
-            Obj o = t.find(id);
+            TableObject o = t.find(id);
             if (o != null) {
                 t.remove(o);
             }
@@ -299,13 +299,13 @@ final class TwinRules {
 
         @Override
         public int state(int id) {
-            Obj o = t.find(id);
+            TableObject o = t.find(id);
             return o == null ? 0 : o.state;
         }
 
         @Override
         public void setState(int id, int state) {
-            Obj o = t.find(id);
+            TableObject o = t.find(id);
             if (o != null) {
                 o.state = state;
             }
@@ -323,14 +323,14 @@ final class TwinRules {
 
         @Override
         public long nextRelease() {
-            Map.Entry<Obj, ObjectTable.Release> e = t.nextRelease();
+            Map.Entry<TableObject, ObjectTable.Release> e = t.nextRelease();
             return e == null ? 0
                     : Integer.toUnsignedLong(e.getKey().id) | (long) (e.getValue().ordinal() + 1) << 32;
         }
 
         @Override
         public int[] counters(int id) {
-            Obj o = t.find(id);
+            TableObject o = t.find(id);
             return o == null ? null : new int[] {o.userMappings, o.partials, o.inheritors};
         }
 
@@ -346,14 +346,14 @@ final class TwinRules {
 
         @Override
         public int limitCheck(long[] hu, long[] hl, long[] du, long[] dl, long[] add) {
-            Use a = use(add);
+            ResourceUse a = use(add);
             int lim = limits(hl).check(use(hu), a);
             return lim != 0 ? lim : limits(dl).check(use(du), a);
         }
 
         @Override
         public long[] useApply(long[] use, long[] delta, int sign) {
-            Use u = use(use);
+            ResourceUse u = use(use);
             if (sign > 0) {
                 u.add(use(delta));
             } else {
@@ -363,8 +363,8 @@ final class TwinRules {
                 u.pageBytes, u.poolBytes, u.systemMappingBytes};
         }
 
-        static Use use(long[] a) {
-            Use u = new Use();
+        static ResourceUse use(long[] a) {
+            ResourceUse u = new ResourceUse();
             u.objects = a[0];
             u.mdls = a[1];
             u.mappings = a[2];
@@ -384,14 +384,14 @@ final class TwinRules {
 
     static final int NOT_FOUND = NtStatus.NOT_FOUND.value();
 
-    /** State bits both twins use (table.h MDLB_ST_* = Obj.ST_*). */
-    static final int ST_LOCKED = Obj.ST_LOCKED;
-    static final int ST_WRITE = Obj.ST_WRITE;
-    static final int ST_NONPAGED = Obj.ST_NONPAGED;
-    static final int ST_SYSMAP = Obj.ST_SYSMAP;
-    static final int ST_INHERITED = Obj.ST_INHERITED;
-    static final int ST_SYSADDR = Obj.ST_SYSADDR;
-    static final int ST_NOWRITE = Obj.ST_NOWRITE;
-    static final int ST_PAGES_FREED = Obj.ST_PAGES_FREED;
-    static final int ST_PROC_VALID = Obj.ST_PROC_VALID;
+    /** State bits both twins use (table.h MDLB_ST_* = TableObject.ST_*). */
+    static final int ST_LOCKED = TableObject.ST_LOCKED;
+    static final int ST_WRITE = TableObject.ST_WRITE;
+    static final int ST_NONPAGED = TableObject.ST_NONPAGED;
+    static final int ST_SYSMAP = TableObject.ST_SYSMAP;
+    static final int ST_INHERITED = TableObject.ST_INHERITED;
+    static final int ST_SYSADDR = TableObject.ST_SYSADDR;
+    static final int ST_NOWRITE = TableObject.ST_NOWRITE;
+    static final int ST_PAGES_FREED = TableObject.ST_PAGES_FREED;
+    static final int ST_PROC_VALID = TableObject.ST_PROC_VALID;
 }

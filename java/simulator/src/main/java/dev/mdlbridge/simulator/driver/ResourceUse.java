@@ -1,7 +1,7 @@
 package dev.mdlbridge.simulator.driver;
 
 /** What a handle, a process or the driver holds (the twin of {@code mdlb_use}); mutable, guarded by its owner. */
-final class Use {
+final class ResourceUse {
     long objects;
     long mdls;
     long mappings;
@@ -12,13 +12,13 @@ final class Use {
     long poolBytes;
     long systemMappingBytes;
 
-    Use copy() {
-        Use u = new Use();
+    ResourceUse copy() {
+        ResourceUse u = new ResourceUse();
         u.add(this);
         return u;
     }
 
-    void add(Use d) {
+    void add(ResourceUse d) {
         objects += d.objects;
         mdls += d.mdls;
         mappings += d.mappings;
@@ -30,7 +30,7 @@ final class Use {
         systemMappingBytes += d.systemMappingBytes;
     }
 
-    void sub(Use d) {
+    void sub(ResourceUse d) {
         objects -= d.objects;
         mdls -= d.mdls;
         mappings -= d.mappings;

@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
  * Request validation of mdlbridge.h: the twin of driver/src/protocol.c (sizes, malformed checks, parameter
  * checks, the PFN window rule). Every length that comes from a caller is checked here before anything uses it.
  */
-final class Wire {
+final class ProtocolRules {
 
-    private Wire() {
+    private ProtocolRules() {
     }
 
     /** PfnStart beyond any MDL Windows can build (4 GiB - 4 KiB unaligned spans 1,048,576 pages). */

@@ -6,7 +6,7 @@ import dev.mdlbridge.simulator.kernel.Mdl;
  * One object of a handle's table (the twin of {@code mdlb_obj}). State bits are kept from what the driver did,
  * never read back from the MDL, so a refusal never depends on memory the kernel may have left undefined.
  */
-final class Obj {
+final class TableObject {
 
     enum Kind { MDL, INIT_MDL, PARTIAL, PAGES, USER_MAPPING, KERNEL_BUFFER }
 
@@ -40,7 +40,7 @@ final class Obj {
     Mdl mdl;           // the kernel's MDL (MDL kinds)
     long systemVa;     // the system address handed out
 
-    Obj(Kind kind) {
+    TableObject(Kind kind) {
         this.kind = kind;
     }
 
