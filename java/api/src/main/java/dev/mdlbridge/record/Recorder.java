@@ -58,8 +58,8 @@ final class Recorder implements AutoCloseable {
         try {
             return op.get();
         } catch (RuntimeException e) {
-            if (Calls.recordable(e)) {
-                Calls.error(call, e);
+            if (RecordingCodec.recordable(e)) {
+                RecordingCodec.error(call, e);
                 write(call);
             }
             throw e;

@@ -26,7 +26,7 @@ final class RecordingChannel implements DeviceChannel {
         d.clear();
         byte[] bytes = new byte[Math.min(r.bytesReturned(), d.capacity())];
         d.get(bytes);
-        call.put("reply", Calls.hex(bytes));
+        call.put("reply", RecordingCodec.hex(bytes));
         recorder.write(call);
         return r;
     }
@@ -34,7 +34,7 @@ final class RecordingChannel implements DeviceChannel {
     @Override
     public IoResult controlDirect(int code, ByteBuffer request, long outputAddress, int outputLength) {
         ObjectNode call = start("controlDirect", code, request);
-        call.put("address", Calls.address(outputAddress));
+        call.put("address", RecordingCodec.address(outputAddress));
         call.put("length", outputLength);
         IoResult r = run(call, () -> delegate.controlDirect(code, request, outputAddress, outputLength));
         recorder.write(call);
@@ -45,7 +45,7 @@ final class RecordingChannel implements DeviceChannel {
         ObjectNode call = recorder.call(op);
         call.put("channel", id);
         call.put("code", String.format("0x%08X", code));
-        call.put("request", Calls.hex(Calls.remaining(request)));
+        call.put("request", RecordingCodec.hex(RecordingCodec.remaining(request)));
         return call;
     }
 

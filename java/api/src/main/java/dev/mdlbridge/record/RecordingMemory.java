@@ -22,7 +22,7 @@ final class RecordingMemory implements UserMemory {
         call.put("protect", protect);
         call.put("reserveOnly", reserveOnly);
         long a = run(call, () -> delegate.allocate(size, protect, reserveOnly));
-        call.put("ret", Calls.address(a));
+        call.put("ret", RecordingCodec.address(a));
         recorder.write(call);
         return a;
     }
@@ -67,14 +67,14 @@ final class RecordingMemory implements UserMemory {
             delegate.read(address, target, offset, length);
             return 0;
         });
-        call.put("data", Calls.hex(Arrays.copyOfRange(target, offset, offset + length)));
+        call.put("data", RecordingCodec.hex(Arrays.copyOfRange(target, offset, offset + length)));
         recorder.write(call);
     }
 
     @Override
     public void write(long address, byte[] source, int offset, int length) {
         ObjectNode call = at("write", address);
-        call.put("data", Calls.hex(Arrays.copyOfRange(source, offset, offset + length)));
+        call.put("data", RecordingCodec.hex(Arrays.copyOfRange(source, offset, offset + length)));
         run(call, () -> {
             delegate.write(address, source, offset, length);
             return 0;
@@ -84,7 +84,7 @@ final class RecordingMemory implements UserMemory {
 
     private ObjectNode at(String op, long address) {
         ObjectNode call = recorder.call(op);
-        call.put("address", Calls.address(address));
+        call.put("address", RecordingCodec.address(address));
         return call;
     }
 

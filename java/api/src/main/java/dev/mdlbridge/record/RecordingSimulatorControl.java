@@ -50,7 +50,7 @@ final class RecordingSimulatorControl implements SimulatorControl {
     @Override
     public void pageOut(long address, long size, boolean failPageIn) {
         ObjectNode c = call("pageOut");
-        c.put("address", Calls.address(address));
+        c.put("address", RecordingCodec.address(address));
         c.put("size", size);
         c.put("failPageIn", failPageIn);
         run(c, () -> {
@@ -82,7 +82,7 @@ final class RecordingSimulatorControl implements SimulatorControl {
     public Optional<BugCheck> bugCheck() {
         ObjectNode c = call("bugCheck");
         Optional<BugCheck> b = delegate.bugCheck();
-        b.ifPresent(x -> Calls.error(c, new dev.mdlbridge.spi.SimulatedBugCheckException(x)));
+        b.ifPresent(x -> RecordingCodec.error(c, new dev.mdlbridge.spi.SimulatedBugCheckException(x)));
         backend.recorder().write(c);
         return b;
     }
@@ -99,7 +99,7 @@ final class RecordingSimulatorControl implements SimulatorControl {
     @Override
     public long pfnLockCount(long pfn) {
         ObjectNode c = call("pfnLockCount");
-        c.put("pfn", Calls.address(pfn));
+        c.put("pfn", RecordingCodec.address(pfn));
         long n = run(c, () -> delegate.pfnLockCount(pfn));
         c.put("ret", n);
         backend.recorder().write(c);

@@ -85,7 +85,7 @@ final class ReplayBackend implements Backend {
         }
         next++;
         if (call.has("error") && rethrow) {
-            throw Calls.rethrow(call.get("error"));
+            throw RecordingCodec.rethrow(call.get("error"));
         }
         return call;
     }

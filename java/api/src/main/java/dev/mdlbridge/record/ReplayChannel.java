@@ -22,7 +22,7 @@ final class ReplayChannel implements DeviceChannel {
     @Override
     public IoResult control(int code, ByteBuffer request, ByteBuffer reply) {
         JsonNode call = backend.expect("control", fields(code, request));
-        byte[] bytes = Calls.bytes(call.path("reply"));
+        byte[] bytes = RecordingCodec.bytes(call.path("reply"));
         if (bytes.length > reply.capacity()) {
             throw new ReplayDivergedException("replay: the recorded reply is " + bytes.length + " bytes but the "
                     + "reply buffer holds " + reply.capacity());
@@ -36,7 +36,7 @@ final class ReplayChannel implements DeviceChannel {
     @Override
     public IoResult controlDirect(int code, ByteBuffer request, long outputAddress, int outputLength) {
         Map<String, Object> f = fields(code, request);
-        f.put("address", Calls.address(outputAddress));
+        f.put("address", RecordingCodec.address(outputAddress));
         f.put("length", outputLength);
         JsonNode call = backend.expect("controlDirect", f);
         return result(call);
@@ -46,7 +46,7 @@ final class ReplayChannel implements DeviceChannel {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("channel", id);
         f.put("code", String.format("0x%08X", code));
-        f.put("request", Calls.hex(Calls.remaining(request)));
+        f.put("request", RecordingCodec.hex(RecordingCodec.remaining(request)));
         return f;
     }
 

@@ -21,7 +21,7 @@ final class ReplayMemory implements UserMemory {
         f.put("size", size);
         f.put("protect", protect);
         f.put("reserveOnly", reserveOnly);
-        return Calls.address(backend.expect("allocate", f).path("ret"));
+        return RecordingCodec.address(backend.expect("allocate", f).path("ret"));
     }
 
     @Override
@@ -48,20 +48,20 @@ final class ReplayMemory implements UserMemory {
     public void read(long address, byte[] target, int offset, int length) {
         Map<String, Object> f = at(address);
         f.put("length", length);
-        byte[] data = Calls.bytes(backend.expect("read", f).path("data"));
+        byte[] data = RecordingCodec.bytes(backend.expect("read", f).path("data"));
         System.arraycopy(data, 0, target, offset, Math.min(length, data.length));
     }
 
     @Override
     public void write(long address, byte[] source, int offset, int length) {
         Map<String, Object> f = at(address);
-        f.put("data", Calls.hex(Arrays.copyOfRange(source, offset, offset + length)));
+        f.put("data", RecordingCodec.hex(Arrays.copyOfRange(source, offset, offset + length)));
         backend.expect("write", f);
     }
 
     private static Map<String, Object> at(long address) {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("address", Calls.address(address));
+        f.put("address", RecordingCodec.address(address));
         return f;
     }
 }

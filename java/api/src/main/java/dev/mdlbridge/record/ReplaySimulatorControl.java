@@ -38,7 +38,7 @@ final class ReplaySimulatorControl implements SimulatorControl {
     @Override
     public void pageOut(long address, long size, boolean failPageIn) {
         Map<String, Object> a = new LinkedHashMap<>();
-        a.put("address", Calls.address(address));
+        a.put("address", RecordingCodec.address(address));
         a.put("size", size);
         a.put("failPageIn", failPageIn);
         sim("pageOut", a);
@@ -59,7 +59,7 @@ final class ReplaySimulatorControl implements SimulatorControl {
     @Override
     public Optional<BugCheck> bugCheck() {
         JsonNode c = sim("bugCheck", Map.of());
-        return c.has("error") ? Optional.of(((SimulatedBugCheckException) Calls.rethrow(c.get("error"))).bugCheck())
+        return c.has("error") ? Optional.of(((SimulatedBugCheckException) RecordingCodec.rethrow(c.get("error"))).bugCheck())
                 : Optional.empty();
     }
 
@@ -70,6 +70,6 @@ final class ReplaySimulatorControl implements SimulatorControl {
 
     @Override
     public long pfnLockCount(long pfn) {
-        return sim("pfnLockCount", Map.of("pfn", Calls.address(pfn))).path("ret").asLong();
+        return sim("pfnLockCount", Map.of("pfn", RecordingCodec.address(pfn))).path("ret").asLong();
     }
 }

@@ -27,28 +27,28 @@ final class StressWorker {
     private static final int MAX_KERNEL_BUFFERS = 2;
 
     /** A user buffer of this thread. */
-    private static final class Buf {
+    private static final class AllocatedBuffer {
         final long address;
         final long size;
         int users;
 
-        Buf(long address, long size) {
+        AllocatedBuffer(long address, long size) {
             this.address = address;
             this.size = size;
         }
     }
 
     /** An MDL of this thread, with what the driver holds for it. */
-    private static final class M {
+    private static final class HeldMdl {
         final int id;
-        final Buf buf;
+        final AllocatedBuffer buf;
         final int length;
         int lockOperation = -1;   // -1 not locked
         boolean systemMapped;
         final List<Integer> partials = new ArrayList<>();
         final List<Integer> userMappings = new ArrayList<>();
 
-        M(int id, Buf buf, int length) {
+        HeldMdl(int id, AllocatedBuffer buf, int length) {
             this.id = id;
             this.buf = buf;
             this.length = length;
@@ -65,8 +65,8 @@ final class StressWorker {
     private final StressStats stats;
     private final long maxBufferBytes;
     private final int priority;
-    private final List<Buf> buffers = new ArrayList<>();
-    private final List<M> mdls = new ArrayList<>();
+    private final List<AllocatedBuffer> buffers = new ArrayList<>();
+    private final List<HeldMdl> mdls = new ArrayList<>();
     private final List<Integer> kernelBuffers = new ArrayList<>();
 
     StressWorker(MdlBridge bridge, long seed, StressStats stats, long maxBufferBytes) {
@@ -127,9 +127,9 @@ final class StressWorker {
         }
     }
 
-    private void withMdl(java.util.function.Predicate<M> eligible, java.util.function.Consumer<M> action) {
-        List<M> c = new ArrayList<>();
-        for (M m : mdls) {
+    private void withMdl(java.util.function.Predicate<HeldMdl> eligible, java.util.function.Consumer<HeldMdl> action) {
+        List<HeldMdl> c = new ArrayList<>();
+        for (HeldMdl m : mdls) {
             if (eligible.test(m)) {
                 c.add(m);
             }
@@ -177,14 +177,14 @@ final class StressWorker {
         long size = (1 + random.nextLong(maxBufferBytes / PAGE)) * PAGE;
         stats.operation("VirtualAlloc");
         try {
-            buffers.add(new Buf(memory.allocate(size, UserMemory.PAGE_READWRITE, false), size));
+            buffers.add(new AllocatedBuffer(memory.allocate(size, UserMemory.PAGE_READWRITE, false), size));
         } catch (RuntimeException e) {
             stats.unexpected("VirtualAlloc: " + e.getClass().getSimpleName(), "VirtualAlloc " + size + ": " + e);
         }
     }
 
     private void releaseIdleBuffer() {
-        for (Buf b : buffers) {
+        for (AllocatedBuffer b : buffers) {
             if (b.users == 0 && buffers.size() > 1) {
                 stats.operation("VirtualFree");
                 buffers.remove(b);
@@ -204,7 +204,7 @@ final class StressWorker {
     private void allocateMdl() {
         if (mdls.size() >= MAX_MDLS) {
             // make room: walk the oldest MDL towards its free
-            M m = mdls.get(0);
+            HeldMdl m = mdls.get(0);
             releaseMdl(m);
             return;
         }
@@ -212,17 +212,17 @@ final class StressWorker {
             newBuffer();
             return;
         }
-        Buf b = buffers.get(random.nextInt(buffers.size()));
+        AllocatedBuffer b = buffers.get(random.nextInt(buffers.size()));
         long offset = random.nextLong(b.size);
         int length = (int) (1 + random.nextLong(b.size - offset));
         Step s = expect("IoAllocateMdl", NtStatus.SUCCESS, () -> bridge.ioAllocateMdl(b.address + offset, length));
         if (ok(s)) {
             b.users++;
-            mdls.add(new M(s.objectId(), b, length));
+            mdls.add(new HeldMdl(s.objectId(), b, length));
         }
     }
 
-    private void probe(M m) {
+    private void probe(HeldMdl m) {
         int op = random.nextInt(3);
         Step s = expect("MmProbeAndLockPages", NtStatus.SUCCESS,
                 () -> bridge.mmProbeAndLockPages(m.id, Protocol.USER_MODE, op));
@@ -231,14 +231,14 @@ final class StressWorker {
         }
     }
 
-    private void mapSystem(M m) {
+    private void mapSystem(HeldMdl m) {
         if (ok(expect("MmGetSystemAddressForMdlSafe", NtStatus.SUCCESS,
                 () -> bridge.mmGetSystemAddressForMdlSafe(m.id, priority)))) {
             m.systemMapped = true;
         }
     }
 
-    private void mapUser(M m) {
+    private void mapUser(HeldMdl m) {
         Step s = expect("MmMapLockedPagesSpecifyCache", NtStatus.SUCCESS,
                 () -> bridge.mmMapLockedPagesSpecifyCache(m.id, Protocol.MM_CACHED, 0, Protocol.NORMAL_PAGE_PRIORITY));
         if (ok(s)) {
@@ -246,14 +246,14 @@ final class StressWorker {
         }
     }
 
-    private int mappingOf(M m) {
+    private int mappingOf(HeldMdl m) {
         if (m.systemMapped && (m.userMappings.isEmpty() || random.nextBoolean())) {
             return 0;
         }
         return m.userMappings.get(random.nextInt(m.userMappings.size()));
     }
 
-    private void read(M m) {
+    private void read(HeldMdl m) {
         int mapping = mappingOf(m);
         int offset = random.nextInt(m.length);
         int length = 1 + random.nextInt(Math.min(Protocol.MAX_TRANSFER, m.length - offset));
@@ -264,7 +264,7 @@ final class StressWorker {
         }
     }
 
-    private void write(M m) {
+    private void write(HeldMdl m) {
         int mapping = mappingOf(m);
         int offset = random.nextInt(m.length);
         int length = 1 + random.nextInt(Math.min(4096, m.length - offset));
@@ -273,7 +273,7 @@ final class StressWorker {
         expect("WriteMapped", NtStatus.SUCCESS, () -> bridge.writeMapped(mapping, m.id, offset, data));
     }
 
-    private void buildPartial(M m) {
+    private void buildPartial(HeldMdl m) {
         long offset = random.nextInt(m.length);
         int length = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt((int) (m.length - offset));
         Step s = expect("IoBuildPartialMdl", NtStatus.SUCCESS, () -> bridge.ioBuildPartialMdl(m.id, offset, length));
@@ -282,34 +282,34 @@ final class StressWorker {
         }
     }
 
-    private void freePartial(M m) {
+    private void freePartial(HeldMdl m) {
         int p = m.partials.get(random.nextInt(m.partials.size()));
         if (ok(expect("IoFreeMdl(partial)", NtStatus.SUCCESS, () -> bridge.ioFreeMdl(p)))) {
             m.partials.remove(Integer.valueOf(p));
         }
     }
 
-    private void unmapUser(M m) {
+    private void unmapUser(HeldMdl m) {
         int u = m.userMappings.get(random.nextInt(m.userMappings.size()));
         if (ok(expect("MmUnmapLockedPages(user)", NtStatus.SUCCESS, () -> bridge.mmUnmapLockedPages(u)))) {
             m.userMappings.remove(Integer.valueOf(u));
         }
     }
 
-    private void unmapSystem(M m) {
+    private void unmapSystem(HeldMdl m) {
         if (ok(expect("MmUnmapLockedPages(system)", NtStatus.SUCCESS, () -> bridge.mmUnmapSystemAddress(m.id)))) {
             m.systemMapped = false;
         }
     }
 
-    private void unlock(M m) {
+    private void unlock(HeldMdl m) {
         if (ok(expect("MmUnlockPages", NtStatus.SUCCESS, () -> bridge.mmUnlockPages(m.id)))) {
             m.lockOperation = -1;
             m.systemMapped = false; // a system mapping ends with the unlock of its MDL
         }
     }
 
-    private void free(M m) {
+    private void free(HeldMdl m) {
         if (ok(expect("IoFreeMdl", NtStatus.SUCCESS, () -> bridge.ioFreeMdl(m.id)))) {
             mdls.remove(m);
             m.buf.users--;
@@ -317,7 +317,7 @@ final class StressWorker {
     }
 
     /** Walks one MDL to its end in dependency order (what a careful caller does). */
-    private void releaseMdl(M m) {
+    private void releaseMdl(HeldMdl m) {
         for (int u : new ArrayList<>(m.userMappings)) {
             if (ok(expect("MmUnmapLockedPages(user)", NtStatus.SUCCESS, () -> bridge.mmUnmapLockedPages(u)))) {
                 m.userMappings.remove(Integer.valueOf(u));
@@ -361,7 +361,7 @@ final class StressWorker {
 
     /** A sequence the driver must refuse, with nothing changed: the refusal is the expected outcome. */
     private void misuse() {
-        for (M m : mdls) {
+        for (HeldMdl m : mdls) {
             if (!m.locked() && m.partials.isEmpty()) {
                 expect("misuse: MmUnlockPages of an unlocked MDL", NtStatus.INVALID_DEVICE_STATE,
                         () -> bridge.mmUnlockPages(m.id));
@@ -380,14 +380,14 @@ final class StressWorker {
 
     /** Releases everything this worker created, step by step (not through ReleaseAll), then its buffers. */
     void releaseEverything() {
-        for (M m : new ArrayList<>(mdls)) {
+        for (HeldMdl m : new ArrayList<>(mdls)) {
             releaseMdl(m);
         }
         for (int k : new ArrayList<>(kernelBuffers)) {
             expect("ExFreePool", NtStatus.SUCCESS, () -> bridge.exFreePool(k));
         }
         kernelBuffers.clear();
-        for (Buf b : new ArrayList<>(buffers)) {
+        for (AllocatedBuffer b : new ArrayList<>(buffers)) {
             stats.operation("VirtualFree");
             try {
                 memory.release(b.address);

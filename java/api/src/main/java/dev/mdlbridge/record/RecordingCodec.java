@@ -12,11 +12,11 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /** How values and thrown errors are written in a recording, and read back. */
-final class Calls {
+final class RecordingCodec {
 
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-    private Calls() {
+    private RecordingCodec() {
     }
 
     static String hex(byte[] b) {
