@@ -31,6 +31,13 @@ final class Executor implements AutoCloseable {
     private final Model model;
     private final Map<String, MdlBridge> bridges = new HashMap<>();
     private final List<MdlBridge> everOpened = new ArrayList<>();
+    /**
+     * A handle of the process that is not part of the sequence, holds nothing and asks only Info: what the driver
+     * holds is read through it, so observing never sends a request on a handle of the sequence. (A request on a
+     * handle that holds user mappings while duplicated marks it shared, CONTRACT 1: an Info there would change
+     * what the next step does, and a replay without the Info would differ.)
+     */
+    private MdlBridge observer;
     private boolean crashed;
 
     Executor(Backend backend, Model model) {
@@ -55,19 +62,35 @@ final class Executor implements AutoCloseable {
         return b;
     }
 
-    /** The Info of a handle that is still open (any, when {@code handle} is not), or empty. */
-    Optional<Info> info(String handle) {
+    /** The driver's Info through the observer handle (reopened in the new process after a process exit), or
+     *  empty after a bug check. */
+    Optional<Info> observe() {
         if (crashed) {
             return Optional.empty();
         }
-        MdlBridge b = model.isOpen(handle) ? bridges.get(handle) : null;
-        if (b == null) {
-            for (String h : model.openHandles()) {
-                b = bridges.get(h);
-                break;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                if (observer == null) {
+                    observer = MdlBridge.on(backend);
+                    everOpened.add(observer);
+                }
+                return Optional.of((Info) observer.info().extra());
+            } catch (DeviceCallException | IllegalStateException e) {
+                observer = null; // its process exited: open one in the current process
+            } catch (SimulatedBugCheckException e) {
+                crashed = true;
+                return Optional.empty();
+            } catch (dev.mdlbridge.spi.BackendException e) {
+                return Optional.empty(); // no handle can be opened (driver-wide limit)
             }
         }
-        if (b == null) {
+        return Optional.empty();
+    }
+
+    /** The Info of one handle of the sequence, or empty (closed, denied, stopped). */
+    Optional<Info> info(String handle) {
+        MdlBridge b = bridges.get(handle);
+        if (crashed || b == null) {
             return Optional.empty();
         }
         try {
@@ -174,6 +197,18 @@ final class Executor implements AutoCloseable {
                 open(a.name("as"));
                 yield StepResult.local(0);
             }
+            case "DuplicateHandle" -> {
+                MdlBridge d;
+                try {
+                    d = bridge(a).duplicate(a.symbol("into", "sameProcess").equals("otherProcess"));
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    // closed under the bridge (ProcessExit) or by CloseHandle: as the scenario runner answers
+                    yield StepResult.local(NtStatus.INVALID_HANDLE.value());
+                }
+                bridges.put(a.name("as"), d);
+                everOpened.add(d);
+                yield StepResult.local(0);
+            }
             case "VirtualAlloc" -> StepResult.local(0, mem.allocate(a.number("size", 0),
                     Symbols.protect(a.symbol("protect", "PAGE_READWRITE")), false));
             case "VirtualProtect" -> {
@@ -257,10 +292,17 @@ final class Executor implements AutoCloseable {
             case "MmFreePagesFromMdl" -> of(bridge(a).mmFreePagesFromMdl(id(a, "mdl")));
             case "Info" -> of(bridge(a).info());
             case "CloseHandle" -> {
+                // as the scenario runner: main is ReleaseAll, close, reopen; another original is ReleaseAll and
+                // close; a duplicate is only closed (the driver's CLEANUP runs if it was the file object's last)
                 MdlBridge old = bridge(a);
-                MdlBridge fresh = old.reopen(c -> { });
-                bridges.put(a.handle(), fresh);
-                everOpened.add(fresh);
+                if (a.handle().equals(Action.MAIN)) {
+                    MdlBridge fresh = old.reopen(c -> { });
+                    bridges.put(a.handle(), fresh);
+                    everOpened.add(fresh);
+                } else {
+                    bridges.remove(a.handle());
+                    old.closeAndReport();
+                }
                 yield StepResult.local(0);
             }
             case "ProcessExit" -> {

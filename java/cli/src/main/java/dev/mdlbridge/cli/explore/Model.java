@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the explorer believes a sequence has built so far: handles, and every named object with its handle, its
- * address, and a coarse state (locked, mapped, nonpaged, partial...). The generator picks plausible ops and
+ * What the explorer believes a sequence has built so far: handles (and which file object each names: a duplicate
+ * names its original's), and every named object with its handle, its address, and a coarse state (locked, mapped,
+ * nonpaged, partial...). The generator picks plausible ops and
  * arguments from it; the executor resolves names to ids and addresses through it. It is a belief, not a copy of
  * the driver's rules: the driver is the referee, and the model only follows what succeeded.
  */
@@ -23,6 +24,8 @@ final class Model {
         final String name;
         final Kind kind;
         final String handle;
+        /** The file object the creating handle named: every handle of it (duplicates) knows the object. */
+        final int file;
         boolean created;
         boolean live;
         int id;
@@ -40,10 +43,11 @@ final class Model {
         boolean initialized;
         String source;
 
-        Obj(String name, Kind kind, String handle) {
+        Obj(String name, Kind kind, String handle, int file) {
             this.name = name;
             this.kind = kind;
             this.handle = handle;
+            this.file = file;
         }
 
         boolean kernelRange() {
@@ -59,6 +63,12 @@ final class Model {
     private final Map<String, Obj> objects = new LinkedHashMap<>();
     private final Set<String> openHandles = new LinkedHashSet<>();
     private final Set<String> handleNames = new LinkedHashSet<>();
+    /** The file object each handle name stands for now (main gets a new one when CloseHandle reopens it). */
+    private final Map<String, Integer> fileOf = new java.util.HashMap<>();
+    /** Handles made by DuplicateHandle, and those of them that live in the other process. */
+    private final Set<String> duplicates = new java.util.HashSet<>();
+    private final Set<String> otherProcess = new java.util.HashSet<>();
+    private int files;
     private final Map<Kind, Integer> counters = new java.util.EnumMap<>(Kind.class);
     /** The highest kernel address the pool has handed out so far (kernel buffers, MDL storage): where the next
      *  block is likely to go. Kernel addresses are negative as a long, so "nothing yet" is MIN_VALUE. */
@@ -67,6 +77,7 @@ final class Model {
     Model() {
         openHandles.add(Action.MAIN);
         handleNames.add(Action.MAIN);
+        fileOf.put(Action.MAIN, files++);
     }
 
     // ------------------------------------------------------------------------------------------- queries
@@ -115,6 +126,51 @@ final class Model {
         return handleNames.size();
     }
 
+    boolean isDuplicate(String handle) {
+        return duplicates.contains(handle);
+    }
+
+    /** A duplicate in the other process: every request sent on it is denied. */
+    boolean inOtherProcess(String handle) {
+        return otherProcess.contains(handle);
+    }
+
+    /** Open handles of the scenario's process (requests sent on them reach the driver). */
+    List<String> ownHandles() {
+        List<String> out = new ArrayList<>();
+        for (String h : openHandles) {
+            if (!otherProcess.contains(h)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** Whether another open handle names the same file object as {@code handle}. */
+    boolean fileHasOtherHandles(String handle) {
+        Integer f = fileOf.get(handle);
+        for (String h : openHandles) {
+            if (!h.equals(handle) && f != null && f.equals(fileOf.get(h))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An open handle of the scenario's process that names the object's file object (its own first), or null. */
+    String openHandleFor(Obj o) {
+        if (openHandles.contains(o.handle) && !otherProcess.contains(o.handle)
+                && Integer.valueOf(o.file).equals(fileOf.get(o.handle))) {
+            return o.handle;
+        }
+        for (String h : openHandles) {
+            if (!otherProcess.contains(h) && Integer.valueOf(o.file).equals(fileOf.get(h))) {
+                return h;
+            }
+        }
+        return null;
+    }
+
     /** Where the pool will probably put its next page-sized block; 0 when nothing was learnt yet. */
     long nextPoolGuess() {
         return poolHigh == Long.MIN_VALUE ? 0 : (poolHigh + 0xFFF) & ~0xFFFL;
@@ -140,8 +196,9 @@ final class Model {
      *  created, so later steps naming it are skipped as the scenario runner skips them). */
     void apply(Action a, StepResult r) {
         boolean ok = r.succeeded();
-        if (a.has("as") && !a.op().equals("OpenHandle")) {
-            Obj o = new Obj(a.name("as"), kindCreatedBy(a.op()), a.handle());
+        if (a.has("as") && !a.op().equals("OpenHandle") && !a.op().equals("DuplicateHandle")) {
+            Obj o = new Obj(a.name("as"), kindCreatedBy(a.op()), a.handle(),
+                    fileOf.getOrDefault(a.handle(), -1));
             o.created = ok;
             o.live = ok;
             objects.put(o.name, o);
@@ -157,6 +214,17 @@ final class Model {
             case "OpenHandle" -> {
                 openHandles.add(a.name("as"));
                 handleNames.add(a.name("as"));
+                fileOf.put(a.name("as"), files++);
+            }
+            case "DuplicateHandle" -> {
+                String d = a.name("as");
+                openHandles.add(d);
+                handleNames.add(d);
+                fileOf.put(d, fileOf.get(a.handle()));
+                duplicates.add(d);
+                if ("otherProcess".equals(a.symbol("into", ""))) {
+                    otherProcess.add(d);
+                }
             }
             case "VirtualFree" -> {
                 if (a.symbol("type", "MEM_RELEASE").equals("MEM_RELEASE")) {
@@ -194,7 +262,7 @@ final class Model {
             }
             case "IoFreeMdl" -> get(a.name("mdl")).live = false;
             case "MmFreePagesFromMdl" -> get(a.name("mdl")).pagesFreed = true;
-            case "CloseHandle" -> releaseHandle(a.handle());
+            case "CloseHandle" -> closeHandle(a.handle());
             case "ProcessExit" -> {
                 for (Obj o : objects.values()) {
                     o.live = false;
@@ -264,10 +332,24 @@ final class Model {
         return s == null ? 0 : s;
     }
 
-    private void releaseHandle(String handle) {
-        for (Obj o : objects.values()) {
-            if (o.kind != Kind.USER && o.handle.equals(handle)) {
-                o.live = false;
+    /**
+     * CloseHandle as the scenario runner does it: an original handle is ReleaseAll (everything of its file object,
+     * whichever handle made it), then closed, and main is reopened on a new file object; a duplicate is only closed,
+     * and its file object's objects go (the driver's CLEANUP) when no open handle names it any more.
+     */
+    private void closeHandle(String handle) {
+        Integer file = fileOf.get(handle);
+        boolean releases = !duplicates.contains(handle) || !fileHasOtherHandles(handle);
+        if (handle.equals(Action.MAIN)) {
+            fileOf.put(handle, files++);
+        } else {
+            openHandles.remove(handle);
+        }
+        if (releases && file != null) {
+            for (Obj o : objects.values()) {
+                if (o.kind != Kind.USER && o.file == file) {
+                    o.live = false;
+                }
             }
         }
     }

@@ -19,10 +19,17 @@ final class OpGenerator {
 
     private final SplittableRandom random;
     private final boolean simulator;
+    /** The profile has MdlMappingNoExecute / MdlMappingNoWrite (Windows 8 on); before, they are a bad parameter. */
+    private final boolean mappingModifiers;
 
     OpGenerator(SplittableRandom random, boolean simulator) {
+        this(random, simulator, true);
+    }
+
+    OpGenerator(SplittableRandom random, boolean simulator, boolean mappingModifiers) {
         this.random = random;
         this.simulator = simulator;
+        this.mappingModifiers = mappingModifiers;
     }
 
     /** Weights of the ops; an op whose objects do not exist yet falls back to one that creates them. */
@@ -58,6 +65,8 @@ final class OpGenerator {
         WEIGHTS.put("ProcessExit", 1);
         WEIGHTS.put("PageOut", 1);
         WEIGHTS.put("OpenHandle", 3);
+        // rare: a duplicate in the same process makes its file object shared for good (no more user mappings)
+        WEIGHTS.put("DuplicateHandle", 1);
     }
 
     private static final int TOTAL;
@@ -70,7 +79,7 @@ final class OpGenerator {
     }
 
     Action next(Model m) {
-        if (m.openHandles().isEmpty()) {
+        if (m.ownHandles().isEmpty()) {
             return openHandle(m); // after ProcessExit: a new handle in the new process
         }
         for (int attempt = 0; attempt < 8; attempt++) {
@@ -127,10 +136,13 @@ final class OpGenerator {
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name, "accessMode",
                             o.kernelRange() ? (random.nextInt(5) == 0 ? "UserMode" : "KernelMode")
                                     : (random.nextInt(10) == 0 ? "KernelMode" : "UserMode"),
-                            "operation", pick("IoReadAccess", "IoWriteAccess", "IoModifyAccess")));
+                            "operation", mappingModifiers ? pick("IoReadAccess", "IoWriteAccess", "IoModifyAccess")
+                                    : pick("IoReadAccess", "IoReadAccess", "IoWriteAccess")));
             case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, Obj::described),
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name, "priority", priority()));
-            case "MmMapLockedPagesSpecifyCache" -> withMdl(m, stale(m, Obj::described), o -> {
+            // before Windows 8 a read-locked MDL cannot be mapped read-only into user space (refused): try that
+            case "MmMapLockedPagesSpecifyCache" -> withMdl(m, !mappingModifiers && random.nextBoolean()
+                    ? o -> o.locked && !o.write : stale(m, Obj::described), o -> {
                 Action a = Action.of(op, handleFor(m, o), "as", m.newName(Kind.MAPPING), "mdl", o.name,
                         "priority", priority());
                 if (random.nextInt(8) == 0) {
@@ -177,6 +189,8 @@ final class OpGenerator {
             case "PageOut" -> simulator ? withUser(m, b -> Action.of(op, Action.MAIN, "buffer", b.name,
                     "failPageIn", random.nextBoolean())) : null;
             case "OpenHandle" -> m.handleCount() < 4 || random.nextInt(8) == 0 ? openHandle(m) : null;
+            case "DuplicateHandle" -> simulator && (m.handleCount() < 5 || random.nextInt(8) == 0)
+                    ? duplicateHandle(m) : null;
             default -> null;
         };
     }
@@ -185,6 +199,23 @@ final class OpGenerator {
 
     private Action openHandle(Model m) {
         return Action.of("OpenHandle", Action.MAIN, "as", m.newHandleName());
+    }
+
+    /**
+     * DuplicateHandle of a handle of the process, half the time one that holds a user mapping (its next request then
+     * finds it shared); one in four goes into the other process, whose requests are denied and mark it shared.
+     */
+    private Action duplicateHandle(Model m) {
+        List<String> own = m.ownHandles();
+        String source = own.get(random.nextInt(own.size()));
+        if (random.nextBoolean()) {
+            Obj v = pickObj(m.all(Kind.MAPPING), o -> o.live && m.openHandleFor(o) != null);
+            if (v != null) {
+                source = m.openHandleFor(v);
+            }
+        }
+        return Action.of("DuplicateHandle", source, "as", m.newHandleName(), "into",
+                random.nextInt(4) == 0 ? "otherProcess" : "sameProcess");
     }
 
     private Action virtualAlloc(Model m) {
@@ -321,6 +352,9 @@ final class OpGenerator {
 
     private String priority() {
         String base = pick("NormalPagePriority", "NormalPagePriority", "LowPagePriority", "HighPagePriority");
+        if (!mappingModifiers && random.nextInt(10) != 0) {
+            return base; // older profiles: a modifier is only a parameter error, so send one now and then
+        }
         if (random.nextInt(10) < 7) {
             base += "|MdlMappingNoExecute";
         }
@@ -330,17 +364,25 @@ final class OpGenerator {
         return base;
     }
 
-    /** The object's own handle mostly; sometimes another one (the driver must answer for an unknown id). */
+    /** A handle of the object's file object mostly (its own while open, else a duplicate's); sometimes another
+     *  one (the driver must answer for an unknown id). */
     private String handleFor(Model m, Obj o) {
-        if (random.nextInt(20) == 0 || !m.isOpen(o.handle)) {
+        String h = m.openHandleFor(o);
+        if (random.nextInt(20) == 0 || h == null) {
             return openHandle(m, random);
         }
-        return o.handle;
+        return h;
     }
 
+    /** Any open handle; one in the other process only now and then (all it gets is STATUS_ACCESS_DENIED). */
     private static String openHandle(Model m, SplittableRandom random) {
         List<String> open = m.openHandles();
-        return open.isEmpty() ? Action.MAIN : open.get(random.nextInt(open.size()));
+        String h = open.isEmpty() ? Action.MAIN : open.get(random.nextInt(open.size()));
+        if (m.inOtherProcess(h) && random.nextInt(4) != 0) {
+            List<String> own = m.ownHandles();
+            h = own.isEmpty() ? h : own.get(random.nextInt(own.size()));
+        }
+        return h;
     }
 
     /** A range a caller could name: user buffers, user mappings, kernel buffers of any handle, live or not. */
