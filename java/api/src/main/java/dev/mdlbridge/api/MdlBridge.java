@@ -41,12 +41,15 @@ public final class MdlBridge implements AutoCloseable {
     private final Map<Integer, Integer> pagesSpanned = new ConcurrentHashMap<>();
     private final Info openInfo;
     private final boolean ownsBackend;
+    /** A DuplicateHandle of another bridge's handle: closing it closes only this handle, releasing nothing itself. */
+    private final boolean duplicate;
     private boolean closed;
 
     private MdlBridge(BackendSelection selection, boolean ownsBackend) {
         this.selection = selection;
         this.backend = selection.backend();
         this.ownsBackend = ownsBackend;
+        this.duplicate = false;
         this.channel = backend.open();
         Info i = (Info) info().orThrow().extra();
         if (i.protocolVersion() != Protocol.PROTOCOL_VERSION) {
@@ -57,6 +60,17 @@ public final class MdlBridge implements AutoCloseable {
                     + "): install the driver from the same release (`mdl driver install`)");
         }
         this.openInfo = i;
+    }
+
+    /** A bridge on a duplicated handle. No Info is asked: from another process the driver answers every request
+     *  with STATUS_ACCESS_DENIED, so the original's Info stands for both (they name one file object). */
+    private MdlBridge(MdlBridge original, DeviceChannel duplicated) {
+        this.selection = original.selection;
+        this.backend = original.backend;
+        this.ownsBackend = false;
+        this.duplicate = true;
+        this.channel = duplicated;
+        this.openInfo = original.openInfo;
     }
 
     /** Opens a bridge on the backend chosen by {@code mdlbridge.backend} / {@code MDLBRIDGE_BACKEND} (default auto). */
@@ -436,6 +450,33 @@ public final class MdlBridge implements AutoCloseable {
         return new MdlBridge(selection, false);
     }
 
+    /**
+     * DuplicateHandle of this bridge's handle (simulator only): into the same process, two handles then name one
+     * file object, which the driver counts as shared (CONTRACT section 1: no new user mapping, and once it holds
+     * user mappings no new lock, mapping or page allocation); into another process, every request sent on the
+     * duplicate comes from that process and fails with {@code STATUS_ACCESS_DENIED}. The duplicate's
+     * {@link #memory()} is still the current process's. Closing the duplicate closes only that handle: the driver
+     * releases the file object's objects when its last handle closes or its owner exits.
+     *
+     * @throws UnsupportedOperationException off the simulator, where no test can put a handle into another process
+     * @throws IllegalStateException when this bridge is closed
+     */
+    public synchronized MdlBridge duplicate(boolean intoOtherProcess) {
+        if (closed) {
+            throw new IllegalStateException("DuplicateHandle: the bridge is closed");
+        }
+        dev.mdlbridge.spi.SimulatorControl sim = backend.capability(dev.mdlbridge.spi.SimulatorControl.class)
+                .orElseThrow(() -> new UnsupportedOperationException("DuplicateHandle is simulator only"));
+        DeviceChannel d = intoOtherProcess ? sim.duplicateIntoOtherProcess(channel)
+                : sim.duplicateInSameProcess(channel);
+        return new MdlBridge(this, d);
+    }
+
+    /** Whether this bridge is a {@link #duplicate(boolean) duplicated} handle. */
+    public boolean isDuplicate() {
+        return duplicate;
+    }
+
     // -------------------------------------------------------------------------------------------- closing
 
     /**
@@ -446,6 +487,9 @@ public final class MdlBridge implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("CloseHandle: the bridge is closed");
         }
+        if (duplicate) {
+            throw new IllegalStateException("CloseHandle: a duplicated handle is closed, not reopened");
+        }
         Counters c = releaseAll();
         closed = true;
         channel.close();
@@ -453,9 +497,17 @@ public final class MdlBridge implements AutoCloseable {
         return new MdlBridge(selection, ownsBackend);
     }
 
-    /** Releases everything ({@code ReleaseAll}), closes the handle (and the backend if the bridge chose it). */
+    /** Releases everything ({@code ReleaseAll}), closes the handle (and the backend if the bridge chose it); a
+     *  duplicated handle is only closed, and reports zero. */
     public synchronized Counters closeAndReport() {
         if (closed) {
+            return Counters.ZERO;
+        }
+        if (duplicate) {
+            // CloseHandle of one of several handles: no ReleaseAll, which would release what the other handles
+            // of the file object still use; the driver's CLEANUP runs if this was the last one
+            closed = true;
+            channel.close();
             return Counters.ZERO;
         }
         Counters released;

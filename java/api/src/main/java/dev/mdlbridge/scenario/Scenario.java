@@ -14,7 +14,7 @@ import java.util.Map;
  * @param faults      simulator faults (poolFailAfter, systemPtesAvailable, lockCountLimit), empty when not given
  * @param unchecked   whether the simulated driver skips its refusals
  * @param simulatorOnly whether the scenario uses anything only the simulator can do (policy, faults, unchecked,
- *                    ProcessExit, PageOut)
+ *                    ProcessExit, PageOut, DuplicateHandle)
  * @param steps       the steps, in order
  */
 public record Scenario(String description, String profile, Map<String, Long> policy, Map<String, Long> faults,

@@ -70,6 +70,7 @@ public final class ScenarioParser {
         OPS.put("ProcessExit", Fields.of("", ""));
         OPS.put("PageOut", Fields.of("buffer", "failPageIn"));
         OPS.put("OpenHandle", Fields.of("as", ""));
+        OPS.put("DuplicateHandle", Fields.of("as,into", ""));
         // every step may say which handle it runs on, except the one that opens a handle
         OPS.replaceAll((op, f) -> op.equals("OpenHandle") ? f : f.with("handle"));
     }
@@ -84,7 +85,13 @@ public final class ScenarioParser {
         return m;
     }
 
-    static final Set<String> SIMULATOR_OPS = Set.of("ProcessExit", "PageOut");
+    static final Set<String> SIMULATOR_OPS = Set.of("ProcessExit", "PageOut", "DuplicateHandle");
+
+    /** The ops whose {@code as} names a handle, not an object. */
+    static final Set<String> HANDLE_OPS = Set.of("OpenHandle", "DuplicateHandle");
+
+    /** DuplicateHandle's targets: the scenario's own process, or a second process of the simulated machine. */
+    public static final Set<String> DUPLICATE_INTO = Set.of("sameProcess", "otherProcess");
     private static final Set<String> TOP = Set.of("scenario", "profile", "policy", "faults", "unchecked", "steps");
     private static final Set<String> POLICY = Set.of("verifier", "trackLockedPages");
     private static final Set<String> FAULTS = Set.of("poolFailAfter", "systemPtesAvailable", "lockCountLimit");
@@ -106,7 +113,8 @@ public final class ScenarioParser {
 
     /**
      * Validates a scenario for a backend. {@code driver} true refuses what only the simulator can do
-     * (policy, faults, unchecked, ProcessExit, PageOut), since a real machine cannot be set up that way.
+     * (policy, faults, unchecked, ProcessExit, PageOut, DuplicateHandle), since a real machine cannot be set up
+     * that way.
      */
     public static Scenario parse(JsonNode root, String source) {
         if (root == null || !root.isObject()) {
@@ -165,7 +173,7 @@ public final class ScenarioParser {
             }
             checkHandles(s, op, where, names, handles);
             checkStep(s, op, where, names, handles);
-            if (s.has("as") && !op.equals("OpenHandle")) {
+            if (s.has("as") && !HANDLE_OPS.contains(op)) {
                 names.add(s.get("as").asText());
             }
         }
@@ -191,8 +199,9 @@ public final class ScenarioParser {
             String op = s.steps().get(i).get("op").asText();
             if (SIMULATOR_OPS.contains(op)) {
                 throw new ScenarioUsageException(source + ": step " + i + " (" + op + "): op is simulator only; "
-                        + (op.equals("ProcessExit") ? "on Windows a test with a child process covers the same"
-                        : "remove it") + " or run with --backend simulator");
+                        + (op.equals("PageOut") ? "remove it"
+                        : "on Windows a test with a child process covers the same")
+                        + " or run with --backend simulator");
             }
         }
     }
@@ -336,6 +345,13 @@ public final class ScenarioParser {
                             + "\" is not IoManager or Driver");
                 }
             }
+            case "DuplicateHandle" -> {
+                JsonNode into = s.get("into");
+                if (!into.isTextual() || !DUPLICATE_INTO.contains(into.asText())) {
+                    throw new ScenarioUsageException(where + ": field \"into\": " + into
+                            + " is not \"sameProcess\" or \"otherProcess\"");
+                }
+            }
             case "PageOut" -> {
                 if (s.has("failPageIn") && !s.get("failPageIn").isBoolean()) {
                     throw new ScenarioUsageException(where + ": field \"failPageIn\" must be true or false");
@@ -374,11 +390,11 @@ public final class ScenarioParser {
             return;
         }
         String as = s.get("as").asText();
-        if (op.equals("OpenHandle")) {
+        if (HANDLE_OPS.contains(op)) {
             if (as.isEmpty() || handles.contains(as) || names.contains(as)) {
                 throw new ScenarioUsageException(where + ": field \"as\": " + (as.isEmpty() ? "a handle needs a name"
                         : "\"" + as + "\" is already " + (handles.contains(as) ? "a handle" : "an object")
-                        + "'s name") + "; give each OpenHandle a new name (\"" + MAIN_HANDLE
+                        + "'s name") + "; give each " + op + " a new name (\"" + MAIN_HANDLE
                         + "\" is the first handle)");
             }
             handles.add(as);

@@ -31,8 +31,9 @@ import java.util.Set;
  * Runs a validated scenario (CONTRACT.md sections 8 and 9): one {@link StepRecord} per step, a failed step does
  * not stop the run, a simulated bug check ends it. A request the device fails as a call is the step's status; a
  * step naming an object whose creating step failed is skipped, with the reason. Steps run on the handle they name
- * ({@code main} by default; {@code OpenHandle} opens more). {@code leftover} is what the process still held over
- * every open handle at the end; the runner then releases it and closes every handle it opened.
+ * ({@code main} by default; {@code OpenHandle} opens more, {@code DuplicateHandle} duplicates one). {@code leftover}
+ * is what the process still held over every open handle at the end; the runner then releases it and closes every
+ * handle it opened.
  */
 public final class ScenarioRunner {
 
@@ -299,7 +300,7 @@ public final class ScenarioRunner {
     /** Remembers that the step meant to create {@code as} created nothing. */
     private void forget(JsonNode n, String op, int step, boolean skipped) {
         String as = n.get("as").asText();
-        if (op.equals("OpenHandle")) {
+        if (ScenarioParser.HANDLE_OPS.contains(op)) {
             unopened.put(as, Named.missing(Kind.HANDLE, step, skipped));
         } else {
             names.put(as, Named.missing(kindCreatedBy(op), step, skipped));
@@ -436,6 +437,13 @@ public final class ScenarioRunner {
                         this.bridge = bridge.reopen(x -> c[0] = x);
                         handles.put(h.name, new Handle(h.name, this.bridge));
                         released = c[0];
+                    } else if (bridge.isDuplicate()) {
+                        // one of several handles of a file object: closing it releases nothing by itself
+                        h.closed = true;
+                        bridge.closeAndReport();
+                        // (the driver releases the file object's objects when its last handle closes or its
+                        // owner exits; from here nothing can say how much that was, so no "released" is given)
+                        yield Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.NONE, null);
                     } else {
                         h.closed = true; // closeAndReport closes the channel even when its ReleaseAll fails
                         released = bridge.closeAndReport();
@@ -454,6 +462,25 @@ public final class ScenarioRunner {
                                 List.of(), new byte[0], "the handle could not be opened: " + e.getMessage());
                     }
                     Handle added = new Handle(as, other);
+                    opened.add(added);
+                    handles.put(as, added);
+                    yield Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.NONE, null);
+                }
+                case "DuplicateHandle" -> {
+                    sim(where);
+                    String as = n.get("as").asText();
+                    boolean other = n.get("into").asText().equals("otherProcess");
+                    MdlBridge dup;
+                    try {
+                        dup = bridge.duplicate(other);
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        // the handle was closed under the bridge (ProcessExit): DuplicateHandle fails as on Windows
+                        unopened.put(as, Named.missing(Kind.HANDLE, index, false));
+                        yield new Step(op, NtStatus.INVALID_HANDLE, Protocol.STAGE_DONE, 0, 0, 0, Step.ValueKind.NONE,
+                                null, null, List.of(), new byte[0], "the handle could not be duplicated: "
+                                + e.getMessage());
+                    }
+                    Handle added = new Handle(as, dup);
                     opened.add(added);
                     handles.put(as, added);
                     yield Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.NONE, null);

@@ -93,6 +93,24 @@ class ScenarioSchemaTest {
     }
 
     @Test
+    void duplicateHandlePassesBothAndABadIntoOrAMissingAsFailsBoth() throws Exception {
+        String valid = """
+                {"steps": [{"op": "DuplicateHandle", "as": "d", "into": "sameProcess"},
+                           {"op": "DuplicateHandle", "handle": "d", "as": "far", "into": "otherProcess"},
+                           {"op": "Info", "handle": "far", "expect": "STATUS_ACCESS_DENIED"},
+                           {"op": "CloseHandle", "handle": "d"}]}""";
+        assertEquals(Set.of(), SchemaFiles.errors("scenario", JSON.readTree(valid)));
+        assertTrue(ScenarioParser.parse(valid, "valid").simulatorOnly());
+        for (String bad : List.of(
+                "{\"steps\": [{\"op\": \"DuplicateHandle\", \"as\": \"d\", \"into\": \"child\"}]}",
+                "{\"steps\": [{\"op\": \"DuplicateHandle\", \"into\": \"sameProcess\"}]}",
+                "{\"steps\": [{\"op\": \"DuplicateHandle\", \"as\": \"d\"}]}")) {
+            assertFalse(SchemaFiles.errors("scenario", JSON.readTree(bad)).isEmpty(), "schema accepted " + bad);
+            assertThrows(ScenarioUsageException.class, () -> ScenarioParser.parse(bad, "bad"), bad);
+        }
+    }
+
+    @Test
     void theSchemaNamesItsDraftAndId() throws Exception {
         JsonNode s = schema();
         assertEquals("https://json-schema.org/draft/2020-12/schema", s.get("$schema").asText());

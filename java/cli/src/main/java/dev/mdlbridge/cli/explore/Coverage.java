@@ -27,6 +27,33 @@ final class Coverage {
         }
     }
 
+    /**
+     * Rules no well-formed request sequence reaches, with the reason (checked against the simulated driver's
+     * ObjectTable / Operations, the twins of table.c / ops.c). They stay in the driver as defence in depth; the
+     * coverage test requires every other rule to be reached, so a new rule nobody reaches fails it.
+     */
+    static final Map<String, String> UNREACHABLE;
+    static {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("MDLB_REFUSE_PROBE_MAPPED", "defensive: only a locked, nonpaged-built, page-allocation or partial MDL "
+                + "can be mapped (3.3), and a probe or nonpaged build of each is refused first (PROBE_LOCKED, "
+                + "PROBE_NONPAGED, PROBE_NOT_IOALLOCATED, PROBE_PARTIAL); the unlock that ends a lock ends its "
+                + "system mapping and is refused while a user mapping lives");
+        m.put("MDLB_REFUSE_FREE_MAPPED", "defensive: an MDL owns a system mapping only while locked (FREE_LOCKED "
+                + "comes first, and MmUnlockPages ends the mapping) or while it is a page allocation whose pages are "
+                + "not freed (FREE_PAGES_FIRST comes first, and MmFreePagesFromMdl is refused while it is mapped); a "
+                + "nonpaged-pool MDL's address is not a mapping it owns, and a mapped partial may be freed");
+        m.put("MDLB_REFUSE_NO_DIRECT_RECORD", "needs a DIRECT_FETCH on a handle with no DIRECT_IN/OUT call: the "
+                + "library sends the fetch only right after its own DIRECT call reached the driver, and the "
+                + "scenario language has no bare fetch");
+        UNREACHABLE = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Every rule name of mdlbridge.h, in code order. */
+    static java.util.Collection<String> rules() {
+        return RULES.values();
+    }
+
     private final Map<String, Long> ops = new LinkedHashMap<>();
     private final Map<String, Long> refusals = new LinkedHashMap<>();
     private long steps;

@@ -31,6 +31,13 @@ final class Executor implements AutoCloseable {
     private final Model model;
     private final Map<String, MdlBridge> bridges = new HashMap<>();
     private final List<MdlBridge> everOpened = new ArrayList<>();
+    /**
+     * A handle of the process that is not part of the sequence, holds nothing and asks only Info: what the driver
+     * holds is read through it, so observing never sends a request on a handle of the sequence. (A request on a
+     * handle that holds user mappings while duplicated marks it shared, CONTRACT 1: an Info there would change
+     * what the next step does, and a replay without the Info would differ.)
+     */
+    private MdlBridge observer;
     private boolean crashed;
 
     Executor(Backend backend, Model model) {
@@ -55,19 +62,35 @@ final class Executor implements AutoCloseable {
         return b;
     }
 
-    /** The Info of a handle that is still open (any, when {@code handle} is not), or empty. */
-    Optional<Info> info(String handle) {
+    /** The driver's Info through the observer handle (reopened in the new process after a process exit), or
+     *  empty after a bug check. */
+    Optional<Info> observe() {
         if (crashed) {
             return Optional.empty();
         }
-        MdlBridge b = model.isOpen(handle) ? bridges.get(handle) : null;
-        if (b == null) {
-            for (String h : model.openHandles()) {
-                b = bridges.get(h);
-                break;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                if (observer == null) {
+                    observer = MdlBridge.on(backend);
+                    everOpened.add(observer);
+                }
+                return Optional.of((Info) observer.info().extra());
+            } catch (DeviceCallException | IllegalStateException e) {
+                observer = null; // its process exited: open one in the current process
+            } catch (SimulatedBugCheckException e) {
+                crashed = true;
+                return Optional.empty();
+            } catch (dev.mdlbridge.spi.BackendException e) {
+                return Optional.empty(); // no handle can be opened (driver-wide limit)
             }
         }
-        if (b == null) {
+        return Optional.empty();
+    }
+
+    /** The Info of one handle of the sequence, or empty (closed, denied, stopped). */
+    Optional<Info> info(String handle) {
+        MdlBridge b = bridges.get(handle);
+        if (crashed || b == null) {
             return Optional.empty();
         }
         try {
@@ -86,7 +109,7 @@ final class Executor implements AutoCloseable {
             return null;
         }
         for (String n : a.references()) {
-            Model.TableObject o = model.get(n);
+            Model.Obj o = model.get(n);
             if (o == null) {
                 return null;
             }
@@ -174,16 +197,28 @@ final class Executor implements AutoCloseable {
                 open(a.name("as"));
                 yield StepResult.local(0);
             }
+            case "DuplicateHandle" -> {
+                MdlBridge d;
+                try {
+                    d = bridge(a).duplicate(a.symbol("into", "sameProcess").equals("otherProcess"));
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    // closed under the bridge (ProcessExit) or by CloseHandle: as the scenario runner answers
+                    yield StepResult.local(NtStatus.INVALID_HANDLE.value());
+                }
+                bridges.put(a.name("as"), d);
+                everOpened.add(d);
+                yield StepResult.local(0);
+            }
             case "VirtualAlloc" -> StepResult.local(0, mem.allocate(a.number("size", 0),
                     Symbols.protect(a.symbol("protect", "PAGE_READWRITE")), false));
             case "VirtualProtect" -> {
-                Model.TableObject b = model.get(a.name("buffer"));
+                Model.Obj b = model.get(a.name("buffer"));
                 mem.protect(b.address + a.number("offset", 0), a.number("size", b.size - a.number("offset", 0)),
                         Symbols.protect(a.symbol("protect", "PAGE_READWRITE")));
                 yield StepResult.local(0);
             }
             case "VirtualFree" -> {
-                Model.TableObject b = model.get(a.name("buffer"));
+                Model.Obj b = model.get(a.name("buffer"));
                 if (a.symbol("type", "MEM_RELEASE").equals("MEM_RELEASE")) {
                     mem.release(b.address);
                 } else {
@@ -240,7 +275,7 @@ final class Executor implements AutoCloseable {
                 List<Requests.ChainRange> ranges = new ArrayList<>();
                 for (Object o : (List<?>) a.get("ranges")) {
                     Map<?, ?> r = (Map<?, ?>) o;
-                    Model.TableObject b = model.get((String) r.get("buffer"));
+                    Model.Obj b = model.get((String) r.get("buffer"));
                     Object off = r.get("offset");
                     Object op2 = r.get("operation");
                     ranges.add(new Requests.ChainRange(b.address + (off == null ? 0 : (Long) off),
@@ -257,10 +292,17 @@ final class Executor implements AutoCloseable {
             case "MmFreePagesFromMdl" -> of(bridge(a).mmFreePagesFromMdl(id(a, "mdl")));
             case "Info" -> of(bridge(a).info());
             case "CloseHandle" -> {
+                // as the scenario runner: main is ReleaseAll, close, reopen; another original is ReleaseAll and
+                // close; a duplicate is only closed (the driver's CLEANUP runs if it was the file object's last)
                 MdlBridge old = bridge(a);
-                MdlBridge fresh = old.reopen(c -> { });
-                bridges.put(a.handle(), fresh);
-                everOpened.add(fresh);
+                if (a.handle().equals(Action.MAIN)) {
+                    MdlBridge fresh = old.reopen(c -> { });
+                    bridges.put(a.handle(), fresh);
+                    everOpened.add(fresh);
+                } else {
+                    bridges.remove(a.handle());
+                    old.closeAndReport();
+                }
                 yield StepResult.local(0);
             }
             case "ProcessExit" -> {
@@ -268,7 +310,7 @@ final class Executor implements AutoCloseable {
                 yield StepResult.local(0);
             }
             case "PageOut" -> {
-                Model.TableObject b = model.get(a.name("buffer"));
+                Model.Obj b = model.get(a.name("buffer"));
                 sim.orElseThrow().pageOut(b.address, Math.max(b.size, 1),
                         Boolean.TRUE.equals(a.get("failPageIn")));
                 yield StepResult.local(0);

@@ -116,8 +116,14 @@ public final class ExploreCommand implements Callable<Integer> {
             }
         }
         long unreached = r.refusals().values().stream().filter(v -> v == 0).count();
-        out.printf("coverage: %d of %d ops ran; %d of %d refusal rules answered%n",
+        out.printf("coverage: %d of %d ops ran; %d of %d refusal rules answered (%d unreachable by design)%n",
                 r.ops().values().stream().filter(v -> v > 0).count(), r.ops().size(),
-                r.refusals().size() - unreached, r.refusals().size());
+                r.refusals().size() - unreached, r.refusals().size(), Coverage.UNREACHABLE.size());
+        r.refusals().forEach((rule, n) -> {
+            if (n == 0 && !Coverage.UNREACHABLE.containsKey(rule)) {
+                out.printf("  not reached: %s%n", rule);
+            }
+        });
+        Coverage.UNREACHABLE.forEach((rule, why) -> out.printf("  unreachable: %s: %s%n", rule, why));
     }
 }

@@ -37,6 +37,8 @@ final class ExploreJson {
         r.ops().forEach(ops::put);
         ObjectNode refusals = coverage.putObject("refusals");
         r.refusals().forEach(refusals::put);
+        ObjectNode unreachable = coverage.putObject("unreachable");
+        Coverage.UNREACHABLE.forEach(unreachable::put);
         return root;
     }
 }

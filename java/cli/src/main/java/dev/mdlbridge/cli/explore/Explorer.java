@@ -74,15 +74,15 @@ final class Explorer {
             SplittableRandom random = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + sequences);
             sequences++;
             int length = config.minSteps() + random.nextInt(config.maxSteps() - config.minSteps() + 1);
-            Faults faults = machines.simulator() ? Faults.pick(random) : Faults.NONE;
-            OpGenerator gen = new OpGenerator(random, machines.simulator());
+            MachineSetup setup = machines.simulator() ? MachineSetup.pick(random) : MachineSetup.NONE;
+            OpGenerator gen = new OpGenerator(random, machines.simulator(), setup.mappingModifiers());
             int[] made = {0};
-            SequenceRunner.Outcome o = runner.run(faults, m -> made[0]++ < length ? gen.next(m) : null);
+            SequenceRunner.Outcome o = runner.run(setup, m -> made[0]++ < length ? gen.next(m) : null);
             Violation v = o.violation();
             if (v != null) {
                 if (repeats.merge(v.key(), 1L, Long::sum) == 1L) {
-                    Shrinker.Result s = shrinker.shrink(o.steps(), faults, v);
-                    Finding f = new Finding(s.violation(), s.steps(), s.faults(), sequences, null);
+                    Shrinker.Result s = shrinker.shrink(o.steps(), setup, v);
+                    Finding f = new Finding(s.violation(), s.steps(), s.setup(), sequences, null);
                     if (config.out() != null) {
                         f = f.writtenTo(ScenarioWriter.write(config.out(), findings.size() + 1, f).toString());
                     }

@@ -8,11 +8,11 @@ import java.util.List;
  *
  * @param violation  the invariant that failed, as the shrunk scenario shows it
  * @param steps      the shrunk steps
- * @param faults     the simulator faults the scenario needs (usually none)
+ * @param setup      the profile and simulator faults the scenario needs (usually the default profile, no faults)
  * @param foundAfter how many sequences had run when it was first seen
  * @param file       where the scenario was written, or null without {@code --out}
  */
-record Finding(Violation violation, List<Action> steps, Faults faults, long foundAfter, String file) {
+record Finding(Violation violation, List<Action> steps, MachineSetup setup, long foundAfter, String file) {
 
     String kind() {
         return violation.kind();
@@ -24,7 +24,8 @@ record Finding(Violation violation, List<Action> steps, Faults faults, long foun
     }
 
     boolean multiHandle() {
-        return steps.stream().anyMatch(a -> a.op().equals("OpenHandle") || !a.handle().equals(Action.MAIN));
+        return steps.stream().anyMatch(a -> a.op().equals("OpenHandle") || a.op().equals("DuplicateHandle")
+                || !a.handle().equals(Action.MAIN));
     }
 
     ObjectNode scenario() {
@@ -32,6 +33,6 @@ record Finding(Violation violation, List<Action> steps, Faults faults, long foun
     }
 
     Finding writtenTo(String path) {
-        return new Finding(violation, steps, faults, foundAfter, path);
+        return new Finding(violation, steps, setup, foundAfter, path);
     }
 }

@@ -16,17 +16,54 @@ import java.util.Optional;
  */
 final class Invariants {
 
-    /** The state around a step: the step's handle's Info (driver counters) and the kernel's census. */
-    record State(Info info, KernelCensus census) {
+    /** What a CloseHandle step must release, decided from the model before it runs. */
+    enum Closing {
+        /** not a CloseHandle of an open handle */
+        NONE,
+        /** an original handle: ReleaseAll of its file object, then close */
+        RELEASE_ALL,
+        /** a duplicate while another handle names its file object: nothing is released */
+        DUPLICATE_ONLY,
+        /** the last handle of a file object, a duplicate: the driver's CLEANUP releases everything */
+        LAST_DUPLICATE
+    }
+
+    /**
+     * The state around a step: the driver's Info (read through the executor's observer handle), the kernel's census,
+     * and for a CloseHandle what the closed handle's file object held before ({@code handleUse}, null when not
+     * asked) or what the reopened main holds after.
+     */
+    record State(Info info, Use handleUse, KernelCensus census, Closing closing) {
     }
 
     private Invariants() {
     }
 
-    static State observe(Executor ex, String handle) {
-        Info i = ex.info(handle).orElse(null);
-        KernelCensus c = ex.simulator().flatMap(SimulatorControl::census).orElse(null);
-        return new State(i, c);
+    static State before(Executor ex, Action a) {
+        Closing c = closing(ex.model(), a);
+        // Asked on the handle itself only when its file object is released right after: then the Info cannot
+        // change what a later step does (a request may mark a duplicated handle shared).
+        Use held = c == Closing.RELEASE_ALL || c == Closing.LAST_DUPLICATE
+                ? ex.info(a.handle()).map(Info::handleUse).orElse(null) : null;
+        return new State(ex.observe().orElse(null), held,
+                ex.simulator().flatMap(SimulatorControl::census).orElse(null), c);
+    }
+
+    static State after(Executor ex, Action a, State before) {
+        Use reopened = before.closing() == Closing.RELEASE_ALL && a.handle().equals(Action.MAIN)
+                ? ex.info(Action.MAIN).map(Info::handleUse).orElse(null) : null;
+        return new State(ex.observe().orElse(null), reopened,
+                ex.simulator().flatMap(SimulatorControl::census).orElse(null), Closing.NONE);
+    }
+
+    private static Closing closing(Model m, Action a) {
+        if (!a.op().equals("CloseHandle") || !m.isOpen(a.handle())) {
+            return Closing.NONE;
+        }
+        if (!m.isDuplicate(a.handle())) {
+            return Closing.RELEASE_ALL;
+        }
+        return m.fileHasOtherHandles(a.handle()) ? Closing.DUPLICATE_ONLY : Closing.LAST_DUPLICATE;
     }
 
     /** The first invariant the step broke, or null. */
@@ -51,13 +88,24 @@ final class Invariants {
             }
         }
         if (a.op().equals("CloseHandle") && r.succeeded() && before.info() != null && after.info() != null) {
-            Use held = before.info().handleUse();
-            Counters expect = minus(before.info().driverUse().counters(), held.counters());
-            // (quarantined pages keep only their bytes charged: the counters drop by all the handle held)
-            if (!after.info().driverUse().counters().equals(expect) || !after.info().handleUse().counters().isZero()) {
-                return new Violation("release-incomplete", 0, "CloseHandle on " + a.handle() + " held "
-                        + held.counters() + "; the driver went from " + before.info().driverUse().counters() + " to "
-                        + after.info().driverUse().counters());
+            if (before.closing() == Closing.DUPLICATE_ONLY) {
+                boolean censusSame = before.census() == null || after.census() == null
+                        || before.census().digest() == after.census().digest();
+                if (!before.info().driverUse().equals(after.info().driverUse()) || !censusSame) {
+                    return new Violation("closed-duplicate-released", 0, "CloseHandle on the duplicate "
+                            + a.handle() + " (another handle still names its file object) changed the driver from "
+                            + before.info().driverUse() + " to " + after.info().driverUse());
+                }
+            } else if (before.handleUse() != null) {
+                Use held = before.handleUse();
+                Counters expect = minus(before.info().driverUse().counters(), held.counters());
+                // (quarantined pages keep only their bytes charged: the counters drop by all the handle held)
+                boolean reopenedEmpty = after.handleUse() == null || after.handleUse().counters().isZero();
+                if (!after.info().driverUse().counters().equals(expect) || !reopenedEmpty) {
+                    return new Violation("release-incomplete", 0, "CloseHandle on " + a.handle() + " held "
+                            + held.counters() + "; the driver went from " + before.info().driverUse().counters()
+                            + " to " + after.info().driverUse().counters());
+                }
             }
         }
         if (a.op().equals("ProcessExit") && r.succeeded() && after.census() != null) {

@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
 interface MachineFactory {
 
     /** A machine for one sequence. The explorer closes it after the sequence (a shared one ignores that). */
-    Backend create(Faults faults);
+    Backend create(MachineSetup setup);
 
     boolean simulator();
 
@@ -16,9 +16,9 @@ interface MachineFactory {
     static MachineFactory simulated(UnaryOperator<SimulatedMachine.Builder> customize) {
         return new MachineFactory() {
             @Override
-            public Backend create(Faults faults) {
-                SimulatedMachine.Builder b = customize.apply(SimulatedMachine.builder());
-                faults.values().forEach((k, v) -> {
+            public Backend create(MachineSetup setup) {
+                SimulatedMachine.Builder b = customize.apply(SimulatedMachine.builder().profile(setup.profile()));
+                setup.faults().forEach((k, v) -> {
                     switch (k) {
                         case "poolFailAfter" -> b.poolFailAfter(v);
                         case "systemPtesAvailable" -> b.systemPtesAvailable(v);
@@ -36,7 +36,7 @@ interface MachineFactory {
         };
     }
 
-    /** One backend for every sequence (the real driver): faults do not exist there, and close is left to the caller. */
+    /** One backend for every sequence (the real driver): profiles and faults do not exist there, and close is left to the caller. */
     static MachineFactory shared(Backend backend) {
         Backend keepOpen = new Backend() {
             @Override
@@ -66,7 +66,7 @@ interface MachineFactory {
         };
         return new MachineFactory() {
             @Override
-            public Backend create(Faults faults) {
+            public Backend create(MachineSetup setup) {
                 return keepOpen;
             }
 

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the explorer believes a sequence has built so far: handles, and every named object with its handle, its
- * address, and a coarse state (locked, mapped, nonpaged, partial...). The generator picks plausible ops and
+ * What the explorer believes a sequence has built so far: handles (and which file object each names: a duplicate
+ * names its original's), and every named object with its handle, its address, and a coarse state (locked, mapped,
+ * nonpaged, partial...). The generator picks plausible ops and
  * arguments from it; the executor resolves names to ids and addresses through it. It is a belief, not a copy of
  * the driver's rules: the driver is the referee, and the model only follows what succeeded.
  */
@@ -19,10 +20,12 @@ final class Model {
     enum Kind { USER, KERNEL, MDL, MAPPING }
 
     /** One named object. Released objects stay, so that their ids and addresses can still be used. */
-    static final class TableObject {
+    static final class Obj {
         final String name;
         final Kind kind;
         final String handle;
+        /** The file object the creating handle named: every handle of it (duplicates) knows the object. */
+        final int file;
         boolean created;
         boolean live;
         int id;
@@ -40,10 +43,11 @@ final class Model {
         boolean initialized;
         String source;
 
-        TableObject(String name, Kind kind, String handle) {
+        Obj(String name, Kind kind, String handle, int file) {
             this.name = name;
             this.kind = kind;
             this.handle = handle;
+            this.file = file;
         }
 
         boolean kernelRange() {
@@ -56,9 +60,15 @@ final class Model {
         }
     }
 
-    private final Map<String, TableObject> objects = new LinkedHashMap<>();
+    private final Map<String, Obj> objects = new LinkedHashMap<>();
     private final Set<String> openHandles = new LinkedHashSet<>();
     private final Set<String> handleNames = new LinkedHashSet<>();
+    /** The file object each handle name stands for now (main gets a new one when CloseHandle reopens it). */
+    private final Map<String, Integer> fileOf = new java.util.HashMap<>();
+    /** Handles made by DuplicateHandle, and those of them that live in the other process. */
+    private final Set<String> duplicates = new java.util.HashSet<>();
+    private final Set<String> otherProcess = new java.util.HashSet<>();
+    private int files;
     private final Map<Kind, Integer> counters = new java.util.EnumMap<>(Kind.class);
     /** The highest kernel address the pool has handed out so far (kernel buffers, MDL storage): where the next
      *  block is likely to go. Kernel addresses are negative as a long, so "nothing yet" is MIN_VALUE. */
@@ -67,11 +77,12 @@ final class Model {
     Model() {
         openHandles.add(Action.MAIN);
         handleNames.add(Action.MAIN);
+        fileOf.put(Action.MAIN, files++);
     }
 
     // ------------------------------------------------------------------------------------------- queries
 
-    TableObject get(String name) {
+    Obj get(String name) {
         return objects.get(name);
     }
 
@@ -79,9 +90,9 @@ final class Model {
         return objects.containsKey(name);
     }
 
-    List<TableObject> all(Kind kind) {
-        List<TableObject> out = new ArrayList<>();
-        for (TableObject o : objects.values()) {
+    List<Obj> all(Kind kind) {
+        List<Obj> out = new ArrayList<>();
+        for (Obj o : objects.values()) {
             if (o.kind == kind && o.created) {
                 out.add(o);
             }
@@ -89,9 +100,9 @@ final class Model {
         return out;
     }
 
-    List<TableObject> live(Kind kind) {
-        List<TableObject> out = new ArrayList<>();
-        for (TableObject o : objects.values()) {
+    List<Obj> live(Kind kind) {
+        List<Obj> out = new ArrayList<>();
+        for (Obj o : objects.values()) {
             if (o.kind == kind && o.live) {
                 out.add(o);
             }
@@ -113,6 +124,51 @@ final class Model {
 
     int handleCount() {
         return handleNames.size();
+    }
+
+    boolean isDuplicate(String handle) {
+        return duplicates.contains(handle);
+    }
+
+    /** A duplicate in the other process: every request sent on it is denied. */
+    boolean inOtherProcess(String handle) {
+        return otherProcess.contains(handle);
+    }
+
+    /** Open handles of the scenario's process (requests sent on them reach the driver). */
+    List<String> ownHandles() {
+        List<String> out = new ArrayList<>();
+        for (String h : openHandles) {
+            if (!otherProcess.contains(h)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** Whether another open handle names the same file object as {@code handle}. */
+    boolean fileHasOtherHandles(String handle) {
+        Integer f = fileOf.get(handle);
+        for (String h : openHandles) {
+            if (!h.equals(handle) && f != null && f.equals(fileOf.get(h))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An open handle of the scenario's process that names the object's file object (its own first), or null. */
+    String openHandleFor(Obj o) {
+        if (openHandles.contains(o.handle) && !otherProcess.contains(o.handle)
+                && Integer.valueOf(o.file).equals(fileOf.get(o.handle))) {
+            return o.handle;
+        }
+        for (String h : openHandles) {
+            if (!otherProcess.contains(h) && Integer.valueOf(o.file).equals(fileOf.get(h))) {
+                return h;
+            }
+        }
+        return null;
     }
 
     /** Where the pool will probably put its next page-sized block; 0 when nothing was learnt yet. */
@@ -140,8 +196,9 @@ final class Model {
      *  created, so later steps naming it are skipped as the scenario runner skips them). */
     void apply(Action a, StepResult r) {
         boolean ok = r.succeeded();
-        if (a.has("as") && !a.op().equals("OpenHandle")) {
-            TableObject o = new TableObject(a.name("as"), kindCreatedBy(a.op()), a.handle());
+        if (a.has("as") && !a.op().equals("OpenHandle") && !a.op().equals("DuplicateHandle")) {
+            Obj o = new Obj(a.name("as"), kindCreatedBy(a.op()), a.handle(),
+                    fileOf.getOrDefault(a.handle(), -1));
             o.created = ok;
             o.live = ok;
             objects.put(o.name, o);
@@ -157,6 +214,17 @@ final class Model {
             case "OpenHandle" -> {
                 openHandles.add(a.name("as"));
                 handleNames.add(a.name("as"));
+                fileOf.put(a.name("as"), files++);
+            }
+            case "DuplicateHandle" -> {
+                String d = a.name("as");
+                openHandles.add(d);
+                handleNames.add(d);
+                fileOf.put(d, fileOf.get(a.handle()));
+                duplicates.add(d);
+                if ("otherProcess".equals(a.symbol("into", ""))) {
+                    otherProcess.add(d);
+                }
             }
             case "VirtualFree" -> {
                 if (a.symbol("type", "MEM_RELEASE").equals("MEM_RELEASE")) {
@@ -165,12 +233,12 @@ final class Model {
             }
             case "ExFreePool" -> get(a.has("buffer") ? a.name("buffer") : a.name("mdl")).live = false;
             case "MmProbeAndLockPages" -> {
-                TableObject m = get(a.name("mdl"));
+                Obj m = get(a.name("mdl"));
                 m.locked = true;
                 m.write = !a.symbol("operation", "IoReadAccess").equals("IoReadAccess");
             }
             case "MmGetSystemAddressForMdlSafe" -> {
-                TableObject m = get(a.name("mdl"));
+                Obj m = get(a.name("mdl"));
                 if (!m.sysMapped && !m.nonpaged) {
                     m.noWrite = a.symbol("priority", "").contains("MdlMappingNoWrite");
                 }
@@ -180,23 +248,23 @@ final class Model {
                 if (a.has("mapping")) {
                     get(a.name("mapping")).live = false;
                 } else {
-                    TableObject m = get(a.name("mdl"));
+                    Obj m = get(a.name("mdl"));
                     m.sysMapped = false;
                     m.noWrite = false;
                 }
             }
             case "MmBuildMdlForNonPagedPool" -> get(a.name("mdl")).nonpaged = true;
             case "MmUnlockPages" -> {
-                TableObject m = get(a.name("mdl"));
+                Obj m = get(a.name("mdl"));
                 m.locked = false;
                 m.sysMapped = false;
                 m.noWrite = false;
             }
             case "IoFreeMdl" -> get(a.name("mdl")).live = false;
             case "MmFreePagesFromMdl" -> get(a.name("mdl")).pagesFreed = true;
-            case "CloseHandle" -> releaseHandle(a.handle());
+            case "CloseHandle" -> closeHandle(a.handle());
             case "ProcessExit" -> {
-                for (TableObject o : objects.values()) {
+                for (Obj o : objects.values()) {
                     o.live = false;
                 }
                 openHandles.clear();
@@ -206,7 +274,7 @@ final class Model {
         }
     }
 
-    private void created(Action a, StepResult r, TableObject o) {
+    private void created(Action a, StepResult r, Obj o) {
         o.id = r.objectId();
         switch (a.op()) {
             case "VirtualAlloc" -> {
@@ -230,11 +298,11 @@ final class Model {
             }
             case "MmMapLockedPagesSpecifyCache" -> {
                 o.address = r.value();
-                TableObject m = get(a.name("mdl"));
+                Obj m = get(a.name("mdl"));
                 o.size = m != null ? Math.max(m.size, 1) : Protocol.PAGE_SIZE;
             }
             case "IoBuildPartialMdl" -> {
-                TableObject s = get(a.name("source"));
+                Obj s = get(a.name("source"));
                 o.partial = true;
                 o.source = s.name;
                 o.address = s.address + a.number("offset", 0);
@@ -264,10 +332,24 @@ final class Model {
         return s == null ? 0 : s;
     }
 
-    private void releaseHandle(String handle) {
-        for (TableObject o : objects.values()) {
-            if (o.kind != Kind.USER && o.handle.equals(handle)) {
-                o.live = false;
+    /**
+     * CloseHandle as the scenario runner does it: an original handle is ReleaseAll (everything of its file object,
+     * whichever handle made it), then closed, and main is reopened on a new file object; a duplicate is only closed,
+     * and its file object's objects go (the driver's CLEANUP) when no open handle names it any more.
+     */
+    private void closeHandle(String handle) {
+        Integer file = fileOf.get(handle);
+        boolean releases = !duplicates.contains(handle) || !fileHasOtherHandles(handle);
+        if (handle.equals(Action.MAIN)) {
+            fileOf.put(handle, files++);
+        } else {
+            openHandles.remove(handle);
+        }
+        if (releases && file != null) {
+            for (Obj o : objects.values()) {
+                if (o.kind != Kind.USER && o.file == file) {
+                    o.live = false;
+                }
             }
         }
     }

@@ -15,10 +15,10 @@ final class Names {
             "MmGetSystemAddressForMdlSafe", "MmMapLockedPagesSpecifyCache", "MmUnmapLockedPages", "ReadMapped",
             "WriteMapped", "IoBuildPartialMdl", "MmBuildMdlForNonPagedPool", "MmUnlockPages", "IoFreeMdl", "Query",
             "DescribeChain", "DirectIo", "MmAllocatePagesForMdlEx", "MmFreePagesFromMdl", "Info", "CloseHandle",
-            "ProcessExit", "PageOut", "OpenHandle");
+            "ProcessExit", "PageOut", "OpenHandle", "DuplicateHandle");
 
     /** Ops only a simulated machine can run. */
-    static final Set<String> SIMULATOR_ONLY = Set.of("ProcessExit", "PageOut");
+    static final Set<String> SIMULATOR_ONLY = Set.of("ProcessExit", "PageOut", "DuplicateHandle");
 
     private static final Set<String> NAME_FIELDS = Set.of("buffer", "mdl", "mapping", "source");
 

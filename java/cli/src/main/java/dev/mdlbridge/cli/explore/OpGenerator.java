@@ -1,7 +1,7 @@
 package dev.mdlbridge.cli.explore;
 
 import dev.mdlbridge.cli.explore.Model.Kind;
-import dev.mdlbridge.cli.explore.Model.TableObject;
+import dev.mdlbridge.cli.explore.Model.Obj;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +19,17 @@ final class OpGenerator {
 
     private final SplittableRandom random;
     private final boolean simulator;
+    /** The profile has MdlMappingNoExecute / MdlMappingNoWrite (Windows 8 on); before, they are a bad parameter. */
+    private final boolean mappingModifiers;
 
     OpGenerator(SplittableRandom random, boolean simulator) {
+        this(random, simulator, true);
+    }
+
+    OpGenerator(SplittableRandom random, boolean simulator, boolean mappingModifiers) {
         this.random = random;
         this.simulator = simulator;
+        this.mappingModifiers = mappingModifiers;
     }
 
     /** Weights of the ops; an op whose objects do not exist yet falls back to one that creates them. */
@@ -58,6 +65,8 @@ final class OpGenerator {
         WEIGHTS.put("ProcessExit", 1);
         WEIGHTS.put("PageOut", 1);
         WEIGHTS.put("OpenHandle", 3);
+        // rare: a duplicate in the same process makes its file object shared for good (no more user mappings)
+        WEIGHTS.put("DuplicateHandle", 1);
     }
 
     private static final int TOTAL;
@@ -70,7 +79,7 @@ final class OpGenerator {
     }
 
     Action next(Model m) {
-        if (m.openHandles().isEmpty()) {
+        if (m.ownHandles().isEmpty()) {
             return openHandle(m); // after ProcessExit: a new handle in the new process
         }
         for (int attempt = 0; attempt < 8; attempt++) {
@@ -103,7 +112,7 @@ final class OpGenerator {
                     ? Action.of(op, Action.MAIN, "buffer", b.name, "type", "MEM_DECOMMIT", "offset", 0L, "size",
                     0x1000L) : Action.of(op, Action.MAIN, "buffer", b.name));
             case "WriteUser", "ReadUser" -> {
-                TableObject b = pickObj(m.all(Kind.USER).isEmpty() || random.nextInt(3) == 0 ? m.all(Kind.MAPPING)
+                Obj b = pickObj(m.all(Kind.USER).isEmpty() || random.nextInt(3) == 0 ? m.all(Kind.MAPPING)
                         : m.all(Kind.USER), o -> o.live);
                 yield b == null ? null : Action.of(op, Action.MAIN, "buffer", b.name, "offset",
                         pick(0L, 0x10L, 0x800L), "size", pick(1L, 0x10L, 0x100L));
@@ -111,11 +120,11 @@ final class OpGenerator {
             case "ExAllocatePool" -> exAllocatePool(m);
             case "ExFreePool" -> {
                 if (random.nextInt(5) == 0) {
-                    TableObject md = pickObj(m.all(Kind.MDL), o -> o.initialized || o.pagesFreed);
+                    Obj md = pickObj(m.all(Kind.MDL), o -> o.initialized || o.pagesFreed);
                     yield md == null ? null : Action.of(op, md.handle, "mdl", md.name);
                 }
                 // half the time a buffer something still describes: the free a reviewer would try
-                TableObject k = random.nextBoolean() ? pickObj(m.all(Kind.KERNEL), o -> o.live && describedBuffer(m, o))
+                Obj k = random.nextBoolean() ? pickObj(m.all(Kind.KERNEL), o -> o.live && describedBuffer(m, o))
                         : null;
                 if (k == null) {
                     k = pickObj(m.all(Kind.KERNEL), o -> o.live);
@@ -127,10 +136,13 @@ final class OpGenerator {
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name, "accessMode",
                             o.kernelRange() ? (random.nextInt(5) == 0 ? "UserMode" : "KernelMode")
                                     : (random.nextInt(10) == 0 ? "KernelMode" : "UserMode"),
-                            "operation", pick("IoReadAccess", "IoWriteAccess", "IoModifyAccess")));
-            case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, TableObject::described),
+                            "operation", mappingModifiers ? pick("IoReadAccess", "IoWriteAccess", "IoModifyAccess")
+                                    : pick("IoReadAccess", "IoReadAccess", "IoWriteAccess")));
+            case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, Obj::described),
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name, "priority", priority()));
-            case "MmMapLockedPagesSpecifyCache" -> withMdl(m, stale(m, TableObject::described), o -> {
+            // before Windows 8 a read-locked MDL cannot be mapped read-only into user space (refused): try that
+            case "MmMapLockedPagesSpecifyCache" -> withMdl(m, !mappingModifiers && random.nextBoolean()
+                    ? o -> o.locked && !o.write : stale(m, Obj::described), o -> {
                 Action a = Action.of(op, handleFor(m, o), "as", m.newName(Kind.MAPPING), "mdl", o.name,
                         "priority", priority());
                 if (random.nextInt(8) == 0) {
@@ -140,7 +152,7 @@ final class OpGenerator {
             });
             case "MmUnmapLockedPages" -> {
                 if (random.nextBoolean()) {
-                    TableObject v = pickObj(m.all(Kind.MAPPING), o -> o.live);
+                    Obj v = pickObj(m.all(Kind.MAPPING), o -> o.live);
                     if (v != null) {
                         yield Action.of(op, handleFor(m, v), "mapping", v.name);
                     }
@@ -162,7 +174,7 @@ final class OpGenerator {
             case "Query" -> withMdl(m, o -> true, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
             case "DescribeChain" -> chain(m);
             case "DirectIo" -> {
-                TableObject b = anyRange(m);
+                Obj b = anyRange(m);
                 yield b == null ? null : Action.of(op, openHandle(m, random), "buffer", b.name, "offset",
                         pick(0L, 0x10L), "length", pick(0x10L, 0x1000L, 0x1000L, 0L), "method",
                         pick("InDirect", "OutDirect"));
@@ -177,6 +189,8 @@ final class OpGenerator {
             case "PageOut" -> simulator ? withUser(m, b -> Action.of(op, Action.MAIN, "buffer", b.name,
                     "failPageIn", random.nextBoolean())) : null;
             case "OpenHandle" -> m.handleCount() < 4 || random.nextInt(8) == 0 ? openHandle(m) : null;
+            case "DuplicateHandle" -> simulator && (m.handleCount() < 5 || random.nextInt(8) == 0)
+                    ? duplicateHandle(m) : null;
             default -> null;
         };
     }
@@ -185,6 +199,23 @@ final class OpGenerator {
 
     private Action openHandle(Model m) {
         return Action.of("OpenHandle", Action.MAIN, "as", m.newHandleName());
+    }
+
+    /**
+     * DuplicateHandle of a handle of the process, half the time one that holds a user mapping (its next request then
+     * finds it shared); one in four goes into the other process, whose requests are denied and mark it shared.
+     */
+    private Action duplicateHandle(Model m) {
+        List<String> own = m.ownHandles();
+        String source = own.get(random.nextInt(own.size()));
+        if (random.nextBoolean()) {
+            Obj v = pickObj(m.all(Kind.MAPPING), o -> o.live && m.openHandleFor(o) != null);
+            if (v != null) {
+                source = m.openHandleFor(v);
+            }
+        }
+        return Action.of("DuplicateHandle", source, "as", m.newHandleName(), "into",
+                random.nextInt(4) == 0 ? "otherProcess" : "sameProcess");
     }
 
     private Action virtualAlloc(Model m) {
@@ -197,7 +228,7 @@ final class OpGenerator {
     private Action exAllocatePool(Model m) {
         // An MDL waiting at a kernel address no buffer covers yet: allocate on its handle, so the block lands there.
         String handle = openHandle(m, random);
-        TableObject waiting = random.nextBoolean() ? pickObj(m.all(Kind.MDL), o -> o.live && o.kernelRange()
+        Obj waiting = random.nextBoolean() ? pickObj(m.all(Kind.MDL), o -> o.live && o.kernelRange()
                 && !covered(m, o) && m.isOpen(o.handle)) : null;
         if (waiting != null) {
             handle = waiting.handle;
@@ -207,12 +238,12 @@ final class OpGenerator {
     }
 
     /** Half the time, only MDLs over a kernel buffer that was freed: what a reviewer touches next. */
-    private Predicate<TableObject> stale(Model m, Predicate<TableObject> plausible) {
+    private Predicate<Obj> stale(Model m, Predicate<Obj> plausible) {
         if (random.nextBoolean()) {
             return plausible;
         }
-        List<TableObject> freed = new ArrayList<>();
-        for (TableObject k : m.all(Kind.KERNEL)) {
+        List<Obj> freed = new ArrayList<>();
+        for (Obj k : m.all(Kind.KERNEL)) {
             if (!k.live) {
                 freed.add(k);
             }
@@ -224,7 +255,7 @@ final class OpGenerator {
             if (!plausible.test(o)) {
                 return false;
             }
-            for (TableObject k : freed) {
+            for (Obj k : freed) {
                 if (o.address >= k.address && o.address < k.address + k.size) {
                     return true;
                 }
@@ -233,8 +264,8 @@ final class OpGenerator {
         };
     }
 
-    private static boolean covered(Model m, TableObject mdl) {
-        for (TableObject k : m.live(Kind.KERNEL)) {
+    private static boolean covered(Model m, Obj mdl) {
+        for (Obj k : m.live(Kind.KERNEL)) {
             if (k.handle.equals(mdl.handle) && mdl.address >= k.address && mdl.address < k.address + k.size) {
                 return true;
             }
@@ -242,8 +273,8 @@ final class OpGenerator {
         return false;
     }
 
-    private static boolean describedBuffer(Model m, TableObject k) {
-        for (TableObject o : m.live(Kind.MDL)) {
+    private static boolean describedBuffer(Model m, Obj k) {
+        for (Obj o : m.live(Kind.MDL)) {
             if (o.described() && o.address >= k.address && o.address < k.address + k.size) {
                 return true;
             }
@@ -262,7 +293,7 @@ final class OpGenerator {
             long at = guess + pick(0L, 0L, 0x1000L, -0x1000L) + pick(0L, 0L, 0x10L);
             return a.with("address", at).with("length", pick(0x10L, 0x800L, 0x1000L));
         }
-        TableObject b = anyRange(m);
+        Obj b = anyRange(m);
         if (b == null) {
             return null;
         }
@@ -274,7 +305,7 @@ final class OpGenerator {
 
     private Action transfer(String op, Model m) {
         Action a;
-        TableObject target;
+        Obj target;
         if (random.nextInt(3) == 0 && !m.all(Kind.MAPPING).isEmpty()) {
             target = pickObj(m.all(Kind.MAPPING), o -> o.live);
             if (target == null) {
@@ -302,7 +333,7 @@ final class OpGenerator {
         int n = 1 + random.nextInt(3);
         List<Map<String, Object>> ranges = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            TableObject b = anyRange(m);
+            Obj b = anyRange(m);
             if (b == null) {
                 return null;
             }
@@ -321,6 +352,9 @@ final class OpGenerator {
 
     private String priority() {
         String base = pick("NormalPagePriority", "NormalPagePriority", "LowPagePriority", "HighPagePriority");
+        if (!mappingModifiers && random.nextInt(10) != 0) {
+            return base; // older profiles: a modifier is only a parameter error, so send one now and then
+        }
         if (random.nextInt(10) < 7) {
             base += "|MdlMappingNoExecute";
         }
@@ -330,49 +364,57 @@ final class OpGenerator {
         return base;
     }
 
-    /** The object's own handle mostly; sometimes another one (the driver must answer for an unknown id). */
-    private String handleFor(Model m, TableObject o) {
-        if (random.nextInt(20) == 0 || !m.isOpen(o.handle)) {
+    /** A handle of the object's file object mostly (its own while open, else a duplicate's); sometimes another
+     *  one (the driver must answer for an unknown id). */
+    private String handleFor(Model m, Obj o) {
+        String h = m.openHandleFor(o);
+        if (random.nextInt(20) == 0 || h == null) {
             return openHandle(m, random);
         }
-        return o.handle;
+        return h;
     }
 
+    /** Any open handle; one in the other process only now and then (all it gets is STATUS_ACCESS_DENIED). */
     private static String openHandle(Model m, SplittableRandom random) {
         List<String> open = m.openHandles();
-        return open.isEmpty() ? Action.MAIN : open.get(random.nextInt(open.size()));
+        String h = open.isEmpty() ? Action.MAIN : open.get(random.nextInt(open.size()));
+        if (m.inOtherProcess(h) && random.nextInt(4) != 0) {
+            List<String> own = m.ownHandles();
+            h = own.isEmpty() ? h : own.get(random.nextInt(own.size()));
+        }
+        return h;
     }
 
     /** A range a caller could name: user buffers, user mappings, kernel buffers of any handle, live or not. */
-    private TableObject anyRange(Model m) {
+    private Obj anyRange(Model m) {
         int k = random.nextInt(10);
-        List<TableObject> from = k < 4 ? m.all(Kind.USER) : k < 7 ? m.all(Kind.KERNEL) : m.all(Kind.MAPPING);
+        List<Obj> from = k < 4 ? m.all(Kind.USER) : k < 7 ? m.all(Kind.KERNEL) : m.all(Kind.MAPPING);
         if (from.isEmpty()) {
             from = m.all(Kind.USER);
         }
         return pickObj(from, o -> o.live);
     }
 
-    private Action withUser(Model m, java.util.function.Function<TableObject, Action> f) {
-        TableObject b = pickObj(m.all(Kind.USER), o -> o.live);
+    private Action withUser(Model m, java.util.function.Function<Obj, Action> f) {
+        Obj b = pickObj(m.all(Kind.USER), o -> o.live);
         return b == null ? null : f.apply(b);
     }
 
-    private Action withMdl(Model m, Predicate<TableObject> plausible, java.util.function.Function<TableObject, Action> f) {
-        TableObject o = pickObj(m.all(Kind.MDL), x -> x.live && plausible.test(x));
+    private Action withMdl(Model m, Predicate<Obj> plausible, java.util.function.Function<Obj, Action> f) {
+        Obj o = pickObj(m.all(Kind.MDL), x -> x.live && plausible.test(x));
         return o == null ? null : f.apply(o);
     }
 
     /** Mostly an object that fits, the newest ones first; now and then any object (released ones included). */
-    private TableObject pickObj(List<TableObject> from, Predicate<TableObject> fits) {
+    private Obj pickObj(List<Obj> from, Predicate<Obj> fits) {
         if (from.isEmpty()) {
             return null;
         }
         if (random.nextInt(12) == 0) {
             return from.get(random.nextInt(from.size()));
         }
-        List<TableObject> good = new ArrayList<>();
-        for (TableObject o : from) {
+        List<Obj> good = new ArrayList<>();
+        for (Obj o : from) {
             if (fits.test(o)) {
                 good.add(o);
             }

@@ -22,9 +22,12 @@ final class ScenarioWriter {
         JsonNodeFactory n = JsonNodeFactory.instance;
         ObjectNode root = n.objectNode();
         root.put("scenario", "mdl explore: " + f.violation().summary() + " (" + f.steps().size() + " steps)");
-        if (!f.faults().values().isEmpty()) {
+        if (!f.setup().defaultProfile()) {
+            root.put("profile", f.setup().profile()); // so `mdl run` replays on the machine the finding needs
+        }
+        if (!f.setup().faults().isEmpty()) {
             ObjectNode faults = root.putObject("faults");
-            f.faults().values().forEach(faults::put);
+            f.setup().faults().forEach(faults::put);
         }
         ArrayNode steps = root.putArray("steps");
         f.steps().forEach(a -> steps.add(a.toJson()));
@@ -49,7 +52,7 @@ final class ScenarioWriter {
         java.util.LinkedHashSet<String> open = new java.util.LinkedHashSet<>();
         open.add(Action.MAIN);
         for (Action a : f.steps()) {
-            if (a.op().equals("OpenHandle")) {
+            if (a.op().equals("OpenHandle") || a.op().equals("DuplicateHandle")) {
                 open.add(String.valueOf(a.fields().get("as")));
             } else if (a.op().equals("CloseHandle") && a.handle() != null && !a.handle().equals(Action.MAIN)) {
                 open.remove(a.handle());

@@ -35,15 +35,15 @@ final class SequenceRunner {
         this.coverage = coverage;
     }
 
-    Outcome run(Faults faults, Function<Model, Action> next) {
+    Outcome run(MachineSetup setup, Function<Model, Action> next) {
         List<Action> steps = new ArrayList<>();
         List<StepResult> results = new ArrayList<>();
-        Backend backend = machines.create(faults);
+        Backend backend = machines.create(setup);
         Model model = new Model();
         try (Executor ex = new Executor(backend, model)) {
             Action a;
             while ((a = next.apply(model)) != null) {
-                Invariants.State before = Invariants.observe(ex, a.handle());
+                Invariants.State before = Invariants.before(ex, a);
                 StepResult r = ex.run(a);
                 if (r == null) {
                     return new Outcome(steps, results, null, false);
@@ -53,7 +53,7 @@ final class SequenceRunner {
                 if (coverage != null) {
                     coverage.count(a, r);
                 }
-                Invariants.State after = Invariants.observe(ex, a.handle());
+                Invariants.State after = Invariants.after(ex, a, before);
                 Violation v = Invariants.afterStep(a, r, before, after);
                 if (v == null && backend instanceof dev.mdlbridge.simulator.SimulatorBackend sb
                         && !sb.driverInternalErrors().isEmpty()) {

@@ -13,7 +13,7 @@ import java.util.List;
 final class Shrinker {
 
     /** A finding's sequence after shrinking, and the violation the last run showed. */
-    record Result(List<Action> steps, Faults faults, Violation violation) {
+    record Result(List<Action> steps, MachineSetup setup, Violation violation) {
     }
 
     private static final int MAX_RUNS = 3000;
@@ -25,15 +25,16 @@ final class Shrinker {
         this.runner = new SequenceRunner(machines, null);
     }
 
-    Result shrink(List<Action> steps, Faults faults, Violation target) {
+    Result shrink(List<Action> steps, MachineSetup setup, Violation target) {
         runs = 0;
         List<Action> current = new ArrayList<>(steps);
         Violation seen = target;
-        current = ddmin(current, faults, target.key());
-        current = simplify(current, faults, target.key());
-        Faults f = faults;
-        if (!faults.values().isEmpty() && reproduces(current, Faults.NONE, target.key()) != null) {
-            f = Faults.NONE;
+        current = ddmin(current, setup, target.key());
+        current = simplify(current, setup, target.key());
+        MachineSetup f = setup;
+        // the profile stays: the finding may need it (a refusal only older profiles make, for one)
+        if (!setup.faults().isEmpty() && reproduces(current, setup.withoutFaults(), target.key()) != null) {
+            f = setup.withoutFaults();
         }
         SequenceRunner.Outcome last = runner.run(f, fixed(current));
         if (last.violation() != null) {
@@ -44,7 +45,7 @@ final class Shrinker {
     }
 
     /** The classic ddmin: try removing each of n chunks, refine n until single steps. */
-    private List<Action> ddmin(List<Action> steps, Faults faults, String key) {
+    private List<Action> ddmin(List<Action> steps, MachineSetup setup, String key) {
         int n = 2;
         while (steps.size() >= 2 && runs < MAX_RUNS) {
             int chunk = (int) Math.ceil(steps.size() / (double) n);
@@ -52,7 +53,7 @@ final class Shrinker {
             for (int start = 0; start < steps.size(); start += chunk) {
                 List<Action> without = new ArrayList<>(steps.subList(0, start));
                 without.addAll(steps.subList(Math.min(start + chunk, steps.size()), steps.size()));
-                List<Action> kept = reproduces(without, faults, key);
+                List<Action> kept = reproduces(without, setup, key);
                 if (kept != null) {
                     steps = kept;
                     n = Math.max(n - 1, 2);
@@ -71,12 +72,12 @@ final class Shrinker {
     }
 
     /** Simpler arguments, one field of one step at a time. */
-    private List<Action> simplify(List<Action> steps, Faults faults, String key) {
+    private List<Action> simplify(List<Action> steps, MachineSetup setup, String key) {
         for (int i = 0; i < steps.size() && runs < MAX_RUNS; i++) {
             for (Action candidate : simpler(steps.get(i))) {
                 List<Action> trial = new ArrayList<>(steps);
                 trial.set(i, candidate);
-                List<Action> kept = reproduces(trial, faults, key);
+                List<Action> kept = reproduces(trial, setup, key);
                 if (kept != null && kept.size() == steps.size()) {
                     steps = kept;
                 }
@@ -112,9 +113,9 @@ final class Shrinker {
     }
 
     /** The sequence (cut at the finding) when it still shows the same finding, else null. */
-    private List<Action> reproduces(List<Action> steps, Faults faults, String key) {
+    private List<Action> reproduces(List<Action> steps, MachineSetup setup, String key) {
         runs++;
-        SequenceRunner.Outcome o = runner.run(faults, fixed(steps));
+        SequenceRunner.Outcome o = runner.run(setup, fixed(steps));
         if (!o.wellFormed() || o.violation() == null || !o.violation().key().equals(key)) {
             return null;
         }

@@ -35,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
     /** The examples shipped under resources/scenarios, in the order --list prints them. */
     public static final List<String> EXAMPLES = List.of("lifecycle", "bad-buffers", "guard-pages", "partial-mdl",
             "nonpaged-pool", "initialize-mdl", "user-mapping", "direct-io", "chains", "cleanup", "process-exit",
-            "unchecked-leak", "unchecked-leak-tracked", "unchecked-double-unlock", "two-handles");
+            "unchecked-leak", "unchecked-leak-tracked", "unchecked-double-unlock", "two-handles", "shared-handles");
 
     @Spec
     CommandSpec spec;

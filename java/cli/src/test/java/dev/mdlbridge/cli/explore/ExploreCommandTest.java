@@ -62,6 +62,12 @@ class ExploreCommandTest {
                 .filter(x -> x.getName().startsWith("REFUSE_")).count();
         assertEquals(rules, doc.get("coverage").get("refusals").size());
         assertTrue(doc.get("coverage").get("refusals").has("MDLB_REFUSE_POOL_IN_USE"));
+        Set<String> unreachable = new java.util.HashSet<>();
+        doc.get("coverage").get("unreachable").fieldNames().forEachRemaining(unreachable::add);
+        assertEquals(Set.of("MDLB_REFUSE_PROBE_MAPPED", "MDLB_REFUSE_FREE_MAPPED", "MDLB_REFUSE_NO_DIRECT_RECORD"),
+                unreachable);
+        assertTrue(doc.get("coverage").get("unreachable").get("MDLB_REFUSE_NO_DIRECT_RECORD").asText()
+                .contains("DIRECT_FETCH"));
         assertTrue(r.err().startsWith("explore: simulator"), r.err());
         int found = doc.get("findings").size();
         assertEquals(found == 0 ? 0 : 1, r.exit());

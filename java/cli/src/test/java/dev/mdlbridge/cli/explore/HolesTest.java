@@ -30,7 +30,7 @@ class HolesTest {
 
     @Test
     void freedPoolStillDescribedIsFoundAsBugCheck0x50() {
-        Finding f = first(SafetyRefusal.KERNEL_BUFFER_OUTLIVES_MDLS, "bugcheck:0x50", 3);
+        Finding f = first(SafetyRefusal.KERNEL_BUFFER_OUTLIVES_MDLS, "bugcheck:0x50", 5);
         assertEquals("bugcheck", f.kind());
         assertEquals(0x50, f.bugCheckCode());
         assertTrue(f.steps().stream().anyMatch(a -> a.op().equals("ExFreePool")), f.steps().toString());

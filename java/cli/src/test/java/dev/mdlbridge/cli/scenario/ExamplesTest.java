@@ -165,6 +165,23 @@ class ExamplesTest {
     }
 
     @Test
+    void sharedHandlesRefuseNewMappingsAndLocksButNotReleases() throws Exception {
+        JsonNode r = run("shared-handles");
+        completedAndClean(r);
+        assertEquals("STATUS_INVALID_DEVICE_STATE", step(r, 4).get("statusName").asText(), "map after a duplicate");
+        assertTrue(step(r, 4).get("explanation").asText().startsWith("refused: the handle is shared"),
+                step(r, 4).toString());
+        assertEquals("STATUS_SUCCESS", step(r, 5).get("statusName").asText(), "the duplicate knows main's MDL");
+        assertEquals("STATUS_SUCCESS", step(r, 7).get("statusName").asText(), "closing the duplicate kept it");
+        assertEquals("STATUS_SUCCESS", step(r, 13).get("statusName").asText(), "h2 maps before any duplicate");
+        assertEquals("STATUS_INVALID_DEVICE_STATE", step(r, 16).get("statusName").asText(), "probe after one");
+        assertTrue(step(r, 16).get("explanation").asText().startsWith("refused: the handle is shared"),
+                step(r, 16).toString());
+        assertEquals("STATUS_ACCESS_DENIED", step(r, 18).get("statusName").asText(), "another process's request");
+        assertEquals("STATUS_SUCCESS", step(r, 22).get("statusName").asText(), "freed through h2's duplicate");
+    }
+
+    @Test
     void uncheckedMisuseRaisesWhatWindowsWould() throws Exception {
         JsonNode leak = run("unchecked-leak");
         assertEquals("bugcheck", leak.get("outcome").asText());
