@@ -2,13 +2,14 @@
 # Builds driver/out/x64/mdlbridge.sys (test-signed in place), mdlbridge.pdb, mdlbridge.map and
 # mdlbridge-test.cer (DER) with clang (MSVC target) + lld-link + the mingw-w64 DDK headers.
 # Signing key: MDLB_SIGN_KEY / MDLB_SIGN_CERT (PEM) when given, else a throw-away key made per build under
-# driver/out (never committed). Flags: see /work/shared/docs/driver-toolchain.md.
+# driver/out (never committed). Compile flags: driver/flags.sh (shared with driver/analyze.sh).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/out/x64"
 obj="$here/out/obj/x64"
-mingw="${MDLB_MINGW:-/usr/x86_64-w64-mingw32}"
+# shellcheck source=flags.sh
+. "$here/flags.sh" # cflags, mdlb_sources, mingw
 
 need() { # tool, Debian packages
     if ! command -v "$1" >/dev/null 2>&1; then
@@ -33,14 +34,7 @@ done
 rm -rf "$out" "$obj"
 mkdir -p "$out" "$obj"
 
-cflags=(--target=x86_64-pc-windows-msvc -nostdlibinc -isystem "$mingw/include/ddk" -isystem "$mingw/include"
-        -I"$here/include" -I"$here/src"
-        -fgnuc-version=4.2.1 -ffreestanding -fno-builtin -fno-stack-protector -fno-strict-aliasing
-        -fasynchronous-unwind-tables -mno-stack-arg-probe -Wframe-larger-than=2048
-        -g -gcodeview -O2 -std=c11 -Wall -Wextra -Werror
-        -DMDLB_MINGW_DDK=1 -D_AMD64_ -D_WIN64 -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00)
-
-for src in driver ops protocol table; do
+for src in "${mdlb_sources[@]}"; do
     clang "${cflags[@]}" -c "$here/src/$src.c" -o "$obj/$src.obj"
 done
 # llvm-rc and lld-link take "/x" as an option and match options by prefix, so an absolute path such as

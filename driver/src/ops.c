@@ -1182,7 +1182,9 @@ static void chain_detach(PIRP irp, PMDL mdl)
     PMDL *pp = &irp->MdlAddress;
     while (*pp != NULL && *pp != mdl)
         pp = &(*pp)->Next;
-    if (*pp == mdl)
+    /* The loop stops at mdl or at the end; testing "found" as *pp != NULL rather than *pp == mdl says the
+     * same for the caller's non-NULL mdl and gives the analyzer no path where both are NULL. */
+    if (*pp != NULL)
         *pp = mdl->Next;
     mdl->Next = NULL;
 }
@@ -1521,10 +1523,10 @@ static const char *op_name(ULONG code)
     return g_op_names[fn - 0x800u];
 }
 
-static void run(op *o, mdlb_obj *a, mdlb_obj *b)
+static void run(op *o, ULONG code, mdlb_obj *a, mdlb_obj *b)
 {
-    MDLB_TRACE(DPFLTR_TRACE_LEVEL, "%s", op_name(o->code));
-    switch (o->code) {
+    MDLB_TRACE(DPFLTR_TRACE_LEVEL, "%s", op_name(code));
+    switch (code) {
     case IOCTL_MDLB_INFO: op_info(o); break;
     case IOCTL_MDLB_RELEASE_ALL: op_release_all(o); break;
     case IOCTL_MDLB_SIZE_OF_MDL: op_size_of_mdl(o); break;
@@ -1553,6 +1555,10 @@ static void run(op *o, mdlb_obj *a, mdlb_obj *b)
 
 static NTSTATUS dispatch_copied(op *o, PVOID buf, ULONG out_len, ULONG_PTR *information)
 {
+    /* Read once: lookup_objects found the objects this code needs, and run must dispatch on the same code.
+     * The analyzer cannot know that no callee in between writes o->code, and reported the object ops with
+     * the NULL a/b of a code that takes no object. */
+    const ULONG code = o->code;
     mdlb_obj *a, *b;
     mdlb_u32 param;
     NTSTATUS st = lookup_objects(o, &a, &b);
@@ -1568,7 +1574,7 @@ static NTSTATUS dispatch_copied(op *o, PVOID buf, ULONG out_len, ULONG_PTR *info
     if (param)
         reply_stage(o, MDLB_STATUS_INVALID_PARAMETER, MDLB_STAGE_PARAMETER, param);
     else
-        run(o, a, b);
+        run(o, code, a, b);
     *information = mdlb_reply_finish(&o->r);
     return STATUS_SUCCESS;
 }

@@ -331,6 +331,9 @@ mdlb_u32 mdlb_pfn_capacity_from_size(mdlb_u16 size, mdlb_u64 spanned)
 mdlb_u32 mdlb_pfn_window(mdlb_u32 spanned, mdlb_u32 capacity, mdlb_u32 start, mdlb_u32 max, mdlb_u32 space_bytes)
 {
     mdlb_u32 avail = spanned < capacity ? spanned : capacity;
+    /* A variable, not an expression in the test below: Eva (driver/test/eva) then knows the clamped n is
+     * still below avail - start, which proves the PFN copy stays inside the recorded capacity. */
+    mdlb_u32 room = space_bytes / MDLB_PFN_WIDTH;
     mdlb_u32 n;
     if (start >= avail)
         return 0;
@@ -339,8 +342,8 @@ mdlb_u32 mdlb_pfn_window(mdlb_u32 spanned, mdlb_u32 capacity, mdlb_u32 start, md
         max = MDLB_MAX_INLINE_PFNS;
     if (n > max)
         n = max;
-    if (n > space_bytes / MDLB_PFN_WIDTH)
-        n = space_bytes / MDLB_PFN_WIDTH;
+    if (n > room)
+        n = room;
     return n;
 }
 

@@ -109,7 +109,7 @@ final class Executor implements AutoCloseable {
             return null;
         }
         for (String n : a.references()) {
-            Model.Obj o = model.get(n);
+            Model.TrackedObject o = model.get(n);
             if (o == null) {
                 return null;
             }
@@ -212,13 +212,13 @@ final class Executor implements AutoCloseable {
             case "VirtualAlloc" -> StepResult.local(0, mem.allocate(a.number("size", 0),
                     Symbols.protect(a.symbol("protect", "PAGE_READWRITE")), false));
             case "VirtualProtect" -> {
-                Model.Obj b = model.get(a.name("buffer"));
+                Model.TrackedObject b = model.get(a.name("buffer"));
                 mem.protect(b.address + a.number("offset", 0), a.number("size", b.size - a.number("offset", 0)),
                         Symbols.protect(a.symbol("protect", "PAGE_READWRITE")));
                 yield StepResult.local(0);
             }
             case "VirtualFree" -> {
-                Model.Obj b = model.get(a.name("buffer"));
+                Model.TrackedObject b = model.get(a.name("buffer"));
                 if (a.symbol("type", "MEM_RELEASE").equals("MEM_RELEASE")) {
                     mem.release(b.address);
                 } else {
@@ -275,7 +275,7 @@ final class Executor implements AutoCloseable {
                 List<Requests.ChainRange> ranges = new ArrayList<>();
                 for (Object o : (List<?>) a.get("ranges")) {
                     Map<?, ?> r = (Map<?, ?>) o;
-                    Model.Obj b = model.get((String) r.get("buffer"));
+                    Model.TrackedObject b = model.get((String) r.get("buffer"));
                     Object off = r.get("offset");
                     Object op2 = r.get("operation");
                     ranges.add(new Requests.ChainRange(b.address + (off == null ? 0 : (Long) off),
@@ -310,7 +310,7 @@ final class Executor implements AutoCloseable {
                 yield StepResult.local(0);
             }
             case "PageOut" -> {
-                Model.Obj b = model.get(a.name("buffer"));
+                Model.TrackedObject b = model.get(a.name("buffer"));
                 sim.orElseThrow().pageOut(b.address, Math.max(b.size, 1),
                         Boolean.TRUE.equals(a.get("failPageIn")));
                 yield StepResult.local(0);

@@ -20,7 +20,7 @@ final class Model {
     enum Kind { USER, KERNEL, MDL, MAPPING }
 
     /** One named object. Released objects stay, so that their ids and addresses can still be used. */
-    static final class Obj {
+    static final class TrackedObject {
         final String name;
         final Kind kind;
         final String handle;
@@ -43,7 +43,7 @@ final class Model {
         boolean initialized;
         String source;
 
-        Obj(String name, Kind kind, String handle, int file) {
+        TrackedObject(String name, Kind kind, String handle, int file) {
             this.name = name;
             this.kind = kind;
             this.handle = handle;
@@ -60,7 +60,7 @@ final class Model {
         }
     }
 
-    private final Map<String, Obj> objects = new LinkedHashMap<>();
+    private final Map<String, TrackedObject> objects = new LinkedHashMap<>();
     private final Set<String> openHandles = new LinkedHashSet<>();
     private final Set<String> handleNames = new LinkedHashSet<>();
     /** The file object each handle name stands for now (main gets a new one when CloseHandle reopens it). */
@@ -82,7 +82,7 @@ final class Model {
 
     // ------------------------------------------------------------------------------------------- queries
 
-    Obj get(String name) {
+    TrackedObject get(String name) {
         return objects.get(name);
     }
 
@@ -90,9 +90,9 @@ final class Model {
         return objects.containsKey(name);
     }
 
-    List<Obj> all(Kind kind) {
-        List<Obj> out = new ArrayList<>();
-        for (Obj o : objects.values()) {
+    List<TrackedObject> all(Kind kind) {
+        List<TrackedObject> out = new ArrayList<>();
+        for (TrackedObject o : objects.values()) {
             if (o.kind == kind && o.created) {
                 out.add(o);
             }
@@ -100,9 +100,9 @@ final class Model {
         return out;
     }
 
-    List<Obj> live(Kind kind) {
-        List<Obj> out = new ArrayList<>();
-        for (Obj o : objects.values()) {
+    List<TrackedObject> live(Kind kind) {
+        List<TrackedObject> out = new ArrayList<>();
+        for (TrackedObject o : objects.values()) {
             if (o.kind == kind && o.live) {
                 out.add(o);
             }
@@ -158,7 +158,7 @@ final class Model {
     }
 
     /** An open handle of the scenario's process that names the object's file object (its own first), or null. */
-    String openHandleFor(Obj o) {
+    String openHandleFor(TrackedObject o) {
         if (openHandles.contains(o.handle) && !otherProcess.contains(o.handle)
                 && Integer.valueOf(o.file).equals(fileOf.get(o.handle))) {
             return o.handle;
@@ -197,7 +197,7 @@ final class Model {
     void apply(Action a, StepResult r) {
         boolean ok = r.succeeded();
         if (a.has("as") && !a.op().equals("OpenHandle") && !a.op().equals("DuplicateHandle")) {
-            Obj o = new Obj(a.name("as"), kindCreatedBy(a.op()), a.handle(),
+            TrackedObject o = new TrackedObject(a.name("as"), kindCreatedBy(a.op()), a.handle(),
                     fileOf.getOrDefault(a.handle(), -1));
             o.created = ok;
             o.live = ok;
@@ -233,12 +233,12 @@ final class Model {
             }
             case "ExFreePool" -> get(a.has("buffer") ? a.name("buffer") : a.name("mdl")).live = false;
             case "MmProbeAndLockPages" -> {
-                Obj m = get(a.name("mdl"));
+                TrackedObject m = get(a.name("mdl"));
                 m.locked = true;
                 m.write = !a.symbol("operation", "IoReadAccess").equals("IoReadAccess");
             }
             case "MmGetSystemAddressForMdlSafe" -> {
-                Obj m = get(a.name("mdl"));
+                TrackedObject m = get(a.name("mdl"));
                 if (!m.sysMapped && !m.nonpaged) {
                     m.noWrite = a.symbol("priority", "").contains("MdlMappingNoWrite");
                 }
@@ -248,14 +248,14 @@ final class Model {
                 if (a.has("mapping")) {
                     get(a.name("mapping")).live = false;
                 } else {
-                    Obj m = get(a.name("mdl"));
+                    TrackedObject m = get(a.name("mdl"));
                     m.sysMapped = false;
                     m.noWrite = false;
                 }
             }
             case "MmBuildMdlForNonPagedPool" -> get(a.name("mdl")).nonpaged = true;
             case "MmUnlockPages" -> {
-                Obj m = get(a.name("mdl"));
+                TrackedObject m = get(a.name("mdl"));
                 m.locked = false;
                 m.sysMapped = false;
                 m.noWrite = false;
@@ -264,7 +264,7 @@ final class Model {
             case "MmFreePagesFromMdl" -> get(a.name("mdl")).pagesFreed = true;
             case "CloseHandle" -> closeHandle(a.handle());
             case "ProcessExit" -> {
-                for (Obj o : objects.values()) {
+                for (TrackedObject o : objects.values()) {
                     o.live = false;
                 }
                 openHandles.clear();
@@ -274,7 +274,7 @@ final class Model {
         }
     }
 
-    private void created(Action a, StepResult r, Obj o) {
+    private void created(Action a, StepResult r, TrackedObject o) {
         o.id = r.objectId();
         switch (a.op()) {
             case "VirtualAlloc" -> {
@@ -298,11 +298,11 @@ final class Model {
             }
             case "MmMapLockedPagesSpecifyCache" -> {
                 o.address = r.value();
-                Obj m = get(a.name("mdl"));
+                TrackedObject m = get(a.name("mdl"));
                 o.size = m != null ? Math.max(m.size, 1) : Protocol.PAGE_SIZE;
             }
             case "IoBuildPartialMdl" -> {
-                Obj s = get(a.name("source"));
+                TrackedObject s = get(a.name("source"));
                 o.partial = true;
                 o.source = s.name;
                 o.address = s.address + a.number("offset", 0);
@@ -346,7 +346,7 @@ final class Model {
             openHandles.remove(handle);
         }
         if (releases && file != null) {
-            for (Obj o : objects.values()) {
+            for (TrackedObject o : objects.values()) {
                 if (o.kind != Kind.USER && o.file == file) {
                     o.live = false;
                 }

@@ -1,7 +1,7 @@
 package dev.mdlbridge.cli.explore;
 
 import dev.mdlbridge.cli.explore.Model.Kind;
-import dev.mdlbridge.cli.explore.Model.Obj;
+import dev.mdlbridge.cli.explore.Model.TrackedObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +112,7 @@ final class OpGenerator {
                     ? Action.of(op, Action.MAIN, "buffer", b.name, "type", "MEM_DECOMMIT", "offset", 0L, "size",
                     0x1000L) : Action.of(op, Action.MAIN, "buffer", b.name));
             case "WriteUser", "ReadUser" -> {
-                Obj b = pickObj(m.all(Kind.USER).isEmpty() || random.nextInt(3) == 0 ? m.all(Kind.MAPPING)
+                TrackedObject b = pickObj(m.all(Kind.USER).isEmpty() || random.nextInt(3) == 0 ? m.all(Kind.MAPPING)
                         : m.all(Kind.USER), o -> o.live);
                 yield b == null ? null : Action.of(op, Action.MAIN, "buffer", b.name, "offset",
                         pick(0L, 0x10L, 0x800L), "size", pick(1L, 0x10L, 0x100L));
@@ -120,11 +120,11 @@ final class OpGenerator {
             case "ExAllocatePool" -> exAllocatePool(m);
             case "ExFreePool" -> {
                 if (random.nextInt(5) == 0) {
-                    Obj md = pickObj(m.all(Kind.MDL), o -> o.initialized || o.pagesFreed);
+                    TrackedObject md = pickObj(m.all(Kind.MDL), o -> o.initialized || o.pagesFreed);
                     yield md == null ? null : Action.of(op, md.handle, "mdl", md.name);
                 }
                 // half the time a buffer something still describes: the free a reviewer would try
-                Obj k = random.nextBoolean() ? pickObj(m.all(Kind.KERNEL), o -> o.live && describedBuffer(m, o))
+                TrackedObject k = random.nextBoolean() ? pickObj(m.all(Kind.KERNEL), o -> o.live && describedBuffer(m, o))
                         : null;
                 if (k == null) {
                     k = pickObj(m.all(Kind.KERNEL), o -> o.live);
@@ -138,11 +138,11 @@ final class OpGenerator {
                                     : (random.nextInt(10) == 0 ? "KernelMode" : "UserMode"),
                             "operation", mappingModifiers ? pick("IoReadAccess", "IoWriteAccess", "IoModifyAccess")
                                     : pick("IoReadAccess", "IoReadAccess", "IoWriteAccess")));
-            case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, Obj::described),
+            case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, TrackedObject::described),
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name, "priority", priority()));
             // before Windows 8 a read-locked MDL cannot be mapped read-only into user space (refused): try that
             case "MmMapLockedPagesSpecifyCache" -> withMdl(m, !mappingModifiers && random.nextBoolean()
-                    ? o -> o.locked && !o.write : stale(m, Obj::described), o -> {
+                    ? o -> o.locked && !o.write : stale(m, TrackedObject::described), o -> {
                 Action a = Action.of(op, handleFor(m, o), "as", m.newName(Kind.MAPPING), "mdl", o.name,
                         "priority", priority());
                 if (random.nextInt(8) == 0) {
@@ -152,7 +152,7 @@ final class OpGenerator {
             });
             case "MmUnmapLockedPages" -> {
                 if (random.nextBoolean()) {
-                    Obj v = pickObj(m.all(Kind.MAPPING), o -> o.live);
+                    TrackedObject v = pickObj(m.all(Kind.MAPPING), o -> o.live);
                     if (v != null) {
                         yield Action.of(op, handleFor(m, v), "mapping", v.name);
                     }
@@ -174,7 +174,7 @@ final class OpGenerator {
             case "Query" -> withMdl(m, o -> true, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
             case "DescribeChain" -> chain(m);
             case "DirectIo" -> {
-                Obj b = anyRange(m);
+                TrackedObject b = anyRange(m);
                 yield b == null ? null : Action.of(op, openHandle(m, random), "buffer", b.name, "offset",
                         pick(0L, 0x10L), "length", pick(0x10L, 0x1000L, 0x1000L, 0L), "method",
                         pick("InDirect", "OutDirect"));
@@ -209,7 +209,7 @@ final class OpGenerator {
         List<String> own = m.ownHandles();
         String source = own.get(random.nextInt(own.size()));
         if (random.nextBoolean()) {
-            Obj v = pickObj(m.all(Kind.MAPPING), o -> o.live && m.openHandleFor(o) != null);
+            TrackedObject v = pickObj(m.all(Kind.MAPPING), o -> o.live && m.openHandleFor(o) != null);
             if (v != null) {
                 source = m.openHandleFor(v);
             }
@@ -228,7 +228,7 @@ final class OpGenerator {
     private Action exAllocatePool(Model m) {
         // An MDL waiting at a kernel address no buffer covers yet: allocate on its handle, so the block lands there.
         String handle = openHandle(m, random);
-        Obj waiting = random.nextBoolean() ? pickObj(m.all(Kind.MDL), o -> o.live && o.kernelRange()
+        TrackedObject waiting = random.nextBoolean() ? pickObj(m.all(Kind.MDL), o -> o.live && o.kernelRange()
                 && !covered(m, o) && m.isOpen(o.handle)) : null;
         if (waiting != null) {
             handle = waiting.handle;
@@ -238,12 +238,12 @@ final class OpGenerator {
     }
 
     /** Half the time, only MDLs over a kernel buffer that was freed: what a reviewer touches next. */
-    private Predicate<Obj> stale(Model m, Predicate<Obj> plausible) {
+    private Predicate<TrackedObject> stale(Model m, Predicate<TrackedObject> plausible) {
         if (random.nextBoolean()) {
             return plausible;
         }
-        List<Obj> freed = new ArrayList<>();
-        for (Obj k : m.all(Kind.KERNEL)) {
+        List<TrackedObject> freed = new ArrayList<>();
+        for (TrackedObject k : m.all(Kind.KERNEL)) {
             if (!k.live) {
                 freed.add(k);
             }
@@ -255,7 +255,7 @@ final class OpGenerator {
             if (!plausible.test(o)) {
                 return false;
             }
-            for (Obj k : freed) {
+            for (TrackedObject k : freed) {
                 if (o.address >= k.address && o.address < k.address + k.size) {
                     return true;
                 }
@@ -264,8 +264,8 @@ final class OpGenerator {
         };
     }
 
-    private static boolean covered(Model m, Obj mdl) {
-        for (Obj k : m.live(Kind.KERNEL)) {
+    private static boolean covered(Model m, TrackedObject mdl) {
+        for (TrackedObject k : m.live(Kind.KERNEL)) {
             if (k.handle.equals(mdl.handle) && mdl.address >= k.address && mdl.address < k.address + k.size) {
                 return true;
             }
@@ -273,8 +273,8 @@ final class OpGenerator {
         return false;
     }
 
-    private static boolean describedBuffer(Model m, Obj k) {
-        for (Obj o : m.live(Kind.MDL)) {
+    private static boolean describedBuffer(Model m, TrackedObject k) {
+        for (TrackedObject o : m.live(Kind.MDL)) {
             if (o.described() && o.address >= k.address && o.address < k.address + k.size) {
                 return true;
             }
@@ -293,7 +293,7 @@ final class OpGenerator {
             long at = guess + pick(0L, 0L, 0x1000L, -0x1000L) + pick(0L, 0L, 0x10L);
             return a.with("address", at).with("length", pick(0x10L, 0x800L, 0x1000L));
         }
-        Obj b = anyRange(m);
+        TrackedObject b = anyRange(m);
         if (b == null) {
             return null;
         }
@@ -305,7 +305,7 @@ final class OpGenerator {
 
     private Action transfer(String op, Model m) {
         Action a;
-        Obj target;
+        TrackedObject target;
         if (random.nextInt(3) == 0 && !m.all(Kind.MAPPING).isEmpty()) {
             target = pickObj(m.all(Kind.MAPPING), o -> o.live);
             if (target == null) {
@@ -333,7 +333,7 @@ final class OpGenerator {
         int n = 1 + random.nextInt(3);
         List<Map<String, Object>> ranges = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Obj b = anyRange(m);
+            TrackedObject b = anyRange(m);
             if (b == null) {
                 return null;
             }
@@ -366,7 +366,7 @@ final class OpGenerator {
 
     /** A handle of the object's file object mostly (its own while open, else a duplicate's); sometimes another
      *  one (the driver must answer for an unknown id). */
-    private String handleFor(Model m, Obj o) {
+    private String handleFor(Model m, TrackedObject o) {
         String h = m.openHandleFor(o);
         if (random.nextInt(20) == 0 || h == null) {
             return openHandle(m, random);
@@ -386,35 +386,35 @@ final class OpGenerator {
     }
 
     /** A range a caller could name: user buffers, user mappings, kernel buffers of any handle, live or not. */
-    private Obj anyRange(Model m) {
+    private TrackedObject anyRange(Model m) {
         int k = random.nextInt(10);
-        List<Obj> from = k < 4 ? m.all(Kind.USER) : k < 7 ? m.all(Kind.KERNEL) : m.all(Kind.MAPPING);
+        List<TrackedObject> from = k < 4 ? m.all(Kind.USER) : k < 7 ? m.all(Kind.KERNEL) : m.all(Kind.MAPPING);
         if (from.isEmpty()) {
             from = m.all(Kind.USER);
         }
         return pickObj(from, o -> o.live);
     }
 
-    private Action withUser(Model m, java.util.function.Function<Obj, Action> f) {
-        Obj b = pickObj(m.all(Kind.USER), o -> o.live);
+    private Action withUser(Model m, java.util.function.Function<TrackedObject, Action> f) {
+        TrackedObject b = pickObj(m.all(Kind.USER), o -> o.live);
         return b == null ? null : f.apply(b);
     }
 
-    private Action withMdl(Model m, Predicate<Obj> plausible, java.util.function.Function<Obj, Action> f) {
-        Obj o = pickObj(m.all(Kind.MDL), x -> x.live && plausible.test(x));
+    private Action withMdl(Model m, Predicate<TrackedObject> plausible, java.util.function.Function<TrackedObject, Action> f) {
+        TrackedObject o = pickObj(m.all(Kind.MDL), x -> x.live && plausible.test(x));
         return o == null ? null : f.apply(o);
     }
 
     /** Mostly an object that fits, the newest ones first; now and then any object (released ones included). */
-    private Obj pickObj(List<Obj> from, Predicate<Obj> fits) {
+    private TrackedObject pickObj(List<TrackedObject> from, Predicate<TrackedObject> fits) {
         if (from.isEmpty()) {
             return null;
         }
         if (random.nextInt(12) == 0) {
             return from.get(random.nextInt(from.size()));
         }
-        List<Obj> good = new ArrayList<>();
-        for (Obj o : from) {
+        List<TrackedObject> good = new ArrayList<>();
+        for (TrackedObject o : from) {
             if (fits.test(o)) {
                 good.add(o);
             }
