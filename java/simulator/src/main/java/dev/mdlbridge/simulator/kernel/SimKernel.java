@@ -4,8 +4,6 @@ import dev.mdlbridge.spi.BugCheck;
 import dev.mdlbridge.spi.SimulatedBugCheckException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
@@ -50,53 +48,19 @@ public final class SimKernel implements Kernel {
     private final Poison poison;
     private final List<ProcessImpl> processes = new ArrayList<>();
     private final List<Consumer<SimProcess>> notify = new ArrayList<>();
-    private final TreeMap<Long, PoolBlock> pool = new TreeMap<>();
-    /** Nonpaged-pool virtual page -> {frame, blocks using it}. */
-    private final Map<Long, long[]> poolPages = new java.util.HashMap<>();
-    private final TreeMap<Long, SystemMapping> mappings = new TreeMap<>();
-    private long nextPool = POOL_BASE;
-    private long nextPte = SYSTEM_PTE_BASE;
-    private long ptesFree;
-    private long poolAllocationsLeft;
+    private final NonPagedPool pool;
+    private final SystemPtes systemPtes;
+    private final IoManager io = new IoManager(this);
     private BugCheck bugCheck;
-
-    /** A nonpaged-pool block: its pages are resident frames from the start. */
-    private static final class PoolBlock {
-        final long address;
-        final long size;
-        final int tag;
-        final long[] frames;
-
-        PoolBlock(long address, long size, int tag, long[] frames) {
-            this.address = address;
-            this.size = size;
-            this.tag = tag;
-            this.frames = frames;
-        }
-    }
-
-    /** A kernel-mode mapping of an MDL's pages in system PTEs. */
-    private static final class SystemMapping {
-        final long base;
-        final int pages;
-        final long[] frames;
-        final boolean noWrite;
-
-        SystemMapping(long base, int pages, long[] frames, boolean noWrite) {
-            this.base = base;
-            this.pages = pages;
-            this.frames = frames;
-            this.noWrite = noWrite;
-        }
-    }
 
     private SimKernel(KernelConfig config) {
         this.config = config;
         this.profile = config.profile();
         this.ram = new PhysicalMemory(config.physicalMemoryBytes(), config.fragmentation(), config.seed());
         this.poison = new Poison(config.seed());
-        this.ptesFree = config.systemPtesAvailable() >= 0 ? config.systemPtesAvailable() : DEFAULT_SYSTEM_PTES;
-        this.poolAllocationsLeft = config.poolFailAfter();
+        this.pool = new NonPagedPool(ram, POOL_BASE, config.poolFailAfter());
+        this.systemPtes = new SystemPtes(SYSTEM_PTE_BASE,
+                config.systemPtesAvailable() >= 0 ? config.systemPtesAvailable() : DEFAULT_SYSTEM_PTES);
     }
 
     public static SimKernel create(KernelConfig config) {
@@ -147,24 +111,15 @@ public final class SimKernel implements Kernel {
      * digest over all of it (pool layout, mapping bases and protections, every process's locked pages).
      */
     public synchronized dev.mdlbridge.spi.KernelCensus census(SimProcess process) {
-        long poolBytes = 0;
-        long digest = 17;
-        for (PoolBlock b : pool.values()) {
-            poolBytes += b.size;
-            digest = digest * 31 + b.address * 7 + b.size;
-        }
-        long ptesInUse = 0;
-        for (SystemMapping m : mappings.values()) {
-            ptesInUse += m.pages;
-            digest = digest * 31 + m.base + (m.noWrite ? 1 : 0);
-        }
+        long digest = systemPtes.digest(pool.digest(17));
         for (ProcessImpl p : processes) {
             digest = digest * 31 + p.lockedPages;
         }
         long[] locks = ram.lockTotals();
         digest = digest * 31 + ram.framesInUse();
         digest = digest * 31 + locks[0];
-        return new dev.mdlbridge.spi.KernelCensus(pool.size(), poolBytes, ptesInUse, mappings.size(),
+        return new dev.mdlbridge.spi.KernelCensus(pool.blockCount(), pool.bytes(), systemPtes.ptesInUse(),
+                systemPtes.mappingCount(),
                 ram.framesInUse(), locks[1], locks[0], ((ProcessImpl) process).lockedPages, digest);
     }
 
@@ -250,100 +205,24 @@ public final class SimKernel implements Kernel {
 
     // ------------------------------------------------------------------------------------------------ pool
 
-    /** Charges one nonpaged-pool allocation against fault injection; false = this one fails. */
-    private boolean poolAllocationAllowed() {
-        if (poolAllocationsLeft < 0) {
-            return true;
-        }
-        if (poolAllocationsLeft == 0) {
-            return false;
-        }
-        poolAllocationsLeft--;
-        return true;
-    }
-
-    private long allocatePoolAddress(long size) {
-        long align = size >= 4096 ? 4096 : 16;
-        long a = (nextPool + align - 1) & -align;
-        nextPool = a + Math.max(16, size);
-        return a;
-    }
-
     @Override
     public synchronized long exAllocatePool(long size, int tag) {
         checkAlive();
-        if (size <= 0 || !poolAllocationAllowed()) {
-            return 0;
-        }
-        long address = allocatePoolAddress(size);
-        int pages = span(address, size);
-        long[] frames = new long[pages];
-        for (int i = 0; i < pages; i++) {
-            // Blocks smaller than a page share their virtual page with their neighbours, and so its frame:
-            // one VA page has one PFN however it is reached (section 3.13 same-VA invariants).
-            long page = (address & ~0xFFFL) + ((long) i << 12);
-            long[] shared = poolPages.get(page);
-            if (shared != null) {
-                shared[1]++;
-                frames[i] = shared[0];
-                continue;
-            }
-            frames[i] = ram.allocate();
-            if (frames[i] < 0) {
-                releasePoolPages(address, frames, i);
-                return 0;
-            }
-            ram.markGarbage(frames[i]);
-            poolPages.put(page, new long[] {frames[i], 1});
-        }
-        pool.put(address, new PoolBlock(address, size, tag, frames));
-        return address;
-    }
-
-    /** Drops a block's use of its first {@code count} pages; a page's frame goes with its last block. */
-    private void releasePoolPages(long address, long[] frames, int count) {
-        for (int i = 0; i < count; i++) {
-            long page = (address & ~0xFFFL) + ((long) i << 12);
-            long[] shared = poolPages.get(page);
-            if (shared != null && --shared[1] == 0) {
-                poolPages.remove(page);
-                ram.releaseByOwner(frames[i]);
-            }
-        }
+        return pool.allocate(size, tag);
     }
 
     @Override
     public synchronized void exFreePool(long address, int tag) {
         checkAlive();
-        PoolBlock b = pool.remove(address);
-        if (b == null) {
+        if (!pool.free(address)) {
             throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, address, 0);
         }
-        releasePoolPages(b.address, b.frames, b.frames.length);
-    }
-
-
-    private SystemMapping systemMapping(long va) {
-        Map.Entry<Long, SystemMapping> e = mappings.floorEntry(va);
-        if (e == null) {
-            return null;
-        }
-        SystemMapping m = e.getValue();
-        return Long.compareUnsigned(va, m.base + ((long) m.pages << 12)) < 0 ? m : null;
     }
 
     /** The frame behind a kernel VA, or -1 when nothing maps it. */
     private long kernelFrame(long va) {
-        // Pool is mapped a page at a time: any byte of a page some live block uses is valid.
-        long[] shared = poolPages.get(va & ~0xFFFL);
-        if (shared != null) {
-            return shared[0];
-        }
-        SystemMapping m = systemMapping(va);
-        if (m != null) {
-            return m.frames[(int) ((va - m.base) >>> 12)];
-        }
-        return -1;
+        long frame = pool.frame(va);
+        return frame >= 0 ? frame : systemPtes.frame(va);
     }
 
     @Override
@@ -371,8 +250,7 @@ public final class SimKernel implements Kernel {
                 throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0);
             }
             if (write) {
-                SystemMapping m = systemMapping(va);
-                if (m != null && m.noWrite) {
+                if (systemPtes.readOnly(va)) {
                     throw stop(BugChecks.ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, 0, 0, 0);
                 }
                 ram.write(frame, inPage, buffer, offset + done, n);
@@ -426,10 +304,10 @@ public final class SimKernel implements Kernel {
     }
 
     private KernelMdl newMdl(KernelMdl.Storage storage, long bytes, int capacity) {
-        if (!poolAllocationAllowed()) {
+        if (!pool.allocationAllowed()) {
             return null;
         }
-        return new KernelMdl(allocatePoolAddress(bytes), storage, capacity);
+        return new KernelMdl(pool.allocateAddress(bytes), storage, capacity);
     }
 
     @Override
@@ -717,18 +595,10 @@ public final class SimKernel implements Kernel {
             // A free build maps whatever the PFN slots hold: the first touch of a garbage frame faults.
             throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0, 0, 0, 0);
         }
-        int pages = m.pagesSpanned();
-        if (pages == 0 || ptesFree < pages) {
+        long base = systemPtes.map(m.pfns, m.pagesSpanned(), (priority & MAPPING_NO_WRITE) != 0);
+        if (base == 0) {
             return 0;
         }
-        long[] frames = new long[pages];
-        for (int i = 0; i < pages; i++) {
-            frames[i] = m.pfns[i];
-        }
-        ptesFree -= pages;
-        long base = nextPte;
-        nextPte += ((long) pages + 1) << 12;   // one guard PTE between mappings
-        mappings.put(base, new SystemMapping(base, pages, frames, (priority & MAPPING_NO_WRITE) != 0));
         m.mappedSystemVa = base + m.byteOffset;
         m.flags |= MDL_MAPPED_TO_SYSTEM_VA;
         if ((m.flags & MDL_PARTIAL) != 0) {
@@ -738,10 +608,7 @@ public final class SimKernel implements Kernel {
     }
 
     private void unmapSystem(KernelMdl m) {
-        SystemMapping s = mappings.remove(m.mappedSystemVa & ~0xFFFL);
-        if (s != null) {
-            ptesFree += s.pages;
-        }
+        systemPtes.unmap(m.mappedSystemVa);
         m.flags &= ~(MDL_MAPPED_TO_SYSTEM_VA | MDL_PARTIAL_HAS_BEEN_MAPPED | MDL_FREE_EXTRA_PTES);
     }
 
@@ -853,7 +720,7 @@ public final class SimKernel implements Kernel {
             long page = m.startVa + ((long) i << 12);
             long frame;
             if (isKernelAddress(page)) {
-                if (config.verifier() && !poolPages.containsKey(page)) {
+                if (config.verifier() && !pool.containsPage(page)) {
                     throw verifier(0x7F, m, page);
                 }
                 frame = kernelFrame(page);
@@ -939,47 +806,19 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized Irp allocateIrp(SimProcess requestor) {
         checkAlive();
-        return new IrpImpl(requestor);
+        return io.allocateIrp(requestor);
     }
 
     @Override
     public synchronized void completeIrp(Irp irp) {
         checkAlive();
-        // IofCompleteRequest unlocks every MDL of the chain, locked or not (rule 15); IopCompleteRequest then frees
-        // them. A driver that leaves a never-locked MDL on the IRP (a failed probe it did not detach) therefore
-        // gets MmUnlockPages' own outcome for it, 0x4E on a free build, as on Windows.
-        for (KernelMdl m = (KernelMdl) irp.mdlAddress(); m != null; m = m.next) {
-            mmUnlockPages(m);
-        }
-        KernelMdl m = (KernelMdl) irp.mdlAddress();
-        while (m != null) {
-            KernelMdl next = m.next;
-            ioFreeMdl(m);
-            m = next;
-        }
-        irp.setMdlAddress(null);
+        io.completeIrp(irp);
     }
 
     @Override
     public synchronized int dispatchDirectIo(SimProcess caller, boolean inDirect, long outputAddress,
                                              int outputLength, ToIntFunction<Irp> driver) {
         checkAlive();
-        Irp irp = allocateIrp(caller);
-        if (outputLength != 0) {
-            Mdl m = ioAllocateMdl(outputAddress, outputLength, false, irp);
-            if (m == null) {
-                return STATUS_INSUFFICIENT_RESOURCES;
-            }
-            try {
-                mmProbeAndLockPages(m, caller, 1, inDirect ? 0 : 1);
-            } catch (NtStatusException e) {
-                irp.setMdlAddress(null);
-                ioFreeMdl(m);
-                return e.status();
-            }
-        }
-        int status = driver.applyAsInt(irp);
-        completeIrp(irp);
-        return status;
+        return io.dispatchDirectIo(caller, inDirect, outputAddress, outputLength, driver);
     }
 }
