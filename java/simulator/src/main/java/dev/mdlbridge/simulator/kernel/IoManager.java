@@ -14,8 +14,6 @@ import java.util.function.ToIntFunction;
  */
 final class IoManager {
 
-    /** KPROCESSOR_MODE UserMode: the buffer is the caller's, so the probe applies the user range gate. */
-    private static final int USER_MODE = 1;
     /** LOCK_OPERATION IoReadAccess (METHOD_IN_DIRECT: the device reads the buffer). */
     private static final int IO_READ_ACCESS = 0;
     /** LOCK_OPERATION IoWriteAccess (METHOD_OUT_DIRECT: the device writes the buffer). */
@@ -64,7 +62,7 @@ final class IoManager {
                 return SimKernel.STATUS_INSUFFICIENT_RESOURCES;
             }
             try {
-                kernel.mmProbeAndLockPages(m, caller, USER_MODE, inDirect ? IO_READ_ACCESS : IO_WRITE_ACCESS);
+                kernel.mmProbeAndLockPages(m, caller, SimKernel.USER_MODE, inDirect ? IO_READ_ACCESS : IO_WRITE_ACCESS);
             } catch (NtStatusException e) {
                 irp.setMdlAddress(null);
                 kernel.ioFreeMdl(m);

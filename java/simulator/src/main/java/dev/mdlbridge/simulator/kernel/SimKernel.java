@@ -34,6 +34,10 @@ public final class SimKernel implements Kernel {
     static final int MDL_IO_SPACE = 0x0800;
     static final int MDL_PAGE_CONTENTS_INVARIANT = 0x4000;
 
+    /** KPROCESSOR_MODE: who the buffer belongs to; UserMode applies the probe's user range gate. */
+    static final int KERNEL_MODE = 0;
+    static final int USER_MODE = 1;
+
     static final int MAPPING_NO_WRITE = 0x80000000;
     static final int MAPPING_MODIFIERS = 0xE0000000;
 
@@ -102,7 +106,8 @@ public final class SimKernel implements Kernel {
 
     /** A user-mode or kernel-mode access through a user view reached a frame that was freed (see kernelCopy). */
     SimulatedBugCheckException freedFrameTouched(long va, boolean write) {
-        return stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0);
+        return stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va,
+                write ? BugChecks.PAGE_FAULT_WRITE : BugChecks.PAGE_FAULT_READ, 0, 0);
     }
 
     /**
@@ -175,10 +180,12 @@ public final class SimKernel implements Kernel {
         if (p.lockedPages > 0) {
             KernelMdl first = p.tracker.isEmpty() ? null : p.tracker.iterator().next();
             if (config.trackLockedPages() || config.verifier()) {
-                throw stop(BugChecks.DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS, 0xFFFF_C002_0000_0000L + p.id, 0,
+                throw stop(BugChecks.DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS, BugChecks.LOCKED_PAGES_TRACKER_BASE + p.id,
+                        0,
                         first == null ? 0 : first.address, first == null ? p.lockedPages : first.pagesSpanned());
             }
-            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 0, p.eprocess, p.lockedPages, 0);
+            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, BugChecks.LOCKED_PAGES_AT_EXIT, p.eprocess, p.lockedPages,
+                    0);
         }
     }
 
@@ -215,7 +222,7 @@ public final class SimKernel implements Kernel {
     public synchronized void exFreePool(long address, int tag) {
         checkAlive();
         if (!pool.free(address)) {
-            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, address, 0);
+            throw stop(BugChecks.BAD_POOL_CALLER, BugChecks.POOL_ALREADY_FREED, 0, address, 0);
         }
     }
 
@@ -247,7 +254,8 @@ public final class SimKernel implements Kernel {
             // A system mapping may still name frames whose pool block or page allocation was freed under it:
             // Windows would silently touch someone else's memory; the simulator stops as special pool would.
             if (frame < 0 || ram.freed(frame)) {
-                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0);
+                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va,
+                write ? BugChecks.PAGE_FAULT_WRITE : BugChecks.PAGE_FAULT_READ, 0, 0);
             }
             if (write) {
                 if (systemPtes.readOnly(va)) {
@@ -383,7 +391,7 @@ public final class SimKernel implements Kernel {
         checkAlive();
         KernelMdl m = (KernelMdl) mdl;
         if (m.freed) {
-            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, m.address, 0);
+            throw stop(BugChecks.BAD_POOL_CALLER, BugChecks.POOL_ALREADY_FREED, 0, m.address, 0);
         }
         m.freed = true;
     }
@@ -393,10 +401,10 @@ public final class SimKernel implements Kernel {
         checkAlive();
         KernelMdl m = (KernelMdl) mdl;
         if (m.freed) {
-            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, m.address, 0);
+            throw stop(BugChecks.BAD_POOL_CALLER, BugChecks.POOL_ALREADY_FREED, 0, m.address, 0);
         }
         if (config.verifier() && (m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0 && (m.flags & MDL_PARTIAL) == 0) {
-            throw verifier(0xB8, m, 0);
+            throw verifier(BugChecks.VERIFIER_FREE_MAPPED_MDL, m, 0);
         }
         // MmPrepareMdlForReuse: only a mapped partial MDL is unmapped; anything else mapped or locked leaks.
         if ((m.flags & MDL_PARTIAL_HAS_BEEN_MAPPED) != 0) {
@@ -413,14 +421,14 @@ public final class SimKernel implements Kernel {
         ProcessImpl proc = (ProcessImpl) caller;
         int bad = m.flags & (MDL_PAGES_LOCKED | MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL
                 | MDL_IO_SPACE);
-        if (config.verifier() && (bad != 0 || m.byteCount == 0 && accessMode == 0)) {
-            throw verifier(0xB0, m, accessMode);
+        if (config.verifier() && (bad != 0 || m.byteCount == 0 && accessMode == KERNEL_MODE)) {
+            throw verifier(BugChecks.VERIFIER_PROBE_BAD_MDL_FLAGS, m, accessMode);
         }
         long va = m.startVa + m.byteOffset;
         long length = Integer.toUnsignedLong(m.byteCount);
         long end = va + length;
         // The UserMode range gate: kernel addresses, ranges over the top of user space, empty or wrapping ones.
-        if (accessMode != 0 && (Long.compareUnsigned(end, profile.userProbeAddress()) > 0
+        if (accessMode != KERNEL_MODE && (Long.compareUnsigned(end, profile.userProbeAddress()) > 0
                 || Long.compareUnsigned(va, end) >= 0)) {
             if (m.pfns.length > 0) {
                 m.pfns[0] = Poison.EMPTY;
@@ -430,7 +438,8 @@ public final class SimKernel implements Kernel {
         // A free build locks one page of a zero-length KernelMode MDL (mdl-semantics P11: modelled as 1 page).
         int pages = Math.max(1, m.pagesSpanned());
         if (pages > m.pfns.length) {
-            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.address + MDL_HEADER + 8L * m.pfns.length, 1, 0, 0);
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.address + MDL_HEADER + 8L * m.pfns.length,
+                    BugChecks.PAGE_FAULT_WRITE, 0, 0);
         }
         boolean kernel = isKernelAddress(m.startVa);
         boolean write = operation != 0;
@@ -446,7 +455,8 @@ public final class SimKernel implements Kernel {
                 if (frame < 0) {
                     java.util.Arrays.fill(m.pfns, 0, i + 1, Poison.EMPTY);
                     // The probe reads Va first, then page starts: p1 is the address it read (section 3.4 step 3).
-                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, i == 0 ? va : page, 0, 0, 0);
+                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, i == 0 ? va : page,
+                            BugChecks.PAGE_FAULT_READ, 0, 0);
                 }
                 m.pfns[i] = frame;
             } else {
@@ -509,13 +519,13 @@ public final class SimKernel implements Kernel {
         boolean locked = (m.flags & MDL_PAGES_LOCKED) != 0;
         if (config.verifier()) {
             if ((m.flags & MDL_SOURCE_IS_NONPAGED_POOL) != 0) {
-                throw verifier(0x7D, m, 0);
+                throw verifier(BugChecks.VERIFIER_UNLOCK_NONPAGED_POOL_MDL, m, 0);
             }
             if ((m.flags & MDL_PARTIAL) != 0) {
-                throw verifier(0xB4, m, 0);
+                throw verifier(BugChecks.VERIFIER_UNLOCK_PARTIAL_MDL, m, 0);
             }
             if (!locked) {
-                throw verifier(0x7C, m, 0);
+                throw verifier(BugChecks.VERIFIER_UNLOCK_NOT_LOCKED, m, 0);
             }
         }
         ProcessImpl owner = m.charged;
@@ -525,7 +535,8 @@ public final class SimKernel implements Kernel {
             // p3 is the locked-page count of Mdl->Process, which an unlock leaves in place (section 3.5).
             ProcessImpl named = owner != null ? owner : processByEprocess(m.process);
             long count = named != null ? named.lockedPages : 0;
-            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 1, m.address, count, 0);
+            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, BugChecks.LOCKED_PAGES_UNLOCK_UNTRACKED, m.address, count,
+                    0);
         }
         if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0) {
             unmapSystem(m);
@@ -549,7 +560,7 @@ public final class SimKernel implements Kernel {
                 break;
             }
             if (!ram.unlock(pfn)) { // no lock on it, or no frame at all: a locked frame is always in use
-                throw stop(BugChecks.PFN_LIST_CORRUPT, 7, pfn, 0, 0);
+                throw stop(BugChecks.PFN_LIST_CORRUPT, BugChecks.PFN_LOCK_COUNT_UNDERFLOW, pfn, 0, 0);
             }
             m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(pfn) : poison.pfn();
         }
@@ -590,10 +601,11 @@ public final class SimKernel implements Kernel {
         }
         if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL)) == 0) {
             if (config.verifier()) {
-                throw verifier(0x85, m, 0);
+                throw verifier(BugChecks.VERIFIER_MAP_WITHOUT_LOCKED_PAGES, m, KERNEL_MODE);
             }
             // A free build maps whatever the PFN slots hold: the first touch of a garbage frame faults.
-            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0, 0, 0, 0);
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0,
+                    BugChecks.PAGE_FAULT_READ, 0, 0);
         }
         long base = systemPtes.map(m.pfns, m.pagesSpanned(), (priority & MAPPING_NO_WRITE) != 0);
         if (base == 0) {
@@ -620,9 +632,10 @@ public final class SimKernel implements Kernel {
         ProcessImpl p = (ProcessImpl) caller;
         if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL | MDL_SOURCE_IS_NONPAGED_POOL)) == 0) {
             if (config.verifier()) {
-                throw verifier(0x85, m, 1);
+                throw verifier(BugChecks.VERIFIER_MAP_WITHOUT_LOCKED_PAGES, m, USER_MODE);
             }
-            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0, 0, 0, 0);
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0,
+                    BugChecks.PAGE_FAULT_READ, 0, 0);
         }
         int pages = m.pagesSpanned();
         long bytes = (long) pages << 12;
@@ -658,7 +671,8 @@ public final class SimKernel implements Kernel {
         KernelMdl m = (KernelMdl) mdl;
         if (isKernelAddress(baseAddress)) {
             if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) == 0 || baseAddress != m.mappedSystemVa) {
-                throw stop(BugChecks.SYSTEM_PTE_MISUSE, 0x100, baseAddress, m.address, 0);
+                throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_NOT_SYSTEM_MAPPING, baseAddress,
+                        m.address, 0);
             }
             unmapSystem(m);
             return;
@@ -666,7 +680,8 @@ public final class SimKernel implements Kernel {
         ProcessImpl p = (ProcessImpl) caller;
         Region r = p.space.find(baseAddress);
         if (r == null || !r.view || r.base != (baseAddress & ~0xFFFL)) {
-            throw stop(BugChecks.SYSTEM_PTE_MISUSE, 0x200, baseAddress, m.address, 0);
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_NOT_USER_VIEW, baseAddress, m.address,
+                    0);
         }
         p.space.remove(r);
     }
@@ -713,7 +728,7 @@ public final class SimKernel implements Kernel {
         KernelMdl m = (KernelMdl) mdl;
         if (config.verifier() && (m.flags & (MDL_PAGES_LOCKED | MDL_MAPPED_TO_SYSTEM_VA
                 | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL)) != 0) {
-            throw verifier(0xB0, m, 0);
+            throw verifier(BugChecks.VERIFIER_PROBE_BAD_MDL_FLAGS, m, 0);
         }
         int pages = m.pagesSpanned();
         for (int i = 0; i < pages; i++) {
@@ -721,12 +736,12 @@ public final class SimKernel implements Kernel {
             long frame;
             if (isKernelAddress(page)) {
                 if (config.verifier() && !pool.containsPage(page)) {
-                    throw verifier(0x7F, m, page);
+                    throw verifier(BugChecks.VERIFIER_NONPAGED_MDL_FOR_PAGED_MEMORY, m, page);
                 }
                 frame = kernelFrame(page);
             } else {
                 if (config.verifier()) {
-                    throw verifier(0x7F, m, page);   // pageable user memory
+                    throw verifier(BugChecks.VERIFIER_NONPAGED_MDL_FOR_PAGED_MEMORY, m, page);   // pageable user memory
                 }
                 frame = -1;
                 for (ProcessImpl p : processes) {
@@ -736,7 +751,7 @@ public final class SimKernel implements Kernel {
                 }
             }
             if (frame < 0) {
-                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, 0, 0, 0);
+                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, BugChecks.PAGE_FAULT_READ, 0, 0);
             }
             m.pfns[i] = frame;
         }
@@ -793,7 +808,7 @@ public final class SimKernel implements Kernel {
             // subcode 0x9A (page, its lock count). The I/O would go on into a page the system reuses.
             int locks = ram.lockCount(m.pfns[i]);
             if (locks > 0) {
-                throw stop(BugChecks.PFN_LIST_CORRUPT, 0x9A, m.pfns[i], locks, 0);
+                throw stop(BugChecks.PFN_LIST_CORRUPT, BugChecks.PFN_FREED_WHILE_LOCKED, m.pfns[i], locks, 0);
             }
             ram.release(m.pfns[i]);
             m.pfns[i] = Poison.EMPTY;
