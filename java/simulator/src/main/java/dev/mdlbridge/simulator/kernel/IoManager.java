@@ -30,6 +30,26 @@ final class IoManager {
         return new IrpImpl(requestor);
     }
 
+    /**
+     * The IRP part of {@code IoAllocateMdl(..., Irp)}: the MDL becomes {@code Irp->MdlAddress}, or, as a secondary
+     * buffer, the tail of the IRP's chain.
+     */
+    void attach(Irp irp, KernelMdl m, boolean secondaryBuffer) {
+        if (!secondaryBuffer) {
+            irp.setMdlAddress(m);
+            return;
+        }
+        KernelMdl tail = (KernelMdl) irp.mdlAddress();
+        if (tail == null) {
+            irp.setMdlAddress(m);
+            return;
+        }
+        while (tail.next != null) {
+            tail = tail.next;
+        }
+        tail.next = m;
+    }
+
     /** {@code IoCompleteRequest}: unlocks, then frees, every MDL on the IRP's chain. */
     void completeIrp(Irp irp) {
         // IofCompleteRequest unlocks every MDL of the chain, locked or not (rule 15); IopCompleteRequest then frees

@@ -1,5 +1,7 @@
 package dev.mdlbridge.simulator.kernel;
 
+import static dev.mdlbridge.simulator.kernel.MdlFlags.*;
+
 import dev.mdlbridge.spi.BugCheck;
 import dev.mdlbridge.spi.SimulatedBugCheckException;
 import java.util.ArrayList;
@@ -22,18 +24,6 @@ public final class SimKernel implements Kernel {
     static final int STATUS_CONFLICTING_ADDRESSES = 0xC0000018;
     static final int STATUS_INVALID_ADDRESS = 0xC0000141;
 
-    static final int MDL_MAPPED_TO_SYSTEM_VA = 0x0001;
-    static final int MDL_PAGES_LOCKED = 0x0002;
-    static final int MDL_SOURCE_IS_NONPAGED_POOL = 0x0004;
-    static final int MDL_ALLOCATED_FIXED_SIZE = 0x0008;
-    static final int MDL_PARTIAL = 0x0010;
-    static final int MDL_PARTIAL_HAS_BEEN_MAPPED = 0x0020;
-    static final int MDL_IO_PAGE_READ = 0x0040;
-    static final int MDL_WRITE_OPERATION = 0x0080;
-    static final int MDL_FREE_EXTRA_PTES = 0x0200;
-    static final int MDL_IO_SPACE = 0x0800;
-    static final int MDL_PAGE_CONTENTS_INVARIANT = 0x4000;
-
     /** KPROCESSOR_MODE: who the buffer belongs to; UserMode applies the probe's user range gate. */
     static final int KERNEL_MODE = 0;
     static final int USER_MODE = 1;
@@ -44,7 +34,6 @@ public final class SimKernel implements Kernel {
     static final long POOL_BASE = 0xFFFF_A08F_1000_0000L;
     static final long SYSTEM_PTE_BASE = 0xFFFF_D100_0000_0000L;
     static final long DEFAULT_SYSTEM_PTES = 1L << 26;
-    static final int MDL_HEADER = 48;
 
     private final KernelConfig config;
     private final Profile profile;
@@ -52,10 +41,12 @@ public final class SimKernel implements Kernel {
     private final Poison poison;
     private final List<ProcessImpl> processes = new ArrayList<>();
     private final List<Consumer<SimProcess>> notify = new ArrayList<>();
+    private final BugCheckLatch bugChecks = new BugCheckLatch();
     private final NonPagedPool pool;
     private final SystemPtes systemPtes;
+    private final KernelSpace kernelSpace;
+    private final MdlAllocator mdls;
     private final IoManager io = new IoManager(this);
-    private BugCheck bugCheck;
 
     private SimKernel(KernelConfig config) {
         this.config = config;
@@ -65,6 +56,8 @@ public final class SimKernel implements Kernel {
         this.pool = new NonPagedPool(ram, POOL_BASE, config.poolFailAfter());
         this.systemPtes = new SystemPtes(SYSTEM_PTE_BASE,
                 config.systemPtesAvailable() >= 0 ? config.systemPtesAvailable() : DEFAULT_SYSTEM_PTES);
+        this.kernelSpace = new KernelSpace(ram, pool, systemPtes, bugChecks);
+        this.mdls = new MdlAllocator(profile, ram, pool, poison, bugChecks);
     }
 
     public static SimKernel create(KernelConfig config) {
@@ -88,26 +81,22 @@ public final class SimKernel implements Kernel {
 
     // ----------------------------------------------------------------------------------------- bug checks
 
+    /** Throws the bug check that stopped the machine, if one did (UserSpace calls it too). */
     void checkAlive() {
-        if (bugCheck != null) {
-            throw new SimulatedBugCheckException(bugCheck);
-        }
+        bugChecks.checkAlive();
     }
 
     private SimulatedBugCheckException stop(int code, long p1, long p2, long p3, long p4) {
-        bugCheck = new BugCheck(code, p1, p2, p3, p4, BugChecks.name(code));
-        return new SimulatedBugCheckException(bugCheck);
+        return bugChecks.stop(code, p1, p2, p3, p4);
     }
 
-    /** Driver Verifier's 0xC4 with the MDL subcode first, then the MDL, its flags and an extra value. */
     private SimulatedBugCheckException verifier(int subcode, KernelMdl mdl, long extra) {
-        return stop(BugChecks.DRIVER_VERIFIER_DETECTED_VIOLATION, subcode, mdl.address, mdl.flags, extra);
+        return bugChecks.verifier(subcode, mdl, extra);
     }
 
-    /** A user-mode or kernel-mode access through a user view reached a frame that was freed (see kernelCopy). */
+    /** A user-mode or kernel-mode access through a user view reached a frame that was freed (see KernelSpace). */
     SimulatedBugCheckException freedFrameTouched(long va, boolean write) {
-        return stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va,
-                write ? BugChecks.PAGE_FAULT_WRITE : BugChecks.PAGE_FAULT_READ, 0, 0);
+        return bugChecks.pageFault(va, write);
     }
 
     /**
@@ -130,7 +119,7 @@ public final class SimKernel implements Kernel {
 
     @Override
     public synchronized BugCheck bugCheck() {
-        return bugCheck;
+        return bugChecks.current();
     }
 
     @Override
@@ -226,48 +215,16 @@ public final class SimKernel implements Kernel {
         }
     }
 
-    /** The frame behind a kernel VA, or -1 when nothing maps it. */
-    private long kernelFrame(long va) {
-        long frame = pool.frame(va);
-        return frame >= 0 ? frame : systemPtes.frame(va);
-    }
-
     @Override
     public synchronized void readKernel(long address, byte[] target, int offset, int length) {
         checkAlive();
-        kernelCopy(address, target, offset, length, false);
+        kernelSpace.copy(address, target, offset, length, false);
     }
 
     @Override
     public synchronized void writeKernel(long address, byte[] source, int offset, int length) {
         checkAlive();
-        kernelCopy(address, source, offset, length, true);
-    }
-
-    private void kernelCopy(long address, byte[] buffer, int offset, int length, boolean write) {
-        int done = 0;
-        long va = address;
-        while (done < length) {
-            int inPage = (int) (va & 0xFFF);
-            int n = Math.min(length - done, 4096 - inPage);
-            long frame = kernelFrame(va);
-            // A system mapping may still name frames whose pool block or page allocation was freed under it:
-            // Windows would silently touch someone else's memory; the simulator stops as special pool would.
-            if (frame < 0 || ram.freed(frame)) {
-                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va,
-                write ? BugChecks.PAGE_FAULT_WRITE : BugChecks.PAGE_FAULT_READ, 0, 0);
-            }
-            if (write) {
-                if (systemPtes.readOnly(va)) {
-                    throw stop(BugChecks.ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, 0, 0, 0);
-                }
-                ram.write(frame, inPage, buffer, offset + done, n);
-            } else {
-                ram.read(frame, inPage, buffer, offset + done, n);
-            }
-            done += n;
-            va += n;
-        }
+        kernelSpace.copy(address, source, offset, length, true);
     }
 
     @Override
@@ -292,77 +249,12 @@ public final class SimKernel implements Kernel {
 
     // ------------------------------------------------------------------------------------------------ MDLs
 
-    /** MmInitializeMdl: Next, Size, MdlFlags, StartVa, ByteOffset, ByteCount; nothing else is touched. */
-    private static void initialize(KernelMdl m, long va, int length) {
-        m.next = null;
-        m.size = (short) (MDL_HEADER + 8 * span(va, Integer.toUnsignedLong(length)));
-        m.flags = 0;
-        m.startVa = va & ~0xFFFL;
-        m.byteOffset = (int) (va & 0xFFF);
-        m.byteCount = length;
-    }
-
-    /** What Windows leaves in an MDL it did not initialise: stale pool contents. */
-    private void poisonUndefined(KernelMdl m) {
-        m.process = poison.address();
-        m.mappedSystemVa = poison.address();
-        for (int i = 0; i < m.pfns.length; i++) {
-            m.pfns[i] = poison.pfn();
-        }
-    }
-
-    private KernelMdl newMdl(KernelMdl.Storage storage, long bytes, int capacity) {
-        if (!pool.allocationAllowed()) {
-            return null;
-        }
-        return new KernelMdl(pool.allocateAddress(bytes), storage, capacity);
-    }
-
     @Override
     public synchronized Mdl ioAllocateMdl(long virtualAddress, int length, boolean secondaryBuffer, Irp irp) {
         checkAlive();
-        long len = Integer.toUnsignedLong(length);
-        if (profile.rejectLengthBit31() && (len & 0x8000_0000L) != 0) {
-            return null;
-        }
-        if (len > profile.maxMdlLength()) {
-            return null;
-        }
-        int pages = span(virtualAddress, len);
-        KernelMdl m;
-        boolean fixed = pages <= profile.fixedSizeMdlPfns();
-        if (fixed) {
-            m = newMdl(KernelMdl.Storage.LOOKASIDE, MDL_HEADER + 8L * profile.fixedSizeMdlPfns(),
-                    profile.fixedSizeMdlPfns());
-        } else {
-            long bytes = MDL_HEADER + 8L * pages;
-            if (profile.rejectSizeOver0xFFFF() && bytes > 0xFFFF) {
-                return null;
-            }
-            m = newMdl(KernelMdl.Storage.POOL, bytes, pages);
-        }
-        if (m == null) {
-            return null;
-        }
-        initialize(m, virtualAddress, length);
-        poisonUndefined(m);
-        if (fixed) {
-            m.flags |= MDL_ALLOCATED_FIXED_SIZE;
-        }
-        if (irp != null) {
-            if (secondaryBuffer) {
-                KernelMdl tail = (KernelMdl) irp.mdlAddress();
-                if (tail == null) {
-                    irp.setMdlAddress(m);
-                } else {
-                    while (tail.next != null) {
-                        tail = tail.next;
-                    }
-                    tail.next = m;
-                }
-            } else {
-                irp.setMdlAddress(m);
-            }
+        KernelMdl m = mdls.ioAllocate(virtualAddress, length);
+        if (m != null && irp != null) {
+            io.attach(irp, m, secondaryBuffer);
         }
         return m;
     }
@@ -370,29 +262,20 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized long mmSizeOfMdl(long virtualAddress, long length) {
         checkAlive();
-        return MDL_HEADER + 8L * (((virtualAddress & 0xFFF) + length + 0xFFF) >>> 12);
+        return MdlAllocator.sizeOf(virtualAddress, length);
     }
 
     @Override
     public synchronized Mdl allocateAndInitializeMdl(long virtualAddress, int length, int tag) {
         checkAlive();
-        int pages = span(virtualAddress, Integer.toUnsignedLong(length));
-        KernelMdl m = newMdl(KernelMdl.Storage.DRIVER_STORAGE, MDL_HEADER + 8L * pages, pages);
-        if (m == null) {
-            return null;
-        }
-        poisonUndefined(m);
-        initialize(m, virtualAddress, length);
-        return m;
+        return mdls.allocateInDriverStorage(virtualAddress, length);
     }
 
     @Override
     public synchronized void exFreePoolMdl(Mdl mdl) {
         checkAlive();
         KernelMdl m = (KernelMdl) mdl;
-        if (m.freed) {
-            throw stop(BugChecks.BAD_POOL_CALLER, BugChecks.POOL_ALREADY_FREED, 0, m.address, 0);
-        }
+        mdls.requireNotFreed(m);
         m.freed = true;
     }
 
@@ -400,9 +283,7 @@ public final class SimKernel implements Kernel {
     public synchronized void ioFreeMdl(Mdl mdl) {
         checkAlive();
         KernelMdl m = (KernelMdl) mdl;
-        if (m.freed) {
-            throw stop(BugChecks.BAD_POOL_CALLER, BugChecks.POOL_ALREADY_FREED, 0, m.address, 0);
-        }
+        mdls.requireNotFreed(m);
         if (config.verifier() && (m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0 && (m.flags & MDL_PARTIAL) == 0) {
             throw verifier(BugChecks.VERIFIER_FREE_MAPPED_MDL, m, 0);
         }
@@ -438,7 +319,7 @@ public final class SimKernel implements Kernel {
         // A free build locks one page of a zero-length KernelMode MDL (mdl-semantics P11: modelled as 1 page).
         int pages = Math.max(1, m.pagesSpanned());
         if (pages > m.pfns.length) {
-            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.address + MDL_HEADER + 8L * m.pfns.length,
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.address + KernelMdl.HEADER_BYTES + 8L * m.pfns.length,
                     BugChecks.PAGE_FAULT_WRITE, 0, 0);
         }
         boolean kernel = isKernelAddress(m.startVa);
@@ -451,7 +332,7 @@ public final class SimKernel implements Kernel {
         for (int i = 0; i < pages; i++) {
             long page = m.startVa + ((long) i << 12);
             if (kernel) {
-                long frame = kernelFrame(page);
+                long frame = kernelSpace.frame(page);
                 if (frame < 0) {
                     java.util.Arrays.fill(m.pfns, 0, i + 1, Poison.EMPTY);
                     // The probe reads Va first, then page starts: p1 is the address it read (section 3.4 step 3).
@@ -738,7 +619,7 @@ public final class SimKernel implements Kernel {
                 if (config.verifier() && !pool.containsPage(page)) {
                     throw verifier(BugChecks.VERIFIER_NONPAGED_MDL_FOR_PAGED_MEMORY, m, page);
                 }
-                frame = kernelFrame(page);
+                frame = kernelSpace.frame(page);
             } else {
                 if (config.verifier()) {
                     throw verifier(BugChecks.VERIFIER_NONPAGED_MDL_FOR_PAGED_MEMORY, m, page);   // pageable user memory
@@ -763,57 +644,13 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized Mdl mmAllocatePagesForMdlEx(long size, int flags) {
         checkAlive();
-        if (size <= 0 || (flags & ~0x3F) != 0) {
-            return null;
-        }
-        long wanted = (size + 4095) >>> 12;
-        if (wanted > Integer.MAX_VALUE / 2) {
-            return null;
-        }
-        KernelMdl m = newMdl(KernelMdl.Storage.PAGES, MDL_HEADER + 8L * wanted, (int) wanted);
-        if (m == null) {
-            return null;
-        }
-        int found = 0;
-        while (found < wanted) {
-            long f = ram.allocate();
-            if (f < 0) {
-                break;
-            }
-            m.pfns[found++] = f;   // zeroed: a fresh frame has no contents
-        }
-        if (found == 0) {
-            return null;
-        }
-        if (found < wanted) {
-            m.pfns[found] = Poison.EMPTY;
-        }
-        initialize(m, 0, found << 12);
-        m.process = 0;
-        m.mappedSystemVa = poison.address();
-        m.flags |= MDL_PAGES_LOCKED;
-        return m;
+        return mdls.allocatePages(size, flags);
     }
 
     @Override
     public synchronized void mmFreePagesFromMdl(Mdl mdl) {
         checkAlive();
-        KernelMdl m = (KernelMdl) mdl;
-        int pages = m.pagesSpanned();
-        for (int i = 0; i < pages && i < m.pfns.length; i++) {
-            if (m.pfns[i] == Poison.EMPTY) {
-                break;
-            }
-            // Freeing a page that another MDL still has locked for I/O: PFN_LIST_CORRUPT with the documented
-            // subcode 0x9A (page, its lock count). The I/O would go on into a page the system reuses.
-            int locks = ram.lockCount(m.pfns[i]);
-            if (locks > 0) {
-                throw stop(BugChecks.PFN_LIST_CORRUPT, BugChecks.PFN_FREED_WHILE_LOCKED, m.pfns[i], locks, 0);
-            }
-            ram.release(m.pfns[i]);
-            m.pfns[i] = Poison.EMPTY;
-        }
-        m.flags &= ~MDL_PAGES_LOCKED;
+        mdls.freePages((KernelMdl) mdl);
     }
 
     // ---------------------------------------------------------------------------------------- I/O manager
