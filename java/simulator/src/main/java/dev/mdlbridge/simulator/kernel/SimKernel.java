@@ -4,8 +4,6 @@ import static dev.mdlbridge.simulator.kernel.MdlFlags.*;
 
 import dev.mdlbridge.spi.BugCheck;
 import dev.mdlbridge.spi.SimulatedBugCheckException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
@@ -39,13 +37,13 @@ public final class SimKernel implements Kernel {
     private final Profile profile;
     private final PhysicalMemory ram;
     private final Poison poison;
-    private final List<ProcessImpl> processes = new ArrayList<>();
-    private final List<Consumer<SimProcess>> notify = new ArrayList<>();
     private final BugCheckLatch bugChecks = new BugCheckLatch();
+    private final ProcessTable processes = new ProcessTable();
     private final NonPagedPool pool;
     private final SystemPtes systemPtes;
     private final KernelSpace kernelSpace;
     private final MdlAllocator mdls;
+    private final PfnLocks pfnLocks;
     private final IoManager io = new IoManager(this);
 
     private SimKernel(KernelConfig config) {
@@ -58,6 +56,7 @@ public final class SimKernel implements Kernel {
                 config.systemPtesAvailable() >= 0 ? config.systemPtesAvailable() : DEFAULT_SYSTEM_PTES);
         this.kernelSpace = new KernelSpace(ram, pool, systemPtes, bugChecks);
         this.mdls = new MdlAllocator(profile, ram, pool, poison, bugChecks);
+        this.pfnLocks = new PfnLocks(ram, config, poison, bugChecks);
     }
 
     public static SimKernel create(KernelConfig config) {
@@ -105,10 +104,7 @@ public final class SimKernel implements Kernel {
      * digest over all of it (pool layout, mapping bases and protections, every process's locked pages).
      */
     public synchronized dev.mdlbridge.spi.KernelCensus census(SimProcess process) {
-        long digest = systemPtes.digest(pool.digest(17));
-        for (ProcessImpl p : processes) {
-            digest = digest * 31 + p.lockedPages;
-        }
+        long digest = processes.digest(systemPtes.digest(pool.digest(17)));
         long[] locks = ram.lockTotals();
         digest = digest * 31 + ram.framesInUse();
         digest = digest * 31 + locks[0];
@@ -142,15 +138,12 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized SimProcess createProcess(String imageName) {
         checkAlive();
-        ProcessImpl p = new ProcessImpl(0x1000 + 4 * processes.size(), imageName,
-                new UserSpace(this, ram));
-        processes.add(p);
-        return p;
+        return processes.create(imageName, new UserSpace(this, ram));
     }
 
     @Override
     public synchronized void registerProcessNotify(Consumer<SimProcess> onExit) {
-        notify.add(onExit);
+        processes.registerNotify(onExit);
     }
 
     @Override
@@ -160,7 +153,7 @@ public final class SimKernel implements Kernel {
         if (p.exited) {
             return;
         }
-        for (Consumer<SimProcess> c : List.copyOf(notify)) {
+        for (Consumer<SimProcess> c : processes.notifyRoutines()) {
             c.accept(p);
             checkAlive();
         }
@@ -366,30 +359,16 @@ public final class SimKernel implements Kernel {
             proc.lockedPages += pages;
             m.charged = proc;
         }
-        long limit = config.lockCountLimit() >= 0 ? config.lockCountLimit() : profile.referenceCountLimit();
-        for (int i = 0; i < pages; i++) {
-            if (!ram.tryLock(m.pfns[i], limit)) {
-                // Cleanup as MmUnlockPages would: the sentinel stops it at the pages already locked; the slots
-                // from the failing page on read -1, as the interleaved probe-and-lock loop leaves them.
-                java.util.Arrays.fill(m.pfns, i, pages, Poison.EMPTY);
-                releaseLocks(m, i);
-                if (m.charged != null) {
-                    m.charged.lockedPages -= pages;
-                    m.charged = null;
-                }
-                m.flags &= ~MDL_PAGES_LOCKED;
-                throw new NtStatusException(STATUS_WORKING_SET_QUOTA);
+        if (!pfnLocks.lockAll(m.pfns, pages)) {   // a frame at its reference-count limit: all undone
+            if (m.charged != null) {
+                m.charged.lockedPages -= pages;
+                m.charged = null;
             }
+            m.flags &= ~MDL_PAGES_LOCKED;
+            throw new NtStatusException(STATUS_WORKING_SET_QUOTA);
         }
         if (!kernel) {
             proc.tracker.add(m);
-        }
-    }
-
-    private void releaseLocks(KernelMdl m, int count) {
-        for (int i = 0; i < count; i++) {
-            ram.unlock(m.pfns[i]);
-            m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(m.pfns[i]) : poison.pfn();
         }
     }
 
@@ -412,9 +391,9 @@ public final class SimKernel implements Kernel {
         ProcessImpl owner = m.charged;
         // The tracker is reached through Mdl->Process (WRK MmUnlockPages): a kernel-VA MDL (Process = NULL) is
         // never on it, and its double unlock underflows the PFN counts below, as on a free build.
-        if (config.trackLockedPages() && m.process != 0 && !isTracked(m)) {
+        if (config.trackLockedPages() && m.process != 0 && !processes.isTracked(m)) {
             // p3 is the locked-page count of Mdl->Process, which an unlock leaves in place (section 3.5).
-            ProcessImpl named = owner != null ? owner : processByEprocess(m.process);
+            ProcessImpl named = owner != null ? owner : processes.byEprocess(m.process);
             long count = named != null ? named.lockedPages : 0;
             throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, BugChecks.LOCKED_PAGES_UNLOCK_UNTRACKED, m.address, count,
                     0);
@@ -432,38 +411,8 @@ public final class SimKernel implements Kernel {
             m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
             return;
         }
-        // Drop one lock per page up to the sentinel; a slot that is no locked frame means the PFN counts are
-        // about to underflow (a double unlock, a partial, a nonpaged-pool MDL): PFN_LIST_CORRUPT.
-        int n = Math.min(pages, m.pfns.length);
-        for (int i = 0; i < n; i++) {
-            long pfn = m.pfns[i];
-            if (pfn == Poison.EMPTY) {
-                break;
-            }
-            if (!ram.unlock(pfn)) { // no lock on it, or no frame at all: a locked frame is always in use
-                throw stop(BugChecks.PFN_LIST_CORRUPT, BugChecks.PFN_LOCK_COUNT_UNDERFLOW, pfn, 0, 0);
-            }
-            m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(pfn) : poison.pfn();
-        }
+        pfnLocks.unlockAll(m.pfns, Math.min(pages, m.pfns.length));
         m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
-    }
-
-    private ProcessImpl processByEprocess(long eprocess) {
-        for (ProcessImpl p : processes) {
-            if (p.eprocess == eprocess) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private boolean isTracked(KernelMdl m) {
-        for (ProcessImpl p : processes) {
-            if (p.tracker.contains(m)) {
-                return true;
-            }
-        }
-        return m.charged == null && (m.flags & MDL_PAGES_LOCKED) != 0;   // a kernel-VA lock is not tracked per process
     }
 
     @Override
@@ -624,12 +573,7 @@ public final class SimKernel implements Kernel {
                 if (config.verifier()) {
                     throw verifier(BugChecks.VERIFIER_NONPAGED_MDL_FOR_PAGED_MEMORY, m, page);   // pageable user memory
                 }
-                frame = -1;
-                for (ProcessImpl p : processes) {
-                    if (m.charged == p || frame < 0) {
-                        frame = Math.max(frame, p.space.residentFrame(page));
-                    }
-                }
+                frame = processes.residentFrame(m, page);
             }
             if (frame < 0) {
                 throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, BugChecks.PAGE_FAULT_READ, 0, 0);
