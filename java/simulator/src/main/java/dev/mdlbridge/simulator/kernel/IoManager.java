@@ -1,13 +1,17 @@
 package dev.mdlbridge.simulator.kernel;
 
+import static dev.mdlbridge.simulator.kernel.MdlFlags.*;
+
 import java.util.function.ToIntFunction;
 
 /**
- * Windows' I/O manager as far as MDLs go: IRPs, their completion ({@code IofCompleteRequest} unlocking and
- * {@code IopCompleteRequest} freeing the IRP's MDL chain), and the METHOD_IN_DIRECT / METHOD_OUT_DIRECT dispatch
- * that builds and locks the IRP's own MDL for the output buffer before the driver runs (mdl-semantics.md
- * section 5). It holds no state of its own: an IRP carries its MDL chain, and the MDL work is the memory
- * manager's, reached through the kernel's DDIs exactly as the real I/O manager calls them.
+ * Windows' I/O manager as far as MDLs go (mdl-semantics.md section 5): IRPs, their completion
+ * ({@code IofCompleteRequest} unlocking and {@code IopCompleteRequest} freeing the IRP's MDL chain), the
+ * METHOD_IN_DIRECT / METHOD_OUT_DIRECT dispatch that builds and locks the IRP's own MDL for the output buffer before
+ * the driver runs, the IRP side of {@code IoAllocateMdl}, and {@code IoBuildPartialMdl} (section 3.10), which on
+ * Windows is an I/O manager routine too. It holds no state of its own: an IRP carries its MDL chain, and the memory
+ * manager's work (allocate, probe, unlock, free) is reached through the kernel's DDIs, as the real I/O manager
+ * calls them.
  *
  * <p>Guarded by the kernel's lock: only {@link SimKernel}'s synchronized methods call it (and the DDIs it calls
  * back are synchronized on the same kernel, which the calling thread already holds), so it has no lock of its own.
@@ -20,9 +24,15 @@ final class IoManager {
     private static final int IO_WRITE_ACCESS = 1;
 
     private final Kernel kernel;
+    private final Profile profile;
+    private final Poison poison;
+    private final BugCheckLatch bugChecks;
 
-    IoManager(Kernel kernel) {
+    IoManager(Kernel kernel, Profile profile, Poison poison, BugCheckLatch bugChecks) {
         this.kernel = kernel;
+        this.profile = profile;
+        this.poison = poison;
+        this.bugChecks = bugChecks;
     }
 
     /** {@code IoAllocateIrp}: an IRP with no MDL, on behalf of {@code requestor}. */
@@ -92,5 +102,42 @@ final class IoManager {
         int status = driver.applyAsInt(irp);
         kernel.completeIrp(irp);
         return status;
+    }
+
+    /**
+     * {@code IoBuildPartialMdl} (mdl-semantics.md section 3.10): the target describes part of the source's range
+     * and shares its frames, flags and mapping; it takes no locks of its own. A range outside the source is bug
+     * check 0x12E on profiles that check it, a target too small for the range 0x40.
+     */
+    void buildPartialMdl(KernelMdl s, KernelMdl t, long virtualAddress, int length) {
+        long sourceVa = s.startVa + s.byteOffset;
+        long offset = virtualAddress - sourceVa;
+        // Length is a ULONG: "the rest of the source" from a start past its end wraps to about 4 GiB.
+        long len = length == 0 ? (Integer.toUnsignedLong(s.byteCount) - offset) & 0xFFFF_FFFFL
+                : Integer.toUnsignedLong(length);
+        boolean outside = Long.compareUnsigned(virtualAddress, sourceVa) < 0
+                || Long.compareUnsigned(offset, Integer.toUnsignedLong(s.byteCount)) > 0
+                || Long.compareUnsigned(offset + len, Integer.toUnsignedLong(s.byteCount)) > 0;
+        if (outside && profile.partialRangeBugCheck()) {
+            throw bugChecks.stop(BugChecks.INVALID_MDL_RANGE, s.address, virtualAddress, len, 0);
+        }
+        int pages = SimKernel.span(virtualAddress, len);
+        if (pages > t.pfns.length) {
+            throw bugChecks.stop(BugChecks.TARGET_MDL_TOO_SMALL, s.address, t.address, pages, t.pfns.length);
+        }
+        t.startVa = virtualAddress & ~0xFFFL;
+        t.byteOffset = (int) (virtualAddress & 0xFFF);
+        t.byteCount = (int) len;
+        t.process = s.process;
+        t.flags = (t.flags & (MDL_ALLOCATED_FIXED_SIZE | MDL_PAGE_CONTENTS_INVARIANT))
+                | (s.flags & (MDL_IO_PAGE_READ | MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA | MDL_IO_SPACE))
+                | MDL_PARTIAL;
+        t.mappedSystemVa = s.mappedSystemVa + offset;
+        int from = (int) ((t.startVa - s.startVa) >> 12);
+        for (int i = 0; i < pages; i++) {
+            int j = from + i;
+            t.pfns[i] = j >= 0 && j < s.pfns.length ? s.pfns[j] : poison.pfn();
+        }
+        t.source = s;
     }
 }

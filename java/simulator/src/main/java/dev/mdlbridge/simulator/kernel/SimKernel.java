@@ -44,7 +44,7 @@ public final class SimKernel implements Kernel {
     private final KernelSpace kernelSpace;
     private final MdlAllocator mdls;
     private final PfnLocks pfnLocks;
-    private final IoManager io = new IoManager(this);
+    private final IoManager io;
 
     private SimKernel(KernelConfig config) {
         this.config = config;
@@ -57,6 +57,7 @@ public final class SimKernel implements Kernel {
         this.kernelSpace = new KernelSpace(ram, pool, systemPtes, bugChecks);
         this.mdls = new MdlAllocator(profile, ram, pool, poison, bugChecks);
         this.pfnLocks = new PfnLocks(ram, config, poison, bugChecks);
+        this.io = new IoManager(this, profile, poison, bugChecks);
     }
 
     public static SimKernel create(KernelConfig config) {
@@ -163,8 +164,7 @@ public final class SimKernel implements Kernel {
             KernelMdl first = p.tracker.isEmpty() ? null : p.tracker.iterator().next();
             if (config.trackLockedPages() || config.verifier()) {
                 throw stop(BugChecks.DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS, BugChecks.LOCKED_PAGES_TRACKER_BASE + p.id,
-                        0,
-                        first == null ? 0 : first.address, first == null ? p.lockedPages : first.pagesSpanned());
+                        0, first == null ? 0 : first.address, first == null ? p.lockedPages : first.pagesSpanned());
             }
             throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, BugChecks.LOCKED_PAGES_AT_EXIT, p.eprocess, p.lockedPages,
                     0);
@@ -519,37 +519,7 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized void ioBuildPartialMdl(Mdl source, Mdl target, long virtualAddress, int length) {
         checkAlive();
-        KernelMdl s = (KernelMdl) source;
-        KernelMdl t = (KernelMdl) target;
-        long sourceVa = s.startVa + s.byteOffset;
-        long offset = virtualAddress - sourceVa;
-        // Length is a ULONG: "the rest of the source" from a start past its end wraps to about 4 GiB.
-        long len = length == 0 ? (Integer.toUnsignedLong(s.byteCount) - offset) & 0xFFFF_FFFFL
-                : Integer.toUnsignedLong(length);
-        boolean outside = Long.compareUnsigned(virtualAddress, sourceVa) < 0
-                || Long.compareUnsigned(offset, Integer.toUnsignedLong(s.byteCount)) > 0
-                || Long.compareUnsigned(offset + len, Integer.toUnsignedLong(s.byteCount)) > 0;
-        if (outside && profile.partialRangeBugCheck()) {
-            throw stop(BugChecks.INVALID_MDL_RANGE, s.address, virtualAddress, len, 0);
-        }
-        int pages = span(virtualAddress, len);
-        if (pages > t.pfns.length) {
-            throw stop(BugChecks.TARGET_MDL_TOO_SMALL, s.address, t.address, pages, t.pfns.length);
-        }
-        t.startVa = virtualAddress & ~0xFFFL;
-        t.byteOffset = (int) (virtualAddress & 0xFFF);
-        t.byteCount = (int) len;
-        t.process = s.process;
-        t.flags = (t.flags & (MDL_ALLOCATED_FIXED_SIZE | MDL_PAGE_CONTENTS_INVARIANT))
-                | (s.flags & (MDL_IO_PAGE_READ | MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA | MDL_IO_SPACE))
-                | MDL_PARTIAL;
-        t.mappedSystemVa = s.mappedSystemVa + offset;
-        int from = (int) ((t.startVa - s.startVa) >> 12);
-        for (int i = 0; i < pages; i++) {
-            int j = from + i;
-            t.pfns[i] = j >= 0 && j < s.pfns.length ? s.pfns[j] : poison.pfn();
-        }
-        t.source = s;
+        io.buildPartialMdl((KernelMdl) source, (KernelMdl) target, virtualAddress, length);
     }
 
     @Override
