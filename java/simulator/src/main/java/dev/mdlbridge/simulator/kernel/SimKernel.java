@@ -8,9 +8,16 @@ import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
- * The simulated Windows kernel: the MDL DDIs with the semantics of mdl-semantics.md, over a sparse simulated
- * machine (physical memory, per-process address spaces, nonpaged pool, system PTEs). One lock serialises the
- * machine, as the PFN lock and the working-set locks would; correctness first.
+ * The simulated Windows kernel's front end: every DDI of {@link Kernel}, with the semantics of mdl-semantics.md,
+ * over a sparse simulated machine. The machine's parts each live in their own class — {@link PhysicalMemory},
+ * {@link UserSpace} (one per process, in {@link ProcessTable}), {@link NonPagedPool}, {@link SystemPtes} (read
+ * together through {@link KernelSpace}), {@link MdlAllocator}, {@link PfnLocks}, {@link IoManager} — and this class
+ * keeps the DDI logic that spans them: probe-and-lock, unlock, the kernel and user mappings, the nonpaged-pool MDL,
+ * process exit and the census.
+ *
+ * <p>One lock serialises the machine, as the PFN lock and the working-set locks would; correctness first. It is this
+ * object's monitor: every public method is synchronized, and the parts are called only from here (UserSpace also
+ * synchronizes on this kernel), so none of them has a lock of its own.
  */
 public final class SimKernel implements Kernel {
 
