@@ -33,9 +33,11 @@ public final class SimKernel implements Kernel {
     static final int KERNEL_MODE = 0;
     static final int USER_MODE = 1;
 
+    /** MM_PAGE_PRIORITY modifier bits (Win8+): MdlMappingNoWrite, and all of them (section 3.6). */
     static final int MAPPING_NO_WRITE = 0x80000000;
     static final int MAPPING_MODIFIERS = 0xE0000000;
 
+    /** Where the kernel ranges start: fixed, like the seed, so addresses are the same on every run. */
     static final long POOL_BASE = 0xFFFF_A08F_1000_0000L;
     static final long SYSTEM_PTE_BASE = 0xFFFF_D100_0000_0000L;
     static final long DEFAULT_SYSTEM_PTES = 1L << 26;
@@ -43,7 +45,6 @@ public final class SimKernel implements Kernel {
     private final KernelConfig config;
     private final Profile profile;
     private final PhysicalMemory ram;
-    private final Poison poison;
     private final BugCheckLatch bugChecks = new BugCheckLatch();
     private final ProcessTable processes = new ProcessTable();
     private final NonPagedPool pool;
@@ -57,7 +58,7 @@ public final class SimKernel implements Kernel {
         this.config = config;
         this.profile = config.profile();
         this.ram = new PhysicalMemory(config.physicalMemoryBytes(), config.fragmentation(), config.seed());
-        this.poison = new Poison(config.seed());
+        Poison poison = new Poison(config.seed());   // one seeded stream, shared by every part that leaves garbage
         this.pool = new NonPagedPool(ram, POOL_BASE, config.poolFailAfter());
         this.systemPtes = new SystemPtes(SYSTEM_PTE_BASE,
                 config.systemPtesAvailable() >= 0 ? config.systemPtesAvailable() : DEFAULT_SYSTEM_PTES);
