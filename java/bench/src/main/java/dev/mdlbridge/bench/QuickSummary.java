@@ -1,7 +1,5 @@
 package dev.mdlbridge.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mdlbridge.api.Describe;
 import dev.mdlbridge.api.LockOperation;
 import dev.mdlbridge.api.MdlBridge;
@@ -28,6 +26,8 @@ import java.util.Map;
  *   <li>size sweep: the one-shot describe of pre-faulted buffers of 4 KiB .. 2 GiB and 4 GiB - 4 KiB, in ns per page;</li>
  *   <li>JNA: libc getpagesize() (and getpid(), a system call) through direct and interface mapping, and the JVM's cached pid as the baseline.</li>
  * </ul>
+ * This class runs the measurements; {@link QuickOptions} parses the command line and {@link QuickReport} renders
+ * the result (JSON or text).
  */
 final class QuickSummary {
 
@@ -36,57 +36,31 @@ final class QuickSummary {
     /** Sizes whose ns per page are compared for linearity (fixed per-call costs dominate below this). */
     static final long LINEARITY_FROM = 1L << 20;
 
+    private final QuickOptions options;
     private final boolean smoke;
-    private final long maxSize;
-    private final boolean jna;
     private final PrintStream log;
-    private final java.util.Set<String> only;
 
-    private QuickSummary(boolean smoke, long maxSize, boolean jna, PrintStream log, java.util.Set<String> only) {
-        this.smoke = smoke;
-        this.maxSize = maxSize;
-        this.jna = jna;
+    private QuickSummary(QuickOptions options, PrintStream log) {
+        this.options = options;
+        this.smoke = options.smoke();
         this.log = log;
-        this.only = only;
     }
 
-    private boolean wanted(String part) {
-        return only.isEmpty() || only.contains(part);
-    }
-
+    /** Parses {@code args}, measures, prints the report to {@code out} (and the file of --out); progress goes to
+     *  {@code err}. Returns the exit status: 0, or 2 for an unknown option. */
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        boolean json = false;
-        boolean smoke = false;
-        boolean jna = true;
-        long maxSize = MAX_MDL;
-        String outFile = null;
-        java.util.Set<String> only = new java.util.HashSet<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> { }
-                case "--json" -> json = true;
-                case "--smoke" -> smoke = true;
-                case "--no-jna" -> jna = false;
-                case "--max-size" -> maxSize = Long.parseLong(args[++i]);
-                case "--out" -> outFile = args[++i];
-                case "--only" -> only.addAll(Arrays.asList(args[++i].split(",")));
-                default -> {
-                    err.println("mdlbridge-bench: unknown option " + args[i]
-                            + "; use --quick [--json] [--smoke] [--max-size BYTES] [--no-jna] [--out FILE] [--only lock,describe,sizes,jna]");
-                    return 2;
-                }
-            }
+        QuickOptions options;
+        try {
+            options = QuickOptions.parse(args);
+        } catch (QuickOptions.UnknownOption e) {
+            err.println(e.getMessage());
+            return 2;
         }
-        Map<String, Object> result = new QuickSummary(smoke, maxSize, jna, err, only).measure();
-        String text;
-        if (json) {
-            text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
-        } else {
-            text = human(result);
-        }
+        Map<String, Object> result = new QuickSummary(options, err).measure();
+        String text = QuickReport.render(result, options.json());
         out.println(text);
-        if (outFile != null) {
-            Files.writeString(Path.of(outFile), text + System.lineSeparator());
+        if (options.outFile() != null) {
+            Files.writeString(Path.of(options.outFile()), text + System.lineSeparator());
         }
         return 0;
     }
@@ -96,16 +70,16 @@ final class QuickSummary {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("machine", machine());
         r.put("mode", smoke ? "smoke" : "quick");
-        if (wanted("lock")) {
+        if (options.wanted("lock")) {
             lock(r);
         }
-        if (wanted("describe")) {
+        if (options.wanted("describe")) {
             describeOnePage(r);
         }
-        if (wanted("sizes")) {
+        if (options.wanted("sizes")) {
             sizes(r);
         }
-        if (jna && wanted("jna")) {
+        if (options.jna() && options.wanted("jna")) {
             jna(r);
         }
         Map<String, Object> targets = new LinkedHashMap<>();
@@ -210,10 +184,10 @@ final class QuickSummary {
 
     private void sizes(Map<String, Object> r) {
         List<Long> sizes = new ArrayList<>();
-        for (long sz = 4096; sz <= 2 * GIB && sz <= maxSize; sz <<= 1) {
+        for (long sz = 4096; sz <= 2 * GIB && sz <= options.maxSize(); sz <<= 1) {
             sizes.add(sz);
         }
-        if (maxSize >= MAX_MDL) {
+        if (options.maxSize() >= MAX_MDL) {
             sizes.add(MAX_MDL);
         }
         log.println("bench: cost against size, " + sizes.size() + " sizes up to " + sizes.get(sizes.size() - 1)
@@ -403,28 +377,5 @@ final class QuickSummary {
             // not Linux
         }
         return System.getProperty("os.arch");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String human(Map<String, Object> r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("machine: ").append(r.get("machine")).append('\n');
-        if (r.containsKey("lockGiBMedianNanos")) sb.append(String.format("lock 1 GiB (probe+unlock, pre-faulted): %,d ns median = %.2f ns/page; "
-                        + "PFN array copy floor %,d ns; ratio %.2fx (target <= 30x)%n",
-                r.get("lockGiBMedianNanos"), r.get("lockGiBNanosPerPage"), r.get("pfnCopyFloorMedianNanos"),
-                r.get("lockGiBRatioToFloor")));
-        if (r.containsKey("describeOnePageMedianNanos")) sb.append(String.format("describe 1 page, whole stack: median %,d ns, p90 %,d ns (target <= 5000 ns)%n",
-                r.get("describeOnePageMedianNanos"), r.get("describeOnePageP90Nanos")));
-        if (r.containsKey("nanosPerPageBySize")) {
-            sb.append("ns per page by size:\n");
-            ((Map<String, Object>) r.get("nanosPerPageBySize")).forEach((k, v) ->
-                    sb.append(String.format("  %,14d bytes  %s%n", Long.parseLong(k), v)));
-            sb.append("ns/page max/min from 1 MiB: ").append(r.get("nanosPerPageMaxOverMinFrom1MiB")).append('\n');
-        }
-        if (r.containsKey("jna")) {
-            sb.append("JNA: ").append(r.get("jna")).append('\n');
-        }
-        sb.append("elapsed: ").append(r.get("elapsedMillis")).append(" ms");
-        return sb.toString();
     }
 }

@@ -1,18 +1,23 @@
 package dev.mdlbridge.simulator.kernel;
 
+import static dev.mdlbridge.simulator.kernel.MdlFlags.*;
+
 import dev.mdlbridge.spi.BugCheck;
 import dev.mdlbridge.spi.SimulatedBugCheckException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
- * The simulated Windows kernel: the MDL DDIs with the semantics of mdl-semantics.md, over a sparse simulated
- * machine (physical memory, per-process address spaces, nonpaged pool, system PTEs). One lock serialises the
- * machine, as the PFN lock and the working-set locks would; correctness first.
+ * The simulated Windows kernel's front end: every DDI of {@link Kernel}, with the semantics of mdl-semantics.md,
+ * over a sparse simulated machine. The machine's parts each live in their own class — {@link PhysicalMemory},
+ * {@link UserSpace} (one per process, in {@link ProcessTable}), {@link NonPagedPool}, {@link SystemPtes} (read
+ * together through {@link KernelSpace}), {@link MdlAllocator}, {@link PfnLocks}, {@link IoManager} — and this class
+ * keeps the DDI logic that spans them: probe-and-lock, unlock, the kernel and user mappings, the nonpaged-pool MDL,
+ * process exit and the census.
+ *
+ * <p>One lock serialises the machine, as the PFN lock and the working-set locks would; correctness first. It is this
+ * object's monitor: every public method is synchronized, and the parts are called only from here (UserSpace also
+ * synchronizes on this kernel), so none of them has a lock of its own.
  */
 public final class SimKernel implements Kernel {
 
@@ -24,79 +29,43 @@ public final class SimKernel implements Kernel {
     static final int STATUS_CONFLICTING_ADDRESSES = 0xC0000018;
     static final int STATUS_INVALID_ADDRESS = 0xC0000141;
 
-    static final int MDL_MAPPED_TO_SYSTEM_VA = 0x0001;
-    static final int MDL_PAGES_LOCKED = 0x0002;
-    static final int MDL_SOURCE_IS_NONPAGED_POOL = 0x0004;
-    static final int MDL_ALLOCATED_FIXED_SIZE = 0x0008;
-    static final int MDL_PARTIAL = 0x0010;
-    static final int MDL_PARTIAL_HAS_BEEN_MAPPED = 0x0020;
-    static final int MDL_IO_PAGE_READ = 0x0040;
-    static final int MDL_WRITE_OPERATION = 0x0080;
-    static final int MDL_FREE_EXTRA_PTES = 0x0200;
-    static final int MDL_IO_SPACE = 0x0800;
-    static final int MDL_PAGE_CONTENTS_INVARIANT = 0x4000;
+    /** KPROCESSOR_MODE: who the buffer belongs to; UserMode applies the probe's user range gate. */
+    static final int KERNEL_MODE = 0;
+    static final int USER_MODE = 1;
 
+    /** MM_PAGE_PRIORITY modifier bits (Win8+): MdlMappingNoWrite, and all of them (section 3.6). */
     static final int MAPPING_NO_WRITE = 0x80000000;
     static final int MAPPING_MODIFIERS = 0xE0000000;
 
+    /** Where the kernel ranges start: fixed, like the seed, so addresses are the same on every run. */
     static final long POOL_BASE = 0xFFFF_A08F_1000_0000L;
     static final long SYSTEM_PTE_BASE = 0xFFFF_D100_0000_0000L;
     static final long DEFAULT_SYSTEM_PTES = 1L << 26;
-    static final int MDL_HEADER = 48;
 
     private final KernelConfig config;
     private final Profile profile;
     private final PhysicalMemory ram;
-    private final Poison poison;
-    private final List<ProcessImpl> processes = new ArrayList<>();
-    private final List<Consumer<SimProcess>> notify = new ArrayList<>();
-    private final TreeMap<Long, PoolBlock> pool = new TreeMap<>();
-    /** Nonpaged-pool virtual page -> {frame, blocks using it}. */
-    private final Map<Long, long[]> poolPages = new java.util.HashMap<>();
-    private final TreeMap<Long, SystemMapping> mappings = new TreeMap<>();
-    private long nextPool = POOL_BASE;
-    private long nextPte = SYSTEM_PTE_BASE;
-    private long ptesFree;
-    private long poolAllocationsLeft;
-    private BugCheck bugCheck;
-
-    /** A nonpaged-pool block: its pages are resident frames from the start. */
-    private static final class PoolBlock {
-        final long address;
-        final long size;
-        final int tag;
-        final long[] frames;
-
-        PoolBlock(long address, long size, int tag, long[] frames) {
-            this.address = address;
-            this.size = size;
-            this.tag = tag;
-            this.frames = frames;
-        }
-    }
-
-    /** A kernel-mode mapping of an MDL's pages in system PTEs. */
-    private static final class SystemMapping {
-        final long base;
-        final int pages;
-        final long[] frames;
-        final boolean noWrite;
-
-        SystemMapping(long base, int pages, long[] frames, boolean noWrite) {
-            this.base = base;
-            this.pages = pages;
-            this.frames = frames;
-            this.noWrite = noWrite;
-        }
-    }
+    private final BugCheckLatch bugChecks = new BugCheckLatch();
+    private final ProcessTable processes = new ProcessTable();
+    private final NonPagedPool pool;
+    private final SystemPtes systemPtes;
+    private final KernelSpace kernelSpace;
+    private final MdlAllocator mdls;
+    private final PfnLocks pfnLocks;
+    private final IoManager io;
 
     private SimKernel(KernelConfig config) {
         this.config = config;
         this.profile = config.profile();
         this.ram = new PhysicalMemory(config.physicalMemoryBytes(), config.fragmentation(), config.seed());
-        this.poison = new Poison(config.seed());
-        this.ptesFree = config.systemPtesAvailable() >= 0 ? config.systemPtesAvailable() : DEFAULT_SYSTEM_PTES;
-        this.poolAllocationsLeft = config.poolFailAfter();
+        Poison poison = new Poison(config.seed());   // one seeded stream, shared by every part that leaves garbage
+        this.pool = new NonPagedPool(ram, POOL_BASE, config.poolFailAfter());
+        this.systemPtes = new SystemPtes(SYSTEM_PTE_BASE,
+                config.systemPtesAvailable() >= 0 ? config.systemPtesAvailable() : DEFAULT_SYSTEM_PTES);
+        this.kernelSpace = new KernelSpace(ram, pool, systemPtes, bugChecks);
+        this.mdls = new MdlAllocator(profile, ram, pool, poison, bugChecks);
+        this.pfnLocks = new PfnLocks(ram, config, poison, bugChecks);
+        this.io = new IoManager(this, profile, poison, bugChecks);
     }
 
     public static SimKernel create(KernelConfig config) {
@@ -120,25 +89,22 @@ public final class SimKernel implements Kernel {
 
     // ----------------------------------------------------------------------------------------- bug checks
 
+    /** Throws the bug check that stopped the machine, if one did (UserSpace calls it too). */
     void checkAlive() {
-        if (bugCheck != null) {
-            throw new SimulatedBugCheckException(bugCheck);
-        }
+        bugChecks.checkAlive();
     }
 
     private SimulatedBugCheckException stop(int code, long p1, long p2, long p3, long p4) {
-        bugCheck = new BugCheck(code, p1, p2, p3, p4, BugChecks.name(code));
-        return new SimulatedBugCheckException(bugCheck);
+        return bugChecks.stop(code, p1, p2, p3, p4);
     }
 
-    /** Driver Verifier's 0xC4 with the MDL subcode first, then the MDL, its flags and an extra value. */
     private SimulatedBugCheckException verifier(int subcode, KernelMdl mdl, long extra) {
-        return stop(BugChecks.DRIVER_VERIFIER_DETECTED_VIOLATION, subcode, mdl.address, mdl.flags, extra);
+        return bugChecks.verifier(subcode, mdl, extra);
     }
 
-    /** A user-mode or kernel-mode access through a user view reached a frame that was freed (see kernelCopy). */
+    /** A user-mode or kernel-mode access through a user view reached a frame that was freed (see KernelSpace). */
     SimulatedBugCheckException freedFrameTouched(long va, boolean write) {
-        return stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0);
+        return bugChecks.pageFault(va, write);
     }
 
     /**
@@ -147,30 +113,18 @@ public final class SimKernel implements Kernel {
      * digest over all of it (pool layout, mapping bases and protections, every process's locked pages).
      */
     public synchronized dev.mdlbridge.spi.KernelCensus census(SimProcess process) {
-        long poolBytes = 0;
-        long digest = 17;
-        for (PoolBlock b : pool.values()) {
-            poolBytes += b.size;
-            digest = digest * 31 + b.address * 7 + b.size;
-        }
-        long ptesInUse = 0;
-        for (SystemMapping m : mappings.values()) {
-            ptesInUse += m.pages;
-            digest = digest * 31 + m.base + (m.noWrite ? 1 : 0);
-        }
-        for (ProcessImpl p : processes) {
-            digest = digest * 31 + p.lockedPages;
-        }
+        long digest = processes.digest(systemPtes.digest(pool.digest(17)));
         long[] locks = ram.lockTotals();
         digest = digest * 31 + ram.framesInUse();
         digest = digest * 31 + locks[0];
-        return new dev.mdlbridge.spi.KernelCensus(pool.size(), poolBytes, ptesInUse, mappings.size(),
+        return new dev.mdlbridge.spi.KernelCensus(pool.blockCount(), pool.bytes(), systemPtes.ptesInUse(),
+                systemPtes.mappingCount(),
                 ram.framesInUse(), locks[1], locks[0], ((ProcessImpl) process).lockedPages, digest);
     }
 
     @Override
     public synchronized BugCheck bugCheck() {
-        return bugCheck;
+        return bugChecks.current();
     }
 
     @Override
@@ -193,15 +147,12 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized SimProcess createProcess(String imageName) {
         checkAlive();
-        ProcessImpl p = new ProcessImpl(0x1000 + 4 * processes.size(), imageName,
-                new UserSpace(this, ram));
-        processes.add(p);
-        return p;
+        return processes.create(imageName, new UserSpace(this, ram));
     }
 
     @Override
     public synchronized void registerProcessNotify(Consumer<SimProcess> onExit) {
-        notify.add(onExit);
+        processes.registerNotify(onExit);
     }
 
     @Override
@@ -211,7 +162,7 @@ public final class SimKernel implements Kernel {
         if (p.exited) {
             return;
         }
-        for (Consumer<SimProcess> c : List.copyOf(notify)) {
+        for (Consumer<SimProcess> c : processes.notifyRoutines()) {
             c.accept(p);
             checkAlive();
         }
@@ -220,10 +171,11 @@ public final class SimKernel implements Kernel {
         if (p.lockedPages > 0) {
             KernelMdl first = p.tracker.isEmpty() ? null : p.tracker.iterator().next();
             if (config.trackLockedPages() || config.verifier()) {
-                throw stop(BugChecks.DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS, 0xFFFF_C002_0000_0000L + p.id, 0,
-                        first == null ? 0 : first.address, first == null ? p.lockedPages : first.pagesSpanned());
+                throw stop(BugChecks.DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS, BugChecks.LOCKED_PAGES_TRACKER_BASE + p.id,
+                        0, first == null ? 0 : first.address, first == null ? p.lockedPages : first.pagesSpanned());
             }
-            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 0, p.eprocess, p.lockedPages, 0);
+            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, BugChecks.LOCKED_PAGES_AT_EXIT, p.eprocess, p.lockedPages,
+                    0);
         }
     }
 
@@ -250,138 +202,30 @@ public final class SimKernel implements Kernel {
 
     // ------------------------------------------------------------------------------------------------ pool
 
-    /** Charges one nonpaged-pool allocation against fault injection; false = this one fails. */
-    private boolean poolAllocationAllowed() {
-        if (poolAllocationsLeft < 0) {
-            return true;
-        }
-        if (poolAllocationsLeft == 0) {
-            return false;
-        }
-        poolAllocationsLeft--;
-        return true;
-    }
-
-    private long allocatePoolAddress(long size) {
-        long align = size >= 4096 ? 4096 : 16;
-        long a = (nextPool + align - 1) & -align;
-        nextPool = a + Math.max(16, size);
-        return a;
-    }
-
     @Override
     public synchronized long exAllocatePool(long size, int tag) {
         checkAlive();
-        if (size <= 0 || !poolAllocationAllowed()) {
-            return 0;
-        }
-        long address = allocatePoolAddress(size);
-        int pages = span(address, size);
-        long[] frames = new long[pages];
-        for (int i = 0; i < pages; i++) {
-            // Blocks smaller than a page share their virtual page with their neighbours, and so its frame:
-            // one VA page has one PFN however it is reached (section 3.13 same-VA invariants).
-            long page = (address & ~0xFFFL) + ((long) i << 12);
-            long[] shared = poolPages.get(page);
-            if (shared != null) {
-                shared[1]++;
-                frames[i] = shared[0];
-                continue;
-            }
-            frames[i] = ram.allocate();
-            if (frames[i] < 0) {
-                releasePoolPages(address, frames, i);
-                return 0;
-            }
-            ram.markGarbage(frames[i]);
-            poolPages.put(page, new long[] {frames[i], 1});
-        }
-        pool.put(address, new PoolBlock(address, size, tag, frames));
-        return address;
-    }
-
-    /** Drops a block's use of its first {@code count} pages; a page's frame goes with its last block. */
-    private void releasePoolPages(long address, long[] frames, int count) {
-        for (int i = 0; i < count; i++) {
-            long page = (address & ~0xFFFL) + ((long) i << 12);
-            long[] shared = poolPages.get(page);
-            if (shared != null && --shared[1] == 0) {
-                poolPages.remove(page);
-                ram.releaseByOwner(frames[i]);
-            }
-        }
+        return pool.allocate(size, tag);
     }
 
     @Override
     public synchronized void exFreePool(long address, int tag) {
         checkAlive();
-        PoolBlock b = pool.remove(address);
-        if (b == null) {
-            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, address, 0);
+        if (!pool.free(address)) {
+            throw stop(BugChecks.BAD_POOL_CALLER, BugChecks.POOL_ALREADY_FREED, 0, address, 0);
         }
-        releasePoolPages(b.address, b.frames, b.frames.length);
-    }
-
-
-    private SystemMapping systemMapping(long va) {
-        Map.Entry<Long, SystemMapping> e = mappings.floorEntry(va);
-        if (e == null) {
-            return null;
-        }
-        SystemMapping m = e.getValue();
-        return Long.compareUnsigned(va, m.base + ((long) m.pages << 12)) < 0 ? m : null;
-    }
-
-    /** The frame behind a kernel VA, or -1 when nothing maps it. */
-    private long kernelFrame(long va) {
-        // Pool is mapped a page at a time: any byte of a page some live block uses is valid.
-        long[] shared = poolPages.get(va & ~0xFFFL);
-        if (shared != null) {
-            return shared[0];
-        }
-        SystemMapping m = systemMapping(va);
-        if (m != null) {
-            return m.frames[(int) ((va - m.base) >>> 12)];
-        }
-        return -1;
     }
 
     @Override
     public synchronized void readKernel(long address, byte[] target, int offset, int length) {
         checkAlive();
-        kernelCopy(address, target, offset, length, false);
+        kernelSpace.copy(address, target, offset, length, false);
     }
 
     @Override
     public synchronized void writeKernel(long address, byte[] source, int offset, int length) {
         checkAlive();
-        kernelCopy(address, source, offset, length, true);
-    }
-
-    private void kernelCopy(long address, byte[] buffer, int offset, int length, boolean write) {
-        int done = 0;
-        long va = address;
-        while (done < length) {
-            int inPage = (int) (va & 0xFFF);
-            int n = Math.min(length - done, 4096 - inPage);
-            long frame = kernelFrame(va);
-            // A system mapping may still name frames whose pool block or page allocation was freed under it:
-            // Windows would silently touch someone else's memory; the simulator stops as special pool would.
-            if (frame < 0 || ram.freed(frame)) {
-                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, va, write ? 1 : 0, 0, 0);
-            }
-            if (write) {
-                SystemMapping m = systemMapping(va);
-                if (m != null && m.noWrite) {
-                    throw stop(BugChecks.ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, 0, 0, 0);
-                }
-                ram.write(frame, inPage, buffer, offset + done, n);
-            } else {
-                ram.read(frame, inPage, buffer, offset + done, n);
-            }
-            done += n;
-            va += n;
-        }
+        kernelSpace.copy(address, source, offset, length, true);
     }
 
     @Override
@@ -406,77 +250,12 @@ public final class SimKernel implements Kernel {
 
     // ------------------------------------------------------------------------------------------------ MDLs
 
-    /** MmInitializeMdl: Next, Size, MdlFlags, StartVa, ByteOffset, ByteCount; nothing else is touched. */
-    private static void initialize(KernelMdl m, long va, int length) {
-        m.next = null;
-        m.size = (short) (MDL_HEADER + 8 * span(va, Integer.toUnsignedLong(length)));
-        m.flags = 0;
-        m.startVa = va & ~0xFFFL;
-        m.byteOffset = (int) (va & 0xFFF);
-        m.byteCount = length;
-    }
-
-    /** What Windows leaves in an MDL it did not initialise: stale pool contents. */
-    private void poisonUndefined(KernelMdl m) {
-        m.process = poison.address();
-        m.mappedSystemVa = poison.address();
-        for (int i = 0; i < m.pfns.length; i++) {
-            m.pfns[i] = poison.pfn();
-        }
-    }
-
-    private KernelMdl newMdl(KernelMdl.Storage storage, long bytes, int capacity) {
-        if (!poolAllocationAllowed()) {
-            return null;
-        }
-        return new KernelMdl(allocatePoolAddress(bytes), storage, capacity);
-    }
-
     @Override
     public synchronized Mdl ioAllocateMdl(long virtualAddress, int length, boolean secondaryBuffer, Irp irp) {
         checkAlive();
-        long len = Integer.toUnsignedLong(length);
-        if (profile.rejectLengthBit31() && (len & 0x8000_0000L) != 0) {
-            return null;
-        }
-        if (len > profile.maxMdlLength()) {
-            return null;
-        }
-        int pages = span(virtualAddress, len);
-        KernelMdl m;
-        boolean fixed = pages <= profile.fixedSizeMdlPfns();
-        if (fixed) {
-            m = newMdl(KernelMdl.Storage.LOOKASIDE, MDL_HEADER + 8L * profile.fixedSizeMdlPfns(),
-                    profile.fixedSizeMdlPfns());
-        } else {
-            long bytes = MDL_HEADER + 8L * pages;
-            if (profile.rejectSizeOver0xFFFF() && bytes > 0xFFFF) {
-                return null;
-            }
-            m = newMdl(KernelMdl.Storage.POOL, bytes, pages);
-        }
-        if (m == null) {
-            return null;
-        }
-        initialize(m, virtualAddress, length);
-        poisonUndefined(m);
-        if (fixed) {
-            m.flags |= MDL_ALLOCATED_FIXED_SIZE;
-        }
-        if (irp != null) {
-            if (secondaryBuffer) {
-                KernelMdl tail = (KernelMdl) irp.mdlAddress();
-                if (tail == null) {
-                    irp.setMdlAddress(m);
-                } else {
-                    while (tail.next != null) {
-                        tail = tail.next;
-                    }
-                    tail.next = m;
-                }
-            } else {
-                irp.setMdlAddress(m);
-            }
+        KernelMdl m = mdls.ioAllocate(virtualAddress, length);
+        if (m != null && irp != null) {
+            io.attach(irp, m, secondaryBuffer);
         }
         return m;
     }
@@ -484,29 +263,20 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized long mmSizeOfMdl(long virtualAddress, long length) {
         checkAlive();
-        return MDL_HEADER + 8L * (((virtualAddress & 0xFFF) + length + 0xFFF) >>> 12);
+        return MdlAllocator.sizeOf(virtualAddress, length);
     }
 
     @Override
     public synchronized Mdl allocateAndInitializeMdl(long virtualAddress, int length, int tag) {
         checkAlive();
-        int pages = span(virtualAddress, Integer.toUnsignedLong(length));
-        KernelMdl m = newMdl(KernelMdl.Storage.DRIVER_STORAGE, MDL_HEADER + 8L * pages, pages);
-        if (m == null) {
-            return null;
-        }
-        poisonUndefined(m);
-        initialize(m, virtualAddress, length);
-        return m;
+        return mdls.allocateInDriverStorage(virtualAddress, length);
     }
 
     @Override
     public synchronized void exFreePoolMdl(Mdl mdl) {
         checkAlive();
         KernelMdl m = (KernelMdl) mdl;
-        if (m.freed) {
-            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, m.address, 0);
-        }
+        mdls.requireNotFreed(m);
         m.freed = true;
     }
 
@@ -514,11 +284,9 @@ public final class SimKernel implements Kernel {
     public synchronized void ioFreeMdl(Mdl mdl) {
         checkAlive();
         KernelMdl m = (KernelMdl) mdl;
-        if (m.freed) {
-            throw stop(BugChecks.BAD_POOL_CALLER, 7, 0, m.address, 0);
-        }
+        mdls.requireNotFreed(m);
         if (config.verifier() && (m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0 && (m.flags & MDL_PARTIAL) == 0) {
-            throw verifier(0xB8, m, 0);
+            throw verifier(BugChecks.VERIFIER_FREE_MAPPED_MDL, m, 0);
         }
         // MmPrepareMdlForReuse: only a mapped partial MDL is unmapped; anything else mapped or locked leaks.
         if ((m.flags & MDL_PARTIAL_HAS_BEEN_MAPPED) != 0) {
@@ -535,14 +303,14 @@ public final class SimKernel implements Kernel {
         ProcessImpl proc = (ProcessImpl) caller;
         int bad = m.flags & (MDL_PAGES_LOCKED | MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL
                 | MDL_IO_SPACE);
-        if (config.verifier() && (bad != 0 || m.byteCount == 0 && accessMode == 0)) {
-            throw verifier(0xB0, m, accessMode);
+        if (config.verifier() && (bad != 0 || m.byteCount == 0 && accessMode == KERNEL_MODE)) {
+            throw verifier(BugChecks.VERIFIER_PROBE_BAD_MDL_FLAGS, m, accessMode);
         }
         long va = m.startVa + m.byteOffset;
         long length = Integer.toUnsignedLong(m.byteCount);
         long end = va + length;
         // The UserMode range gate: kernel addresses, ranges over the top of user space, empty or wrapping ones.
-        if (accessMode != 0 && (Long.compareUnsigned(end, profile.userProbeAddress()) > 0
+        if (accessMode != KERNEL_MODE && (Long.compareUnsigned(end, profile.userProbeAddress()) > 0
                 || Long.compareUnsigned(va, end) >= 0)) {
             if (m.pfns.length > 0) {
                 m.pfns[0] = Poison.EMPTY;
@@ -552,7 +320,8 @@ public final class SimKernel implements Kernel {
         // A free build locks one page of a zero-length KernelMode MDL (mdl-semantics P11: modelled as 1 page).
         int pages = Math.max(1, m.pagesSpanned());
         if (pages > m.pfns.length) {
-            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.address + MDL_HEADER + 8L * m.pfns.length, 1, 0, 0);
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.address + KernelMdl.HEADER_BYTES + 8L * m.pfns.length,
+                    BugChecks.PAGE_FAULT_WRITE, 0, 0);
         }
         boolean kernel = isKernelAddress(m.startVa);
         boolean write = operation != 0;
@@ -564,11 +333,12 @@ public final class SimKernel implements Kernel {
         for (int i = 0; i < pages; i++) {
             long page = m.startVa + ((long) i << 12);
             if (kernel) {
-                long frame = kernelFrame(page);
+                long frame = kernelSpace.frame(page);
                 if (frame < 0) {
                     java.util.Arrays.fill(m.pfns, 0, i + 1, Poison.EMPTY);
                     // The probe reads Va first, then page starts: p1 is the address it read (section 3.4 step 3).
-                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, i == 0 ? va : page, 0, 0, 0);
+                    throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, i == 0 ? va : page,
+                            BugChecks.PAGE_FAULT_READ, 0, 0);
                 }
                 m.pfns[i] = frame;
             } else {
@@ -597,30 +367,16 @@ public final class SimKernel implements Kernel {
             proc.lockedPages += pages;
             m.charged = proc;
         }
-        long limit = config.lockCountLimit() >= 0 ? config.lockCountLimit() : profile.referenceCountLimit();
-        for (int i = 0; i < pages; i++) {
-            if (!ram.tryLock(m.pfns[i], limit)) {
-                // Cleanup as MmUnlockPages would: the sentinel stops it at the pages already locked; the slots
-                // from the failing page on read -1, as the interleaved probe-and-lock loop leaves them.
-                java.util.Arrays.fill(m.pfns, i, pages, Poison.EMPTY);
-                releaseLocks(m, i);
-                if (m.charged != null) {
-                    m.charged.lockedPages -= pages;
-                    m.charged = null;
-                }
-                m.flags &= ~MDL_PAGES_LOCKED;
-                throw new NtStatusException(STATUS_WORKING_SET_QUOTA);
+        if (!pfnLocks.lockAll(m.pfns, pages)) {   // a frame at its reference-count limit: all undone
+            if (m.charged != null) {
+                m.charged.lockedPages -= pages;
+                m.charged = null;
             }
+            m.flags &= ~MDL_PAGES_LOCKED;
+            throw new NtStatusException(STATUS_WORKING_SET_QUOTA);
         }
         if (!kernel) {
             proc.tracker.add(m);
-        }
-    }
-
-    private void releaseLocks(KernelMdl m, int count) {
-        for (int i = 0; i < count; i++) {
-            ram.unlock(m.pfns[i]);
-            m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(m.pfns[i]) : poison.pfn();
         }
     }
 
@@ -631,23 +387,24 @@ public final class SimKernel implements Kernel {
         boolean locked = (m.flags & MDL_PAGES_LOCKED) != 0;
         if (config.verifier()) {
             if ((m.flags & MDL_SOURCE_IS_NONPAGED_POOL) != 0) {
-                throw verifier(0x7D, m, 0);
+                throw verifier(BugChecks.VERIFIER_UNLOCK_NONPAGED_POOL_MDL, m, 0);
             }
             if ((m.flags & MDL_PARTIAL) != 0) {
-                throw verifier(0xB4, m, 0);
+                throw verifier(BugChecks.VERIFIER_UNLOCK_PARTIAL_MDL, m, 0);
             }
             if (!locked) {
-                throw verifier(0x7C, m, 0);
+                throw verifier(BugChecks.VERIFIER_UNLOCK_NOT_LOCKED, m, 0);
             }
         }
         ProcessImpl owner = m.charged;
         // The tracker is reached through Mdl->Process (WRK MmUnlockPages): a kernel-VA MDL (Process = NULL) is
         // never on it, and its double unlock underflows the PFN counts below, as on a free build.
-        if (config.trackLockedPages() && m.process != 0 && !isTracked(m)) {
+        if (config.trackLockedPages() && m.process != 0 && !processes.isTracked(m)) {
             // p3 is the locked-page count of Mdl->Process, which an unlock leaves in place (section 3.5).
-            ProcessImpl named = owner != null ? owner : processByEprocess(m.process);
+            ProcessImpl named = owner != null ? owner : processes.byEprocess(m.process);
             long count = named != null ? named.lockedPages : 0;
-            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, 1, m.address, count, 0);
+            throw stop(BugChecks.PROCESS_HAS_LOCKED_PAGES, BugChecks.LOCKED_PAGES_UNLOCK_UNTRACKED, m.address, count,
+                    0);
         }
         if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) != 0) {
             unmapSystem(m);
@@ -662,38 +419,8 @@ public final class SimKernel implements Kernel {
             m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
             return;
         }
-        // Drop one lock per page up to the sentinel; a slot that is no locked frame means the PFN counts are
-        // about to underflow (a double unlock, a partial, a nonpaged-pool MDL): PFN_LIST_CORRUPT.
-        int n = Math.min(pages, m.pfns.length);
-        for (int i = 0; i < n; i++) {
-            long pfn = m.pfns[i];
-            if (pfn == Poison.EMPTY) {
-                break;
-            }
-            if (!ram.unlock(pfn)) { // no lock on it, or no frame at all: a locked frame is always in use
-                throw stop(BugChecks.PFN_LIST_CORRUPT, 7, pfn, 0, 0);
-            }
-            m.pfns[i] = profile.unlockWritesPmmpfn() ? Poison.pmmpfn(pfn) : poison.pfn();
-        }
+        pfnLocks.unlockAll(m.pfns, Math.min(pages, m.pfns.length));
         m.flags &= ~(MDL_PAGES_LOCKED | MDL_IO_SPACE);
-    }
-
-    private ProcessImpl processByEprocess(long eprocess) {
-        for (ProcessImpl p : processes) {
-            if (p.eprocess == eprocess) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private boolean isTracked(KernelMdl m) {
-        for (ProcessImpl p : processes) {
-            if (p.tracker.contains(m)) {
-                return true;
-            }
-        }
-        return m.charged == null && (m.flags & MDL_PAGES_LOCKED) != 0;   // a kernel-VA lock is not tracked per process
     }
 
     @Override
@@ -712,23 +439,16 @@ public final class SimKernel implements Kernel {
         }
         if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL)) == 0) {
             if (config.verifier()) {
-                throw verifier(0x85, m, 0);
+                throw verifier(BugChecks.VERIFIER_MAP_WITHOUT_LOCKED_PAGES, m, KERNEL_MODE);
             }
             // A free build maps whatever the PFN slots hold: the first touch of a garbage frame faults.
-            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0, 0, 0, 0);
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0,
+                    BugChecks.PAGE_FAULT_READ, 0, 0);
         }
-        int pages = m.pagesSpanned();
-        if (pages == 0 || ptesFree < pages) {
+        long base = systemPtes.map(m.pfns, m.pagesSpanned(), (priority & MAPPING_NO_WRITE) != 0);
+        if (base == 0) {
             return 0;
         }
-        long[] frames = new long[pages];
-        for (int i = 0; i < pages; i++) {
-            frames[i] = m.pfns[i];
-        }
-        ptesFree -= pages;
-        long base = nextPte;
-        nextPte += ((long) pages + 1) << 12;   // one guard PTE between mappings
-        mappings.put(base, new SystemMapping(base, pages, frames, (priority & MAPPING_NO_WRITE) != 0));
         m.mappedSystemVa = base + m.byteOffset;
         m.flags |= MDL_MAPPED_TO_SYSTEM_VA;
         if ((m.flags & MDL_PARTIAL) != 0) {
@@ -738,10 +458,7 @@ public final class SimKernel implements Kernel {
     }
 
     private void unmapSystem(KernelMdl m) {
-        SystemMapping s = mappings.remove(m.mappedSystemVa & ~0xFFFL);
-        if (s != null) {
-            ptesFree += s.pages;
-        }
+        systemPtes.unmap(m.mappedSystemVa);
         m.flags &= ~(MDL_MAPPED_TO_SYSTEM_VA | MDL_PARTIAL_HAS_BEEN_MAPPED | MDL_FREE_EXTRA_PTES);
     }
 
@@ -753,9 +470,10 @@ public final class SimKernel implements Kernel {
         ProcessImpl p = (ProcessImpl) caller;
         if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL | MDL_SOURCE_IS_NONPAGED_POOL)) == 0) {
             if (config.verifier()) {
-                throw verifier(0x85, m, 1);
+                throw verifier(BugChecks.VERIFIER_MAP_WITHOUT_LOCKED_PAGES, m, USER_MODE);
             }
-            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0, 0, 0, 0);
+            throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0,
+                    BugChecks.PAGE_FAULT_READ, 0, 0);
         }
         int pages = m.pagesSpanned();
         long bytes = (long) pages << 12;
@@ -791,7 +509,8 @@ public final class SimKernel implements Kernel {
         KernelMdl m = (KernelMdl) mdl;
         if (isKernelAddress(baseAddress)) {
             if ((m.flags & MDL_MAPPED_TO_SYSTEM_VA) == 0 || baseAddress != m.mappedSystemVa) {
-                throw stop(BugChecks.SYSTEM_PTE_MISUSE, 0x100, baseAddress, m.address, 0);
+                throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_NOT_SYSTEM_MAPPING, baseAddress,
+                        m.address, 0);
             }
             unmapSystem(m);
             return;
@@ -799,7 +518,8 @@ public final class SimKernel implements Kernel {
         ProcessImpl p = (ProcessImpl) caller;
         Region r = p.space.find(baseAddress);
         if (r == null || !r.view || r.base != (baseAddress & ~0xFFFL)) {
-            throw stop(BugChecks.SYSTEM_PTE_MISUSE, 0x200, baseAddress, m.address, 0);
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_NOT_USER_VIEW, baseAddress, m.address,
+                    0);
         }
         p.space.remove(r);
     }
@@ -807,37 +527,7 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized void ioBuildPartialMdl(Mdl source, Mdl target, long virtualAddress, int length) {
         checkAlive();
-        KernelMdl s = (KernelMdl) source;
-        KernelMdl t = (KernelMdl) target;
-        long sourceVa = s.startVa + s.byteOffset;
-        long offset = virtualAddress - sourceVa;
-        // Length is a ULONG: "the rest of the source" from a start past its end wraps to about 4 GiB.
-        long len = length == 0 ? (Integer.toUnsignedLong(s.byteCount) - offset) & 0xFFFF_FFFFL
-                : Integer.toUnsignedLong(length);
-        boolean outside = Long.compareUnsigned(virtualAddress, sourceVa) < 0
-                || Long.compareUnsigned(offset, Integer.toUnsignedLong(s.byteCount)) > 0
-                || Long.compareUnsigned(offset + len, Integer.toUnsignedLong(s.byteCount)) > 0;
-        if (outside && profile.partialRangeBugCheck()) {
-            throw stop(BugChecks.INVALID_MDL_RANGE, s.address, virtualAddress, len, 0);
-        }
-        int pages = span(virtualAddress, len);
-        if (pages > t.pfns.length) {
-            throw stop(BugChecks.TARGET_MDL_TOO_SMALL, s.address, t.address, pages, t.pfns.length);
-        }
-        t.startVa = virtualAddress & ~0xFFFL;
-        t.byteOffset = (int) (virtualAddress & 0xFFF);
-        t.byteCount = (int) len;
-        t.process = s.process;
-        t.flags = (t.flags & (MDL_ALLOCATED_FIXED_SIZE | MDL_PAGE_CONTENTS_INVARIANT))
-                | (s.flags & (MDL_IO_PAGE_READ | MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA | MDL_IO_SPACE))
-                | MDL_PARTIAL;
-        t.mappedSystemVa = s.mappedSystemVa + offset;
-        int from = (int) ((t.startVa - s.startVa) >> 12);
-        for (int i = 0; i < pages; i++) {
-            int j = from + i;
-            t.pfns[i] = j >= 0 && j < s.pfns.length ? s.pfns[j] : poison.pfn();
-        }
-        t.source = s;
+        io.buildPartialMdl((KernelMdl) source, (KernelMdl) target, virtualAddress, length);
     }
 
     @Override
@@ -846,30 +536,25 @@ public final class SimKernel implements Kernel {
         KernelMdl m = (KernelMdl) mdl;
         if (config.verifier() && (m.flags & (MDL_PAGES_LOCKED | MDL_MAPPED_TO_SYSTEM_VA
                 | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL)) != 0) {
-            throw verifier(0xB0, m, 0);
+            throw verifier(BugChecks.VERIFIER_PROBE_BAD_MDL_FLAGS, m, 0);
         }
         int pages = m.pagesSpanned();
         for (int i = 0; i < pages; i++) {
             long page = m.startVa + ((long) i << 12);
             long frame;
             if (isKernelAddress(page)) {
-                if (config.verifier() && !poolPages.containsKey(page)) {
-                    throw verifier(0x7F, m, page);
+                if (config.verifier() && !pool.containsPage(page)) {
+                    throw verifier(BugChecks.VERIFIER_NONPAGED_MDL_FOR_PAGED_MEMORY, m, page);
                 }
-                frame = kernelFrame(page);
+                frame = kernelSpace.frame(page);
             } else {
                 if (config.verifier()) {
-                    throw verifier(0x7F, m, page);   // pageable user memory
+                    throw verifier(BugChecks.VERIFIER_NONPAGED_MDL_FOR_PAGED_MEMORY, m, page);   // pageable user memory
                 }
-                frame = -1;
-                for (ProcessImpl p : processes) {
-                    if (m.charged == p || frame < 0) {
-                        frame = Math.max(frame, p.space.residentFrame(page));
-                    }
-                }
+                frame = processes.residentFrame(m, page);
             }
             if (frame < 0) {
-                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, 0, 0, 0);
+                throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, page, BugChecks.PAGE_FAULT_READ, 0, 0);
             }
             m.pfns[i] = frame;
         }
@@ -881,57 +566,13 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized Mdl mmAllocatePagesForMdlEx(long size, int flags) {
         checkAlive();
-        if (size <= 0 || (flags & ~0x3F) != 0) {
-            return null;
-        }
-        long wanted = (size + 4095) >>> 12;
-        if (wanted > Integer.MAX_VALUE / 2) {
-            return null;
-        }
-        KernelMdl m = newMdl(KernelMdl.Storage.PAGES, MDL_HEADER + 8L * wanted, (int) wanted);
-        if (m == null) {
-            return null;
-        }
-        int found = 0;
-        while (found < wanted) {
-            long f = ram.allocate();
-            if (f < 0) {
-                break;
-            }
-            m.pfns[found++] = f;   // zeroed: a fresh frame has no contents
-        }
-        if (found == 0) {
-            return null;
-        }
-        if (found < wanted) {
-            m.pfns[found] = Poison.EMPTY;
-        }
-        initialize(m, 0, found << 12);
-        m.process = 0;
-        m.mappedSystemVa = poison.address();
-        m.flags |= MDL_PAGES_LOCKED;
-        return m;
+        return mdls.allocatePages(size, flags);
     }
 
     @Override
     public synchronized void mmFreePagesFromMdl(Mdl mdl) {
         checkAlive();
-        KernelMdl m = (KernelMdl) mdl;
-        int pages = m.pagesSpanned();
-        for (int i = 0; i < pages && i < m.pfns.length; i++) {
-            if (m.pfns[i] == Poison.EMPTY) {
-                break;
-            }
-            // Freeing a page that another MDL still has locked for I/O: PFN_LIST_CORRUPT with the documented
-            // subcode 0x9A (page, its lock count). The I/O would go on into a page the system reuses.
-            int locks = ram.lockCount(m.pfns[i]);
-            if (locks > 0) {
-                throw stop(BugChecks.PFN_LIST_CORRUPT, 0x9A, m.pfns[i], locks, 0);
-            }
-            ram.release(m.pfns[i]);
-            m.pfns[i] = Poison.EMPTY;
-        }
-        m.flags &= ~MDL_PAGES_LOCKED;
+        mdls.freePages((KernelMdl) mdl);
     }
 
     // ---------------------------------------------------------------------------------------- I/O manager
@@ -939,47 +580,19 @@ public final class SimKernel implements Kernel {
     @Override
     public synchronized Irp allocateIrp(SimProcess requestor) {
         checkAlive();
-        return new IrpImpl(requestor);
+        return io.allocateIrp(requestor);
     }
 
     @Override
     public synchronized void completeIrp(Irp irp) {
         checkAlive();
-        // IofCompleteRequest unlocks every MDL of the chain, locked or not (rule 15); IopCompleteRequest then frees
-        // them. A driver that leaves a never-locked MDL on the IRP (a failed probe it did not detach) therefore
-        // gets MmUnlockPages' own outcome for it, 0x4E on a free build, as on Windows.
-        for (KernelMdl m = (KernelMdl) irp.mdlAddress(); m != null; m = m.next) {
-            mmUnlockPages(m);
-        }
-        KernelMdl m = (KernelMdl) irp.mdlAddress();
-        while (m != null) {
-            KernelMdl next = m.next;
-            ioFreeMdl(m);
-            m = next;
-        }
-        irp.setMdlAddress(null);
+        io.completeIrp(irp);
     }
 
     @Override
     public synchronized int dispatchDirectIo(SimProcess caller, boolean inDirect, long outputAddress,
                                              int outputLength, ToIntFunction<Irp> driver) {
         checkAlive();
-        Irp irp = allocateIrp(caller);
-        if (outputLength != 0) {
-            Mdl m = ioAllocateMdl(outputAddress, outputLength, false, irp);
-            if (m == null) {
-                return STATUS_INSUFFICIENT_RESOURCES;
-            }
-            try {
-                mmProbeAndLockPages(m, caller, 1, inDirect ? 0 : 1);
-            } catch (NtStatusException e) {
-                irp.setMdlAddress(null);
-                ioFreeMdl(m);
-                return e.status();
-            }
-        }
-        int status = driver.applyAsInt(irp);
-        completeIrp(irp);
-        return status;
+        return io.dispatchDirectIo(caller, inDirect, outputAddress, outputLength, driver);
     }
 }
