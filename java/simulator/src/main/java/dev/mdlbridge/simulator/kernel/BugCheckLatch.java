@@ -4,7 +4,7 @@ import dev.mdlbridge.spi.BugCheck;
 import dev.mdlbridge.spi.SimulatedBugCheckException;
 
 /**
- * {@code KeBugCheckEx} for the simulated machine: the first bug check stops it for good (mdl-semantics.md
+ * {@code KeBugCheckEx} for the simulated machine: the first bug check stops it for good (WINDOWS-MDL-RULES.md
  * section 10, item 8: "bug check = terminal"), so it is latched here and every later call into the kernel throws the same
  * one. The parts of the kernel raise through it, with the codes and first parameters named in {@link BugChecks}.
  *

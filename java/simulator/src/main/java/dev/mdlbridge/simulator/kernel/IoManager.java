@@ -5,7 +5,7 @@ import static dev.mdlbridge.simulator.kernel.MdlFlags.*;
 import java.util.function.ToIntFunction;
 
 /**
- * Windows' I/O manager as far as MDLs go (mdl-semantics.md section 5): IRPs, their completion
+ * Windows' I/O manager as far as MDLs go (WINDOWS-MDL-RULES.md section 5): IRPs, their completion
  * ({@code IofCompleteRequest} unlocking and {@code IopCompleteRequest} freeing the IRP's MDL chain), the
  * METHOD_IN_DIRECT / METHOD_OUT_DIRECT dispatch that builds and locks the IRP's own MDL for the output buffer before
  * the driver runs, the IRP side of {@code IoAllocateMdl}, and {@code IoBuildPartialMdl} (section 3.10), which on
@@ -105,7 +105,7 @@ final class IoManager {
     }
 
     /**
-     * {@code IoBuildPartialMdl} (mdl-semantics.md section 3.10): the target describes part of the source's range
+     * {@code IoBuildPartialMdl} (WINDOWS-MDL-RULES.md section 3.10): the target describes part of the source's range
      * and shares its frames, flags and mapping; it takes no locks of its own. A range outside the source is bug
      * check 0x12E on profiles that check it, a target too small for the range 0x40.
      */

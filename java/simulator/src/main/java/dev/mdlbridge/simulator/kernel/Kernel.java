@@ -2,7 +2,7 @@ package dev.mdlbridge.simulator.kernel;
 
 /**
  * The simulated Windows kernel as a driver sees it: the DDIs mdlbridge.sys calls, with Windows' own semantics
- * (mdl-semantics.md). It knows nothing of mdlbridge's contract: the simulated driver (package
+ * (WINDOWS-MDL-RULES.md). It knows nothing of mdlbridge's contract: the simulated driver (package
  * {@code dev.mdlbridge.simulator.driver}) refuses misuse before it gets here; in {@code unchecked} mode misuse
  * reaches the kernel, which does what Windows would, up to a bug check.
  *
@@ -32,7 +32,7 @@ public interface Kernel {
     /**
      * The process exits: runs every registered process-notify callback (the driver's release; the caller closes
      * the process's handles before this call, as the object manager does), tears down its address space, then checks {@code NumberOfLockedPages}: non-zero raises bug check 0x76 (p1 = 0) or 0xCB
-     * ({@code trackLockedPages} / Verifier), as mdl-semantics.md section 4 says.
+     * ({@code trackLockedPages} / Verifier), as WINDOWS-MDL-RULES.md section 4 says.
      */
     void exitProcess(SimProcess process);
 

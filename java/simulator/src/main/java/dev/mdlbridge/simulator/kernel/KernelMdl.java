@@ -3,7 +3,7 @@ package dev.mdlbridge.simulator.kernel;
 /** A simulated x64 MDL: the 48-byte header's fields and its PFN slots. */
 public final class KernelMdl implements Mdl {
 
-    /** sizeof(MDL) on x64 (mdl-semantics.md section 1.2); one 8-byte PFN slot per page follows it. */
+    /** sizeof(MDL) on x64 (WINDOWS-MDL-RULES.md section 1.2); one 8-byte PFN slot per page follows it. */
     static final int HEADER_BYTES = 48;
 
     enum Storage { LOOKASIDE, POOL, DRIVER_STORAGE, PAGES }

@@ -4,7 +4,7 @@ package dev.mdlbridge.simulator.kernel;
  * The kernel half of the virtual address space, as the simulated machine has it: the nonpaged pool, then the system
  * PTE mappings; nothing else is mapped. It answers "which frame is behind this kernel VA" (for a KernelMode probe,
  * MmBuildMdlForNonPagedPool and kernel-mode copies) and does the copies, which fault as Windows would: an unmapped
- * VA is bug check 0x50 (mdl-semantics.md rule 5), a write through an {@code MdlMappingNoWrite} mapping 0xBE
+ * VA is bug check 0x50 (WINDOWS-MDL-RULES.md rule 5), a write through an {@code MdlMappingNoWrite} mapping 0xBE
  * (section 3.6).
  *
  * <p>Guarded by the kernel's lock: only {@link SimKernel}'s synchronized methods call it, so it has no lock of its

@@ -5,7 +5,7 @@ import static dev.mdlbridge.simulator.kernel.MdlFlags.MDL_PAGES_LOCKED;
 
 /**
  * Where MDLs come from and go back to: {@code IoAllocateMdl}'s size rules (the fixed-size lookaside MDL up to the
- * profile's threshold, a pool MDL above it, NULL past the version's limits; mdl-semantics.md section 3.1),
+ * profile's threshold, a pool MDL above it, NULL past the version's limits; WINDOWS-MDL-RULES.md section 3.1),
  * {@code MmSizeOfMdl} (section 3.3), an MDL in driver storage ({@code ExAllocatePool + MmInitializeMdl}),
  * {@code MmAllocatePagesForMdlEx} / {@code MmFreePagesFromMdl} (section 3.12), and the double-free check every
  * free makes. Every MDL takes its address from the nonpaged pool's range and its allocation is charged against the

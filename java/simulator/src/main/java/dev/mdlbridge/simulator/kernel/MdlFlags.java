@@ -1,7 +1,7 @@
 package dev.mdlbridge.simulator.kernel;
 
 /**
- * The {@code MdlFlags} bits of wdm.h the simulated kernel reads or sets (mdl-semantics.md section 1.3), under
+ * The {@code MdlFlags} bits of wdm.h the simulated kernel reads or sets (WINDOWS-MDL-RULES.md section 1.3), under
  * their Windows names so the DDI code reads like the rules.
  */
 final class MdlFlags {

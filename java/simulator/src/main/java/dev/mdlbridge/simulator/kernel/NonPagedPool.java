@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * share an address, and the pool's fault injection ({@code poolFailAfter}) fails both.
  *
  * <p>Blocks smaller than a page share their virtual page, and so its frame, with their neighbours: one VA page
- * has one PFN however it is reached (mdl-semantics.md section 3.13). A page's frame goes back to physical memory
+ * has one PFN however it is reached (WINDOWS-MDL-RULES.md section 3.13). A page's frame goes back to physical memory
  * with the last block that uses it, through {@link PhysicalMemory#releaseByOwner}, which remembers a frame freed
  * while a lock still holds it: that is what the freed-memory detection (an access through an old mapping or MDL)
  * looks at.

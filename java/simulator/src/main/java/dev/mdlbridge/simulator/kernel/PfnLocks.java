@@ -1,7 +1,7 @@
 package dev.mdlbridge.simulator.kernel;
 
 /**
- * The PFN database's lock (reference) counts as the MDL routines drive them (mdl-semantics.md section 3.13): the
+ * The PFN database's lock (reference) counts as the MDL routines drive them (WINDOWS-MDL-RULES.md section 3.13): the
  * probe's lock loop, which stops at the reference-count limit ({@code MmReferenceCountCheck}: the caller raises
  * STATUS_WORKING_SET_QUOTA), and MmUnlockPages' loop, which drops one lock per slot up to the -1 sentinel and leaves
  * PMMPFN pointers behind (section 3.5) or, on profiles without that evidence, poison.

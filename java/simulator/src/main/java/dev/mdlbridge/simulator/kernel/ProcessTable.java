@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * The process manager's side of the simulated machine: every process ever created (an exited one stays, as its
  * EPROCESS would while referenced), in creation order, and the process-notify routines
  * ({@code PsSetCreateProcessNotifyRoutine}) to run at exit. It also answers the locked-pages tracker's question of
- * whether any process has an MDL on its list (mdl-semantics.md section 3.13).
+ * whether any process has an MDL on its list (WINDOWS-MDL-RULES.md section 3.13).
  *
  * <p>Guarded by the kernel's lock: only {@link SimKernel}'s synchronized methods call it, so it has no lock of its
  * own.

@@ -1,7 +1,7 @@
 package dev.mdlbridge.simulator.kernel;
 
 /**
- * What differs between Windows versions. Values mdl-semantics.md marks uncertain for Windows 10/11 are named
+ * What differs between Windows versions. Values WINDOWS-MDL-RULES.md marks uncertain for Windows 10/11 are named
  * settings here, to be replaced by values recorded on real machines (the calibration loop, section 10).
  *
  * @param name                     win10-x64, win7-x64 or nt52-x64

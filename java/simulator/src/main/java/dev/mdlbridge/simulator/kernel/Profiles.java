@@ -3,10 +3,10 @@ package dev.mdlbridge.simulator.kernel;
 import java.util.List;
 import java.util.Optional;
 
-/** The version profiles (mdl-semantics.md sections 1.1, 3.1 and 10.5). */
+/** The version profiles (WINDOWS-MDL-RULES.md sections 1.1, 3.1 and 10.5). */
 public final class Profiles {
 
-    /** Windows 10/11 x64, the default. Values marked (cal) in mdl-semantics.md are the best current guess. */
+    /** Windows 10/11 x64, the default. Values marked (cal) in WINDOWS-MDL-RULES.md are the best current guess. */
     public static final Profile WIN10_X64 = new Profile("win10-x64",
             0x00007FFF_FFFEFFFFL, 0x00007FFF_FFFF0000L,
             23,                      // lookaside threshold (cal)

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
- * The simulated Windows kernel's front end: every DDI of {@link Kernel}, with the semantics of mdl-semantics.md,
+ * The simulated Windows kernel's front end: every DDI of {@link Kernel}, with the semantics of WINDOWS-MDL-RULES.md,
  * over a sparse simulated machine. The machine's parts each live in their own class — {@link PhysicalMemory},
  * {@link UserSpace} (one per process, in {@link ProcessTable}), {@link NonPagedPool}, {@link SystemPtes} (read
  * together through {@link KernelSpace}), {@link MdlAllocator}, {@link PfnLocks}, {@link IoManager} — and this class
@@ -317,7 +317,7 @@ public final class SimKernel implements Kernel {
             }
             throw new NtStatusException(STATUS_ACCESS_VIOLATION);
         }
-        // A free build locks one page of a zero-length KernelMode MDL (mdl-semantics P11: modelled as 1 page).
+        // A free build locks one page of a zero-length KernelMode MDL (WINDOWS-MDL-RULES.md P11: modelled as 1 page).
         int pages = Math.max(1, m.pagesSpanned());
         if (pages > m.pfns.length) {
             throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.address + KernelMdl.HEADER_BYTES + 8L * m.pfns.length,

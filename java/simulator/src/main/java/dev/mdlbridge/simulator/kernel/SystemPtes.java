@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * {@code MmMapLockedPagesSpecifyCache(KernelMode)} maps an MDL's pages with, and the mappings it made. A mapping
  * takes one PTE per page, plus one unbudgeted guard PTE between mappings, so two mappings are never adjacent and
  * an overrun faults. The budget ({@code systemPtesAvailable}) is the PTE-exhaustion fault injection: a map that
- * does not fit fails (mdl-semantics.md section 3.6). There are no reservations (MmAllocateMappingAddress is not
+ * does not fit fails (WINDOWS-MDL-RULES.md section 3.6). There are no reservations (MmAllocateMappingAddress is not
  * modelled).
  *
  * <p>Guarded by the kernel's lock: only {@link SimKernel}'s synchronized methods call it, so it has no lock of its

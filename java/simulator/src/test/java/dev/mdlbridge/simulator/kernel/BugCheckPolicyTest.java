@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -17,7 +17,7 @@ class BugCheckPolicyTest {
 
     @Test
     void freeOfALockedMdlThenExitIs0x76WithP1Zero() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.locked(m.buffer(0x3000), 0x3000, IO_READ);
         m.k.ioFreeMdl(mdl);   // does not unlock (rule 13): nothing happens yet
         assertNull(m.k.bugCheck());
@@ -32,7 +32,7 @@ class BugCheckPolicyTest {
 
     @Test
     void freeOfALockedMdlThenExitIs0xCBWithTrackLockedPages() {
-        K m = K.policies(false, true);
+        KernelFixture m = KernelFixture.policies(false, true);
         Mdl mdl = m.locked(m.buffer(0x2000), 0x2000, IO_WRITE);
         m.k.ioFreeMdl(mdl);
         BugCheck b = m.bugChecks(() -> m.k.exitProcess(m.p));
@@ -45,7 +45,7 @@ class BugCheckPolicyTest {
 
     @Test
     void forgottenUnlockUnderTheVerifierIs0xCBAtExit() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         BugCheck b = m.bugChecks(() -> m.k.exitProcess(m.p));
         assertEquals(0xCB, b.code());
@@ -55,7 +55,7 @@ class BugCheckPolicyTest {
 
     @Test
     void doubleUnlockOnAFreeBuildIs0x4EWithP1Seven() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         m.k.mmUnlockPages(mdl);
         assertBugCheck(m.bugChecks(() -> m.k.mmUnlockPages(mdl)), 0x4E, 7);
@@ -63,14 +63,14 @@ class BugCheckPolicyTest {
 
     @Test
     void unlockOfANeverLockedMdlOnAFreeBuildIs0x4E() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         assertBugCheck(m.bugChecks(() -> m.k.mmUnlockPages(mdl)), 0x4E, 7);
     }
 
     @Test
     void doubleUnlockWithTrackLockedPagesIs0x76WithP1One() {
-        K m = K.policies(false, true);
+        KernelFixture m = KernelFixture.policies(false, true);
         m.locked(m.buffer(0x2000), 0x2000, IO_READ);   // another MDL keeps 2 pages locked in the process
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         m.k.mmUnlockPages(mdl);
@@ -83,7 +83,7 @@ class BugCheckPolicyTest {
 
     @Test
     void doubleUnlockUnderTheVerifierIs0xC4_0x7C() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         m.k.mmUnlockPages(mdl);
         int flags = mdl.flags();
@@ -96,7 +96,7 @@ class BugCheckPolicyTest {
 
     @Test
     void unlockOfAPartialUnderTheVerifierIs0xC4_0xB4() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         long va = m.buffer(0x2000);
         Mdl src = m.locked(va, 0x2000, IO_READ);
         Mdl tgt = m.mdl(va, 0x1000);
@@ -106,7 +106,7 @@ class BugCheckPolicyTest {
 
     @Test
     void unlockOfANonPagedPoolMdlUnderTheVerifierIs0xC4_0x7D() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.mdl(m.k.exAllocatePool(0x1000, 0x6C644D), 0x1000);
         m.k.mmBuildMdlForNonPagedPool(mdl);
         assertBugCheck(m.bugChecks(() -> m.k.mmUnlockPages(mdl)), 0xC4, 0x7D);
@@ -115,7 +115,7 @@ class BugCheckPolicyTest {
     @Test
     void unlockOfANonPagedPoolMdlOnAFreeBuildIs0x4E() {
         // Section 4: no references were taken, so the counts underflow.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.k.exAllocatePool(0x1000, 0x6C644D), 0x1000);
         m.k.mmBuildMdlForNonPagedPool(mdl);
         assertBugCheck(m.bugChecks(() -> m.k.mmUnlockPages(mdl)), 0x4E, 7);
@@ -123,7 +123,7 @@ class BugCheckPolicyTest {
 
     @Test
     void probeOfALockedMdlUnderTheVerifierIs0xC4_0xB0() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         assertBugCheck(m.bugChecks(() -> m.k.mmProbeAndLockPages(mdl, m.p, USER_MODE, IO_READ)), 0xC4, 0xB0);
     }
@@ -131,7 +131,7 @@ class BugCheckPolicyTest {
     @Test
     void probeOfALockedMdlOnAFreeBuildChargesTwiceAndLeaks() {
         // P15 free build: re-lock, counts charged twice; one unlock later leaves a leak -> 0x76 at exit.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         long pfn = mdl.pfn(0);
         m.lock(mdl, USER_MODE, IO_READ);
@@ -144,7 +144,7 @@ class BugCheckPolicyTest {
 
     @Test
     void freeOfAMappedNonPartialUnderTheVerifierIs0xC4_0xB8() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY);
         assertBugCheck(m.bugChecks(() -> m.k.ioFreeMdl(mdl)), 0xC4, 0xB8);
@@ -153,7 +153,7 @@ class BugCheckPolicyTest {
     @Test
     void freeOfAMappedNonPartialOnAFreeBuildLeaksItsPtes() {
         // Section 3.2: the system PTEs leak; the mapping stays readable.
-        K m = new K(KernelConfig.defaults().withFaults(-1, 4, -1));
+        KernelFixture m = new KernelFixture(KernelConfig.defaults().withFaults(-1, 4, -1));
         Mdl mdl = m.locked(m.buffer(0x3000), 0x3000, IO_READ);
         long sysVa = m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY);
         m.k.mmUnlockPages(mdl);   // unmaps: the 3 PTEs come back
@@ -171,14 +171,14 @@ class BugCheckPolicyTest {
 
     @Test
     void mapOfAnUnlockedMdlUnderTheVerifierIs0xC4_0x85() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         assertBugCheck(m.bugChecks(() -> m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY)), 0xC4, 0x85);
     }
 
     @Test
     void afterABugCheckEveryCallThrowsTheSameBugCheck() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         long va = m.buffer(0x1000);
         m.k.mmUnlockPages(mdl);
@@ -205,7 +205,7 @@ class BugCheckPolicyTest {
     void doubleUnlockOfAKernelVaMdlWithTrackLockedPagesIs0x4E() {
         // The tracker follows Mdl->Process; a kernel-VA lock has Process = NULL and is never on it, so its double
         // unlock underflows the PFN count as on a free build (section 3.13).
-        K m = K.policies(false, true);
+        KernelFixture m = KernelFixture.policies(false, true);
         Mdl mdl = m.mdl(m.k.exAllocatePool(0x1000, 0x6C644D), 0x1000);
         m.lock(mdl, KERNEL_MODE, IO_READ);
         m.k.mmUnlockPages(mdl);
@@ -214,7 +214,7 @@ class BugCheckPolicyTest {
 
     @Test
     void doubleUnlockOfAKernelVaMdlUnderTheVerifierIs0xC4_0x7C() {
-        K m = K.policies(true, true);
+        KernelFixture m = KernelFixture.policies(true, true);
         Mdl mdl = m.mdl(m.k.exAllocatePool(0x1000, 0x6C644D), 0x1000);
         m.lock(mdl, KERNEL_MODE, IO_READ);
         m.k.mmUnlockPages(mdl);

@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,7 +20,7 @@ class DirectIoTest {
     @ParameterizedTest(name = "inDirect {0}: flags 0x{1}")
     @CsvSource({"true, A", "false, 8A"})
     void theDriverSeesALockedMdlThatCompletionUnlocksAndFrees(boolean inDirect, String flagsHex) {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x3000) + 0x80;
         AtomicReference<Mdl> seen = new AtomicReference<>();
         long[] pfns = new long[3];
@@ -48,7 +48,7 @@ class DirectIoTest {
 
     @Test
     void aReadOnlyBufferWithOutDirectFailsBeforeTheDriverRuns() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x1000, UserMemory.PAGE_READONLY);
         AtomicBoolean called = new AtomicBoolean();
         int status = m.k.dispatchDirectIo(m.p, false, va, 0x1000, irp -> {
@@ -64,7 +64,7 @@ class DirectIoTest {
 
     @Test
     void aKernelAddressFromUserModeFailsTheRangeGate() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         AtomicBoolean called = new AtomicBoolean();
         int status = m.k.dispatchDirectIo(m.p, true, 0xFFFF_A000_0000_0000L, 0x1000, irp -> {
             called.set(true);
@@ -77,7 +77,7 @@ class DirectIoTest {
 
     @Test
     void zeroOutputLengthGivesNoMdl() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         AtomicBoolean called = new AtomicBoolean();
         int status = m.k.dispatchDirectIo(m.p, true, m.buffer(0x1000), 0, irp -> {
             called.set(true);
@@ -90,7 +90,7 @@ class DirectIoTest {
 
     @Test
     void completeIrpUnlocksAndFreesTheWholeChain() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Irp irp = m.k.allocateIrp(m.p);
         Mdl a = m.k.ioAllocateMdl(m.buffer(0x2000), 0x2000, false, irp);
         Mdl b = m.k.ioAllocateMdl(m.buffer(0x3000), 0x3000, true, irp);
@@ -117,7 +117,7 @@ class DirectIoTest {
     void aNeverLockedMdlLeftOnTheChainIs0x4EAtCompletion() {
         // Rule 15: completion unlocks the whole chain, so a driver must detach an MDL whose probe failed
         // (both drivers do: chain_detach in driver/src/ops.c, the chain detach in the simulated Operations).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Irp irp = m.k.allocateIrp(m.p);
         Mdl a = m.k.ioAllocateMdl(m.buffer(0x2000), 0x2000, false, irp);
         m.k.ioAllocateMdl(m.buffer(0x1000), 0x1000, true, irp);   // never locked

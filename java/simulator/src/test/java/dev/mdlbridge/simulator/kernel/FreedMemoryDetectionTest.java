@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mdlbridge.spi.BugCheck;
@@ -17,7 +17,7 @@ class FreedMemoryDetectionTest {
 
     @Test
     void aSystemMappingOfLockedPoolThatWasFreedFaultsOnTouch() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long pool = m.k.exAllocatePool(0x1000, 0x42);
         Mdl mdl = m.mdl(pool, 0x1000);
         m.lock(mdl, KERNEL_MODE, IO_WRITE);
@@ -30,7 +30,7 @@ class FreedMemoryDetectionTest {
 
     @Test
     void aUserViewOfFreedPoolFaultsOnTouch() throws Exception {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long pool = m.k.exAllocatePool(0x1000, 0x42);
         Mdl mdl = m.mdl(pool, 0x1000);
         m.k.mmBuildMdlForNonPagedPool(mdl);
@@ -42,7 +42,7 @@ class FreedMemoryDetectionTest {
 
     @Test
     void freeingPagesAnotherMdlHoldsLockedIsPfnListCorrupt() throws Exception {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl pages = m.k.mmAllocatePagesForMdlEx(0x2000, 0);
         long user = m.k.mmMapLockedPagesUser(pages, m.p, MM_CACHED, 0, NORMAL_PRIORITY);
         Mdl other = m.locked(user, 0x1000, IO_READ);
@@ -56,7 +56,7 @@ class FreedMemoryDetectionTest {
 
     @Test
     void freeingUnlockedPagesIsFineAndTheCensusCountsLocks() throws Exception {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long buf = m.buffer(0x3000);
         KernelCensus empty = m.k.census(m.p);
         Mdl mdl = m.locked(buf, 0x3000, IO_READ);

@@ -25,7 +25,7 @@ class IoAllocateMdlTest {
             "0x10, 0, 8"})        // zero length, unaligned: 1 page
     void fixedSizeFlagFollowsThe23PageThreshold(String offset, String length, int flags) {
         // Rule 3; the 23-page threshold on Win10 is [I]: this asserts the profile's setting (fixedSizeMdlPfns).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         assertEquals(23, m.k.profile().fixedSizeMdlPfns());
         Mdl mdl = m.mdl(0x10000 + Long.decode(offset), Long.decode(length));
         assertEquals(flags, mdl.flags());
@@ -34,7 +34,7 @@ class IoAllocateMdlTest {
     @Test
     void zeroLengthGivesSize48Aligned56Unaligned() {
         // Section 3.1 "Zero length" [I]: a valid MDL, ByteCount 0, flag 0x8.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl aligned = m.mdl(0x10000, 0);
         assertEquals(48, aligned.size());
         assertEquals(0, aligned.byteCount());
@@ -47,7 +47,7 @@ class IoAllocateMdlTest {
     @Test
     void nt52RejectsBit31AndMoreThan8185Pages() {
         // Section 3.1 profile table, NT52 row: bit 31 -> NULL; 48 + 8 * pages > 0xFFFF -> NULL.
-        K m = K.of(Profiles.NT52_X64);
+        KernelFixture m = KernelFixture.of(Profiles.NT52_X64);
         assertNull(m.k.ioAllocateMdl(0, 0x8000_0000, false, null));
         assertNull(m.k.ioAllocateMdl(0, 0xFFFF_F000, false, null));
         assertNull(m.k.ioAllocateMdl(0, 8186 * 4096, false, null), "48 + 8 * 8186 = 65536 > 65535");
@@ -61,7 +61,7 @@ class IoAllocateMdlTest {
     @Test
     void win10AcceptsUpTo4GiBMinus4KiB() {
         // Section 3.1 WIN7PLUS row [D]: NULL above 4 GB - PAGE_SIZE; nothing about bit 31 or the 0xFFFF size.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl big = m.k.ioAllocateMdl(0, 0xFFFF_F000, false, null);
         assertNotNull(big);
         assertEquals(0xFFFF_F000L, Integer.toUnsignedLong(big.byteCount()));
@@ -75,7 +75,7 @@ class IoAllocateMdlTest {
 
     @Test
     void win7HasTheSameLengthLimitAsWin10() {
-        K m = K.of(Profiles.WIN7_X64);
+        KernelFixture m = KernelFixture.of(Profiles.WIN7_X64);
         assertNotNull(m.k.ioAllocateMdl(0, 0xFFFF_F000, false, null));
         assertNull(m.k.ioAllocateMdl(0, 0xFFFF_F001, false, null));
     }
@@ -83,7 +83,7 @@ class IoAllocateMdlTest {
     @Test
     void undefinedFieldsHoldPoisonNotZeroNorPlausibleFrames() {
         // Rule 3 / section 3.1 step 4: Process, MappedSystemVa and PFN[] are not initialised (Win10: garbage).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x3000), 0x3000);
         assertNotEquals(0, mdl.process());
         assertNotEquals(m.p.eprocess(), mdl.process());
@@ -92,7 +92,7 @@ class IoAllocateMdlTest {
             long pfn = mdl.pfn(i);
             assertNotEquals(0, pfn);
             assertNotEquals(-1, pfn);
-            assertEquals(-1, m.k.pfnLockCount(pfn), () -> K.hex(pfn) + " is a frame of this machine");
+            assertEquals(-1, m.k.pfnLockCount(pfn), () -> KernelFixture.hex(pfn) + " is a frame of this machine");
             assertTrue(Long.compareUnsigned(pfn, 16L << 30 >>> 12) >= 0, "beyond 16 GiB of RAM");
         }
     }
@@ -100,7 +100,7 @@ class IoAllocateMdlTest {
     @Test
     void virtualAddressIsNotValidated() {
         // Section 3.1 Errors: NULL or kernel addresses are accepted; only a NULL return, never a raise.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl kernel = m.mdl(0xFFFF_8000_0000_1234L, 0x100);
         assertEquals(0xFFFF_8000_0000_1000L, kernel.startVa());
         assertEquals(0x234, kernel.byteOffset());
@@ -111,7 +111,7 @@ class IoAllocateMdlTest {
     @Test
     void secondaryBuffersAppendAtTheTailOfTheIrpChain() {
         // Section 3.1 step 5: SecondaryBuffer appends at the tail; !SecondaryBuffer overwrites MdlAddress.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Irp irp = m.k.allocateIrp(m.p);
         Mdl a = m.k.ioAllocateMdl(m.buffer(0x1000), 0x1000, false, irp);
         Mdl b = m.k.ioAllocateMdl(m.buffer(0x2000), 0x2000, true, irp);
@@ -128,7 +128,7 @@ class IoAllocateMdlTest {
 
     @Test
     void withoutAnIrpNothingIsChained() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl a = m.mdl(m.buffer(0x1000), 0x1000);
         Mdl b = m.mdl(m.buffer(0x1000), 0x1000);
         assertEquals(0, a.next());

@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +25,7 @@ class LifecycleTraceTest {
             "1, 24, 0, 82, 83, 82, 80"})
     void flagsFollowTheCanonicalTrace(int operation, int pages, String alloc, String probed, String mapped,
                                       String unmapped, String unlocked) {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long length = pages * 4096L - 0x200;
         long va = m.buffer(pages * 4096L) + 0x200;   // unaligned, still exactly `pages` pages
         Mdl mdl = m.mdl(va, length);
@@ -69,7 +69,7 @@ class LifecycleTraceTest {
     @CsvSource({"0, A, 8", "1, 8A, 88"})
     void unlockOfAMappedMdlUnmapsIt(int operation, String probed, String unlocked) {
         // Section 3.5 step 1: MAPPED_TO_SYSTEM_VA -> MmUnmapLockedPages; the system VA no longer maps.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.locked(m.buffer(0x2000), 0x2000, operation);
         long sysVa = m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY);
         assertEquals(hex(probed) | 1, mdl.flags());
@@ -81,7 +81,7 @@ class LifecycleTraceTest {
     @ParameterizedTest(name = "operation {0}")
     @CsvSource({"0", "1"})
     void systemMappingSeesTheUserPages(int operation) {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x2000);
         m.as.write(va + 0xFFE, new byte[] {1, 2, 3, 4}, 0, 4);
         Mdl mdl = m.locked(va + 0xFFE, 4, operation);
@@ -105,7 +105,7 @@ class LifecycleTraceTest {
     @MethodSource("randomLifecycles")
     void countsComeBackToZeroAndFlagsFollowTheFormula(int offset, int length, int operation, boolean map) {
         // Invariant of section 3.13: every +1 of a probe has its -1 in the unlock, whatever the geometry.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(64 * 4096) + offset;
         int pages = (offset + length + 0xFFF) >>> 12;
         int fixed = pages <= 23 ? 0x8 : 0;

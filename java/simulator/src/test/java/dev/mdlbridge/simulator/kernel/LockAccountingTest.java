@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ class LockAccountingTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void countsMatchTheModel(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        K m = new K(KernelConfig.defaults().withSeed(seed));
+        KernelFixture m = new KernelFixture(KernelConfig.defaults().withSeed(seed));
         int bufferPages = 12;
         long base = m.buffer(bufferPages * 4096L);
         long[] frameOf = new long[bufferPages];

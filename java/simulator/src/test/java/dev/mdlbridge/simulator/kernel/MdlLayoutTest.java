@@ -24,14 +24,14 @@ class MdlLayoutTest {
             "0x1001, 0x1000, 64",
             "0x0, 0x17000, 232"})
     void mmSizeOfMdlIsHeaderPlusEightBytesAPage(String va, long length, long expected) {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         assertEquals(expected, m.k.mmSizeOfMdl(Long.decode(va), length));
     }
 
     @Test
     void mmSizeOfMdlDoesNotTruncateButSizeDoes() {
         // Section 2: MmSizeOfMdl is SIZE_T; the CSHORT Size wraps above 8185 pages on x64.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long length = 8186L * 4096;
         assertEquals(48 + 8 * 8186, m.k.mmSizeOfMdl(0x10000, length));
         assertEquals((48 + 8 * 8186) & 0xFFFF, m.mdl(m.buffer(length), length).size(), "65536 wraps to 0");
@@ -42,7 +42,7 @@ class MdlLayoutTest {
     @CsvSource({"1, 38", "23, E8", "24, F0", "8185, FFF8", "8186, 0", "8187, 8", "10000, 38B0"})
     void sizeIsTheLow16BitsOf48Plus8PerPage(long pages, String sizeHex) {
         // Rule 2: computed from the described buffer, cast to CSHORT; Win10 accepts more than 8185 pages.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(0x10000, pages * 4096);
         assertEquals(Integer.parseInt(sizeHex, 16), mdl.size());
         assertEquals((int) ((48 + 8 * pages) & 0xFFFF), mdl.size());
@@ -51,7 +51,7 @@ class MdlLayoutTest {
     @Test
     void aOnePageMdlFromTheLookasideSays56NotItsAllocation() {
         // Rule 2: Size = 56 although the lookaside block holds 23 PFNs (232 bytes).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x1000) + 0x160, 0x10);
         assertEquals(56, mdl.size());
         assertEquals(23, mdl.pfnCapacity(), "a 232-byte lookaside MDL");
@@ -73,7 +73,7 @@ class MdlLayoutTest {
     void mmInitializeMdlFieldsFollowTheMacros(long va, long length) {
         // Section 2: StartVa = PAGE_ALIGN(va), ByteOffset = BYTE_OFFSET(va), ByteCount = len, Next = NULL,
         // Size = 48 + 8 * SPAN(va, len); 0x8 iff at most 23 pages (section 3.1 step 2).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(va, length);
         long pages = ((va & 0xFFF) + length + 0xFFF) >>> 12;
         assertEquals(va & ~0xFFFL, mdl.startVa());

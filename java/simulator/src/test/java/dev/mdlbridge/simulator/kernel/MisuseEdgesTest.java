@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -13,7 +13,7 @@ class MisuseEdgesTest {
 
     @Test
     void unmapOfAMappedPartialClears0x1And0x20() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x2000);
         Mdl src = m.locked(va, 0x2000, IO_READ);
         Mdl tgt = m.mdl(va, 0x1000);
@@ -27,7 +27,7 @@ class MisuseEdgesTest {
 
     @Test
     void aPartialOfANonPagedPoolMdlInherits0x4AndItsVa() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long pool = m.k.exAllocatePool(0x3000, 0x6C644D);
         Mdl src = m.mdl(pool, 0x3000);
         m.k.mmBuildMdlForNonPagedPool(src);
@@ -44,7 +44,7 @@ class MisuseEdgesTest {
     @Test
     void p11ZeroLengthKernelModeProbeIsModelledAsOnePage() {
         // P11 is undefined; the document allows "model it as 1 page", which is what this kernel does.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x1000);
         Mdl mdl = m.mdl(va, 0);
         m.lock(mdl, KERNEL_MODE, IO_READ);
@@ -57,7 +57,7 @@ class MisuseEdgesTest {
 
     @Test
     void p11UnderTheVerifierIs0xC4_0xB0() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.mdl(m.buffer(0x1000), 0);
         assertBugCheck(m.bugChecks(() -> m.k.mmProbeAndLockPages(mdl, m.p, KERNEL_MODE, IO_READ)), 0xC4, 0xB0);
     }
@@ -67,7 +67,7 @@ class MisuseEdgesTest {
     void p15VerifierRejectsAProbeOfAnMdlWithAnyMaskFlag(int flag) {
         // Section 3.4 preconditions: PAGES_LOCKED | MAPPED_TO_SYSTEM_VA | SOURCE_IS_NONPAGED_POOL | PARTIAL |
         // IO_SPACE must be clear. MdlFlags is driver-writable, which is how a driver gets there.
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         mdl.setFlags(mdl.flags() | flag);
         assertBugCheck(m.bugChecks(() -> m.k.mmProbeAndLockPages(mdl, m.p, USER_MODE, IO_READ)), 0xC4, 0xB0);
@@ -75,7 +75,7 @@ class MisuseEdgesTest {
 
     @Test
     void doubleIoFreeMdlIsBadPoolCaller() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         m.k.ioFreeMdl(mdl);
         assertEquals(0xC2, m.bugChecks(() -> m.k.ioFreeMdl(mdl)).code());
@@ -84,7 +84,7 @@ class MisuseEdgesTest {
     @Test
     void decommitOfALockedPageKeepsTheFrameUntilTheUnlock() {
         // Locked PFNs are stable (section 3.13): the frame stays in use while the MDL holds it.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x1000);
         Mdl mdl = m.locked(va, 0x1000, IO_READ);
         long pfn = mdl.pfn(0);
@@ -97,7 +97,7 @@ class MisuseEdgesTest {
 
     @Test
     void lockedPagesAreNotPagedOut() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x2000);
         Mdl mdl = m.locked(va, 0x1000, IO_READ);
         long pfn = mdl.pfn(0);
@@ -111,7 +111,7 @@ class MisuseEdgesTest {
     @Test
     void aWriteThroughANoWriteSystemMappingIs0xBE() {
         // Section 3.6: MdlMappingNoWrite gives a read-only mapping; a write through it is 0xBE [I].
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_WRITE);
         long sysVa = m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY | NO_WRITE);
         m.k.readKernel(sysVa, new byte[1], 0, 1);
@@ -123,7 +123,7 @@ class MisuseEdgesTest {
     void win7HasNoMappingModifiersSoNoExecuteMakesTheMappingFail() {
         // Section 1.4: the modifier bits are Win8+. What Win7 does with them is not documented; this asserts the
         // profile's setting (mappingModifiers = false: an invalid priority, NULL, MDL unchanged).
-        K m = K.of(Profiles.WIN7_X64);
+        KernelFixture m = KernelFixture.of(Profiles.WIN7_X64);
         assertEquals(false, m.k.profile().mappingModifiers());
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         assertEquals(0, m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY | NO_EXECUTE));
@@ -131,7 +131,7 @@ class MisuseEdgesTest {
         assertEquals(0xB, flagsAfterMap(m, mdl, NORMAL_PRIORITY));
     }
 
-    private static int flagsAfterMap(K m, Mdl mdl, int priority) {
+    private static int flagsAfterMap(KernelFixture m, Mdl mdl, int priority) {
         m.k.mmGetSystemAddressForMdlSafe(mdl, priority);
         return mdl.flags();
     }
@@ -140,7 +140,7 @@ class MisuseEdgesTest {
     void nt52RestOfTheSourceFromPastItsEndWrapsAndIsTargetTooSmall() {
         // NT 5.2 does not check the range; Length = ByteCount - Offset is a ULONG and wraps to ~4 GiB, which
         // no target holds: WRK's TARGET_MDL_TOO_SMALL (0x40).
-        K m = K.of(Profiles.NT52_X64);
+        KernelFixture m = KernelFixture.of(Profiles.NT52_X64);
         long va = m.buffer(0x4000);
         Mdl src = m.locked(va, 0x2000, IO_READ);
         Mdl tgt = m.mdl(va, 0x4000);
@@ -150,7 +150,7 @@ class MisuseEdgesTest {
     void mapOfAnUnlockedMdlOnAFreeBuildIsASimulatedBugCheck() {
         // Section 3.6: Windows maps whatever the PFN slots hold (undefined); the document asks the simulator for
         // a bug check instead of success. This kernel chooses 0x50 at the first poisoned frame.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         long garbage = mdl.pfn(0);
         var b = m.bugChecks(() -> m.k.mmGetSystemAddressForMdlSafe(mdl, NORMAL_PRIORITY));
@@ -159,7 +159,7 @@ class MisuseEdgesTest {
 
     @Test
     void userMapOfAnUnlockedMdlUnderTheVerifierIs0xC4_0x85() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         var b = m.bugChecks(() -> m.k.mmMapLockedPagesUser(mdl, m.p, MM_CACHED, 0, NORMAL_PRIORITY));
         assertBugCheck(b, 0xC4, 0x85);

@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -11,7 +11,7 @@ class NonPagedAndInitTest {
 
     @Test
     void buildForNonPagedPoolUsesTheOriginalVaAndTakesNoReferences() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long pool = m.k.exAllocatePool(0x3000, 0x6C644D);
         long va = pool + 0x234;
         Mdl mdl = m.mdl(va, 0x2000);   // spans 3 pages
@@ -32,14 +32,14 @@ class NonPagedAndInitTest {
 
     @Test
     void buildForNonPagedPoolOfAnUnmappedKernelVaIsBugCheck0x50() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(0xFFFF_8000_0000_0000L, 0x1000);
         assertEquals(0x50, m.bugChecks(() -> m.k.mmBuildMdlForNonPagedPool(mdl)).code());
     }
 
     @Test
     void verifierRejectsBuildingForPagedMemoryWith0x7F() {
-        K m = K.policies(true, false);
+        KernelFixture m = KernelFixture.policies(true, false);
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         var b = m.bugChecks(() -> m.k.mmBuildMdlForNonPagedPool(mdl));
         assertBugCheck(b, 0xC4, 0x7F);
@@ -49,7 +49,7 @@ class NonPagedAndInitTest {
     @Test
     void allocateAndInitializeMdlHasNoFixedSizeFlag() {
         // Section 3.3 / MmCreateMdl: pool storage of MmSizeOfMdl bytes + MmInitializeMdl: flags 0.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x3000) + 0x10;
         Mdl mdl = m.k.allocateAndInitializeMdl(va, 0x2000, 0x6C644D);
         assertEquals(0, mdl.flags());
@@ -70,7 +70,7 @@ class NonPagedAndInitTest {
 
     @Test
     void doubleExFreePoolOfMdlStorageIsBadPoolCaller() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.k.allocateAndInitializeMdl(0x10000, 0x1000, 0x6C644D);
         m.k.exFreePoolMdl(mdl);
         assertEquals(0xC2, m.bugChecks(() -> m.k.exFreePoolMdl(mdl)).code());

@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +13,7 @@ class PageAllocationTest {
 
     @Test
     void allocatedPagesAreLockedUnmappedAndZeroed() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.k.mmAllocatePagesForMdlEx(0x1800, 0);
         assertEquals(0, mdl.startVa());
         assertEquals(0, mdl.byteOffset());
@@ -46,7 +46,7 @@ class PageAllocationTest {
     @Test
     void fewerPagesThanRequestedEndWithTheSentinel() {
         // 8 free frames above the reserved low 0x1000: a 16-page request gets 8, PFN[8] = -1.
-        K m = new K(KernelConfig.defaults().withPhysicalMemory((0x1000 + 8) * 4096L, 0.0));
+        KernelFixture m = new KernelFixture(KernelConfig.defaults().withPhysicalMemory((0x1000 + 8) * 4096L, 0.0));
         Mdl mdl = m.k.mmAllocatePagesForMdlEx(16 * 4096, 0);
         assertEquals(8 * 4096, mdl.byteCount(), "the caller must check MmGetMdlByteCount");
         assertEquals(-1, mdl.pfn(8));
@@ -56,7 +56,7 @@ class PageAllocationTest {
 
     @Test
     void invalidFlagsGiveNull() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         assertNull(m.k.mmAllocatePagesForMdlEx(4096, 0x40000000));
         assertEquals(0x2, m.k.mmAllocatePagesForMdlEx(4096, 0x1 | 0x4).flags(), "MM_DONT_ZERO | FULLY_REQUIRED");
     }

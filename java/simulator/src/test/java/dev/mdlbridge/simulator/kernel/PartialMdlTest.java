@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -28,7 +28,7 @@ class PartialMdlTest {
     @ParameterizedTest(name = "offset {0} length {1} mapped {2} write {3}")
     @MethodSource("subranges")
     void partialFieldsFollowTheFormula(int offset, int length, boolean sourceMapped, boolean write) {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long base = m.buffer(0x11000) + 0x300;
         Mdl src = m.locked(base, 0x10 * 4096, write ? IO_WRITE : IO_READ);   // 17 pages
         if (sourceMapped) {
@@ -58,7 +58,7 @@ class PartialMdlTest {
 
     @Test
     void lengthZeroMeansTheRestOfTheSource() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long base = m.buffer(0x4000);
         Mdl src = m.locked(base, 0x4000, IO_READ);
         Mdl tgt = m.mdl(base, 0x4000);
@@ -71,7 +71,7 @@ class PartialMdlTest {
 
     @Test
     void mappingAPartialSets0x20AndIoFreeMdlUnmapsIt() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long base = m.buffer(0x4000);
         Mdl src = m.locked(base, 0x4000, IO_READ);
         Mdl tgt = m.mdl(base + 0x1000, 0x2000);
@@ -89,7 +89,7 @@ class PartialMdlTest {
 
     @Test
     void aPartialOfAMappedSourceInheritsTheMappingAndItsFreeLeavesIt() {
-        K m = K.policies(true, false);   // the Verifier must not see a mapped non-partial here (0xB8)
+        KernelFixture m = KernelFixture.policies(true, false);   // the Verifier must not see a mapped non-partial here (0xB8)
         long base = m.buffer(0x3000);
         Mdl src = m.locked(base, 0x3000, IO_READ);
         long srcVa = m.k.mmGetSystemAddressForMdlSafe(src, NORMAL_PRIORITY);
@@ -105,7 +105,7 @@ class PartialMdlTest {
 
     @Test
     void win10BugChecks0x12EOutsideTheSource() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long base = m.buffer(0x4000);
         Mdl src = m.locked(base, 0x2000, IO_READ);
         Mdl tgt = m.mdl(base, 0x4000);
@@ -119,7 +119,7 @@ class PartialMdlTest {
 
     @Test
     void win10BugChecks0x12EBelowTheSource() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long base = m.buffer(0x4000);
         Mdl src = m.locked(base + 0x1000, 0x2000, IO_READ);
         Mdl tgt = m.mdl(base, 0x1000);
@@ -129,7 +129,7 @@ class PartialMdlTest {
     @Test
     void win10BugChecks0x12EForAStartBeyondTheSourceWithLengthZero() {
         // Length 0 = "the rest of the source": a start past the end has no rest; it is outside the source.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long base = m.buffer(0x4000);
         Mdl src = m.locked(base, 0x2000, IO_READ);
         Mdl tgt = m.mdl(base, 0x4000);
@@ -138,7 +138,7 @@ class PartialMdlTest {
 
     @Test
     void nt52DoesNotCheckTheRangeAndCopiesGarbage() {
-        K m = K.of(Profiles.NT52_X64);
+        KernelFixture m = KernelFixture.of(Profiles.NT52_X64);
         long base = m.buffer(0x4000);
         Mdl src = m.locked(base, 0x1000, IO_READ);
         Mdl tgt = m.mdl(base, 0x4000);
@@ -152,7 +152,7 @@ class PartialMdlTest {
     @Test
     void targetTooSmallIsBugCheck0x40() {
         // WRK: TARGET_MDL_TOO_SMALL. The target is a driver-storage MDL with one PFN slot.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long base = m.buffer(0x4000);
         Mdl src = m.locked(base, 0x4000, IO_READ);
         Mdl tgt = m.k.allocateAndInitializeMdl(base, 0x1000, 0x6C644D);

@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -11,7 +11,7 @@ class PoolPagesTest {
 
     @Test
     void smallBlocksInOnePageShareItsFrame() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long a = m.k.exAllocatePool(0x20, 1);
         long b = m.k.exAllocatePool(0x20, 1);
         assertEquals(a & ~0xFFFL, b & ~0xFFFL, "neighbours in one page");
@@ -26,7 +26,7 @@ class PoolPagesTest {
     @Test
     void anMdlOverOneBlockSeesItsNeighboursBytes() {
         // A mapping of the page that holds block a shows what was written through block b.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long a = m.k.exAllocatePool(0x20, 1);
         long b = m.k.exAllocatePool(0x20, 1);
         m.k.writeKernel(b, new byte[] {0x5A}, 0, 1);
@@ -40,7 +40,7 @@ class PoolPagesTest {
 
     @Test
     void aSharedPageStaysUntilItsLastBlockIsFreed() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long a = m.k.exAllocatePool(0x20, 1);
         long b = m.k.exAllocatePool(0x20, 1);
         m.k.exFreePool(a, 1);

@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +21,7 @@ class ProbeOutcomeTest {
     @CsvSource({"1, 0, A", "1, 1, 8A", "1, 2, 8A", "0, 0, A", "0, 1, 8A", "0, 2, 8A"})
     void p1CommittedUserPagesLock(int mode, int operation, String flagsHex) {
         // P1: flags |= 0x2, 0x80 iff Write/Modify; Process = current; PFNs valid; lock +1; NumberOfLockedPages += n.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x3000) + 0x10;
         Mdl mdl = m.mdl(va, 0x2000);   // spans 3 pages
         m.lock(mdl, mode, operation);
@@ -30,7 +30,7 @@ class ProbeOutcomeTest {
         assertEquals(3, m.k.numberOfLockedPages(m.p));
         Set<Long> distinct = new HashSet<>();
         for (long pfn : m.pfns(mdl, 3)) {
-            assertEquals(1, m.k.pfnLockCount(pfn), K.hex(pfn));
+            assertEquals(1, m.k.pfnLockCount(pfn), KernelFixture.hex(pfn));
             distinct.add(pfn);
         }
         assertEquals(3, distinct.size());
@@ -38,7 +38,7 @@ class ProbeOutcomeTest {
 
     @Test
     void p1PagedOutPagesAreFaultedInAndLocked() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x2000);
         m.as.write(va, new byte[] {42}, 0, 1);
         m.k.pageOut(m.p, va, 0x2000, false);
@@ -52,7 +52,7 @@ class ProbeOutcomeTest {
     @Test
     void writeOperationIsClearedByAReadProbe() {
         // Rule 4: 0x80 is cleared for IoRead (a reused MDL whose flags carry 0x80 loses it).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         mdl.setFlags(mdl.flags() | 0x80);
         m.lock(mdl, USER_MODE, IO_READ);
@@ -62,7 +62,7 @@ class ProbeOutcomeTest {
     @ParameterizedTest(name = "protect 0x{0}")
     @ValueSource(ints = {UserMemory.PAGE_READONLY, UserMemory.PAGE_EXECUTE_READ})
     void p2ReadOnlyPagesLockForRead(int protect) {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.locked(m.buffer(0x1000, protect), 0x1000, IO_READ);
         assertEquals(0xA, mdl.flags());
         assertEquals(m.p.eprocess(), mdl.process());
@@ -73,14 +73,14 @@ class ProbeOutcomeTest {
     @CsvSource({"1, 1", "1, 2", "0, 1", "0, 2"})
     void p3ReadOnlyPagesRaiseAccessViolationForWrite(int mode, int operation) {
         // P3: probe-for-write of a user address, whatever the AccessMode (step 3 checks the address).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x1000, UserMemory.PAGE_READONLY), 0x1000);
         assertEquals(STATUS_ACCESS_VIOLATION, m.probeRaises(mdl, mode, operation));
         assertFailedProbe(m, mdl, 1);
     }
 
     /** As P3 (section 3.14 "Failed probe"): flags unchanged, Process NULL, PFN[0..k] = -1, nothing charged. */
-    static void assertFailedProbe(K m, Mdl mdl, int slotsEmpty) {
+    static void assertFailedProbe(KernelFixture m, Mdl mdl, int slotsEmpty) {
         assertEquals(0x8, mdl.flags());
         assertEquals(0, mdl.process());
         for (int i = 0; i < slotsEmpty; i++) {
@@ -91,7 +91,7 @@ class ProbeOutcomeTest {
 
     @Test
     void p5NoAccessPageRaisesAccessViolation() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x1000, UserMemory.PAGE_NOACCESS), 0x1000);
         assertEquals(STATUS_ACCESS_VIOLATION, m.probeRaises(mdl, USER_MODE, IO_READ));
         assertFailedProbe(m, mdl, 1);
@@ -99,7 +99,7 @@ class ProbeOutcomeTest {
 
     @Test
     void p5ReserveOnlyRaisesAccessViolation() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.as.allocate(0x1000, UserMemory.PAGE_READWRITE, true);
         Mdl mdl = m.mdl(va, 0x1000);
         assertEquals(STATUS_ACCESS_VIOLATION, m.probeRaises(mdl, USER_MODE, IO_READ));
@@ -108,7 +108,7 @@ class ProbeOutcomeTest {
 
     @Test
     void p5DecommittedPageRaisesAccessViolation() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x2000);
         m.as.decommit(va + 0x1000, 0x1000);
         Mdl mdl = m.mdl(va, 0x2000);
@@ -118,7 +118,7 @@ class ProbeOutcomeTest {
 
     @Test
     void p5ReleasedRangeRaisesAccessViolation() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x1000);
         m.as.release(va);
         Mdl mdl = m.mdl(va, 0x1000);
@@ -129,7 +129,7 @@ class ProbeOutcomeTest {
     @Test
     void p6GuardPageRaisesOnceThenLocks() {
         // P6 [I]: the profile's guardPageStatus (0x80000001); the guard bit is one-shot.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         assertEquals(STATUS_GUARD_PAGE_VIOLATION, m.k.profile().guardPageStatus());
         long va = m.buffer(0x2000);
         m.as.protect(va + 0x1000, 0x1000, UserMemory.PAGE_READWRITE | UserMemory.PAGE_GUARD);
@@ -145,7 +145,7 @@ class ProbeOutcomeTest {
     @Test
     void p7ValidThenInvalidLeavesNothingLocked() {
         // P7: AV on the first bad page; earlier pages are not left locked; PFN[0..1] = -1, later slots stale.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x3000);
         m.as.protect(va + 0x1000, 0x1000, UserMemory.PAGE_NOACCESS);
         Mdl mdl = m.mdl(va, 0x3000);
@@ -166,7 +166,7 @@ class ProbeOutcomeTest {
             "wrap, 0xFFFFFFFFFFFFF000, 0x2000"})
     void p8UserModeRangeGateRaisesBeforeTouchingMemory(String what, String va, String length) {
         // P8 / rule 6 exception: PFN[0] = -1 only; flags and Process untouched (still the stale values).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(Long.parseUnsignedLong(va.substring(2), 16), Long.decode(length));
         long process = mdl.process();
         long pfn1 = mdl.pfn(1);
@@ -184,7 +184,7 @@ class ProbeOutcomeTest {
     void p8TheGateIsMmUserProbeAddress() {
         // The last page below MM_USER_PROBE_ADDRESS (0x7FFF'FFFF0000 on 8.1+) passes the gate: it is not
         // allocated, so it fails later as P5 with Process = NULL instead of untouched.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         assertEquals(0x7FFF_FFFF_0000L, m.k.userProbeAddress());
         Mdl mdl = m.mdl(0x7FFF_FFFE_F000L, 0x1000);
         assertEquals(STATUS_ACCESS_VIOLATION, m.probeRaises(mdl, USER_MODE, IO_READ));
@@ -194,7 +194,7 @@ class ProbeOutcomeTest {
     @ParameterizedTest(name = "operation {0}")
     @ValueSource(ints = {IO_READ, IO_WRITE})
     void p9KernelBufferWithKernelModeHasNoProcess(int operation) {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long pool = m.k.exAllocatePool(0x2000, 0x6C644D);
         Mdl mdl = m.mdl(pool + 0x100, 0x1000);
         m.lock(mdl, KERNEL_MODE, operation);
@@ -210,7 +210,7 @@ class ProbeOutcomeTest {
     @Test
     void p9ReadOnlyKernelPageLocksForWrite() {
         // Rule 5: no write-protection check for kernel pages. A NoWrite system mapping is a read-only kernel VA.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl user = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         long ro = m.k.mmGetSystemAddressForMdlSafe(user, NORMAL_PRIORITY | NO_WRITE);
         Mdl mdl = m.mdl(ro, 0x1000);
@@ -222,7 +222,7 @@ class ProbeOutcomeTest {
 
     @Test
     void p10UnmappedKernelVaWithKernelModeIsBugCheck0x50() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = 0xFFFF_8000_1234_5678L;
         Mdl mdl = m.mdl(va, 0x100);
         BugCheck b = m.bugChecks(() -> m.k.mmProbeAndLockPages(mdl, m.p, KERNEL_MODE, IO_READ));
@@ -234,7 +234,7 @@ class ProbeOutcomeTest {
     @Test
     void p13LockCountLimitRaisesWorkingSetQuotaAndUndoesEverything() {
         // P13 and step 7: lock the second page to the limit, then a 2-page write lock fails on it.
-        K m = new K(KernelConfig.defaults().withFaults(-1, -1, 2));
+        KernelFixture m = new KernelFixture(KernelConfig.defaults().withFaults(-1, -1, 2));
         long va = m.buffer(0x2000);
         Mdl a = m.locked(va + 0x1000, 0x1000, IO_READ);
         m.locked(va + 0x1000, 0x1000, IO_READ);
@@ -257,7 +257,7 @@ class ProbeOutcomeTest {
 
     @Test
     void p14PageInErrorRaisesInPageError() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x2000);
         m.k.pageOut(m.p, va, 0x2000, true);
         Mdl mdl = m.mdl(va, 0x2000);
@@ -267,7 +267,7 @@ class ProbeOutcomeTest {
 
     @Test
     void p16TwoMdlsOnOnePageShareTheFrame() {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         long va = m.buffer(0x1000);
         Mdl a = m.locked(va, 0x800, IO_READ);
         Mdl b = m.locked(va + 0x800, 0x800, IO_WRITE);
@@ -285,7 +285,7 @@ class ProbeOutcomeTest {
     @Test
     void kernelModeProbeOfAUserVaSkipsTheGateButChargesTheProcess() {
         // Section 3.4 last paragraph: the METHOD_NEITHER mistake still probes user pages and sets Process.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.mdl(m.buffer(0x1000), 0x1000);
         m.lock(mdl, KERNEL_MODE, IO_READ);
         assertEquals(m.p.eprocess(), mdl.process());

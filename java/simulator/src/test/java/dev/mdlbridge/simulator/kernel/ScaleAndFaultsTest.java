@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +24,7 @@ class ScaleAndFaultsTest {
     void oneGiBLocksAndUnlocksFast() {
         int pages = 262_144;
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            K m = K.win10();
+            KernelFixture m = KernelFixture.win10();
             long va = m.buffer(1L << 30);
             Mdl mdl = m.locked(va, 1L << 30, IO_WRITE);
             assertEquals(0x82, mdl.flags(), "a pool MDL: no 0x8");
@@ -59,7 +59,7 @@ class ScaleAndFaultsTest {
     @ParameterizedTest(name = "poolFailAfter {0}")
     @ValueSource(ints = {0, 1, 5})
     void poolFailAfterMakesIoAllocateMdlReturnNull(int n) {
-        K m = new K(KernelConfig.defaults().withFaults(n, -1, -1));
+        KernelFixture m = new KernelFixture(KernelConfig.defaults().withFaults(n, -1, -1));
         long va = m.buffer(0x1000);
         for (int i = 0; i < n; i++) {
             assertNotNull(m.k.ioAllocateMdl(va, 0x1000, false, null), "allocation " + i);
@@ -72,7 +72,7 @@ class ScaleAndFaultsTest {
 
     @Test
     void directIoWhoseMdlCannotBeAllocatedNeverReachesTheDriver() {
-        K m = new K(KernelConfig.defaults().withFaults(0, -1, -1));
+        KernelFixture m = new KernelFixture(KernelConfig.defaults().withFaults(0, -1, -1));
         AtomicBoolean called = new AtomicBoolean();
         int status = m.k.dispatchDirectIo(m.p, true, m.buffer(0x1000), 0x1000, irp -> {
             called.set(true);
@@ -85,7 +85,7 @@ class ScaleAndFaultsTest {
     @Test
     void systemPteExhaustionGivesNullAndLeavesTheMdlUnmapped() {
         // Section 3.7: NULL on PTE exhaustion, never a bug check; the MDL is unchanged.
-        K m = new K(KernelConfig.defaults().withFaults(-1, 3, -1));
+        KernelFixture m = new KernelFixture(KernelConfig.defaults().withFaults(-1, 3, -1));
         Mdl big = m.locked(m.buffer(0x4000), 0x4000, IO_READ);
         long msva = big.mappedSystemVa();
         assertEquals(0, m.k.mmGetSystemAddressForMdlSafe(big, NORMAL_PRIORITY));
@@ -102,7 +102,7 @@ class ScaleAndFaultsTest {
     }
 
     private static long[] lockSomePfns(long seed) {
-        K m = new K(KernelConfig.defaults().withSeed(seed));
+        KernelFixture m = new KernelFixture(KernelConfig.defaults().withSeed(seed));
         long[] all = new long[0];
         for (int size : new int[] {0x3000, 0x11000, 0x1000}) {
             Mdl mdl = m.locked(m.buffer(size), size, IO_READ);
@@ -122,8 +122,8 @@ class ScaleAndFaultsTest {
 
     @Test
     void theSameSeedGivesTheSamePoison() {
-        K a = new K(KernelConfig.defaults().withSeed(7));
-        K b = new K(KernelConfig.defaults().withSeed(7));
+        KernelFixture a = new KernelFixture(KernelConfig.defaults().withSeed(7));
+        KernelFixture b = new KernelFixture(KernelConfig.defaults().withSeed(7));
         Mdl x = a.mdl(0x10000, 0x1000);
         Mdl y = b.mdl(0x10000, 0x1000);
         assertEquals(x.process(), y.process());

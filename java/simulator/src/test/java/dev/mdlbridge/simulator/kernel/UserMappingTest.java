@@ -1,6 +1,6 @@
 package dev.mdlbridge.simulator.kernel;
 
-import static dev.mdlbridge.simulator.kernel.K.*;
+import static dev.mdlbridge.simulator.kernel.KernelFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,14 +15,14 @@ class UserMappingTest {
     /** An aligned user address nothing occupies (VirtualAlloc starts above it). */
     static final long FREE = 0x0000_0100_0000_0000L;
 
-    private static Mdl lockedMdl(K m) {
+    private static Mdl lockedMdl(KernelFixture m) {
         long va = m.buffer(0x3000) + 0x123;
         return m.locked(va, 0x2000, IO_WRITE);   // 3 pages, ByteOffset 0x123
     }
 
     @Test
     void nullRequestedAddressMapsSomewhereAndLeavesTheMdlAlone() throws Exception {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = lockedMdl(m);
         long msva = mdl.mappedSystemVa();
         long userVa = m.k.mmMapLockedPagesUser(mdl, m.p, MM_CACHED, 0, NORMAL_PRIORITY);
@@ -40,7 +40,7 @@ class UserMappingTest {
 
     @Test
     void alignedFreeRequestedAddressIsUsedExactly() throws Exception {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = lockedMdl(m);
         assertEquals(FREE + 0x123, m.k.mmMapLockedPagesUser(mdl, m.p, MM_CACHED, FREE, NORMAL_PRIORITY));
         assertEquals(0x8A, mdl.flags());
@@ -48,7 +48,7 @@ class UserMappingTest {
 
     @Test
     void unalignedRequestedAddressRaisesInvalidAddress() throws Exception {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = lockedMdl(m);
         NtStatusException e = assertThrows(NtStatusException.class,
                 () -> m.k.mmMapLockedPagesUser(mdl, m.p, MM_CACHED, FREE + 2048, NORMAL_PRIORITY));
@@ -60,7 +60,7 @@ class UserMappingTest {
     @Test
     void rangeBeyondTheHighestVadAddressRaisesInvalidAddress() throws Exception {
         // MM_HIGHEST_VAD_ADDRESS = MM_HIGHEST_USER_ADDRESS - 64K = 0x7FFF'FFFDFFFF on Win10.
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = m.locked(m.buffer(0x1000), 0x1000, IO_READ);
         long lastFit = 0x7FFF_FFFD_F000L;
         NtStatusException e = assertThrows(NtStatusException.class,
@@ -71,7 +71,7 @@ class UserMappingTest {
 
     @Test
     void overlappingRequestedAddressRaisesConflictingAddresses() throws Exception {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = lockedMdl(m);
         long taken = m.buffer(0x1000);
         NtStatusException e = assertThrows(NtStatusException.class,
@@ -82,7 +82,7 @@ class UserMappingTest {
 
     @Test
     void noWriteGivesAReadOnlyView() throws Exception {
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = lockedMdl(m);
         long userVa = m.k.mmMapLockedPagesUser(mdl, m.p, MM_CACHED, 0, NORMAL_PRIORITY | NO_WRITE);
         assertEquals(UserMemory.PAGE_READONLY, m.k.queryProtection(m.p, userVa));
@@ -94,7 +94,7 @@ class UserMappingTest {
     @Test
     void theViewCannotBeFreedByTheProcessAndUnmapRemovesIt() throws Exception {
         // Section 3.6 kmtest properties (free -> STATUS_UNABLE_TO_DELETE_SECTION, seen as a Win32 error).
-        K m = K.win10();
+        KernelFixture m = KernelFixture.win10();
         Mdl mdl = lockedMdl(m);
         long userVa = m.k.mmMapLockedPagesUser(mdl, m.p, MM_CACHED, FREE, NORMAL_PRIORITY);
         assertThrows(UserMemoryException.class, () -> m.as.release(FREE));

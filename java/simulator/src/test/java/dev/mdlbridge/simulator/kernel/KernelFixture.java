@@ -9,7 +9,7 @@ import dev.mdlbridge.spi.SimulatedBugCheckException;
 import dev.mdlbridge.spi.UserMemory;
 
 /** A simulated machine with one user process, and the DDI constants of WINDOWS-MDL-RULES.md section 1.4. */
-final class K {
+final class KernelFixture {
 
     static final int KERNEL_MODE = 0;
     static final int USER_MODE = 1;
@@ -32,22 +32,22 @@ final class K {
     final SimProcess p;
     final AddressSpace as;
 
-    K(KernelConfig config) {
+    KernelFixture(KernelConfig config) {
         k = SimKernel.create(config);
         p = k.createProcess("app.exe");
         as = k.addressSpace(p);
     }
 
-    static K win10() {
-        return new K(KernelConfig.defaults());
+    static KernelFixture win10() {
+        return new KernelFixture(KernelConfig.defaults());
     }
 
-    static K of(Profile profile) {
-        return new K(KernelConfig.defaults().withProfile(profile));
+    static KernelFixture of(Profile profile) {
+        return new KernelFixture(KernelConfig.defaults().withProfile(profile));
     }
 
-    static K policies(boolean verifier, boolean trackLockedPages) {
-        return new K(KernelConfig.defaults().withPolicies(verifier, trackLockedPages));
+    static KernelFixture policies(boolean verifier, boolean trackLockedPages) {
+        return new KernelFixture(KernelConfig.defaults().withPolicies(verifier, trackLockedPages));
     }
 
     /** A committed read-write user buffer (VirtualAlloc: 64 KiB aligned). */
