@@ -120,7 +120,9 @@ static void mdlb_ranges_free(void *p)
 
 /* How many handles refer to the handle's file object, asked of the object manager (the one we open to ask is
  * not counted). A duplicate in the same process, or an inherited handle that has not sent a request yet, shows
- * here and nowhere else. When the question cannot be asked, the handle counts as shared: refusing is safe. */
+ * here and nowhere else. When the question cannot be asked, the handle counts as shared: refusing is safe.
+ * Never call it holding the handle's lock: if the caller closes its handle meanwhile, our ZwClose is the last
+ * close of the file object and sends IRP_MJ_CLEANUP on this thread, whose release takes that lock. */
 int mdlb_handle_is_shared(mdlb_handle *h)
 {
     OBJECT_BASIC_INFORMATION obi;
@@ -249,6 +251,7 @@ static NTSTATUS mdlb_device_control(PDEVICE_OBJECT dev, PIRP irp)
     PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
     mdlb_handle *h = (mdlb_handle *)sl->FileObject->FsContext;
     ULONG_PTR info = 0;
+    ULONG code;
     NTSTATUS st;
 
     UNREFERENCED_PARAMETER(dev);
@@ -260,14 +263,16 @@ static NTSTATUS mdlb_device_control(PDEVICE_OBJECT dev, PIRP irp)
         InterlockedExchange(&h->shared, 1);
         return mdlb_complete(irp, STATUS_ACCESS_DENIED, 0);
     }
+    /* Counted at user-mapping time and at every request while the handle holds user mappings (a duplicate made
+     * since must stop new locks and mappings), before the lock is taken (see mdlb_handle_is_shared). */
+    code = sl->Parameters.DeviceIoControl.IoControlCode;
+    if ((code == IOCTL_MDLB_MAP_USER || h->user_mappings != 0) && !h->shared && mdlb_handle_is_shared(h))
+        InterlockedExchange(&h->shared, 1);
     KeEnterCriticalRegion();
     ExAcquireFastMutexUnsafe(&h->lock);
     if (h->released) {
         st = STATUS_INVALID_HANDLE; /* CONTRACT order: after another process, before anything else */
     } else {
-        /* While this handle holds user mappings, a duplicate made since must stop new locks and mappings. */
-        if (h->user_mappings != 0 && !h->shared && mdlb_handle_is_shared(h))
-            InterlockedExchange(&h->shared, 1);
         st = mdlb_dispatch_ioctl(h, irp, sl->Parameters.DeviceIoControl.IoControlCode,
                                  irp->AssociatedIrp.SystemBuffer, sl->Parameters.DeviceIoControl.InputBufferLength,
                                  sl->Parameters.DeviceIoControl.OutputBufferLength, &info);

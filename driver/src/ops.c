@@ -675,9 +675,7 @@ static void op_map_user(op *o, mdlb_obj *m)
     PVOID va;
 
     RtlCopyMemory(&q, o->in, sizeof(q));
-    /* Counted now, not only when another process first sends a request (section 1). */
-    if (mdlb_handle_is_shared(o->h))
-        InterlockedExchange(&o->h->shared, 1);
+    /* o->h->shared was counted for this request before the handle's lock was taken (mdlb_device_control). */
     why = mdlb_check_map(&o->h->table, m, 1, o->h->shared != 0);
     nowrite = !mdlb_mdl_writable(&o->h->table, m) || (q.Priority & MDLB_MAPPING_NO_WRITE) != 0;
     if (why == 0 && nowrite && !g_readonly_user_mappings)

@@ -212,14 +212,11 @@ public final class MdlBridgeDriver {
                 return fail(st);
             }
             in.limit(ProtocolRules.requestCopyLength(code, in));
+            countHandles(h, code);
             h.lock.lock();
             try {
                 if (h.released) {
                     return fail(0xC0000008); // STATUS_INVALID_HANDLE: released by CLEANUP or the owner's exit
-                }
-                // While this handle holds user mappings, a duplicate made since must stop new locks and mappings.
-                if (h.userMappings != 0 && h.handleCount() > 1) {
-                    h.shared = true;
                 }
                 return dispatchLocked(h, caller, code, in, reply);
             } finally {
@@ -250,13 +247,11 @@ public final class MdlBridgeDriver {
                 if (malformed != 0) {
                     return malformed;
                 }
+                countHandles(h, code);
                 h.lock.lock();
                 try {
                     if (h.released) {
                         return 0xC0000008;
-                    }
-                    if (h.userMappings != 0 && h.handleCount() > 1) {
-                        h.shared = true;
                     }
                     ops.direct(h, irp);
                     return 0;
@@ -271,6 +266,17 @@ public final class MdlBridgeDriver {
             }
         });
         return st >= 0 ? IoResult.success(0) : fail(st);
+    }
+
+    /**
+     * CONTRACT 1: the file object's handles are counted at user-mapping time and at every request while the handle
+     * holds user mappings (a duplicate made since must stop new locks and mappings). Done before the handle's lock,
+     * as the C driver must: closing the handle it opens to ask can send that handle's CLEANUP on the same thread.
+     */
+    private static void countHandles(FileHandle h, int code) {
+        if ((code == IOCTL_MAP_USER || h.userMappings != 0) && !h.shared && h.handleCount() > 1) {
+            h.shared = true;
+        }
     }
 
     private static boolean isDirectMethod(int code) {

@@ -446,9 +446,7 @@ final class Operations {
 
     void mapUser(Op o, TableObject m) {
         RequestDecoder.MapUser q = RequestDecoder.mapUser(o.in);
-        if (o.h.handleCount() > 1) {
-            o.h.shared = true; // counted now, not only when another process first sends a request (section 1)
-        }
+        // o.h.shared was counted for this request before the handle's lock was taken (MdlBridgeDriver.countHandles)
         boolean nowrite = !o.h.table.writable(m) || (q.priority() & MAPPING_NO_WRITE) != 0;
         int why = o.h.table.checkMap(m, true, o.h.shared);
         if (why == 0 && nowrite && !driver.readOnlyUserMappings) {
