@@ -26,6 +26,11 @@ final class TrackedBackend implements Backend {
         this.delegate = delegate;
     }
 
+    /** The backend the selector chose (for tests that look below the seam). */
+    Backend delegate() {
+        return delegate;
+    }
+
     @Override
     public String name() {
         return delegate.name();
