@@ -15,6 +15,15 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public final class BackendCondition implements ExecutionCondition {
 
+    /** Creates the condition; JUnit does this through {@link EnabledOnDriver} and {@link EnabledOnSimulator}. */
+    public BackendCondition() {
+    }
+
+    /**
+     * Enabled when the element has neither annotation, or when the class's bridge uses the backend it names;
+     * otherwise disabled with a reason that names the backend in use and why it was chosen. Opens the class's
+     * bridge when it is not open yet.
+     */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Optional<AnnotatedElement> element = context.getElement();
