@@ -223,7 +223,10 @@ void mdlb_ranges_remove(mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, mdlb_u64
     page_span(va, len, &base, &size);
     for (i = 0; i < s->count; i++) {
         if (s->items[i].owner == owner && s->items[i].base == base && s->items[i].size == size) {
-            s->items[i] = s->items[s->count - 1];
+            /* Through a copy: i may be the last entry, and a struct assigned onto itself is only defined when
+             * the two objects coincide exactly, which Eva cannot tell from two imprecise indices. */
+            mdlb_user_range last = s->items[s->count - 1];
+            s->items[i] = last;
             s->count--;
             return;
         }

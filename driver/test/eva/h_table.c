@@ -1,50 +1,93 @@
 /*
- * h_table.c - the object table (table.c) under any sequence of MDLB_EVA_STEPS actions: each step picks any
- * action of the switch in STEP() with any arguments (any object ids, kinds, states, addresses,
- * lengths; objects found by a lookup of any id). The allocator is Eva's malloc/free behind a stub that fails
- * (NULL) once its budget is spent (0..3 successful allocations, or never), and Eva reports any access to a
- * freed block. The loop is unrolled, so the proof covers every sequence of
- * at most MDLB_EVA_STEPS actions (action 0 does nothing) from an empty table.
+ * h_table.c - table.c under every sequence of actions, of any length. Three entry points (run.sh analyses each
+ * with -main):
  *
- * To cover a new table function: add one case to STEP() calling it with any_*() arguments (or an object from
- * any_obj()), and raise MDLB_EVA_ACTIONS. run.sh then fails if the new case is never reached.
+ * eva_table: one object table, then a loop that runs any number of steps (no unrolling: Eva computes the
+ *   fixpoint, so every sequence of any length is covered); each step is any action of STEP() with any
+ *   arguments (any ids, kinds, states, addresses, lengths; objects found by a lookup of any id). Ids come
+ *   from the table's own counter (which reaches every value, the wrap included) or from a driver-wide counter
+ *   that returns any u32 (0 and live ids included).
+ * eva_ranges: one process-wide range set under any sequence of add / remove / overlap / destroy+init.
+ * eva_rules: the functions of one object or none (limits, use, refusals on any object), every argument any value.
+ *
+ * Allocation: stub_alloc succeeds at most MDLB_EVA_ALLOCS times in a run (the budget is any of 0..that, fixed
+ * per state) and then fails, so a table or range set holds 0, 64 or 128 slots (MDLB_TABLE_GROW_SLOTS each
+ * growth). The blocks are Eva's malloc: exactly the requested size (a read or write past the capacity is an
+ * alarm), and a use after free is an alarm. run.sh partitions the states by the allocator's counters
+ * (-eva-partition-value), so a state where an insert grew the table is never merged with one where it did
+ * not: the slot array and the capacity always come from the same outcome.
  */
 #include "eva_common.h"
 #include "table.h"
 #include <stdlib.h>
 
-/* Successful allocations at most: the budget is 0..MDLB_EVA_ALLOCS. */
+/* Successful allocations at most in one run. */
 #ifndef MDLB_EVA_ALLOCS
-#define MDLB_EVA_ALLOCS 1
+#define MDLB_EVA_ALLOCS 2
 #endif
-#ifndef MDLB_EVA_STEPS
-#define MDLB_EVA_STEPS 8
+#if MDLB_EVA_ALLOCS != 2
+#error stub_alloc has call sites for two allocations
 #endif
 
-/* How many allocations succeed before the allocator fails (split in main: 0..3, or never). Eva's own
- * "malloc may return NULL" would merge a failed grow with a successful one (slot array and capacity from
- * different outcomes) and report the mix; a budget fixed per state fails at every point without that. */
-static unsigned alloc_budget;
+/* The allocator's counters: run.sh partitions every state by their values (-eva-partition-value). */
+int eva_allocs_left; /* successful allocations still allowed */
+int eva_allocs_done; /* successful allocations so far */
+int eva_blocks_live; /* blocks allocated and not freed */
+int eva_last_site;   /* the call site of the last successful allocation: which block the newest pointer names */
+
+/* Eva gives each call site of malloc (per call stack) one base, and a base's size is a property of the base,
+ * not of a state; a second allocation at the same site would also make the base weak (a merge of both blocks).
+ * So each (allocation number, size) has its own call site: every block is a strong base of exactly the
+ * requested size, whatever the state. */
+#define EVA_BLOCK(site, slots, type)                                                                           \
+    if (bytes == (slots) * sizeof(type)) {                                                                     \
+        eva_last_site = (site);                                                                                \
+        return malloc((slots) * sizeof(type));                                                                 \
+    }
 
 static void *stub_alloc(size_t bytes)
 {
-    if (alloc_budget == 0)
+    int n = eva_allocs_done;
+    if (eva_allocs_left == 0)
         return NULL;
-    alloc_budget--;
-    return malloc(bytes);
+    eva_allocs_left--;
+    eva_allocs_done++;
+    eva_blocks_live++;
+    if (n == 0) {
+        EVA_BLOCK(1, 64u, mdlb_obj);
+        EVA_BLOCK(2, 64u, mdlb_user_range);
+    } else if (n == 1) {
+        EVA_BLOCK(3, 64u, mdlb_obj);
+        EVA_BLOCK(4, 128u, mdlb_obj);
+        EVA_BLOCK(5, 64u, mdlb_user_range);
+        EVA_BLOCK(6, 128u, mdlb_user_range);
+    }
+    return NULL; /* no other size is asked for within MDLB_EVA_ALLOCS = 2 (the analysis would show it dead) */
 }
 
 static void stub_free(void *p)
 {
+    eva_blocks_live--;
     free(p);
+}
+
+/* The driver-wide id counter as one table sees it: other handles draw from it too, so any value. */
+static mdlb_u32 any_id(void)
+{
+    return any_u32();
+}
+
+static void any_obj_value(mdlb_obj *o)
+{
+    Frama_C_make_unknown((char *)o, sizeof(*o));
+    o->k_object = NULL;
+    o->k_extra = NULL;
 }
 
 static void any_proto(mdlb_obj *o)
 {
-    Frama_C_make_unknown((char *)o, sizeof(*o));
+    any_obj_value(o);
     o->kind = Frama_C_unsigned_int_interval(MDLB_OBJ_MDL, MDLB_OBJ_KERNEL_BUFFER);
-    o->k_object = NULL;
-    o->k_extra = NULL;
 }
 
 static void any_use(mdlb_use *u)
@@ -65,71 +108,106 @@ static mdlb_obj *any_obj(mdlb_table *t)
     return o;
 }
 
-#define MDLB_EVA_ACTIONS 25
+#define MDLB_EVA_ACTIONS 21
 
-/* One step: the action's number selects a case. A macro, not a function, because Eva merges a callee's
- * states when it returns: here each action stays its own state until the loop head re-splits by table size. */
+/* One step. A macro rather than a function: the cases stay in eva_table's own states. */
 #define STEP(t, action)                                                                                        \
     do {                                                                                                       \
     mdlb_obj proto, *o, *m;                                                                                    \
     mdlb_u32 eff;                                                                                              \
     int phase;                                                                                                 \
     switch (action) {                                                                                          \
-    case 0: break;                                                                                             \
-    case 1: any_proto(&proto); (void)mdlb_table_insert(t, &proto); break;                                      \
-    case 2: o = any_obj(t); if (o) mdlb_table_remove(t, o); break;                                             \
+    case 0: any_proto(&proto); (void)mdlb_table_insert(t, &proto); break;                                      \
+    case 1: o = any_obj(t); if (o) mdlb_table_remove(t, o); break;                                             \
+    case 2: (void)mdlb_table_growth_bytes(t); break;                                                           \
     case 3: (void)mdlb_table_kernel_range(t, any_u64(), any_u64()); break;                                     \
-    case 4: (void)mdlb_table_kernel_overlap(t, any_u64(), any_u64()); break;                                   \
-    case 5: (void)mdlb_table_in_user_mapping(t, any_u64(), any_u64()); break;                                  \
-    case 6: (void)mdlb_table_next_release(t, &phase); break;                                                   \
-    case 7: o = any_obj(t); if (o) (void)mdlb_check_probe(t, o, any_u32()); break;                             \
-    case 8: o = any_obj(t); if (o) (void)mdlb_check_build_nonpaged(t, o); break;                               \
-    case 9: o = any_obj(t); if (o) (void)mdlb_check_map(t, o, any_bool(), any_bool()); break;                  \
-    case 10: o = any_obj(t); if (o) (void)mdlb_check_unlock(o); break;                                         \
-    case 11: o = any_obj(t); if (o) (void)mdlb_check_free(o, any_u32()); break;                                \
-    case 12: o = any_obj(t); if (o) (void)mdlb_check_free_pages(o); break;                                     \
-    case 13: o = any_obj(t); if (o) (void)mdlb_check_unmap_system(o); break;                                   \
-    case 14: o = any_obj(t); if (o) (void)mdlb_check_partial(t, o, any_u64(), any_u32(), &eff); break;         \
-    case 15: o = any_obj(t); if (o) (void)mdlb_check_pool_free(o); break;                                      \
-    case 16:                                                                                                   \
+    case 4: (void)mdlb_table_in_user_mapping(t, any_u64(), any_u64()); break;                                  \
+    case 5: (void)mdlb_table_next_release(t, &phase); break;                                                   \
+    case 6: o = any_obj(t); if (o) (void)mdlb_check_probe(t, o, any_u32(), any_bool(), any_bool()); break;     \
+    case 7: o = any_obj(t); if (o) (void)mdlb_check_build_nonpaged(t, o); break;                               \
+    case 8: o = any_obj(t); if (o) (void)mdlb_check_map(t, o, any_bool(), any_bool()); break;                  \
+    case 9: o = any_obj(t); if (o) (void)mdlb_partial_state(o, any_bool()); break;                             \
+    case 10: o = any_obj(t); if (o) (void)mdlb_driver_pages_of(t, o); break;                                   \
+    case 11: o = any_obj(t); if (o) (void)mdlb_check_partial(t, o, any_u64(), any_u32(), &eff); break;         \
+    case 12: o = any_obj(t); if (o) (void)mdlb_check_pool_free(t, o); break;                                   \
+    case 13:                                                                                                   \
         o = any_bool() ? NULL : any_obj(t);                                                                    \
         m = any_obj(t);                                                                                        \
         if (m)                                                                                                 \
             (void)mdlb_check_transfer(t, o, m, any_bool(), any_u32(), any_u32());                              \
         break;                                                                                                 \
-    case 17: o = any_obj(t); if (o) (void)mdlb_mdl_writable(t, o); break;                                      \
-    case 18: o = any_obj(t); if (o) (void)mdlb_mdl_has_pages(t, o); break;                                     \
-    case 19: o = any_obj(t); if (o) (void)mdlb_obj_is_mdl(o); break;                                           \
-    case 20: o = any_obj(t); if (o) o->state = any_u32(); break; /* the driver sets state bits as DDIs run */  \
-    case 21: mdlb_table_destroy(t); mdlb_table_init(t, stub_alloc, stub_free); break; /* release, then reuse */ \
-    case 22: {                                                                                                 \
-        mdlb_use h, d, a;                                                                                      \
-        mdlb_limits hl, dl;                                                                                    \
-        any_use(&h); any_use(&d); any_use(&a); any_limits(&hl); any_limits(&dl);                               \
-        (void)mdlb_limit_check(&h, &hl, &d, &dl, &a);                                                          \
+    case 14: o = any_obj(t); if (o) (void)mdlb_mdl_writable(t, o); break;                                      \
+    case 15: o = any_obj(t); if (o) (void)mdlb_mdl_has_pages(t, o); break;                                     \
+    case 16: o = any_obj(t); if (o) o->state = any_u32(); break; /* the driver sets state bits as DDIs run */  \
+    case 17: o = any_obj(t); if (o) o->va = any_u64(); break;    /* and records addresses */                   \
+    case 18: o = any_obj(t); if (o) o->length = any_u64(); break;                                              \
+    case 19: o = any_obj(t); if (o) o->nowrite = any_u32(); break;                                             \
+    case 20: /* release, then reuse */                                                                         \
+        mdlb_table_destroy(t);                                                                                 \
+        mdlb_table_init(t, stub_alloc, stub_free);                                                             \
+        if (any_bool())                                                                                        \
+            (t)->next_id_fn = any_id;                                                                          \
         break;                                                                                                 \
-    }                                                                                                          \
-    case 23: { mdlb_use u, d; any_use(&u); any_use(&d); mdlb_use_add(&u, &d); mdlb_use_sub(&u, &d); break; }   \
-    case 24: { mdlb_limits hl, dl; mdlb_default_limits(&hl, &dl); break; }                                     \
     default: break;                                                                                            \
     }                                                                                                          \
     } while (0)
 
-int main(void)
+void eva_table(void)
 {
     mdlb_table t;
-    int i;
-    alloc_budget = Frama_C_unsigned_int_interval(0, MDLB_EVA_ALLOCS);
-    //@ split alloc_budget;
+    eva_allocs_left = Frama_C_interval(0, MDLB_EVA_ALLOCS);
+    eva_allocs_done = 0;
+    eva_blocks_live = 0;
+    eva_last_site = 0;
     mdlb_table_init(&t, stub_alloc, stub_free);
-    //@ loop unroll MDLB_EVA_STEPS;
-    for (i = 0; i < MDLB_EVA_STEPS; i++) {
-        /* One state per table size: each has its own slot array, and Eva must not mix their bounds. */
+    if (any_bool())
+        t.next_id_fn = any_id;
+    while (any_bool()) {
         int action = Frama_C_interval(0, MDLB_EVA_ACTIONS - 1);
         //@ split t.capacity;
-        //@ split action;
         STEP(&t, action);
     }
     mdlb_table_destroy(&t);
-    return 0;
+}
+
+void eva_ranges(void)
+{
+    mdlb_range_set s;
+    eva_allocs_left = Frama_C_interval(0, MDLB_EVA_ALLOCS);
+    eva_allocs_done = 0;
+    eva_blocks_live = 0;
+    eva_last_site = 0;
+    mdlb_ranges_init(&s, stub_alloc, stub_free);
+    /*@ widen_hints s.count, 64, 128; */
+    while (any_bool()) {
+        int action = Frama_C_interval(0, 3);
+        //@ split s.capacity;
+        switch (action) {
+        case 0: (void)mdlb_ranges_add(&s, any_u64(), any_u64(), any_u64()); break;
+        case 1: mdlb_ranges_remove(&s, any_u64(), any_u64(), any_u64()); break;
+        case 2: (void)mdlb_ranges_overlap(&s, any_u64(), any_u64(), any_u64()); break;
+        default: mdlb_ranges_destroy(&s); mdlb_ranges_init(&s, stub_alloc, stub_free); break;
+        }
+    }
+    mdlb_ranges_destroy(&s);
+}
+
+void eva_rules(void)
+{
+    mdlb_obj o;
+    mdlb_use h, d, a;
+    mdlb_limits hl, dl;
+    any_obj_value(&o);
+    (void)mdlb_obj_is_mdl(&o);
+    (void)mdlb_check_unlock(&o);
+    (void)mdlb_check_free(&o, any_u32());
+    (void)mdlb_check_free_pages(&o);
+    (void)mdlb_check_unmap_system(&o);
+    (void)mdlb_check_allocate_pages(any_bool());
+    any_use(&h); any_use(&d); any_use(&a); any_limits(&hl); any_limits(&dl);
+    (void)mdlb_limit_check(&h, &hl, &d, &dl, &a);
+    mdlb_use_add(&h, &a);
+    mdlb_use_sub(&h, &a);
+    mdlb_default_limits(&hl, &dl);
+    (void)mdlb_limit_check(&h, &hl, &d, &dl, &a);
 }
