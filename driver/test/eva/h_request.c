@@ -27,8 +27,11 @@ static void one(mdlb_u32 code, const mdlb_u8 *in, size_t in_len)
     size_t out_len = Frama_C_size_t_interval(0, (size_t)-1);
     mdlb_u32 st = mdlb_check_malformed(code, in, in_len, out_len);
     (void)mdlb_min_reply_size(code, in, in_len);
-    if (st == 0)
-        (void)mdlb_check_parameters(code, in, in_len);
+    if (st == 0) {
+        /* As the driver does: only the bytes mdlb_request_copy_length keeps are looked at from here on. */
+        mdlb_u32 kept = mdlb_request_copy_length(code, in, (mdlb_u32)in_len);
+        (void)mdlb_check_parameters(code, in, kept);
+    }
 }
 
 int main(void)

@@ -21,7 +21,7 @@ table_opts="-eva-partition-value eva_allocs_left,eva_allocs_done,eva_blocks_live
 total=0 broken=0
 # name | sources | main | extra options | entry points that must be reached and return
 harnesses=(
-  "request|protocol.c h_request.c|main||mdlb_check_malformed mdlb_min_reply_size mdlb_check_parameters"
+  "request|protocol.c h_request.c|main||mdlb_check_malformed mdlb_min_reply_size mdlb_check_parameters mdlb_request_copy_length"
   "reply-window|protocol.c h_reply.c|eva_reply_window||mdlb_reply_begin mdlb_reply_snapshot mdlb_pfn_window mdlb_reply_finish"
   "reply-sequence|protocol.c h_reply.c|eva_reply_sequence||mdlb_reply_begin mdlb_reply_status mdlb_reply_object mdlb_reply_value mdlb_reply_snapshot mdlb_pfn_window mdlb_reply_data mdlb_reply_finish"
   "misc|protocol.c h_misc.c|main||mdlb_priority_ok mdlb_page_flags_ok mdlb_span_pages mdlb_pfn_width_from_one_page_size mdlb_pfn_capacity mdlb_pfn_capacity_from_size mdlb_pfn_window"
