@@ -9,8 +9,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -65,6 +68,26 @@ class KitContentsTest {
 
             try (JarInputStream jar = new JarInputStream(zip.getInputStream(e.get("mdl.jar")))) {
                 assertEquals("dev.mdlbridge.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+                // the shaded jar carries mdlbridge-scenario: the examples, their expected results, the schemas,
+                // and the replay backend and the recorder, registered for ServiceLoader beside the other backends
+                Map<String, String> services = new TreeMap<>();
+                Set<String> names = new HashSet<>();
+                for (JarEntry j; (j = jar.getNextJarEntry()) != null; ) {
+                    names.add(j.getName());
+                    if (j.getName().startsWith("META-INF/services/dev.mdlbridge.")) {
+                        services.put(j.getName(), new String(jar.readAllBytes(), StandardCharsets.UTF_8));
+                    }
+                }
+                for (String r : new String[] {"examples/lifecycle.json", "examples/expected/lifecycle.json",
+                        "schemas/result.schema.json"}) {
+                    assertTrue(names.contains(r), "mdl.jar lacks " + r);
+                }
+                String providers = services.get("META-INF/services/dev.mdlbridge.spi.BackendProvider");
+                assertTrue(providers.contains("dev.mdlbridge.record.ReplayProvider")
+                        && providers.contains("dev.mdlbridge.simulator.SimulatorBackendProvider")
+                        && providers.contains("dev.mdlbridge.windows.WindowsDriverBackendProvider"), providers);
+                assertEquals("dev.mdlbridge.record.RecordingDecorator",
+                        services.get("META-INF/services/dev.mdlbridge.spi.BackendDecorator").trim());
             }
             String cmd = new String(bytes(zip, e.get("mdl.cmd")), StandardCharsets.US_ASCII);
             assertTrue(cmd.contains("java -jar \"%~dp0mdl.jar\" %*") && cmd.contains("\r\n"), cmd);

@@ -1,39 +1,56 @@
 package dev.mdlbridge.api;
 
-import dev.mdlbridge.record.RecordingBackend;
 import dev.mdlbridge.spi.Availability;
+import dev.mdlbridge.spi.Backend;
+import dev.mdlbridge.spi.BackendDecorator;
 import dev.mdlbridge.spi.BackendException;
 import dev.mdlbridge.spi.BackendOptions;
 import dev.mdlbridge.spi.BackendProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
  * Chooses a backend from a policy: {@code auto} (the available provider with the highest priority: the driver on
  * Windows when the device opens, else the simulator), {@code driver}, {@code simulator}, or {@code replay:FILE}.
- * A named backend that is unavailable is an error that says why, never a silent fallback.
+ * A named backend that is unavailable is an error that says why, never a silent fallback. Decorators
+ * ({@link BackendDecorator}) wrap the chosen backend when the option they claim is set ({@code record}).
  */
 public final class BackendSelector {
 
     public static final String PROPERTY = "mdlbridge.backend";
     public static final String ENVIRONMENT = "MDLBRIDGE_BACKEND";
+    /** The artifact that holds the {@code replay} backend and the {@code record} decorator (and scenarios). */
+    public static final String SCENARIO_ARTIFACT = "dev.mdlbridge:mdlbridge-scenario";
 
     private final List<BackendProvider> providers;
+    private final List<BackendDecorator> decorators;
 
     public BackendSelector(List<BackendProvider> providers) {
-        this.providers = List.copyOf(providers);
+        this(providers, List.of());
     }
 
-    /** The providers on the class path (META-INF/services/dev.mdlbridge.spi.BackendProvider). */
+    public BackendSelector(List<BackendProvider> providers, List<BackendDecorator> decorators) {
+        this.providers = List.copyOf(providers);
+        this.decorators = List.copyOf(decorators);
+    }
+
+    /**
+     * The providers and decorators on the class path ({@code META-INF/services/dev.mdlbridge.spi.BackendProvider}
+     * and {@code ...BackendDecorator}).
+     */
     public static BackendSelector fromClassPath() {
+        ClassLoader loader = BackendSelector.class.getClassLoader();
         List<BackendProvider> found = new ArrayList<>();
-        ServiceLoader.load(BackendProvider.class, BackendSelector.class.getClassLoader()).forEach(found::add);
-        return new BackendSelector(found);
+        ServiceLoader.load(BackendProvider.class, loader).forEach(found::add);
+        List<BackendDecorator> wrappers = new ArrayList<>();
+        ServiceLoader.load(BackendDecorator.class, loader).forEach(wrappers::add);
+        return new BackendSelector(found, wrappers);
     }
 
     public List<BackendProvider> providers() {
@@ -49,26 +66,44 @@ public final class BackendSelector {
         return p == null || p.isBlank() ? "auto" : p.trim();
     }
 
+    public List<BackendDecorator> decorators() {
+        return decorators;
+    }
+
     /**
-     * The backend for {@code policy}. Two settings are the selector's own: {@code record} (a file: the chosen
-     * backend is wrapped in a {@link RecordingBackend} that appends a session to it) and {@code session} (the
-     * label of that session, and under {@code replay:} the session to serve); no other provider sees them.
+     * The backend for {@code policy}. Some settings are the selector's own: {@code record} and any other option a
+     * {@link BackendDecorator} claims (the chosen backend is wrapped by that decorator: {@code record=FILE}
+     * appends a session to FILE) and {@code session} (the label of that session, and under {@code replay:} the
+     * session to serve); no provider sees them. {@code record} or {@code replay:} without
+     * {@value #SCENARIO_ARTIFACT} on the class path is an error naming that artifact.
      */
     public BackendSelection select(String policy, BackendOptions options) {
         Map<String, String> settings = new HashMap<>(options.settings());
-        String record = settings.remove("record");
         String session = settings.remove("session");
+        Map<BackendDecorator, String> wanted = new LinkedHashMap<>();
+        for (BackendDecorator d : decorators) {
+            String value = settings.remove(d.option());
+            if (value != null && !value.isBlank()) {
+                wanted.put(d, value);
+            }
+        }
+        String record = settings.remove("record"); // still here: no decorator claimed it
+        if (record != null && !record.isBlank()) {
+            throw new BackendException("record=" + record + " needs the recorder, which is not on the class path: "
+                    + "add " + SCENARIO_ARTIFACT);
+        }
         BackendSelection chosen = choose(policy, settings, session);
-        if (record == null || record.isBlank()) {
-            return chosen;
+        Backend backend = chosen.backend();
+        for (Map.Entry<BackendDecorator, String> e : wanted.entrySet()) {
+            try {
+                backend = e.getKey().decorate(backend, e.getValue(), session == null ? "" : session);
+            } catch (RuntimeException x) {
+                backend.close();
+                throw x;
+            }
         }
-        try {
-            return new BackendSelection(chosen.policy(), new RecordingBackend(chosen.backend(), Path.of(record),
-                    session == null ? "" : session), chosen.reason(), chosen.notUsed());
-        } catch (RuntimeException e) {
-            chosen.backend().close();
-            throw e;
-        }
+        return backend == chosen.backend() ? chosen
+                : new BackendSelection(chosen.policy(), backend, chosen.reason(), chosen.notUsed());
     }
 
     private BackendSelection choose(String policy, Map<String, String> settings, String session) {
@@ -85,9 +120,14 @@ public final class BackendSelector {
             return auto(effective);
         }
         String wanted = name;
-        BackendProvider provider = providers.stream().filter(p -> p.name().equals(wanted)).findFirst()
-                .orElseThrow(() -> new BackendException("unknown backend '" + wanted + "' in " + PROPERTY + "/"
-                        + ENVIRONMENT + ": use auto, " + String.join(", ", names()) + " or replay:FILE"));
+        Optional<BackendProvider> found = providers.stream().filter(p -> p.name().equals(wanted)).findFirst();
+        if (found.isEmpty() && wanted.equals("replay")) {
+            throw new BackendException("replay:FILE needs the replay backend, which is not on the class path: add "
+                    + SCENARIO_ARTIFACT);
+        }
+        BackendProvider provider = found.orElseThrow(() -> new BackendException("unknown backend '" + wanted
+                + "' in " + PROPERTY + "/" + ENVIRONMENT + ": use auto, " + String.join(", ", names())
+                + " or replay:FILE"));
         Availability a = provider.availability();
         if (!a.available()) {
             throw new BackendException("backend '" + wanted + "' was requested but is not available: " + a.reason());

@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * Settings for a backend. Known keys: {@code profile} (simulator: win10-x64, win7-x64, nt52-x64), {@code seed},
  * {@code verifier}, {@code trackLockedPages}, {@code unchecked}, {@code poolFailAfter},
- * {@code systemPtesAvailable}, {@code lockCountLimit}, {@code physicalMemory}, {@code file} (replay); and two the
- * selector keeps for itself: {@code record} (a file to record to) and {@code session} (the recording's label).
+ * {@code systemPtesAvailable}, {@code lockCountLimit}, {@code physicalMemory}, {@code file} (replay); and those the
+ * selector keeps for itself: {@code record} (a file to record to: claimed by the record decorator of
+ * {@code mdlbridge-scenario}, see {@link BackendDecorator}) and {@code session} (the recording's label).
  * A backend rejects keys that make no sense for it with an exception naming the key (the driver a
  * {@code BackendException}, so that {@code auto} moves on to the simulator).
  */

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mdlbridge.spi.Availability;
 import dev.mdlbridge.spi.Backend;
+import dev.mdlbridge.spi.BackendDecorator;
 import dev.mdlbridge.spi.BackendException;
 import dev.mdlbridge.spi.BackendOptions;
 import dev.mdlbridge.spi.BackendProvider;
 import dev.mdlbridge.spi.DeviceChannel;
 import dev.mdlbridge.spi.UserMemory;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** auto picks the best available backend and says why the others were not used; a named one never falls back. */
@@ -112,5 +115,64 @@ class BackendSelectorTest {
         assertEquals("simulator", s.backend().name());
         assertEquals(List.of("driver: option 'poolFailAfter' is a simulator setting the real driver cannot apply"),
                 s.notUsed());
+    }
+
+    @Test
+    void recordWithoutTheScenarioModuleNamesTheArtifactToAdd() {
+        BackendException e = assertThrows(BackendException.class, () -> new BackendSelector(List.of(SIM))
+                .select("simulator", new BackendOptions(Map.of("record", "run.mdlrec"))));
+        assertEquals("record=run.mdlrec needs the recorder, which is not on the class path: add "
+                + "dev.mdlbridge:mdlbridge-scenario", e.getMessage());
+    }
+
+    @Test
+    void replayWithoutTheScenarioModuleNamesTheArtifactToAdd() {
+        BackendException e = assertThrows(BackendException.class,
+                () -> new BackendSelector(List.of(SIM)).select("replay:run.mdlrec", BackendOptions.none()));
+        assertEquals("replay:FILE needs the replay backend, which is not on the class path: add "
+                + "dev.mdlbridge:mdlbridge-scenario", e.getMessage());
+    }
+
+    @Test
+    void aDecoratorWrapsTheChosenBackendAndNoProviderSeesItsOption() {
+        List<String> seen = new ArrayList<>();
+        BackendDecorator tagging = new BackendDecorator() {
+            @Override
+            public String option() {
+                return "record";
+            }
+
+            @Override
+            public Backend decorate(Backend backend, String value, String session) {
+                seen.add(backend.name() + " -> " + value + " [" + session + "]");
+                return backend;
+            }
+        };
+        BackendProvider checking = new BackendProvider() {
+            @Override
+            public String name() {
+                return "simulator";
+            }
+
+            @Override
+            public int priority() {
+                return 10;
+            }
+
+            @Override
+            public Availability availability() {
+                return Availability.yes("always available");
+            }
+
+            @Override
+            public Backend create(BackendOptions options) {
+                assertEquals(Map.of("seed", "7"), options.settings());
+                return SIM.create(options);
+            }
+        };
+        BackendSelection s = new BackendSelector(List.of(checking), List.of(tagging)).select("auto",
+                new BackendOptions(Map.of("record", "f.mdlrec", "session", "lifecycle", "seed", "7")));
+        assertEquals("simulator", s.backend().name());
+        assertEquals(List.of("simulator -> f.mdlrec [lifecycle]"), seen);
     }
 }

@@ -63,7 +63,11 @@ final class Bridges {
                 .orElseGet(BackendSelector::configuredPolicy);
     }
 
-    /** {@code mdlbridge.record}: a file every test class's calls are recorded to, one session per class. */
+    /**
+     * {@code mdlbridge.record}: a file every test class's calls are recorded to, one session per class. The recorder
+     * (and the {@code replay:FILE} backend) is in {@code mdlbridge-scenario}, which the harness adds; without it the
+     * selector's error says so.
+     */
     static final String RECORD = "mdlbridge.record";
 
     /**

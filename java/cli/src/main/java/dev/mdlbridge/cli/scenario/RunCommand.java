@@ -6,24 +6,22 @@ import dev.mdlbridge.cli.StepTable;
 import dev.mdlbridge.result.ResultJson;
 import dev.mdlbridge.result.RunResult;
 import dev.mdlbridge.result.StepRecord;
+import dev.mdlbridge.scenario.Examples;
 import dev.mdlbridge.scenario.Scenario;
 import dev.mdlbridge.scenario.ScenarioParser;
 import dev.mdlbridge.scenario.ScenarioRunner;
 import dev.mdlbridge.scenario.ScenarioUsageException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code mdl run FILE}: runs a scenario (CONTRACT.md section 9) and prints its steps or its result document. */
@@ -31,11 +29,6 @@ import picocli.CommandLine.Spec;
         description = "Run a scenario file (or example:NAME) and show every step.",
         footer = {"", "Exit codes: 0 completed and every step as expected, 1 otherwise, 2 bad usage (nothing ran)."})
 public final class RunCommand implements Callable<Integer> {
-
-    /** The examples shipped under resources/scenarios, in the order --list prints them. */
-    public static final List<String> EXAMPLES = List.of("lifecycle", "bad-buffers", "guard-pages", "partial-mdl",
-            "nonpaged-pool", "initialize-mdl", "user-mapping", "direct-io", "chains", "cleanup", "process-exit",
-            "unchecked-leak", "unchecked-leak-tracked", "unchecked-double-unlock", "two-handles", "shared-handles");
 
     @Spec
     CommandSpec spec;
@@ -62,8 +55,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
-            for (String e : EXAMPLES) {
-                Scenario s = ScenarioParser.parse(example(e), "example:" + e);
+            for (String e : Examples.names()) {
+                Scenario s = Examples.load(e);
                 out.printf("example:%-26s %s%n", e, s.description());
             }
             out.flush();
@@ -71,10 +64,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (copyTo != null) {
             Files.createDirectories(copyTo);
-            for (String e : EXAMPLES) {
-                Files.writeString(copyTo.resolve(e + ".json"), example(e));
+            for (String e : Examples.names()) {
+                Files.writeString(copyTo.resolve(e + ".json"), Examples.text(e));
             }
-            out.println("copied " + EXAMPLES.size() + " examples to " + copyTo);
+            out.println("copied " + Examples.names().size() + " examples to " + copyTo);
             out.flush();
             return 0;
         }
@@ -85,8 +78,12 @@ public final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--view " + view + " is not known: use dt or pfn");
         }
         String text;
-        if (file.startsWith("example:")) {
-            text = example(file.substring("example:".length()));
+        if (file.startsWith(Examples.PREFIX)) {
+            try {
+                text = Examples.text(file);
+            } catch (ScenarioUsageException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
         } else {
             try {
                 text = Files.readString(Path.of(file));
@@ -120,17 +117,5 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
         }
         return result.passed() ? 0 : 1;
-    }
-
-    /** The text of a shipped example; a usage error naming the known ones when NAME is not one. */
-    public static String example(String name) {
-        try (InputStream in = RunCommand.class.getResourceAsStream("/scenarios/" + name + ".json")) {
-            if (in == null) {
-                throw new ScenarioUsageException("example:" + name + " is not shipped; known: " + EXAMPLES);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -8,11 +8,10 @@ import dev.mdlbridge.cli.BackendOptionsMixin;
 import dev.mdlbridge.result.ResultDiff;
 import dev.mdlbridge.result.ResultJson;
 import dev.mdlbridge.result.RunResult;
+import dev.mdlbridge.scenario.Examples;
 import dev.mdlbridge.scenario.Scenario;
-import dev.mdlbridge.scenario.ScenarioParser;
 import dev.mdlbridge.scenario.ScenarioRunner;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mdl selftest}: runs every shipped example and compares each result with the one expected for the
- * default profile (resources/selftest/NAME.json) using {@code mdl diff}'s rules. On a test machine, {@code --out}
+ * default profile (shipped with the examples: {@code Examples.expected(NAME)}) using {@code mdl diff}'s rules. On a test machine, {@code --out}
  * keeps the machine's own answers so they can become a simulator profile or a bug report.
  */
 @Command(name = "selftest", sortOptions = false,
@@ -63,14 +62,14 @@ public final class SelftestCommand implements Callable<Integer> {
         int passed = 0;
         int failed = 0;
         String backend = null;
-        List<String> names = RunCommand.EXAMPLES;
+        List<String> names = Examples.names();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             if (progress) {
                 System.err.printf("\r[%d/%d] %-30s", i + 1, names.size(), name);
                 System.err.flush();
             }
-            Scenario s = ScenarioParser.parse(RunCommand.example(name), "example:" + name);
+            Scenario s = Examples.load(name);
             if (s.simulatorOnly() && !policy.equals("simulator") && !policy.equals("auto")
                     && !policy.startsWith("replay:")) {
                 continue; // the driver cannot be set up for these (policy, faults, unchecked, ProcessExit)
@@ -125,14 +124,8 @@ public final class SelftestCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    /** The result expected on the default profile, shipped as a resource. */
+    /** The result expected on the default profile, shipped with the examples. */
     static JsonNode expected(String name) throws IOException {
-        try (InputStream in = SelftestCommand.class.getResourceAsStream("/selftest/" + name + ".json")) {
-            if (in == null) {
-                throw new IOException("no expected result shipped for " + name + " (resources/selftest/" + name
-                        + ".json)");
-            }
-            return JSON.readTree(in);
-        }
+        return JSON.readTree(Examples.expected(name));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mdlbridge.result.ResultDiff;
+import dev.mdlbridge.scenario.Examples;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ class DiffAndSelftestTest {
         int exit = new CommandLine(new SelftestCommand()).setOut(new PrintWriter(out))
                 .execute("--backend", "simulator", "--seed", "3", "--out", dir.toString());
         assertEquals(0, exit, out.toString());
-        assertTrue(out.toString().contains(RunCommand.EXAMPLES.size() + " passed, 0 failed"), out.toString());
+        assertTrue(out.toString().contains(Examples.names().size() + " passed, 0 failed"), out.toString());
         assertTrue(Files.exists(dir.resolve("unchecked-leak.json")));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mdlbridge.result.ResultJson;
 import dev.mdlbridge.result.RunResult;
+import dev.mdlbridge.scenario.Examples;
 import dev.mdlbridge.scenario.ScenarioParser;
 import dev.mdlbridge.scenario.ScenarioRunner;
 import dev.mdlbridge.spi.BackendOptions;
@@ -22,7 +23,7 @@ class ExamplesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static JsonNode run(String name) throws Exception {
-        RunResult r = ScenarioRunner.run(ScenarioParser.parse(RunCommand.example(name), "example:" + name),
+        RunResult r = ScenarioRunner.run(ScenarioParser.parse(Examples.text(name), "example:" + name),
                 "simulator", new BackendOptions(Map.of("seed", "1")), "example:" + name);
         return JSON.readTree(ResultJson.toString(r));
     }
@@ -46,8 +47,8 @@ class ExamplesTest {
 
     @Test
     void everyExampleParses() {
-        for (String e : RunCommand.EXAMPLES) {
-            ScenarioParser.parse(RunCommand.example(e), e);
+        for (String e : Examples.names()) {
+            ScenarioParser.parse(Examples.text(e), e);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.mdlbridge.cli.Main;
 import dev.mdlbridge.record.ReplayDivergedException;
 import dev.mdlbridge.result.ResultDiff;
 import dev.mdlbridge.result.ResultJson;
+import dev.mdlbridge.scenario.Examples;
 import dev.mdlbridge.scenario.ScenarioParser;
 import dev.mdlbridge.scenario.ScenarioRunner;
 import dev.mdlbridge.scenario.ScenarioUsageException;
@@ -51,13 +52,13 @@ class RecordReplayTest {
         out = new StringWriter();
         assertEquals(0, mdl(out, "selftest", "--backend", "replay:" + recording, "--out", replayed.toString()),
                 out.toString());
-        assertTrue(out.toString().contains(RunCommand.EXAMPLES.size() + " passed, 0 failed"), out.toString());
+        assertTrue(out.toString().contains(Examples.names().size() + " passed, 0 failed"), out.toString());
 
         List<Path> results;
         try (Stream<Path> files = Files.list(live)) {
             results = files.sorted().toList();
         }
-        assertEquals(RunCommand.EXAMPLES.size(), results.size());
+        assertEquals(Examples.names().size(), results.size());
         for (Path r : results) {
             ObjectNode a = (ObjectNode) JSON.readTree(r.toFile());
             ObjectNode b = (ObjectNode) JSON.readTree(replayed.resolve(r.getFileName()).toFile());
@@ -80,7 +81,7 @@ class RecordReplayTest {
         assertEquals(0, mdl(out, "run", "example:lifecycle", "--backend", "simulator", "--record",
                 recording.toString()), out.toString());
         JsonNode replayed = JSON.readTree(ResultJson.toString(ScenarioRunner.run(
-                ScenarioParser.parse(RunCommand.example("lifecycle"), "example:lifecycle"),
+                ScenarioParser.parse(Examples.text("lifecycle"), "example:lifecycle"),
                 "replay:" + recording, BackendOptions.none(), "example:lifecycle")));
         // another seed on the simulator: other frames and addresses, the same MDL
         JsonNode simulated = ExamplesTest.run("lifecycle");
@@ -102,7 +103,7 @@ class RecordReplayTest {
         assertEquals(0, mdl(out, "run", "example:lifecycle", "--backend", "simulator", "--record",
                 recording.toString()), out.toString());
         // same description, so the session is found; a different buffer size, so the calls differ
-        String other = RunCommand.example("lifecycle").replaceFirst("\"size\": *(\\d+)", "\"size\": 65536");
+        String other = Examples.text("lifecycle").replaceFirst("\"size\": *(\\d+)", "\"size\": 65536");
         ReplayDivergedException e = assertThrows(ReplayDivergedException.class, () -> ScenarioRunner.run(
                 ScenarioParser.parse(other, "other"), "replay:" + recording, BackendOptions.none(), "other"));
         assertTrue(e.getMessage().contains("was recorded as allocate size="), e.getMessage());
@@ -117,7 +118,7 @@ class RecordReplayTest {
         assertEquals(0, mdl(out, "run", "example:lifecycle", "--backend", "simulator", "--record",
                 recording.toString()), out.toString());
         ScenarioUsageException u = assertThrows(ScenarioUsageException.class, () -> ScenarioRunner.run(
-                ScenarioParser.parse(RunCommand.example("guard-pages"), "example:guard-pages"),
+                ScenarioParser.parse(Examples.text("guard-pages"), "example:guard-pages"),
                 "replay:" + recording, BackendOptions.none(), "example:guard-pages"));
         assertTrue(u.getMessage().contains("has no session for 'Guard pages"), u.getMessage());
 
@@ -126,7 +127,7 @@ class RecordReplayTest {
         assertEquals(2, mdl(out, "describe", "--size", "4096", "--backend", "replay:" + missing), out.toString());
         assertTrue(out.toString().contains(missing + " does not exist"), out.toString());
         BackendException b = assertThrows(BackendException.class, () -> ScenarioRunner.run(
-                ScenarioParser.parse(RunCommand.example("lifecycle"), "x"), "replay:" + recording,
+                ScenarioParser.parse(Examples.text("lifecycle"), "x"), "replay:" + recording,
                 new BackendOptions(Map.of("seed", "4")), "x"));
         assertTrue(b.getMessage().contains("option 'seed' does not apply to a replay"), b.getMessage());
     }

@@ -11,6 +11,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.mdlbridge.cli.Main;
+import dev.mdlbridge.scenario.Examples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -37,8 +38,8 @@ class SchemasTest {
 
     @Test
     void everyExampleAndItsResultFollowTheSchemas() throws Exception {
-        for (String e : RunCommand.EXAMPLES) {
-            assertEquals(Set.of(), errors("scenario", JSON.readTree(RunCommand.example(e))), "example " + e);
+        for (String e : Examples.names()) {
+            assertEquals(Set.of(), errors("scenario", JSON.readTree(Examples.text(e))), "example " + e);
             assertEquals(Set.of(), errors("result", ExamplesTest.run(e)), "result of " + e);
             assertEquals(Set.of(), errors("result", SelftestCommand.expected(e)), "expected result of " + e);
         }

@@ -112,4 +112,13 @@ class UsageErrorsTest {
         assertEquals(1, new CommandLine(new RunCommand()).setOut(new PrintWriter(new StringWriter()))
                 .execute("--backend", "simulator", f.toString()));
     }
+
+    @Test
+    void anUnknownExampleIsAUsageErrorNamingTheKnownOnes() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new RunCommand());
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("--backend", "simulator", "example:nope"));
+        assertTrue(err.toString().contains("example:nope is not shipped; known: [lifecycle"), err.toString());
+    }
 }
