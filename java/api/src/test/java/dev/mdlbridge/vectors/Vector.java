@@ -17,12 +17,13 @@ import java.util.stream.Stream;
 /**
  * One shared test vector (driver/test/vectors/README.md): the bytes, and the fields they are made of.
  */
-public record Vector(Path file, String name, String code, String kind, String expect, List<Field> fields, byte[] bytes) {
+public record Vector(Path file, String name, String code, String kind, String expect, List<Field> fields, byte[] bytes,
+                     Map<String, String> keys) {
 
     public static final Path DIRECTORY = Path.of("../../driver/test/vectors");
 
     public record Field(int offset, String type, String name, long value) {
-        int width() {
+        public int width() {
             return switch (type) {
                 case "u8" -> 1;
                 case "u16" -> 2;
@@ -31,6 +32,12 @@ public record Vector(Path file, String name, String code, String kind, String ex
                 default -> throw new IllegalArgumentException("unknown field type " + type);
             };
         }
+    }
+
+    /** A key of the file as written ({@code name}, {@code code}, {@code kind}, {@code expect}, {@code param} ...), or
+     *  null when the file does not have it. */
+    public String key(String k) {
+        return keys.get(k);
     }
 
     public boolean isRequest() {
@@ -114,7 +121,7 @@ public record Vector(Path file, String name, String code, String kind, String ex
         }
         return new Vector(file, keys.getOrDefault("name", file.getFileName().toString()), keys.getOrDefault("code", ""),
                 keys.getOrDefault("kind", ""), keys.getOrDefault("expect", "ok"), List.copyOf(fields),
-                HexFormat.of().parseHex(hex.toString()));
+                HexFormat.of().parseHex(hex.toString()), Map.copyOf(keys));
     }
 
     private static long parse(String v) {

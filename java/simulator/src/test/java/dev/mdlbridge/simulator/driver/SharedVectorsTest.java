@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mdlbridge.protocol.NtStatus;
 import dev.mdlbridge.protocol.Protocol;
+import dev.mdlbridge.vectors.Vector;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -35,7 +36,7 @@ class SharedVectorsTest {
 
     @Test
     void theVectorDirectoryHoldsEveryKind() {
-        List<VecFile> all = VecFile.all();
+        List<Vector> all = Vector.loadAll();
         assertTrue(all.stream().filter(v -> "request".equals(v.key("kind"))).count() >= 24);
         assertTrue(all.stream().anyMatch(v -> "reply".equals(v.key("kind"))));
         assertTrue(all.stream().anyMatch(v -> !"ok".equals(v.key("expect")) && "request".equals(v.key("kind"))));
@@ -43,14 +44,14 @@ class SharedVectorsTest {
 
     @TestFactory
     Stream<DynamicTest> everyVector() {
-        return VecFile.all().stream().map(v -> DynamicTest.dynamicTest(v.name(), () -> check(v)));
+        return Vector.loadAll().stream().map(v -> DynamicTest.dynamicTest(v.name(), () -> check(v)));
     }
 
     private static ByteBuffer le(byte[] bytes) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    static void check(VecFile v) throws Exception {
+    static void check(Vector v) throws Exception {
         byte[] fromFields = v.bytesFromFields();
         assertNotNull(fromFields, v.name() + ": every byte must be covered by exactly one field");
         assertArrayEquals(fromFields, v.bytes(), v.name() + ": hex and fields disagree");
@@ -63,7 +64,7 @@ class SharedVectorsTest {
         }
     }
 
-    private static void checkRequest(VecFile v, int code) throws Exception {
+    private static void checkRequest(Vector v, int code) throws Exception {
         int status = ProtocolRules.checkMalformed(code, le(v.bytes()), Protocol.REPLY_BUFFER_SIZE);
         String expect = v.keys().getOrDefault("expect", "ok");
         if (!expect.equals("ok")) {
@@ -75,7 +76,7 @@ class SharedVectorsTest {
         }
         assertEquals(0, status, v.name() + ": a well-formed request");
         Map<String, Long> decoded = RequestDecoder.fields(code, le(v.bytes()));
-        for (VecFile.Field f : v.fields()) {
+        for (Vector.Field f : v.fields()) {
             assertEquals(f.value(), decoded.get(f.name()), v.name() + ": field " + f.name());
         }
         int param = ProtocolRules.checkParameters(code, le(v.bytes()), true);
@@ -84,7 +85,7 @@ class SharedVectorsTest {
         assertEquals(want, param, v.name() + ": parameter check");
     }
 
-    private static void checkReply(VecFile v, int code) {
+    private static void checkReply(Vector v, int code) {
         int total = (int) v.require("TotalSize");
         int count = (int) v.require("SnapshotCount");
         int dataLength = (int) v.require("DataLength");
@@ -114,7 +115,7 @@ class SharedVectorsTest {
                         v.require("Counters.OutstandingMappings"), v.require("Counters.OutstandingKernelBuffers"),
                         v.require("Counters.LockedPages"));
             } else {
-                for (VecFile.Field f : v.fields()) {
+                for (Vector.Field f : v.fields()) {
                     if (f.offset() >= at) {
                         for (int k = 0; k < f.width(); k++) {
                             b.put(f.offset() + k, (byte) (f.value() >>> (8 * k)));
@@ -127,7 +128,7 @@ class SharedVectorsTest {
         assertEquals(HexFormat.of().formatHex(v.bytes()), HexFormat.of().formatHex(out.array()), v.name());
     }
 
-    private static MdlView view(VecFile v, int i, long pfnStart) {
+    private static MdlView view(Vector v, int i, long pfnStart) {
         String p = "Snapshot[" + i + "].";
         int returned = (int) v.require(p + "PfnReturned");
         List<Long> pfns = new ArrayList<>();
@@ -149,7 +150,7 @@ class SharedVectorsTest {
                 (int) v.require(p + "Valid"), (int) v.require(p + "Kind"), capacity, source);
     }
 
-    private static Limits limits(VecFile v, String p) {
+    private static Limits limits(Vector v, String p) {
         return new Limits(v.require(p + ".MaxObjects"), v.require(p + ".MaxLockedBytes"),
                 v.require(p + ".MaxKernelBufferBytes"), v.require(p + ".MaxPageAllocationBytes"),
                 v.require(p + ".MaxMdlPoolBytes"),
@@ -157,7 +158,7 @@ class SharedVectorsTest {
                         : "Info.DriverMaxSystemMappingBytes"));
     }
 
-    private static ResourceUse use(VecFile v, String p) {
+    private static ResourceUse use(Vector v, String p) {
         ResourceUse u = new ResourceUse();
         u.mdls = v.require(p + ".Counters.OutstandingMdls");
         u.mappings = v.require(p + ".Counters.OutstandingMappings");
@@ -172,7 +173,7 @@ class SharedVectorsTest {
         return u;
     }
 
-    private static DataEncoder.InfoData info(VecFile v) {
+    private static DataEncoder.InfoData info(Vector v) {
         assertEquals(Protocol.DRIVER_VERSION, v.require("Info.DriverVersion"));
         assertEquals(Protocol.MAX_INLINE_PFNS, v.require("Info.MaxInlinePfns"));
         return new DataEncoder.InfoData((int) v.require("Info.OsMajor"), (int) v.require("Info.OsMinor"),
