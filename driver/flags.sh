@@ -1,7 +1,7 @@
 # Sourced (not run) by driver/build.sh and driver/analyze.sh: the one definition of how the driver's C is
 # compiled, so the static analyzer sees exactly the target, defines, include paths and warnings the build does.
 # Needs $here (driver/) set by the caller; MDLB_MINGW overrides the mingw-w64 root.
-# Why each flag: /work/shared/docs/driver-toolchain.md.
+# Why each flag: driver/README.md, "Why these compiler flags".
 mingw="${MDLB_MINGW:-/usr/x86_64-w64-mingw32}"
 mdlb_sources=(driver ops protocol table)
 cflags=(--target=x86_64-pc-windows-msvc -nostdlibinc -isystem "$mingw/include/ddk" -isystem "$mingw/include"

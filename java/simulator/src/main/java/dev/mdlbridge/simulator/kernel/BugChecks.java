@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Bug-check codes the simulated kernel raises, with Windows' names, and the first parameters (Driver Verifier's
  * 0xC4 subcodes, the 0x4E/0x76/0xC2/0xDA kinds) it raises them with, each with the rule it follows
- * (sections of /work/shared/docs/WINDOWS-MDL-RULES.md; section 4 is the misuse table). Tests assert on these exact
+ * (sections of java/simulator/WINDOWS-MDL-RULES.md; section 4 is the misuse table). Tests assert on these exact
  * values, so a value here never changes without the rule.
  */
 final class BugChecks {

@@ -1,6 +1,6 @@
 /**
  * The simulated Windows kernel: what mdlbridge.sys calls (the MDL DDIs, pool, IRPs, processes), behaving as Windows
- * does according to /work/shared/docs/WINDOWS-MDL-RULES.md, so the simulated driver above it can be tested without
+ * does according to java/simulator/WINDOWS-MDL-RULES.md, so the simulated driver above it can be tested without
  * Windows. Nothing here knows mdlbridge's contract; misuse reaches the kernel only in {@code unchecked} mode and
  * ends the way Windows would, up to a bug check.
  *
