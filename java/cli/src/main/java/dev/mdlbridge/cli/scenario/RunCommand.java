@@ -1,11 +1,9 @@
 package dev.mdlbridge.cli.scenario;
 
 import dev.mdlbridge.cli.BackendOptionsMixin;
-import dev.mdlbridge.cli.PfnView;
-import dev.mdlbridge.cli.StepTable;
+import dev.mdlbridge.cli.ResultText;
 import dev.mdlbridge.result.ResultJson;
 import dev.mdlbridge.result.RunResult;
-import dev.mdlbridge.result.StepRecord;
 import dev.mdlbridge.scenario.Examples;
 import dev.mdlbridge.scenario.Scenario;
 import dev.mdlbridge.scenario.ScenarioParser;
@@ -85,17 +83,21 @@ public final class RunCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         } else {
-            try {
-                text = Files.readString(Path.of(file));
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), file + ": cannot read it (" + e + ")");
-            }
+            text = read(spec, file);
         }
         String policy = backendOptions.policy();
+        Scenario s;
+        try {
+            s = ScenarioParser.parse(text, file);
+        } catch (ScenarioUsageException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        text = null; // a large scenario's text is not kept while it runs
+        ResultText view = json ? null : new ResultText(out, this.view);
         RunResult result;
         try {
-            Scenario s = ScenarioParser.parse(text, file);
-            result = ScenarioRunner.run(s, policy, backendOptions.options(policy), file);
+            result = ScenarioRunner.run(s, policy, backendOptions.options(policy), file,
+                    view == null ? ScenarioRunner.Listener.NONE : view);
         } catch (ScenarioUsageException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -104,18 +106,25 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println();
             System.out.flush();
         } else {
-            StepTable.print(out, result, "dt".equals(view));
-            if ("pfn".equals(view)) {
-                for (StepRecord r : result.steps()) {
-                    var m = r.step().after();
-                    if (m != null && m.pfnsValid() && m.pfns().length > 0) {
-                        out.println("step " + r.index() + " " + r.step().op() + " PFNs (physical address = PFN << 12):");
-                        PfnView.print(out, "  ", m.pfns(), r.pfnLockCounts());
-                    }
-                }
-            }
-            out.flush();
+            view.finished(result);
         }
         return result.passed() ? 0 : 1;
+    }
+
+    /** A file's text; a file that cannot be read is a usage error that says so in words ("no such file: PATH"). */
+    public static String read(CommandSpec spec, String file) {
+        Path p = Path.of(file);
+        try {
+            return Files.readString(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "no such file: " + file);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ParameterException(spec.commandLine(), "cannot read " + file + ": access denied");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ParameterException(spec.commandLine(), file + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), Files.isDirectory(p) ? file + " is a directory, not a file"
+                    : "cannot read " + file + ": " + e.getMessage());
+        }
     }
 }
