@@ -112,7 +112,8 @@ public final class ScenarioParser {
     public static String notJson(IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
             return "not valid JSON at line " + j.getLocation().getLineNr() + ", column "
-                    + j.getLocation().getColumnNr() + ": " + j.getOriginalMessage().lines().findFirst().orElse("");
+                    + j.getLocation().getColumnNr() + ": " + j.getOriginalMessage().lines().findFirst().orElse("")
+                    .replaceAll("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)]", "$1");
         }
         return "not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
