@@ -87,4 +87,27 @@ class CliUsageErrorsTest {
                 + "0x76 PROCESS_HAS_LOCKED_PAGES (0x0, "), leak.out());
         assertTrue(leak.out().contains("      expected bug check 0x76 (0x0, any, 0x2, ...)"), leak.out());
     }
+
+    @Test
+    void aScenarioOfMoreThan100000StepsIsAUsageError(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("huge.json");
+        StringBuilder b = new StringBuilder("{\"steps\": [");
+        for (int i = 0; i < 100_001; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"op\": \"Info\"}");
+        }
+        Files.writeString(f, b.append("]}"));
+        usage(mdl("run", "--backend", "simulator", f.toString()), "run", f + ": 100,001 steps; a scenario holds at "
+                + "most 100,000 (CONTRACT.md section 9): split it into several files");
+    }
+
+    @Test
+    void theStreamedTextIsWhatTheWholeResultPrints() {
+        dev.mdlbridge.result.RunResult r = dev.mdlbridge.scenario.ScenarioRunner.run(
+                dev.mdlbridge.scenario.Examples.load("two-handles"), "simulator",
+                dev.mdlbridge.spi.BackendOptions.none(), "example:two-handles");
+        StringWriter whole = new StringWriter();
+        StepTable.print(new PrintWriter(whole), r, false);
+        Run streamed = mdl("run", "--backend", "simulator", "example:two-handles");
+        assertEquals(whole.toString(), streamed.out());
+    }
 }
