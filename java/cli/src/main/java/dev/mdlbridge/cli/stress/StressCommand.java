@@ -39,6 +39,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 0 nothing leaked and no unexpected status, 1 otherwise, 2 bad usage."})
 public final class StressCommand implements Callable<Integer> {
 
+    /** The version of the --json report (schemas/stress.schema.json). */
+    public static final int SCHEMA_VERSION = 1;
+
     @Spec
     CommandSpec spec;
 
@@ -187,6 +190,7 @@ public final class StressCommand implements Callable<Integer> {
         long ops = stats.operations.sum();
         double seconds = elapsed / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
+        r.put("schemaVersion", SCHEMA_VERSION);
         r.put("backend", backend.name());
         r.put("profile", sim.map(SimulatorControl::profile).orElse(null));
         r.put("threads", threads);
