@@ -35,6 +35,7 @@ public final class Main {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        addHelpOptions(cl);
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
@@ -43,6 +44,17 @@ public final class Main {
             return ex instanceof BackendException || ex instanceof ScenarioUsageException ? 2 : 1;
         });
         return cl;
+    }
+
+    /** {@code mdl COMMAND --help} (and {@code -h}, {@code -V}) on every command, which the usage errors point to. */
+    private static void addHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            addHelpOptions(sub);
+        }
     }
 
     /**

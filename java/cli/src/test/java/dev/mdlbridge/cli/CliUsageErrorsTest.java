@@ -110,4 +110,17 @@ class CliUsageErrorsTest {
         Run streamed = mdl("run", "--backend", "simulator", "example:two-handles");
         assertEquals(whole.toString(), streamed.out());
     }
+
+    @Test
+    void jsonAndViewComeFromOneMixinAndAViewACommandLacksIsAUsageError() {
+        usage(mdl("describe", "--size", "4096", "--backend", "simulator", "--view", "pfn"), "describe",
+                "--view pfn is not known: use --view dt");
+        usage(mdl("run", "example:lifecycle", "--backend", "simulator", "--view", "x"), "run",
+                "--view x is not known: use dt or pfn");
+        for (String c : new String[] {"describe", "run", "selftest", "stress", "explore"}) {
+            String help = mdl(c, "--help").out();
+            assertTrue(help.contains("--json") && help.contains("whatever the exit code"), c + ": " + help);
+            assertEquals(c.equals("describe") || c.equals("run"), help.contains("--view"), c + ": " + help);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.mdlbridge.cli.scenario;
 
 import dev.mdlbridge.cli.BackendOptionsMixin;
+import dev.mdlbridge.cli.OutputOptionsMixin;
 import dev.mdlbridge.cli.ResultText;
 import dev.mdlbridge.result.ResultJson;
 import dev.mdlbridge.result.RunResult;
@@ -40,11 +41,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--copy-examples", paramLabel = "DIR", description = "Copy the shipped examples into DIR.")
     Path copyTo;
 
-    @Option(names = "--json", description = "Print the result document (CONTRACT section 8) on stdout.")
-    boolean json;
-
-    @Option(names = "--view", paramLabel = "dt|pfn", description = "dt: dt nt!_MDL dumps; pfn: a !pfn-style line per page.")
-    String view;
+    @Mixin
+    OutputOptionsMixin.WithView output;
 
     @Mixin
     BackendOptionsMixin backendOptions;
@@ -72,9 +70,8 @@ public final class RunCommand implements Callable<Integer> {
         if (file == null) {
             throw new ParameterException(spec.commandLine(), "give a scenario FILE or example:NAME (mdl run --list)");
         }
-        if (view != null && !view.equals("dt") && !view.equals("pfn")) {
-            throw new ParameterException(spec.commandLine(), "--view " + view + " is not known: use dt or pfn");
-        }
+        String textView = output.view("dt", "pfn");
+        boolean json = output.json();
         String text;
         if (file.startsWith(Examples.PREFIX)) {
             try {
@@ -93,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         text = null; // a large scenario's text is not kept while it runs
-        ResultText view = json ? null : new ResultText(out, this.view);
+        ResultText view = json ? null : new ResultText(out, textView);
         RunResult result;
         try {
             result = ScenarioRunner.run(s, policy, backendOptions.options(policy), file,
