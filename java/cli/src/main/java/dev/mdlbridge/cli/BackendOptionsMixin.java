@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import dev.mdlbridge.scenario.ScenarioParser;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** --backend and --profile, shared by every command that opens a bridge. */
 public final class BackendOptionsMixin {
@@ -18,9 +22,21 @@ public final class BackendOptionsMixin {
                     + "variable, else auto: the driver on Windows when it opens, else the simulator).")
     String backend;
 
+    /** The command this mixin is part of, for usage errors. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    String profile;
+
     @Option(names = "--profile", paramLabel = "win10-x64|win7-x64|nt52-x64",
             description = "Simulator version profile (default win10-x64); recorded only on the driver.")
-    String profile;
+    void profile(String p) {
+        if (!ScenarioParser.PROFILES.contains(p)) {
+            throw new ParameterException(mixee.commandLine(), "--profile " + p + " is not known: use one of "
+                    + String.join(", ", ScenarioParser.PROFILES));
+        }
+        profile = p;
+    }
 
     @Option(names = "--seed", paramLabel = "N", description = "Simulator seed: fixes which physical pages are used.")
     Long seed;

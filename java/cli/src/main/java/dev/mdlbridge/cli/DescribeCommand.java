@@ -47,11 +47,8 @@ public final class DescribeCommand implements Callable<Integer> {
             description = "The lock operation: read (IoReadAccess), write (IoWriteAccess) or modify (IoModifyAccess).")
     String access;
 
-    @Option(names = "--json", description = "Print the result document (CONTRACT section 8) on stdout.")
-    boolean json;
-
-    @Option(names = "--view", paramLabel = "dt", description = "dt: a dt nt!_MDL dump of every snapshot.")
-    String view;
+    @Mixin
+    OutputOptionsMixin.WithView output;
 
     @Mixin
     BackendOptionsMixin backendOptions;
@@ -72,9 +69,7 @@ public final class DescribeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--access: " + e.getMessage());
         }
-        if (view != null && !view.equals("dt")) {
-            throw new ParameterException(spec.commandLine(), "--view " + view + " is not known: use --view dt");
-        }
+        String view = output.view("dt");
         String policy = backendOptions.policy();
         PrintWriter err = spec.commandLine().getErr();
         try (MdlBridge bridge = MdlBridge.open(policy, backendOptions.options(policy))) {
@@ -82,7 +77,7 @@ public final class DescribeCommand implements Callable<Integer> {
             err.flush();
             RunResult result = run(bridge, operation);
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (output.json()) {
                 out.flush();
                 ResultJson.write(result, System.out, true);
                 System.out.println();

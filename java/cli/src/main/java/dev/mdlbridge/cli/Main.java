@@ -1,6 +1,7 @@
 package dev.mdlbridge.cli;
 
 import dev.mdlbridge.api.DeviceCallException;
+import dev.mdlbridge.scenario.ScenarioUsageException;
 import dev.mdlbridge.spi.BackendException;
 import dev.mdlbridge.spi.SimulatedBugCheckException;
 import dev.mdlbridge.spi.UserMemoryException;
@@ -34,19 +35,57 @@ public final class Main {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        addHelpOptions(cl);
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             err.println("mdl: " + message(ex));
             err.flush();
-            return ex instanceof BackendException ? 2 : 1;
+            return ex instanceof BackendException || ex instanceof ScenarioUsageException ? 2 : 1;
         });
         return cl;
     }
 
+    /** {@code mdl COMMAND --help} (and {@code -h}, {@code -V}) on every command, which the usage errors point to. */
+    private static void addHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            addHelpOptions(sub);
+        }
+    }
+
+    /**
+     * A usage error: one line saying what is wrong (and the choices), a pointer to {@code --help}, exit 2; never the
+     * whole usage text, which would bury the line that matters.
+     */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine c = ex.getCommandLine();
+        PrintWriter err = c.getErr();
+        err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return 2;
+    }
+
     /** What went wrong, in words; a stack trace only for a bug in mdl itself. */
     static String message(Exception ex) {
-        if (ex instanceof BackendException || ex instanceof DeviceCallException || ex instanceof UserMemoryException
-                || ex instanceof SimulatedBugCheckException || ex instanceof IllegalArgumentException) {
+        Throwable io = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+        if (io instanceof java.nio.file.NoSuchFileException e) {
+            return "no such file: " + e.getFile();
+        }
+        if (io instanceof java.nio.file.AccessDeniedException e) {
+            return "cannot read or write " + e.getFile() + ": access denied";
+        }
+        if (io instanceof java.io.IOException e) {
+            return (ex != io ? ex.getMessage() + ": " : "") + e.getMessage();
+        }
+        if (ex instanceof ScenarioUsageException || ex instanceof BackendException || ex instanceof DeviceCallException
+                || ex instanceof UserMemoryException || ex instanceof SimulatedBugCheckException
+                || ex instanceof IllegalArgumentException) {
             return ex.getMessage();
         }
         java.io.StringWriter sw = new java.io.StringWriter();

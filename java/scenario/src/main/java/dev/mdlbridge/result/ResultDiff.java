@@ -73,6 +73,7 @@ public final class ResultDiff {
         same(d, w + " op", a.path("op"), b.path("op"), null);
         same(d, w + " handle", a.path("handle"), b.path("handle"), null);
         same(d, w + " skipped", a.path("skipped"), b.path("skipped"), null);
+        same(d, w + " causedBugCheck", a.path("causedBugCheck"), b.path("causedBugCheck"), null);
         boolean guard = "0x80000001".equals(a.path("status").asText()) || "0x80000001".equals(b.path("status").asText());
         boolean limit = "IoAllocateMdl".equals(a.path("op").asText())
                 && (large(a.path("mdl")) || large(b.path("mdl")));

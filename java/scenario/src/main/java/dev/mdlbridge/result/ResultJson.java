@@ -99,8 +99,26 @@ public final class ResultJson {
         }
         g.writeStringField("status", s.status().hex());
         g.writeStringField("statusName", s.status().name());
+        if (rec.causedBugCheck()) {
+            g.writeBooleanField("causedBugCheck", true);
+        }
         if (rec.expectSkipped()) {
             g.writeStringField("expect", "skipped");
+        } else if (rec.expectBugCheck() != null) {
+            g.writeObjectFieldStart("expect");
+            g.writeStringField("bugCheck", String.format("0x%X", rec.expectBugCheck().code()));
+            if (!rec.expectBugCheck().parameters().isEmpty()) {
+                g.writeArrayFieldStart("parameters");
+                for (Long p : rec.expectBugCheck().parameters()) {
+                    if (p == null) {
+                        g.writeNull();
+                    } else {
+                        g.writeString(hex(p));
+                    }
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
         } else if (rec.expect() != null) {
             g.writeStringField("expect", rec.expect().name());
         }

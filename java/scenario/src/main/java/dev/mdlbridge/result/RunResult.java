@@ -26,9 +26,13 @@ public record RunResult(String backend, String profile, Machine machine, List<St
         return bugCheck == null ? "completed" : "bugcheck";
     }
 
-    /** Completed, and every step succeeded or failed as its {@code expect} said. */
+    /**
+     * Every step succeeded or failed as its {@code expect} said, and the run completed, or ended in the bug check
+     * the step that caused it expected ({@code "expect": {"bugCheck": ...}}, CONTRACT.md section 9).
+     */
     public boolean passed() {
-        return bugCheck == null && steps.stream().allMatch(StepRecord::asExpected);
+        return steps.stream().allMatch(StepRecord::asExpected)
+                && (bugCheck == null || steps.stream().anyMatch(s -> s.causedBugCheck() && s.expectBugCheck() != null));
     }
 
     /** The machine block: os, build, arch, driverVersion, protocolVersion. */

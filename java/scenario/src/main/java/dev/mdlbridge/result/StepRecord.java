@@ -2,6 +2,7 @@ package dev.mdlbridge.result;
 
 import dev.mdlbridge.api.Step;
 import dev.mdlbridge.protocol.NtStatus;
+import dev.mdlbridge.spi.BugCheck;
 
 /**
  * One step of a result: the step itself and, for scenarios, the status it was expected to return.
@@ -18,9 +19,19 @@ import dev.mdlbridge.protocol.NtStatus;
  * @param handle        the scenario handle the step ran on when it is not the first one ({@code main}), else null
  * @param expectSkipped the scenario expected the step to be skipped ({@code "expect": "skipped"})
  * @param skipReason    why the step was not run (an object it names was never created), or null when it ran
+ * @param expectBugCheck the bug check the scenario expected this step to cause ({@code "expect": {"bugCheck": ...}}),
+ *                      or null
+ * @param bugCheck      the simulated bug check this step caused (it ended the run), or null; the JSON result says
+ *                      {@code "causedBugCheck": true}
  */
 public record StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCounts, String handle,
-                         boolean expectSkipped, String skipReason) {
+                         boolean expectSkipped, String skipReason, ExpectedBugCheck expectBugCheck,
+                         BugCheck bugCheck) {
+
+    public StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCounts, String handle,
+                      boolean expectSkipped, String skipReason) {
+        this(index, step, expect, pfnLockCounts, handle, expectSkipped, skipReason, null, null);
+    }
 
     public StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCounts) {
         this(index, step, expect, pfnLockCounts, null, false, null);
@@ -35,14 +46,34 @@ public record StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCo
         return new StepRecord(index, placeholder, null, null, handle, expectSkipped, reason);
     }
 
+    /** This step caused the bug check that ended the run. */
+    public boolean causedBugCheck() {
+        return bugCheck != null;
+    }
+
+    /** The same record, marked as the step that caused {@code b}. */
+    public StepRecord causing(BugCheck b) {
+        return new StepRecord(index, step, expect, pfnLockCounts, handle, expectSkipped, skipReason, expectBugCheck, b);
+    }
+
     public boolean skipped() {
         return skipReason != null;
     }
 
-    /** A skipped step is as expected only when it says {@code "expect": "skipped"}; a step that ran, never then. */
+    /**
+     * A skipped step is as expected only when it says {@code "expect": "skipped"}; a step that ran, never then. A
+     * step expecting a bug check is as expected only when it caused one that matches; a step that caused a bug check
+     * nobody expected never is.
+     */
     public boolean asExpected() {
         if (skipped() || expectSkipped) {
             return skipped() && expectSkipped;
+        }
+        if (expectBugCheck != null) {
+            return expectBugCheck.matches(bugCheck);
+        }
+        if (bugCheck != null) {
+            return false;
         }
         return expect == null ? step.succeeded() : step.status().value() == expect.value();
     }

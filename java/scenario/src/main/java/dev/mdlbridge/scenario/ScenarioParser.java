@@ -1,7 +1,11 @@
 package dev.mdlbridge.scenario;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mdlbridge.scenario.ScenarioValues.Range;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +23,9 @@ import java.util.Set;
  */
 public final class ScenarioParser {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Floats as BigDecimal: 1e3 is the integer 1000 exactly, and 4096.5 is refused for its fraction. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     /** An op's fields: those it must have and those it may have ({@code expect} is allowed everywhere). */
     private record Fields(Set<String> required, Set<String> optional) {
@@ -95,20 +101,70 @@ public final class ScenarioParser {
     private static final Set<String> TOP = Set.of("scenario", "profile", "policy", "faults", "unchecked", "steps");
     private static final Set<String> POLICY = Set.of("verifier", "trackLockedPages");
     private static final Set<String> FAULTS = Set.of("poolFailAfter", "systemPtesAvailable", "lockCountLimit");
-    private static final Set<String> PROFILES = Set.of("win10-x64", "win7-x64", "nt52-x64");
+    /** The simulator's version profiles, the default first. */
+    public static final List<String> PROFILES = List.of("win10-x64", "win7-x64", "nt52-x64");
     private static final Set<String> NAME_FIELDS = Set.of("buffer", "mdl", "mapping", "source");
 
     private ScenarioParser() {
     }
 
+    /** "not valid JSON at line L, column C: what" (Jackson's own message names no file and adds a source line). */
+    public static String notJson(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+            return "not valid JSON at line " + j.getLocation().getLineNr() + ", column "
+                    + j.getLocation().getColumnNr() + ": " + j.getOriginalMessage().lines().findFirst().orElse("")
+                    .replaceAll("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)]", "$1");
+        }
+        return "not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    }
+
+    /** The most steps a scenario holds (CONTRACT.md section 9), checked before the document is built. */
+    public static final int MAX_STEPS = 100_000;
+
     public static Scenario parse(String text, String source) {
+        checkStepCount(text, source);
         JsonNode root;
         try {
             root = JSON.readTree(text);
         } catch (IOException e) {
-            throw new ScenarioUsageException(source + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new ScenarioUsageException(source + ": " + notJson(e));
         }
         return parse(root, source);
+    }
+
+    /**
+     * Counts the top-level {@code steps} with a streaming parser, so a scenario of a million steps is refused before
+     * a tree of it is built. Malformed JSON is left to the full parse, which says where.
+     */
+    private static void checkStepCount(String text, String source) {
+        long count = 0;
+        try (JsonParser p = JSON.getFactory().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (name.equals("steps") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        count++;
+                        p.skipChildren();
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // malformed: the full parse reports it
+        }
+        tooManySteps(count, source);
+    }
+
+    private static void tooManySteps(long count, String source) {
+        if (count > MAX_STEPS) {
+            throw new ScenarioUsageException(source + ": " + String.format("%,d", count) + " steps; a scenario holds at "
+                    + "most " + String.format("%,d", MAX_STEPS) + " (CONTRACT.md section 9): split it into several files");
+        }
     }
 
     /**
@@ -142,6 +198,7 @@ public final class ScenarioParser {
         if (steps == null || !steps.isArray()) {
             throw new ScenarioUsageException(source + ": missing \"steps\": give a list of {\"op\": ...} objects");
         }
+        tooManySteps(steps.size(), source);
         Set<String> names = new HashSet<>();
         Set<String> handles = new java.util.LinkedHashSet<>(Set.of(MAIN_HANDLE));
         boolean simOnlyOps = false;
@@ -228,21 +285,23 @@ public final class ScenarioParser {
                 }
                 checkName(a.get("of"), where, af + ".of", names, handles);
                 if (a.has("offset")) {
-                    number(a.get("offset"), where, af + ".offset");
+                    number(a.get("offset"), where, af + ".offset", Range.SIZE_T);
                 }
             } else {
-                number(a, where, af);
+                number(a, where, af, Range.SIZE_T);
             }
         }
         for (String f : List.of("size", "offset", "length", "flags")) {
             if (s.has(f)) {
-                number(s.get(f), where, f);
+                number(s.get(f), where, f, range(op, f));
             }
         }
         if (s.has("as") && !s.get("as").isTextual()) {
             throw new ScenarioUsageException(where + ": field \"as\" must be a string name");
         }
-        if (s.has("expect") && !ScenarioValues.expectsSkipped(s.get("expect"))) {
+        if (s.has("expect") && s.get("expect").isObject()) {
+            ScenarioValues.expectedBugCheck(s.get("expect"), where);
+        } else if (s.has("expect") && !ScenarioValues.expectsSkipped(s.get("expect"))) {
             ScenarioValues.status(s.get("expect"), where);
         }
         if (s.has("protect")) {
@@ -331,9 +390,9 @@ public final class ScenarioParser {
                         throw new ScenarioUsageException(where + ": field \"" + rf + "\": needs buffer and length");
                     }
                     checkName(x.get("buffer"), where, rf + ".buffer", names, handles);
-                    number(x.get("length"), where, rf + ".length");
+                    number(x.get("length"), where, rf + ".length", Range.ULONG);
                     if (x.has("offset")) {
-                        number(x.get("offset"), where, rf + ".offset");
+                        number(x.get("offset"), where, rf + ".offset", Range.SIZE_T);
                     }
                     if (x.has("operation")) {
                         ScenarioValues.operation(x.get("operation"), where, rf + ".operation");
@@ -418,8 +477,26 @@ public final class ScenarioParser {
         }
     }
 
-    static long number(JsonNode n, String where, String field) {
-        return ScenarioValues.number(n, where, field);
+    static long number(JsonNode n, String where, String field, Range range) {
+        return ScenarioValues.number(n, where, field, range);
+    }
+
+    /**
+     * What a step's {@code size}, {@code offset}, {@code length} or {@code flags} must fit (CONTRACT.md section 9):
+     * a length and flags are ULONGs; a mapping's read or write takes ULONG offset and size; ReadUser and WriteUser
+     * hold their bytes in the tool (at most 64 MiB); other sizes and offsets are SIZE_T (64 bits).
+     */
+    static Range range(String op, String field) {
+        return switch (field) {
+            case "length", "flags" -> Range.ULONG;
+            case "size" -> switch (op) {
+                case "ReadUser", "WriteUser" -> Range.USER_COPY;
+                case "ReadMapped" -> Range.ULONG;
+                default -> Range.SIZE_T;
+            };
+            case "offset" -> op.equals("ReadMapped") || op.equals("WriteMapped") ? Range.ULONG : Range.SIZE_T;
+            default -> Range.SIZE_T;
+        };
     }
 
     private static Map<String, Long> flags(JsonNode n, Set<String> known, String where, boolean booleans) {
@@ -443,7 +520,7 @@ public final class ScenarioParser {
                     m.put(e.getKey(), 1L);
                 }
             } else {
-                m.put(e.getKey(), ScenarioValues.number(e.getValue(), where, e.getKey()));
+                m.put(e.getKey(), ScenarioValues.number(e.getValue(), where, e.getKey(), Range.COUNT));
             }
         }
         return m;

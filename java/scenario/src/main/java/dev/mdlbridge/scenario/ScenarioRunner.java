@@ -9,6 +9,7 @@ import dev.mdlbridge.protocol.NtStatus;
 import dev.mdlbridge.protocol.Protocol;
 import dev.mdlbridge.protocol.Requests;
 import dev.mdlbridge.record.NoRecordedSessionException;
+import dev.mdlbridge.result.ExpectedBugCheck;
 import dev.mdlbridge.result.Machines;
 import dev.mdlbridge.result.RunResult;
 import dev.mdlbridge.result.StepRecord;
@@ -115,6 +116,11 @@ public final class ScenarioRunner {
 
     /** Opens a fresh machine through {@code policy}, runs the scenario on it and closes it. */
     public static RunResult run(Scenario s, String policy, BackendOptions base, String source) {
+        return run(s, policy, base, source, Listener.NONE);
+    }
+
+    /** {@link #run(Scenario, String, BackendOptions, String)}, telling {@code listener} of each step as it completes. */
+    public static RunResult run(Scenario s, String policy, BackendOptions base, String source, Listener listener) {
         boolean driver = policy.equals("driver");
         if (driver) {
             ScenarioParser.checkForDriver(s, source);
@@ -141,7 +147,7 @@ public final class ScenarioRunner {
         }
         ScenarioRunner r = new ScenarioRunner(bridge);
         try {
-            return r.execute(s);
+            return r.execute(s, listener);
         } finally {
             r.closeOpened();
             r.closeQuietly(r.bridge);
@@ -155,55 +161,85 @@ public final class ScenarioRunner {
     public static RunResult runOn(MdlBridge bridge, Scenario s) {
         ScenarioRunner r = new ScenarioRunner(bridge);
         try {
-            return r.execute(s);
+            return r.execute(s, Listener.NONE);
         } finally {
             r.closeOpened();
         }
     }
 
-    private RunResult execute(Scenario s) {
+    /**
+     * Told of each step as it completes, for output that streams (the text view of {@code mdl run}): first the
+     * machine, then every step in order. The caller still gets the whole {@link RunResult} at the end.
+     */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        default void started(String backend, String profile, RunResult.Machine machine) {
+        }
+
+        default void step(StepRecord record) {
+        }
+    }
+
+    private RunResult execute(Scenario s, Listener listener) {
         RunResult.Machine machine = Machines.of(bridge);
         String profile = bridge.backend().capability(SimulatorControl.class).map(SimulatorControl::profile)
                 .orElse(s.profile());
+        listener.started(bridge.backend().name(), profile, machine);
         List<StepRecord> records = new ArrayList<>();
         BugCheck bugCheck = null;
         for (int i = 0; i < s.steps().size(); i++) {
             JsonNode n = s.steps().get(i);
-            boolean expectSkipped = ScenarioValues.expectsSkipped(n.get("expect"));
-            NtStatus expect = n.has("expect") && !expectSkipped ? ScenarioValues.status(n.get("expect"), "step " + i)
-                    : null;
+            JsonNode e = n.get("expect");
+            boolean expectSkipped = ScenarioValues.expectsSkipped(e);
+            ExpectedBugCheck expectBugCheck = ScenarioValues.expectedBugCheck(e, "step " + i);
+            NtStatus expect = e != null && !expectSkipped && expectBugCheck == null
+                    ? ScenarioValues.status(e, "step " + i) : null;
             String op = n.get("op").asText();
             String handleName = n.path("handle").asText(ScenarioParser.MAIN_HANDLE);
             String shown = handleName.equals(ScenarioParser.MAIN_HANDLE) ? null : handleName;
             String why = notCreated(n, handleName);
             if (why != null) {
-                records.add(StepRecord.skipped(i, Step.local(op, NOT_RUN, 0, Step.ValueKind.NONE, null), shown,
-                        expectSkipped, why));
+                StepRecord skipped = StepRecord.skipped(i, Step.local(op, NOT_RUN, 0, Step.ValueKind.NONE, null),
+                        shown, expectSkipped, why);
+                records.add(skipped);
+                listener.step(skipped);
                 if (n.has("as")) {
                     forget(n, op, i, true);
                 }
                 continue;
             }
             Handle h = handles.get(handleName);
+            StepRecord rec;
             try {
                 Step done = h.closed ? closedHandle(op) : run(op, n, "step " + i + " (" + op + ")", h, i);
                 if (n.has("as") && !done.succeeded()) {
                     forget(n, op, i, false);
                 }
-                records.add(new StepRecord(i, done, expect, lockCounts(done), shown, expectSkipped, null));
-            } catch (SimulatedBugCheckException e) {
-                bugCheck = e.bugCheck();
-                // the step that caused the bug check ends the list; it returned nothing, so its status is the
-                // bug check's own code only as a marker (CONTRACT.md §8: "the status it would otherwise have reported,
-                // if any" — there is none when the machine stopped inside the call)
-                records.add(new StepRecord(i, Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.NONE, null),
-                        expect, null, shown, expectSkipped, null));
-                break;
+                rec = new StepRecord(i, done, expect, lockCounts(done), shown, expectSkipped, null, expectBugCheck,
+                        null);
+            } catch (SimulatedBugCheckException x) {
+                bugCheck = x.bugCheck();
+                // the machine stopped inside the call, which returned nothing: the status is only a placeholder
+                // (CONTRACT.md §8: "the status it would otherwise have reported, if any"), and the record says
+                // causedBugCheck, so no view shows it as a bare success
+                Step stopped = new Step(op, NtStatus.SUCCESS, Protocol.STAGE_DONE, 0, 0, 0, Step.ValueKind.NONE,
+                        null, null, List.of(), new byte[0], "the machine stopped inside the call: it returned no "
+                        + "status");
+                rec = new StepRecord(i, stopped, expect, null, shown, expectSkipped, null, expectBugCheck, bugCheck);
             }
-            Optional<BugCheck> pending = bridge.backend().capability(SimulatorControl.class)
-                    .flatMap(SimulatorControl::bugCheck);
-            if (pending.isPresent()) {
-                bugCheck = pending.get();
+            if (bugCheck == null) {
+                Optional<BugCheck> pending = bridge.backend().capability(SimulatorControl.class)
+                        .flatMap(SimulatorControl::bugCheck);
+                if (pending.isPresent()) {
+                    bugCheck = pending.get();
+                    rec = rec.causing(bugCheck);
+                }
+            }
+            records.add(rec);
+            listener.step(rec);
+            if (bugCheck != null) {
                 break;
             }
         }

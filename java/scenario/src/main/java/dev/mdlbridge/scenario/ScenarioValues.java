@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mdlbridge.protocol.NtStatus;
 import dev.mdlbridge.protocol.Protocol;
 import dev.mdlbridge.spi.UserMemory;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import dev.mdlbridge.result.ExpectedBugCheck;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,22 +31,71 @@ final class ScenarioValues {
     private ScenarioValues() {
     }
 
+    /**
+     * What a numeric field holds (CONTRACT.md section 9: a number must fit the field it goes into): the largest value
+     * and how a message names it. Every field is unsigned.
+     */
+    record Range(BigInteger max, String what) {
+        /** A ULONG: lengths, flags, offsets and sizes of a mapping's read or write, protections, priorities. */
+        static final Range ULONG = new Range(BigInteger.valueOf(0xFFFF_FFFFL), "a ULONG: 0..4294967295");
+        /** A SIZE_T or ULONG_PTR (addresses, buffer sizes and offsets, bug check parameters): 64 bits. */
+        static final Range SIZE_T = new Range(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE),
+                "a 64-bit SIZE_T/ULONG_PTR: 0..18446744073709551615 (0xFFFFFFFFFFFFFFFF)");
+        /** Bytes the tool itself holds for ReadUser / WriteUser. */
+        static final Range USER_COPY = new Range(BigInteger.valueOf(64L << 20),
+                "0..67108864 (64 MiB: ReadUser and WriteUser hold the bytes in the tool's memory)");
+        /** The simulator's fault counts. */
+        static final Range COUNT = new Range(BigInteger.valueOf(Integer.MAX_VALUE), "a count: 0..2147483647");
+    }
+
+    /** The forms a number may take, for messages. */
+    static final String FORMS = "write a JSON integer (4096; 1e3 and 4096.0 are integral too) or a hex string "
+            + "(\"0x1000\"); numbers are never negative";
+
+    /** A number for the runner: validated before anything ran, so only its 64 bits are wanted. */
     static long number(JsonNode n, String where, String field) {
+        return number(n, where, field, Range.SIZE_T);
+    }
+
+    /**
+     * A number that must fit {@code range}: a JSON integer (an integral JSON number such as 1e3 too) or a hex string
+     * ({@code "0x1000"}, {@code _} and {@code `} allowed as separators). Anything else, a negative number or one that
+     * does not fit is a usage error naming the field and its range, never a silent truncation. Returns the value's
+     * low 64 bits (a SIZE_T above Long.MAX_VALUE is returned as its two's-complement bit pattern).
+     */
+    static long number(JsonNode n, String where, String field, Range range) {
+        BigInteger v = null;
         if (n != null && n.isIntegralNumber()) {
-            return n.asLong();
-        }
-        if (n != null && n.isTextual()) {
+            v = n.bigIntegerValue();
+        } else if (n != null && n.isFloatingPointNumber()) {
+            BigDecimal d = n.decimalValue().stripTrailingZeros();
+            if (d.scale() > 0) {
+                throw new ScenarioUsageException(where + ": field \"" + field + "\": " + n + " is not an integer; "
+                        + FORMS);
+            }
+            v = d.precision() - d.scale() > 40 ? range.max().add(BigInteger.ONE) : d.toBigIntegerExact();
+        } else if (n != null && n.isTextual()) {
             String t = n.asText().trim().replace("_", "").replace("`", "");
-            try {
-                if (t.startsWith("0x") || t.startsWith("0X")) {
-                    return Long.parseUnsignedLong(t.substring(2), 16);
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the message below
+            boolean negative = t.startsWith("-");
+            String h = negative ? t.substring(1) : t;
+            if ((h.startsWith("0x") || h.startsWith("0X")) && h.length() > 2 && h.length() < 200
+                    && h.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                v = new BigInteger(h.substring(2), 16);
+                v = negative ? v.negate() : v;
             }
         }
-        throw new ScenarioUsageException(where + ": field \"" + field + "\": " + n + " is not a number; write a "
-                + "JSON number (4096) or a hex string (\"0x1000\")");
+        if (v == null) {
+            throw new ScenarioUsageException(where + ": field \"" + field + "\": " + n + " is not a number; " + FORMS);
+        }
+        if (v.signum() < 0) {
+            throw new ScenarioUsageException(where + ": field \"" + field + "\": " + n + " is negative; \"" + field
+                    + "\" is " + range.what());
+        }
+        if (v.compareTo(range.max()) > 0) {
+            throw new ScenarioUsageException(where + ": field \"" + field + "\": " + n + " does not fit; \"" + field
+                    + "\" is " + range.what());
+        }
+        return v.longValue();
     }
 
     /** {@code "expect": "skipped"}: the step names an object whose creating step is meant to fail. */
@@ -57,7 +111,43 @@ final class ScenarioValues {
             }
         }
         throw new ScenarioUsageException(where + ": field \"expect\": " + n + " is not a status; write a name "
-                + "(\"STATUS_ACCESS_VIOLATION\"), a hex value (\"0xC0000005\") or \"skipped\"");
+                + "(\"STATUS_ACCESS_VIOLATION\"), a hex value (\"0xC0000005\"), \"skipped\" or a bug check "
+                + "({\"bugCheck\": \"0x4E\", \"parameters\": [...]})");
+    }
+
+    /**
+     * {@code "expect": {"bugCheck": CODE, "parameters": [P1, ...]}}: the bug check the step must cause (CONTRACT.md
+     * section 9); null when {@code expect} is not an object. Up to four parameters, each a number or null (any).
+     */
+    static ExpectedBugCheck expectedBugCheck(JsonNode n, String where) {
+        if (n == null || !n.isObject()) {
+            return null;
+        }
+        for (var it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("bugCheck") && !f.equals("parameters")) {
+                throw new ScenarioUsageException(where + ": field \"expect." + f + "\" is unknown; an expected bug "
+                        + "check is {\"bugCheck\": \"0x4E\", \"parameters\": [...]} (parameters optional)");
+            }
+        }
+        if (!n.has("bugCheck")) {
+            throw new ScenarioUsageException(where + ": field \"expect\": missing \"bugCheck\"; an expected bug "
+                    + "check is {\"bugCheck\": \"0x4E\", \"parameters\": [...]} (parameters optional)");
+        }
+        long code = number(n.get("bugCheck"), where, "expect.bugCheck", Range.ULONG);
+        List<Long> parameters = new ArrayList<>();
+        if (n.has("parameters")) {
+            JsonNode p = n.get("parameters");
+            if (!p.isArray() || p.size() > 4) {
+                throw new ScenarioUsageException(where + ": field \"expect.parameters\": give a list of at most "
+                        + "four numbers, null for any value (e.g. [\"0x7C\", null, \"0x8\"])");
+            }
+            for (int i = 0; i < p.size(); i++) {
+                parameters.add(p.get(i).isNull() ? null
+                        : number(p.get(i), where, "expect.parameters[" + i + "]", Range.SIZE_T));
+            }
+        }
+        return new ExpectedBugCheck(code, parameters);
     }
 
     static int protect(JsonNode n, String where) {
@@ -108,8 +198,8 @@ final class ScenarioValues {
 
     /** A symbolic value, {@code A|B} combinations, or a number. */
     private static int symbols(JsonNode n, String where, String field, Map<String, Integer> known) {
-        if (n.isIntegralNumber()) {
-            return n.asInt();
+        if (n.isNumber()) {
+            return (int) number(n, where, field, Range.ULONG);
         }
         int v = 0;
         for (String part : n.asText().split("\\|")) {
@@ -117,7 +207,7 @@ final class ScenarioValues {
             Integer k = known.get(p);
             if (k == null) {
                 if (p.startsWith("0x")) {
-                    v |= (int) number(new com.fasterxml.jackson.databind.node.TextNode(p), where, field);
+                    v |= (int) number(new com.fasterxml.jackson.databind.node.TextNode(p), where, field, Range.ULONG);
                     continue;
                 }
                 throw new ScenarioUsageException(where + ": field \"" + field + "\": \"" + p + "\" is not known; use "

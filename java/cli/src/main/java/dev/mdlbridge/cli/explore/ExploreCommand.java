@@ -1,5 +1,6 @@
 package dev.mdlbridge.cli.explore;
 
+import dev.mdlbridge.cli.OutputOptionsMixin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mdlbridge.api.BackendSelector;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,8 +45,8 @@ public final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write each finding as a scenario file into DIR.")
     Path out;
 
-    @Option(names = "--json", description = "Print the report as JSON on stdout.")
-    boolean json;
+    @Mixin
+    OutputOptionsMixin output;
 
     @Option(names = "--i-accept-a-crash", description = "Allow --backend driver: a finding may bug-check the machine.")
     boolean acceptCrash;
@@ -91,7 +93,7 @@ public final class ExploreCommand implements Callable<Integer> {
         err.printf("explore: done: %d sequences, %d steps in %.1fs, %d findings%n", r.sequences(), r.steps(),
                 r.elapsedNanos() / 1e9, r.findings().size());
         err.flush();
-        if (json) {
+        if (output.json()) {
             try {
                 stdout.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(ExploreJson.of(backend, seconds, r)));

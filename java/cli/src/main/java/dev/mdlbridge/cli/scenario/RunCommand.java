@@ -1,11 +1,10 @@
 package dev.mdlbridge.cli.scenario;
 
 import dev.mdlbridge.cli.BackendOptionsMixin;
-import dev.mdlbridge.cli.PfnView;
-import dev.mdlbridge.cli.StepTable;
+import dev.mdlbridge.cli.OutputOptionsMixin;
+import dev.mdlbridge.cli.ResultText;
 import dev.mdlbridge.result.ResultJson;
 import dev.mdlbridge.result.RunResult;
-import dev.mdlbridge.result.StepRecord;
 import dev.mdlbridge.scenario.Examples;
 import dev.mdlbridge.scenario.Scenario;
 import dev.mdlbridge.scenario.ScenarioParser;
@@ -42,11 +41,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--copy-examples", paramLabel = "DIR", description = "Copy the shipped examples into DIR.")
     Path copyTo;
 
-    @Option(names = "--json", description = "Print the result document (CONTRACT section 8) on stdout.")
-    boolean json;
-
-    @Option(names = "--view", paramLabel = "dt|pfn", description = "dt: dt nt!_MDL dumps; pfn: a !pfn-style line per page.")
-    String view;
+    @Mixin
+    OutputOptionsMixin.WithView output;
 
     @Mixin
     BackendOptionsMixin backendOptions;
@@ -74,9 +70,8 @@ public final class RunCommand implements Callable<Integer> {
         if (file == null) {
             throw new ParameterException(spec.commandLine(), "give a scenario FILE or example:NAME (mdl run --list)");
         }
-        if (view != null && !view.equals("dt") && !view.equals("pfn")) {
-            throw new ParameterException(spec.commandLine(), "--view " + view + " is not known: use dt or pfn");
-        }
+        String textView = output.view("dt", "pfn");
+        boolean json = output.json();
         String text;
         if (file.startsWith(Examples.PREFIX)) {
             try {
@@ -85,17 +80,21 @@ public final class RunCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         } else {
-            try {
-                text = Files.readString(Path.of(file));
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), file + ": cannot read it (" + e + ")");
-            }
+            text = read(spec, file);
         }
         String policy = backendOptions.policy();
+        Scenario s;
+        try {
+            s = ScenarioParser.parse(text, file);
+        } catch (ScenarioUsageException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        text = null; // a large scenario's text is not kept while it runs
+        ResultText view = json ? null : new ResultText(out, textView);
         RunResult result;
         try {
-            Scenario s = ScenarioParser.parse(text, file);
-            result = ScenarioRunner.run(s, policy, backendOptions.options(policy), file);
+            result = ScenarioRunner.run(s, policy, backendOptions.options(policy), file,
+                    view == null ? ScenarioRunner.Listener.NONE : view);
         } catch (ScenarioUsageException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -104,18 +103,25 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println();
             System.out.flush();
         } else {
-            StepTable.print(out, result, "dt".equals(view));
-            if ("pfn".equals(view)) {
-                for (StepRecord r : result.steps()) {
-                    var m = r.step().after();
-                    if (m != null && m.pfnsValid() && m.pfns().length > 0) {
-                        out.println("step " + r.index() + " " + r.step().op() + " PFNs (physical address = PFN << 12):");
-                        PfnView.print(out, "  ", m.pfns(), r.pfnLockCounts());
-                    }
-                }
-            }
-            out.flush();
+            view.finished(result);
         }
         return result.passed() ? 0 : 1;
+    }
+
+    /** A file's text; a file that cannot be read is a usage error that says so in words ("no such file: PATH"). */
+    public static String read(CommandSpec spec, String file) {
+        Path p = Path.of(file);
+        try {
+            return Files.readString(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "no such file: " + file);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ParameterException(spec.commandLine(), "cannot read " + file + ": access denied");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ParameterException(spec.commandLine(), file + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), Files.isDirectory(p) ? file + " is a directory, not a file"
+                    : "cannot read " + file + ": " + e.getMessage());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.mdlbridge.cli.scenario;
 
+import dev.mdlbridge.cli.OutputOptionsMixin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,8 +39,8 @@ public final class SelftestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print {schemaVersion, backend, scenarios, passed, failed} on stdout.")
-    boolean json;
+    @Mixin
+    OutputOptionsMixin output;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write each scenario's result into DIR/NAME.json.")
     Path out;
@@ -51,7 +52,7 @@ public final class SelftestCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter text = spec.commandLine().getOut();
         // progress only where a person watches: an interactive terminal, and not when stdout is a document
-        boolean progress = System.console() != null && !json;
+        boolean progress = System.console() != null && !output.json();
         if (out != null) {
             Files.createDirectories(out);
         }
@@ -80,7 +81,7 @@ public final class SelftestCommand implements Callable<Integer> {
             } catch (dev.mdlbridge.scenario.ScenarioUsageException e) {
                 // auto chose the driver (simulator-only examples are skipped there), or a replay holds no session
                 // for this example: say so, so a short recording is not mistaken for a full pass
-                if (!json) {
+                if (!output.json()) {
                     text.println("skip " + name + ": " + e.getMessage());
                 }
                 continue;
@@ -101,7 +102,7 @@ public final class SelftestCommand implements Callable<Integer> {
             } else {
                 failed++;
             }
-            if (!json) {
+            if (!output.json()) {
                 text.println((ok ? "pass " : "FAIL ") + name);
                 for (ResultDiff.Difference x : d) {
                     text.println("     " + (x.isCalibration() ? "calibration " : "") + x);
@@ -114,7 +115,7 @@ public final class SelftestCommand implements Callable<Integer> {
         doc.put("backend", backend);
         doc.put("passed", passed);
         doc.put("failed", failed);
-        if (json) {
+        if (output.json()) {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
             System.out.flush();
         } else {

@@ -1,5 +1,6 @@
 package dev.mdlbridge.cli.stress;
 
+import dev.mdlbridge.cli.OutputOptionsMixin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mdlbridge.api.BackendSelection;
@@ -39,6 +40,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 0 nothing leaked and no unexpected status, 1 otherwise, 2 bad usage."})
 public final class StressCommand implements Callable<Integer> {
 
+    /** The version of the --json report (schemas/stress.schema.json). */
+    public static final int SCHEMA_VERSION = 1;
+
     @Spec
     CommandSpec spec;
 
@@ -58,8 +62,8 @@ public final class StressCommand implements Callable<Integer> {
             description = "Seed of the random operations, sizes and offsets (default 357973); --seed is the simulator's.")
     long workloadSeed;
 
-    @Option(names = "--json", description = "Print the report as JSON on stdout.")
-    boolean json;
+    @Mixin
+    OutputOptionsMixin output;
 
     @Mixin
     BackendOptionsMixin backendOptions;
@@ -101,8 +105,8 @@ public final class StressCommand implements Callable<Integer> {
             bridges.forEach(MdlBridge::close);
             throw e;
         }
-        boolean progress = !json && System.console() != null;
-        if (!json) {
+        boolean progress = !output.json() && System.console() != null;
+        if (!output.json()) {
             err.printf("stress: %d threads for %s on %s%n", threads, text(duration), backend.name());
             err.flush();
         }
@@ -187,6 +191,7 @@ public final class StressCommand implements Callable<Integer> {
         long ops = stats.operations.sum();
         double seconds = elapsed / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
+        r.put("schemaVersion", SCHEMA_VERSION);
         r.put("backend", backend.name());
         r.put("profile", sim.map(SimulatorControl::profile).orElse(null));
         r.put("threads", threads);
@@ -208,7 +213,7 @@ public final class StressCommand implements Callable<Integer> {
         r.put("crashes", crashes.stream().map(Throwable::toString).toList());
         r.put("closeError", closeError);
         r.put("ok", ok);
-        if (json) {
+        if (output.json()) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
         } else {
             printText(out, r, stats);

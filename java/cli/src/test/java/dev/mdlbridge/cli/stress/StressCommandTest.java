@@ -34,6 +34,18 @@ class StressCommandTest {
         assertTrue(r.get("failuresByStatus").has("STATUS_INVALID_DEVICE_STATE"), () -> r.toString());
         assertTrue(r.get("operationsByKind").has("MmProbeAndLockPages"));
         assertTrue(r.get("operationsByKind").has("IoBuildPartialMdl"));
+        assertEquals(1, r.get("schemaVersion").asInt());
+        var schema = com.networknt.schema.JsonSchemaFactory.getInstance(
+                com.networknt.schema.SpecVersion.VersionFlag.V202012,
+                b -> b.schemaMappers(m -> m.mapPrefix("https://mdlbridge.dev/schemas/", "classpath:schemas/")))
+                .getSchema(com.networknt.schema.SchemaLocation.of("https://mdlbridge.dev/schemas/stress.schema.json"));
+        assertEquals(java.util.Set.of(), schema.validate(r), r::toString);
+        com.fasterxml.jackson.databind.node.ObjectNode noVersion = r.deepCopy();
+        noVersion.remove("schemaVersion");
+        assertTrue(!schema.validate(noVersion).isEmpty(), "the schema requires schemaVersion");
+        com.fasterxml.jackson.databind.node.ObjectNode badCount = r.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) badCount.get("operationsByKind")).put("Query", "many");
+        assertTrue(!schema.validate(badCount).isEmpty(), "counts are integers");
     }
 
     @Test
