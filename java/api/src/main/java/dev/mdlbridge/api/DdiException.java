@@ -8,9 +8,17 @@ public class DdiException extends RuntimeException {
     private final transient Step step;
 
     public DdiException(Step step) {
-        super(step.op() + " failed with " + step.status() + (step.explanation().isEmpty() ? ""
-                : ": " + step.explanation()));
+        super(message(step));
         this.step = step;
+    }
+
+    private static String message(Step step) {
+        String why = step.describeOutcome();
+        String first = step.stage() == dev.mdlbridge.protocol.Protocol.STAGE_DDI && why.startsWith(step.op() + " ")
+                ? why : step.op() + " failed with " + step.status() + (why.isEmpty() ? "" : ": " + why);
+        String snapshots = dev.mdlbridge.protocol.SnapshotFormat.capture(
+                out -> StepFormat.printSnapshots(out, StepFormat.INDENT, step, false));
+        return snapshots.isEmpty() ? first : first + System.lineSeparator() + snapshots;
     }
 
     public Step step() {

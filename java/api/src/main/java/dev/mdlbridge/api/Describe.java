@@ -15,6 +15,16 @@ public record Describe(List<Step> steps) {
         return steps.stream().allMatch(Step::succeeded);
     }
 
+    /**
+     * The steps as {@code mdl describe} prints them ({@link StepFormat}), numbered from 1.
+     *
+     * @return several lines of text
+     */
+    @Override
+    public String toString() {
+        return StepFormat.toString(this);
+    }
+
     /** The PFNs the MDL held while locked (the unlock step's {@code before}), if the lock succeeded. */
     public Optional<long[]> lockedPfns() {
         return steps.stream().filter(s -> s.op().equals("MmUnlockPages")).findFirst()

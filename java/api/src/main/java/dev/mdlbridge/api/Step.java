@@ -48,7 +48,62 @@ public record Step(String op, NtStatus status, int stage, int detail, int object
         return Explanations.explain(stage, detail);
     }
 
-    /** This step, or a {@link DdiException} when it failed. */
+    /**
+     * Why the step failed, in Windows terms, for a reader: a refusal, bad parameter or limit as {@link #explanation()}
+     * says it; a DDI that failed or raised with its status by name and value and what that status means
+     * ({@code "MmProbeAndLockPages raised STATUS_ACCESS_VIOLATION (0xC0000005): a page of the range is not
+     * accessible for this access: ..."}). Unlike {@link #explanation()}, which result documents carry unchanged,
+     * this text may grow as {@link Explanations} learns more statuses.
+     *
+     * @return the explanation; empty when the step succeeded
+     */
+    public String describeOutcome() {
+        if (status.isSuccess()) {
+            return "";
+        }
+        String meaning = Explanations.status(status);
+        if (stage == Protocol.STAGE_DDI) {
+            if (extra instanceof String why) {
+                return why + "; " + status + (meaning.isEmpty() ? "" : ": " + meaning);
+            }
+            return Explanations.ddiFailure(detail, status);
+        }
+        if (stage == Protocol.STAGE_DONE && !(extra instanceof String)) {
+            return op + " returned " + status + (meaning.isEmpty() ? "" : ": " + meaning);
+        }
+        return explanation();
+    }
+
+    /**
+     * The status of every range of a {@code DescribeChain}, in range order: {@code STATUS_SUCCESS} for a range
+     * whose MDL was allocated and locked (its snapshot is in {@link #chain()}), else what {@code IoAllocateMdl} or
+     * {@code MmProbeAndLockPages} gave it. {@link ChainResult} pairs them with the snapshots.
+     *
+     * @return the statuses; empty for any other step
+     */
+    @SuppressWarnings("unchecked")
+    public List<NtStatus> chainStatuses() {
+        return valueKind == ValueKind.STATUSES && extra instanceof List<?> l ? (List<NtStatus>) l : List.of();
+    }
+
+    /**
+     * The step as {@code mdl} prints it ({@link StepFormat}): the op, the status in hex and by name, the value
+     * (addresses as WinDbg prints them), {@link #describeOutcome() why it failed}, and the MDL before, in the
+     * chain and after, with flag names.
+     *
+     * @return several lines of text
+     */
+    @Override
+    public String toString() {
+        return StepFormat.toString(this);
+    }
+
+    /**
+     * This step, or a {@link DdiException} when it failed.
+     *
+     * @return this step, when it succeeded
+     * @throws DdiException when it did not; its message is {@link #describeOutcome()} with the snapshots
+     */
     public Step orThrow() {
         if (!succeeded()) {
             throw new DdiException(this);
