@@ -80,11 +80,29 @@ public final class MdlBridge implements AutoCloseable {
 
     /** Opens a bridge on the backend a policy chooses ({@code auto}, {@code driver}, {@code simulator}, {@code replay:FILE}). */
     public static MdlBridge open(String policy, BackendOptions options) {
-        BackendSelection s = BackendSelector.fromClassPath().select(policy, options);
+        return open(BackendSelector.fromClassPath().select(policy, options));
+    }
+
+    /**
+     * Opens a bridge on a backend chosen elsewhere, keeping that choice as {@link #selection()}: for a caller that
+     * selects with {@link BackendSelector#select} itself and wraps the chosen backend (a test harness that counts
+     * user allocations, say) before opening the handle. Pass a {@link BackendSelection} whose {@code backend} is
+     * the wrapper and whose policy, reason and {@code notUsed} are the selector's.
+     *
+     * <p>The bridge owns the selection's backend, as one from {@link #open(String, BackendOptions)} does: closing
+     * the bridge closes it, and when the handle cannot be opened the backend is closed before the exception
+     * propagates.
+     *
+     * @param selection the backend to open a handle on, and why it was chosen
+     * @return the open bridge
+     * @throws dev.mdlbridge.spi.BackendException when the handle cannot be opened or the driver speaks another
+     *         protocol version
+     */
+    public static MdlBridge open(BackendSelection selection) {
         try {
-            return new MdlBridge(s, true);
+            return new MdlBridge(selection, true);
         } catch (RuntimeException e) {
-            s.backend().close();
+            selection.backend().close();
             throw e;
         }
     }
@@ -318,7 +336,15 @@ public final class MdlBridge implements AutoCloseable {
                 Step.ValueKind.NONE);
     }
 
-    /** DescribeChain: one MDL per range on one IRP; {@code extra} holds the status of each range. */
+    /**
+     * DescribeChain with raw protocol values, for scripted misuse (an out-of-range operation or cleanup is a bad
+     * parameter the driver reports). {@link #describeChain(List, ChainCleanup)} is the typed form.
+     *
+     * @param ranges  the ranges, with {@code LOCK_OPERATION} values
+     * @param cleanup {@link Protocol#CLEANUP_IO_MANAGER} or {@link Protocol#CLEANUP_DRIVER}
+     * @return the step: {@link Step#chain()} holds the chain's snapshots, {@link Step#chainStatuses()} the status
+     *         of each range
+     */
     public Step describeChain(List<Requests.ChainRange> ranges, int cleanup) {
         Reply r = call("DescribeChain", Protocol.IOCTL_DESCRIBE_CHAIN, Requests.chain(PfnWindow.FIRST, ranges, cleanup));
         Step s = step("DescribeChain", r, Step.ValueKind.NUMBER);
@@ -329,6 +355,20 @@ public final class MdlBridge implements AutoCloseable {
         }
         return new Step(s.op(), s.status(), s.stage(), s.detail(), s.objectId(), s.value(), Step.ValueKind.STATUSES,
                 null, null, s.chain(), s.data(), List.copyOf(statuses));
+    }
+
+    /**
+     * DescribeChain, typed: one MDL per range on one IRP, each allocated with {@code IoAllocateMdl(..., Irp)} (the
+     * first as the IRP's {@code MdlAddress}, the rest as secondary buffers linked through {@code Next}) and locked
+     * with {@code MmProbeAndLockPages(UserMode, operation)}; then released as {@code cleanup} says.
+     *
+     * @param ranges  1 to {@link Protocol#MAX_CHAIN_RANGES} ranges of the calling process's memory
+     * @param cleanup who unlocks and frees the chain afterwards
+     * @return every range with its status and, when it was described, its MDL on the chain
+     */
+    public ChainResult describeChain(List<ChainRange> ranges, ChainCleanup cleanup) {
+        Step s = describeChain(ranges.stream().map(ChainRange::toRequest).toList(), cleanup.value());
+        return ChainResult.of(s, ranges);
     }
 
     /**
