@@ -60,7 +60,12 @@ public record ChainResult(Step step, List<Range> ranges) {
         }
     }
 
-    /** The ranges, copied. */
+    /**
+     * A chain result; the ranges are copied.
+     *
+     * @param step   the DescribeChain step
+     * @param ranges the ranges, in request order
+     */
     public ChainResult {
         ranges = List.copyOf(ranges);
     }

@@ -7,6 +7,11 @@ public class DdiException extends RuntimeException {
 
     private final transient Step step;
 
+    /**
+     * The exception for a failed step; the message is {@link Step#describeOutcome()} with the step's snapshots.
+     *
+     * @param step the failed step
+     */
     public DdiException(Step step) {
         super(message(step));
         this.step = step;
@@ -21,10 +26,20 @@ public class DdiException extends RuntimeException {
         return snapshots.isEmpty() ? first : first + System.lineSeparator() + snapshots;
     }
 
+    /**
+     * The failed step, with its snapshots.
+     *
+     * @return the step
+     */
     public Step step() {
         return step;
     }
 
+    /**
+     * The step's NTSTATUS.
+     *
+     * @return the status, by name and value
+     */
     public NtStatus status() {
         return step.status();
     }

@@ -26,21 +26,58 @@ import java.util.Optional;
 public record Step(String op, NtStatus status, int stage, int detail, int objectId, long value, ValueKind valueKind,
                    MdlSnapshot before, MdlSnapshot after, List<MdlSnapshot> chain, byte[] data, Object extra) {
 
-    public enum ValueKind { NONE, ADDRESS, NUMBER, BYTES, INFO, COUNTERS, STATUSES }
+    /** What a step's {@link Step#value() value}, {@link Step#data() data} and {@link Step#extra() extra} hold. */
+    public enum ValueKind {
+        /** No value. */
+        NONE,
+        /** {@code value} is a virtual address (a mapping, a pool allocation, a user buffer). */
+        ADDRESS,
+        /** {@code value} is a number (a size, a count). */
+        NUMBER,
+        /** {@code data} holds bytes read. */
+        BYTES,
+        /** {@code extra} is the driver's {@link dev.mdlbridge.protocol.Info}. */
+        INFO,
+        /** {@code extra} holds released counters. */
+        COUNTERS,
+        /** {@code extra} holds the status of each range of a chain ({@link Step#chainStatuses()}). */
+        STATUSES
+    }
 
+    /**
+     * Whether the step's status is {@code STATUS_SUCCESS}.
+     *
+     * @return true when it succeeded
+     */
     public boolean succeeded() {
         return status.isSuccess();
     }
 
+    /**
+     * The MDL just after the step, when one exists.
+     *
+     * @return the {@link #after()} snapshot, or empty
+     */
     public Optional<MdlSnapshot> afterSnapshot() {
         return Optional.ofNullable(after);
     }
 
+    /**
+     * The MDL just before the step, when the step changed an existing MDL.
+     *
+     * @return the {@link #before()} snapshot, or empty
+     */
     public Optional<MdlSnapshot> beforeSnapshot() {
         return Optional.ofNullable(before);
     }
 
-    /** Why the step failed, in words ("refused: the MDL is already locked ..."); empty on success. */
+    /**
+     * Why the step failed, as result documents carry it: the refused rule ("refused: the MDL is already locked ..."),
+     * the bad parameter, the limit, or the DDI that failed ("MmProbeAndLockPages failed"). {@link #describeOutcome()}
+     * adds what a raised or returned status means.
+     *
+     * @return the explanation; empty on success
+     */
     public String explanation() {
         if (stage == Protocol.STAGE_DONE && !status.isSuccess()) {
             return extra instanceof String why ? why : op + " returned " + status;
@@ -119,6 +156,10 @@ public record Step(String op, NtStatus status, int stage, int detail, int object
      * A request the device failed as a call (the IRP failed, so the driver wrote no reply): an unknown object id
      * ({@code STATUS_NOT_FOUND}), a released handle ({@code STATUS_INVALID_HANDLE}), another process's handle
      * ({@code STATUS_ACCESS_DENIED}). Its status is the call's; the explanation says what the device refused.
+     *
+     * @param op the step's op
+     * @param e  the failed call
+     * @return a failed step with no snapshot
      */
     public static Step callFailed(String op, DeviceCallException e) {
         // a failed call whose status the backend could not map back (0) must still read as a failure
@@ -127,7 +168,17 @@ public record Step(String op, NtStatus status, int stage, int detail, int object
                 e.getMessage());
     }
 
-    /** A step that ran no driver code: a user-memory call, or a usage failure found before the call. */
+    /**
+     * A step that ran no driver code: a user-memory call ({@code VirtualAlloc}, ...), or a usage failure found
+     * before the call.
+     *
+     * @param op     the step's op
+     * @param status its status
+     * @param value  its value
+     * @param kind   what the value is
+     * @param data   bytes it read, or null
+     * @return the step
+     */
     public static Step local(String op, NtStatus status, long value, ValueKind kind, byte[] data) {
         return new Step(op, status, Protocol.STAGE_DONE, 0, 0, value, kind, null, null, List.of(),
                 data == null ? new byte[0] : data, null);
