@@ -23,18 +23,37 @@ import java.util.ServiceLoader;
  */
 public final class BackendSelector {
 
+    /**
+     * The system property that names the policy.
+     */
     public static final String PROPERTY = "mdlbridge.backend";
+    /**
+     * The environment variable that names the policy when the property is not set.
+     */
     public static final String ENVIRONMENT = "MDLBRIDGE_BACKEND";
-    /** The artifact that holds the {@code replay} backend and the {@code record} decorator (and scenarios). */
+    /**
+     * The artifact that holds the {@code replay} backend and the {@code record} decorator (and scenarios).
+     */
     public static final String SCENARIO_ARTIFACT = "dev.mdlbridge:mdlbridge-scenario";
 
     private final List<BackendProvider> providers;
     private final List<BackendDecorator> decorators;
 
+    /**
+     * A selector over these providers, without decorators.
+     *
+     * @param providers the backends to choose from
+     */
     public BackendSelector(List<BackendProvider> providers) {
         this(providers, List.of());
     }
 
+    /**
+     * A selector over these providers and decorators.
+     *
+     * @param providers  the backends to choose from
+     * @param decorators what may wrap the chosen backend
+     */
     public BackendSelector(List<BackendProvider> providers, List<BackendDecorator> decorators) {
         this.providers = List.copyOf(providers);
         this.decorators = List.copyOf(decorators);
@@ -43,6 +62,8 @@ public final class BackendSelector {
     /**
      * The providers and decorators on the class path ({@code META-INF/services/dev.mdlbridge.spi.BackendProvider}
      * and {@code ...BackendDecorator}).
+     *
+     * @return the selector
      */
     public static BackendSelector fromClassPath() {
         ClassLoader loader = BackendSelector.class.getClassLoader();
@@ -53,11 +74,20 @@ public final class BackendSelector {
         return new BackendSelector(found, wrappers);
     }
 
+    /**
+     * The providers this selector chooses from.
+     *
+     * @return the providers
+     */
     public List<BackendProvider> providers() {
         return providers;
     }
 
-    /** The policy from the system property, else the environment, else {@code auto}. */
+    /**
+     * The policy from the system property, else the environment, else {@code auto}.
+     *
+     * @return the policy
+     */
     public static String configuredPolicy() {
         String p = System.getProperty(PROPERTY);
         if (p == null || p.isBlank()) {
@@ -66,6 +96,11 @@ public final class BackendSelector {
         return p == null || p.isBlank() ? "auto" : p.trim();
     }
 
+    /**
+     * The decorators that may wrap the chosen backend.
+     *
+     * @return the decorators
+     */
     public List<BackendDecorator> decorators() {
         return decorators;
     }
@@ -76,6 +111,11 @@ public final class BackendSelector {
      * appends a session to FILE) and {@code session} (the label of that session, and under {@code replay:} the
      * session to serve); no provider sees them. {@code record} or {@code replay:} without
      * {@value #SCENARIO_ARTIFACT} on the class path is an error naming that artifact.
+     *
+     * @param policy  {@code auto}, {@code driver}, {@code simulator} or {@code replay:FILE}
+     * @param options backend settings, with the selector's own ({@code record}, {@code session})
+     * @return the chosen backend, decorated, and why
+     * @throws BackendException when the policy cannot be satisfied (the message says why)
      */
     public BackendSelection select(String policy, BackendOptions options) {
         Map<String, String> settings = new HashMap<>(options.settings());

@@ -8,10 +8,20 @@ import dev.mdlbridge.protocol.NtStatus;
  */
 public class DeviceCallException extends RuntimeException {
 
+    /** The operation whose request failed. */
     private final String op;
+    /** The IRP's status. */
     private final NtStatus status;
+    /** {@code GetLastError()} after the call, or 0. */
     private final int win32Error;
 
+    /**
+     * The exception for a failed DeviceIoControl.
+     *
+     * @param op         the operation whose request failed
+     * @param status     the IRP's status
+     * @param win32Error what {@code GetLastError()} showed ({@code RtlNtStatusToDosError} of the status), or 0
+     */
     public DeviceCallException(String op, NtStatus status, int win32Error) {
         super(op + ": DeviceIoControl failed with " + status + (win32Error != 0 ? ", Win32 error " + win32Error : "")
                 + hint(status));
@@ -30,14 +40,29 @@ public class DeviceCallException extends RuntimeException {
         };
     }
 
+    /**
+     * The operation whose request failed.
+     *
+     * @return the op ({@code MmUnlockPages}, ...)
+     */
     public String op() {
         return op;
     }
 
+    /**
+     * The status the IRP completed with.
+     *
+     * @return the status
+     */
     public NtStatus status() {
         return status;
     }
 
+    /**
+     * The Win32 error of the failed call.
+     *
+     * @return {@code GetLastError()}, or 0 when not known
+     */
     public int win32Error() {
         return win32Error;
     }

@@ -16,19 +16,39 @@ public final class KernelBuffer implements AutoCloseable {
         this.size = size;
     }
 
+    /**
+     * The handle's id of the buffer (what {@link MdlBridge#exFreePool} takes).
+     *
+     * @return the id
+     */
     public int id() {
         return id;
     }
 
-    /** Its kernel virtual address (the only kind of range KernelMode probes may use). */
+    /**
+     * Its kernel virtual address: the only kind of range {@code KernelMode} probes and
+     * {@code MmBuildMdlForNonPagedPool} may use.
+     *
+     * @return the address
+     */
     public long address() {
         return address;
     }
 
+    /**
+     * Its size in bytes.
+     *
+     * @return the size
+     */
     public long size() {
         return size;
     }
 
+    /**
+     * {@code ExFreePoolWithTag} of the buffer; does nothing the second time.
+     *
+     * @throws DdiException when refused (an MDL over it still lives)
+     */
     @Override
     public void close() {
         if (!freed) {

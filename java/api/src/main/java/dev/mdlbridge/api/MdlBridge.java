@@ -73,46 +73,110 @@ public final class MdlBridge implements AutoCloseable {
         this.openInfo = original.openInfo;
     }
 
-    /** Opens a bridge on the backend chosen by {@code mdlbridge.backend} / {@code MDLBRIDGE_BACKEND} (default auto). */
+    /**
+     * Opens a bridge on the backend chosen by the system property {@code mdlbridge.backend}, else the environment
+     * variable {@code MDLBRIDGE_BACKEND}, else {@code auto} (the driver when {@code \\.\MdlBridge} opens, else the
+     * simulator).
+     *
+     * @return the open bridge; {@link #selection()} says which backend and why
+     * @throws dev.mdlbridge.spi.BackendException when no backend satisfies the policy (the message lists why each
+     *         could not be used)
+     */
     public static MdlBridge open() {
         return open(BackendSelector.configuredPolicy(), BackendOptions.none());
     }
 
-    /** Opens a bridge on the backend a policy chooses ({@code auto}, {@code driver}, {@code simulator}, {@code replay:FILE}). */
+    /**
+     * Opens a bridge on the backend a policy chooses.
+     *
+     * @param policy  {@code auto}, {@code driver}, {@code simulator} or {@code replay:FILE}
+     * @param options backend settings ({@link dev.mdlbridge.spi.SimulatorOptions} builds the simulator's), and
+     *                {@code record=FILE} to record every call below the seam
+     * @return the open bridge; it owns the backend and closes it when it closes
+     * @throws dev.mdlbridge.spi.BackendException when the backend asked for is unknown or unavailable, saying why
+     */
     public static MdlBridge open(String policy, BackendOptions options) {
-        BackendSelection s = BackendSelector.fromClassPath().select(policy, options);
+        return open(BackendSelector.fromClassPath().select(policy, options));
+    }
+
+    /**
+     * Opens a bridge on a backend chosen elsewhere, keeping that choice as {@link #selection()}: for a caller that
+     * selects with {@link BackendSelector#select} itself and wraps the chosen backend (a test harness that counts
+     * user allocations, say) before opening the handle. Pass a {@link BackendSelection} whose {@code backend} is
+     * the wrapper and whose policy, reason and {@code notUsed} are the selector's.
+     *
+     * <p>The bridge owns the selection's backend, as one from {@link #open(String, BackendOptions)} does: closing
+     * the bridge closes it, and when the handle cannot be opened the backend is closed before the exception
+     * propagates.
+     *
+     * @param selection the backend to open a handle on, and why it was chosen
+     * @return the open bridge
+     * @throws dev.mdlbridge.spi.BackendException when the handle cannot be opened or the driver speaks another
+     *         protocol version
+     */
+    public static MdlBridge open(BackendSelection selection) {
         try {
-            return new MdlBridge(s, true);
+            return new MdlBridge(selection, true);
         } catch (RuntimeException e) {
-            s.backend().close();
+            selection.backend().close();
             throw e;
         }
     }
 
-    /** Opens a handle on a backend the caller owns (it stays open when the bridge closes). */
+    /**
+     * Opens a handle on a backend the caller owns: it stays open when the bridge closes.
+     *
+     * @param backend the backend
+     * @return the open bridge; its selection's policy is {@code given}
+     */
     public static MdlBridge on(Backend backend) {
         return new MdlBridge(new BackendSelection(backend.name(), backend, "given", List.of()), false);
     }
 
+    /**
+     * Which backend this bridge uses, by which policy, and why the others were not used.
+     *
+     * @return the selection
+     */
     public BackendSelection selection() {
         return selection;
     }
 
+    /**
+     * The backend below the seam: what opens the device channel and owns the process's memory.
+     *
+     * @return the backend; {@code backend().capability(SimulatorControl.class)} reaches the simulated machine
+     */
     public Backend backend() {
         return backend;
     }
 
-    /** The calling process's memory on this backend. */
+    /**
+     * The calling process's memory on this backend ({@code VirtualAlloc}, {@code VirtualProtect}, reads and writes):
+     * on Windows the JVM's own process, on the simulator the simulated process.
+     *
+     * @return the process's memory
+     */
     public UserMemory memory() {
         return backend.userMemory();
     }
 
-    /** What the driver said when the handle was opened (versions, OS build, limits). */
+    /**
+     * What the driver said when the handle was opened: driver and protocol versions, OS version and build,
+     * architecture, page size, {@code MmUserProbeAddress}, the limits and their use.
+     *
+     * @return the driver's {@code Info}
+     */
     public Info driverInfo() {
         return openInfo;
     }
 
-    /** Page priority for system mappings: {@code NormalPagePriority | MdlMappingNoExecute} from Windows 8 on. */
+    /**
+     * The page priority this bridge maps with: {@code NormalPagePriority}, with {@code MdlMappingNoExecute} OR-ed in
+     * from Windows 8 on (where system mappings should not be executable; earlier versions reject the flag).
+     *
+     * @return the {@code Priority} argument of {@code MmGetSystemAddressForMdlSafe}
+     */
     public int defaultPriority() {
         boolean win8 = openInfo.osMajor() > 6 || (openInfo.osMajor() == 6 && openInfo.osMinor() >= 2);
         return Protocol.NORMAL_PAGE_PRIORITY | (win8 ? Protocol.MAPPING_NO_EXECUTE : 0);
@@ -189,82 +253,195 @@ public final class MdlBridge implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ DDI steps
 
-    /** {@code IoAllocateMdl(address, length, FALSE, FALSE, NULL)}; the step's objectId names the MDL. */
+    /**
+     * {@code IoAllocateMdl(address, length, FALSE, FALSE, NULL)}: allocates an MDL large enough for the pages the
+     * range spans and initializes it ({@code StartVa} = the page of {@code address}, {@code ByteOffset} its low 12
+     * bits, {@code ByteCount} = {@code length}, {@code MDL_ALLOCATED_FIXED_SIZE}); no page is touched or locked.
+     * Fails with {@code STATUS_INSUFFICIENT_RESOURCES} when {@code IoAllocateMdl} returns NULL.
+     *
+     * @param address the range's virtual address (user, or a kernel buffer's)
+     * @param length  its length in bytes (a ULONG)
+     * @return the step; its {@code objectId} names the MDL, {@code after} is the new MDL
+     */
     public Step ioAllocateMdl(long address, int length) {
         return step("IoAllocateMdl", call("IoAllocateMdl", Protocol.IOCTL_ALLOCATE_MDL,
                 Requests.allocateMdl(PfnWindow.FIRST, address, length)), Step.ValueKind.NONE);
     }
 
-    /** {@code MmSizeOfMdl(address, length)}: the value is the size in bytes. */
+    /**
+     * {@code MmSizeOfMdl(address, length)}: the bytes an MDL for the range needs, header plus one PFN per page
+     * spanned (48 + 8 &times; pages on x64).
+     *
+     * @param address the range's virtual address (only its byte offset in the page matters)
+     * @param length  its length in bytes
+     * @return the step; its value is the size
+     */
     public Step mmSizeOfMdl(long address, long length) {
         return step("MmSizeOfMdl", call("MmSizeOfMdl", Protocol.IOCTL_SIZE_OF_MDL, Requests.range(address, length)),
                 Step.ValueKind.NUMBER);
     }
 
-    /** {@code MmSizeOfMdl} + nonpaged storage + {@code MmInitializeMdl}. */
+    /**
+     * {@code MmSizeOfMdl} + nonpaged storage of that size + {@code MmInitializeMdl}: an MDL in the driver's own
+     * storage (no {@code MDL_ALLOCATED_FIXED_SIZE}); release it with {@link #exFreePoolMdl}, not {@code IoFreeMdl}.
+     *
+     * @param address the range's virtual address
+     * @param length  its length in bytes
+     * @return the step; its {@code objectId} names the MDL
+     */
     public Step mmInitializeMdl(long address, int length) {
         return step("MmInitializeMdl", call("MmInitializeMdl", Protocol.IOCTL_INITIALIZE_MDL,
                 Requests.allocateMdl(PfnWindow.FIRST, address, length)), Step.ValueKind.NONE);
     }
 
+    /**
+     * {@code MmProbeAndLockPages(Mdl, mode, operation)}: probes every page for the access, makes it resident and
+     * locks it, fills the PFN array and sets {@code MDL_PAGES_LOCKED} (and {@code MDL_WRITE_OPERATION} for write or
+     * modify access); {@code UserMode} also sets {@code Process}. A page that cannot be accessed makes it raise
+     * ({@code STATUS_ACCESS_VIOLATION}, the guard-page or in-page status), which the step reports.
+     *
+     * @param mdl       the MDL's id
+     * @param mode      {@code UserMode} (the range must lie below {@code MmUserProbeAddress}) or {@code KernelMode}
+     *                  (only over one of this handle's kernel buffers)
+     * @param operation the access the pages are locked for
+     * @return the step; {@code before} and {@code after} are the MDL around the probe
+     */
     public Step mmProbeAndLockPages(int mdl, AccessMode mode, LockOperation operation) {
         return mmProbeAndLockPages(mdl, mode.value(), operation.value());
     }
 
-    /** Raw values, for scripted misuse (an out-of-range value is a bad parameter the driver reports). */
+    /**
+     * {@code MmProbeAndLockPages} with raw values, for scripted misuse: an out-of-range value is a bad parameter the
+     * driver reports ({@code STATUS_INVALID_PARAMETER}) rather than an exception here.
+     *
+     * @param mdl        the MDL's id
+     * @param accessMode a {@code KPROCESSOR_MODE} value (0 KernelMode, 1 UserMode)
+     * @param operation  a {@code LOCK_OPERATION} value (0 IoReadAccess, 1 IoWriteAccess, 2 IoModifyAccess)
+     * @return the step
+     */
     public Step mmProbeAndLockPages(int mdl, int accessMode, int operation) {
         return step("MmProbeAndLockPages", call("MmProbeAndLockPages", Protocol.IOCTL_PROBE_AND_LOCK,
                 Requests.probe(PfnWindow.FIRST, mdl, accessMode, operation)), Step.ValueKind.NONE);
     }
 
-    /** {@code MmGetSystemAddressForMdlSafe(mdl, priority)}: the value is the system address. */
+    /**
+     * {@code MmGetSystemAddressForMdlSafe(mdl, priority)}: the MDL's system address, mapping its locked pages into
+     * system space first unless {@code MDL_MAPPED_TO_SYSTEM_VA} or {@code MDL_SOURCE_IS_NONPAGED_POOL} says they
+     * already are. Out of system PTEs it returns NULL: {@code STATUS_INSUFFICIENT_RESOURCES}.
+     *
+     * @param mdl      the MDL's id
+     * @param priority a page priority, with {@code MdlMappingNoExecute}/{@code MdlMappingNoWrite} from Windows 8 on
+     *                 ({@link #defaultPriority()})
+     * @return the step; its value is the system address ({@code MappedSystemVa} + {@code ByteOffset})
+     */
     public Step mmGetSystemAddressForMdlSafe(int mdl, int priority) {
         return step("MmGetSystemAddressForMdlSafe", call("MmGetSystemAddressForMdlSafe", Protocol.IOCTL_MAP_SYSTEM,
                 Requests.mapSystem(PfnWindow.FIRST, mdl, priority)), Step.ValueKind.ADDRESS);
     }
 
-    /** {@code MmMapLockedPagesSpecifyCache(mdl, UserMode, cacheType, requestedAddress, FALSE, priority)} into
-     *  the calling process; objectId names the mapping, the value is its address. */
+    /**
+     * {@code MmMapLockedPagesSpecifyCache(mdl, UserMode, cacheType, requestedAddress, FALSE, priority)}: maps the
+     * locked pages into the calling process.
+     *
+     * @param mdl              the MDL's id
+     * @param cacheType        a {@code MEMORY_CACHING_TYPE}; only {@code MmCached} (1) is allowed
+     * @param requestedAddress the user address wanted, or 0 to let Windows choose; one that is taken fails
+     *                         ({@code STATUS_CONFLICTING_ADDRESSES})
+     * @param priority         a page priority, with {@code MdlMappingNoWrite} for a read-only mapping
+     * @return the step; {@code objectId} names the mapping, the value is its user address
+     */
     public Step mmMapLockedPagesSpecifyCache(int mdl, int cacheType, long requestedAddress, int priority) {
         return step("MmMapLockedPagesSpecifyCache", call("MmMapLockedPagesSpecifyCache", Protocol.IOCTL_MAP_USER,
                 Requests.mapUser(PfnWindow.FIRST, mdl, cacheType, requestedAddress, priority)), Step.ValueKind.ADDRESS);
     }
 
-    /** {@code MmUnmapLockedPages} of a user mapping. */
+    /**
+     * {@code MmUnmapLockedPages(BaseAddress, Mdl)} of a user mapping made by
+     * {@link #mmMapLockedPagesSpecifyCache}.
+     *
+     * @param mappingId the mapping's id
+     * @return the step
+     */
     public Step mmUnmapLockedPages(int mappingId) {
         return step("MmUnmapLockedPages", call("MmUnmapLockedPages", Protocol.IOCTL_UNMAP,
                 Requests.mapping(PfnWindow.FIRST, mappingId, 0)), Step.ValueKind.NONE);
     }
 
-    /** {@code MmUnmapLockedPages} of an MDL's system mapping. */
+    /**
+     * {@code MmUnmapLockedPages(MappedSystemVa, Mdl)} of the MDL's own system mapping: clears
+     * {@code MDL_MAPPED_TO_SYSTEM_VA} (or a partial's {@code MDL_PARTIAL_HAS_BEEN_MAPPED}); the pages stay locked.
+     *
+     * @param mdl the MDL's id
+     * @return the step
+     */
     public Step mmUnmapSystemAddress(int mdl) {
         return step("MmUnmapLockedPages", call("MmUnmapLockedPages", Protocol.IOCTL_UNMAP,
                 Requests.mapping(PfnWindow.FIRST, 0, mdl)), Step.ValueKind.NONE);
     }
 
-    /** Reads through a user mapping ({@code mappingId}) or an MDL's system mapping ({@code mappingId} 0). */
+    /**
+     * Reads through a mapping: a user mapping ({@code mappingId}) or an MDL's system mapping ({@code mappingId} 0).
+     *
+     * @param mappingId the user mapping's id, or 0 for the system mapping of {@code mdl}
+     * @param mdl       the MDL whose system mapping is read, when {@code mappingId} is 0
+     * @param offset    bytes from the start of the mapped range ({@code [0, ByteCount)})
+     * @param length    bytes to read, at most 64 KiB
+     * @return the step; its data is the bytes read
+     */
     public Step readMapped(int mappingId, int mdl, int offset, int length) {
         return step("ReadMapped", call("ReadMapped", Protocol.IOCTL_READ_MAPPED,
                 Requests.readMapped(mappingId, mdl, offset, length)), Step.ValueKind.BYTES);
     }
 
+    /**
+     * Writes through a mapping; refused unless the MDL was locked for write (or is the driver's own pages) and the
+     * mapping is not {@code MdlMappingNoWrite}.
+     *
+     * @param mappingId the user mapping's id, or 0 for the system mapping of {@code mdl}
+     * @param mdl       the MDL whose system mapping is written, when {@code mappingId} is 0
+     * @param offset    bytes from the start of the mapped range
+     * @param data      the bytes, at most 64 KiB
+     * @return the step
+     */
     public Step writeMapped(int mappingId, int mdl, int offset, byte[] data) {
         return step("WriteMapped", call("WriteMapped", Protocol.IOCTL_WRITE_MAPPED,
                 Requests.writeMapped(mappingId, mdl, offset, data)), Step.ValueKind.NONE);
     }
 
-    /** {@code IoAllocateMdl(source VA + offset, length)} + {@code IoBuildPartialMdl}; length 0 = the rest. */
+    /**
+     * {@code IoAllocateMdl(source VA + offset, length)} + {@code IoBuildPartialMdl(source, target, VA, length)}: a
+     * partial MDL ({@code MDL_PARTIAL}) describing part of a locked, nonpaged or page-allocation source and sharing its
+     * PFNs. {@link Mdl#buildPartial} is the typed form.
+     *
+     * @param source the source MDL's id
+     * @param offset where the piece starts, in bytes from the source's virtual address
+     * @param length the piece's length; 0 means the rest of the source
+     * @return the step; {@code objectId} names the partial
+     */
     public Step ioBuildPartialMdl(int source, long offset, int length) {
         return step("IoBuildPartialMdl", call("IoBuildPartialMdl", Protocol.IOCTL_BUILD_PARTIAL,
                 Requests.buildPartial(PfnWindow.FIRST, source, offset, length)), Step.ValueKind.NONE);
     }
 
+    /**
+     * {@code MmBuildMdlForNonPagedPool(Mdl)}: fills the PFN array of an MDL over nonpaged pool and sets
+     * {@code MDL_SOURCE_IS_NONPAGED_POOL}; {@code MappedSystemVa} is the pool address; nothing is locked.
+     *
+     * @param mdl the MDL's id (an {@code IoAllocateMdl} MDL over one of this handle's kernel buffers)
+     * @return the step
+     */
     public Step mmBuildMdlForNonPagedPool(int mdl) {
         return step("MmBuildMdlForNonPagedPool", call("MmBuildMdlForNonPagedPool", Protocol.IOCTL_BUILD_NONPAGED,
                 Requests.object(PfnWindow.FIRST, mdl)), Step.ValueKind.NONE);
     }
 
-    /** {@code MmUnlockPages}; the step's {@code before} holds every locked PFN. */
+    /**
+     * {@code MmUnlockPages(Mdl)}: unmaps the system mapping if there is one, releases the page locks and clears
+     * {@code MDL_PAGES_LOCKED}; the PFN array is undefined afterwards.
+     *
+     * @param mdl the MDL's id
+     * @return the step; its {@code before} holds every locked PFN
+     */
     public Step mmUnlockPages(int mdl) {
         int spanned = pagesSpanned.getOrDefault(mdl, 0);
         long[] locked = null;
@@ -283,11 +460,23 @@ public final class MdlBridge implements AutoCloseable {
         return s;
     }
 
+    /**
+     * {@code IoFreeMdl(Mdl)}: frees an {@code IoAllocateMdl} MDL (a mapped partial's mapping with it).
+     *
+     * @param mdl the MDL's id
+     * @return the step
+     */
     public Step ioFreeMdl(int mdl) {
         return free("IoFreeMdl", mdl, Protocol.FREE_IOFREEMDL);
     }
 
-    /** {@code ExFreePool} of MDL storage ({@code MmInitializeMdl}, or a page allocation after MmFreePagesFromMdl). */
+    /**
+     * {@code ExFreePool} of MDL storage: an {@code MmInitializeMdl} MDL, or a page allocation's MDL after
+     * {@code MmFreePagesFromMdl}.
+     *
+     * @param mdl the MDL's id
+     * @return the step
+     */
     public Step exFreePoolMdl(int mdl) {
         return free("ExFreePool", mdl, Protocol.FREE_EXFREEPOOL);
     }
@@ -301,24 +490,49 @@ public final class MdlBridge implements AutoCloseable {
         return s;
     }
 
-    /** {@code ExAllocatePoolWithTag(NonPagedPoolNx)} of whole pages, zeroed; the value is its address. */
+    /**
+     * {@code ExAllocatePoolWithTag(NonPagedPoolNx)} of whole pages, zeroed: a kernel buffer the driver owns for
+     * this handle. {@link #allocateKernelBuffer} is the typed form.
+     *
+     * @param size bytes, rounded up to whole pages
+     * @return the step; {@code objectId} names the buffer, the value is its kernel address
+     */
     public Step exAllocatePool(long size) {
         return step("ExAllocatePool", call("ExAllocatePool", Protocol.IOCTL_POOL_ALLOCATE, Requests.poolAllocate(size)),
                 Step.ValueKind.ADDRESS);
     }
 
+    /**
+     * {@code ExFreePoolWithTag} of a kernel buffer; refused while an MDL of this handle overlaps it.
+     *
+     * @param kernelBuffer the buffer's id
+     * @return the step
+     */
     public Step exFreePool(int kernelBuffer) {
         return step("ExFreePool", call("ExFreePool", Protocol.IOCTL_POOL_FREE,
                 Requests.object(PfnWindow.NONE, kernelBuffer)), Step.ValueKind.NONE);
     }
 
-    /** The MDL as it is now, with every PFN. */
+    /**
+     * The MDL as it is now, with every PFN; changes nothing.
+     *
+     * @param mdl the MDL's id
+     * @return the step; {@code after} is the MDL
+     */
     public Step query(int mdl) {
         return step("Query", call("Query", Protocol.IOCTL_QUERY, Requests.object(PfnWindow.FIRST, mdl)),
                 Step.ValueKind.NONE);
     }
 
-    /** DescribeChain: one MDL per range on one IRP; {@code extra} holds the status of each range. */
+    /**
+     * DescribeChain with raw protocol values, for scripted misuse (an out-of-range operation or cleanup is a bad
+     * parameter the driver reports). {@link #describeChain(List, ChainCleanup)} is the typed form.
+     *
+     * @param ranges  the ranges, with {@code LOCK_OPERATION} values
+     * @param cleanup {@link Protocol#CLEANUP_IO_MANAGER} or {@link Protocol#CLEANUP_DRIVER}
+     * @return the step: {@link Step#chain()} holds the chain's snapshots, {@link Step#chainStatuses()} the status
+     *         of each range
+     */
     public Step describeChain(List<Requests.ChainRange> ranges, int cleanup) {
         Reply r = call("DescribeChain", Protocol.IOCTL_DESCRIBE_CHAIN, Requests.chain(PfnWindow.FIRST, ranges, cleanup));
         Step s = step("DescribeChain", r, Step.ValueKind.NUMBER);
@@ -332,9 +546,29 @@ public final class MdlBridge implements AutoCloseable {
     }
 
     /**
-     * DirectIo: a METHOD_IN_DIRECT ({@code inDirect}) or METHOD_OUT_DIRECT call whose output buffer is
-     * {@code [address, +length)}. When the I/O manager fails the call before the driver runs, the step reports
-     * that status with no snapshot.
+     * DescribeChain, typed: one MDL per range on one IRP, each allocated with {@code IoAllocateMdl(..., Irp)} (the
+     * first as the IRP's {@code MdlAddress}, the rest as secondary buffers linked through {@code Next}) and locked
+     * with {@code MmProbeAndLockPages(UserMode, operation)}; then released as {@code cleanup} says.
+     *
+     * @param ranges  1 to {@link Protocol#MAX_CHAIN_RANGES} ranges of the calling process's memory
+     * @param cleanup who unlocks and frees the chain afterwards
+     * @return every range with its status and, when it was described, its MDL on the chain
+     */
+    public ChainResult describeChain(List<ChainRange> ranges, ChainCleanup cleanup) {
+        Step s = describeChain(ranges.stream().map(ChainRange::toRequest).toList(), cleanup.value());
+        return ChainResult.of(s, ranges);
+    }
+
+    /**
+     * DirectIo: a {@code METHOD_IN_DIRECT} ({@code inDirect}) or {@code METHOD_OUT_DIRECT} call whose output buffer is
+     * {@code [address, +length)}, so the I/O manager builds and locks the IRP's MDL before the driver runs. When the
+     * I/O manager fails the call first, the step reports that status with no snapshot.
+     *
+     * @param address  the output buffer's user address
+     * @param length   its length (not 0)
+     * @param inDirect {@code METHOD_IN_DIRECT} (the buffer is read) rather than {@code METHOD_OUT_DIRECT} (written)
+     * @return the step; {@code before} is {@code Irp->MdlAddress} as the driver received it, {@code after} the same
+     *         MDL after {@code MmGetSystemAddressForMdlSafe}
      */
     public synchronized Step directIo(long address, int length, boolean inDirect) {
         if (closed) {
@@ -352,18 +586,36 @@ public final class MdlBridge implements AutoCloseable {
         return step("DirectIo", fetched, Step.ValueKind.ADDRESS);
     }
 
-    /** {@code MmAllocatePagesForMdlEx(0, max, 0, size, MmCached, flags)}. */
+    /**
+     * {@code MmAllocatePagesForMdlEx(0, MAXULONG64, 0, size, MmCached, flags)}: physical pages with an MDL that
+     * describes them (not mapped); it may describe fewer bytes than asked.
+     *
+     * @param size  bytes wanted
+     * @param flags {@code MM_ALLOCATE_*} flags; {@code MM_DONT_ZERO_ALLOCATION} is refused
+     * @return the step; {@code objectId} names the page allocation
+     */
     public Step mmAllocatePagesForMdlEx(long size, int flags) {
         return step("MmAllocatePagesForMdlEx", call("MmAllocatePagesForMdlEx", Protocol.IOCTL_ALLOCATE_PAGES,
                 Requests.allocatePages(PfnWindow.FIRST, size, flags)), Step.ValueKind.NONE);
     }
 
+    /**
+     * {@code MmFreePagesFromMdl(Mdl)}: frees the pages of a page allocation; the MDL itself is then released with
+     * {@link #exFreePoolMdl}.
+     *
+     * @param mdl the page allocation's id
+     * @return the step
+     */
     public Step mmFreePagesFromMdl(int mdl) {
         return step("MmFreePagesFromMdl", call("MmFreePagesFromMdl", Protocol.IOCTL_FREE_PAGES,
                 Requests.object(PfnWindow.FIRST, mdl)), Step.ValueKind.NONE);
     }
 
-    /** INFO: {@code extra} is the {@link Info}. */
+    /**
+     * INFO: what the driver says about itself, the machine, its limits and their use.
+     *
+     * @return the step; {@code extra} is the {@link Info}
+     */
     public Step info() {
         Reply r = call("Info", Protocol.IOCTL_INFO, Requests.header(PfnWindow.NONE));
         Info i = ReplyDecoder.info(r.data());
@@ -371,12 +623,21 @@ public final class MdlBridge implements AutoCloseable {
                 r.data(), i);
     }
 
-    /** The four counters of CONTRACT.md section 8 for the calling process (over all its handles). */
+    /**
+     * The four counters of CONTRACT.md section 8 for the calling process, over all its handles.
+     *
+     * @return outstanding MDLs, mappings, kernel buffers and locked pages
+     */
     public Counters counters() {
         return ((Info) info().orThrow().extra()).processUse().counters();
     }
 
-    /** ReleaseAll: releases everything this handle holds, in dependency order; returns what it released. */
+    /**
+     * ReleaseAll: releases everything this handle holds, in dependency order (partials and mappings, then locks,
+     * MDLs and kernel buffers).
+     *
+     * @return what it released
+     */
     public Counters releaseAll() {
         Reply r = call("ReleaseAll", Protocol.IOCTL_RELEASE_ALL, Requests.header(PfnWindow.NONE));
         pagesSpanned.clear();
@@ -386,9 +647,14 @@ public final class MdlBridge implements AutoCloseable {
     // ----------------------------------------------------------------------------------------- one-shot
 
     /**
-     * The one-shot describe: IoAllocateMdl, MmProbeAndLockPages, MmGetSystemAddressForMdlSafe, MmUnlockPages
-     * (whose {@code before} carries the locked PFNs), IoFreeMdl. Stops early only where Windows would: a failed
-     * probe skips the mapping and the unlock; a failed allocation ends it.
+     * The one-shot describe: IoAllocateMdl, MmProbeAndLockPages(UserMode), MmGetSystemAddressForMdlSafe,
+     * MmUnlockPages (whose {@code before} carries the locked PFNs), IoFreeMdl. Stops early only where Windows would: a
+     * failed probe skips the mapping and the unlock; a failed allocation ends it.
+     *
+     * @param address   the range's user address
+     * @param length    its length in bytes
+     * @param operation the access the pages are locked for
+     * @return every step, in order
      */
     public Describe describe(long address, int length, LockOperation operation) {
         List<Step> steps = new ArrayList<>();
@@ -410,18 +676,39 @@ public final class MdlBridge implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------- typed objects
 
-    /** An MDL from IoAllocateMdl; closing it releases whatever it still holds (system mapping, locks, itself). */
+    /**
+     * An MDL from {@code IoAllocateMdl}; closing it releases whatever it still holds (partials, system mapping,
+     * locks, itself).
+     *
+     * @param address the range's virtual address
+     * @param length  its length in bytes
+     * @return the MDL
+     * @throws DdiException when {@code IoAllocateMdl} failed or was refused
+     */
     public Mdl allocateMdl(long address, int length) {
         Step s = ioAllocateMdl(address, length).orThrow();
         return new Mdl(this, s.objectId(), s.after());
     }
 
-    /** A user buffer of this process ({@code VirtualAlloc}); closing it releases it. */
+    /**
+     * A committed buffer of the calling process ({@code VirtualAlloc(MEM_RESERVE | MEM_COMMIT)}); closing it
+     * releases it.
+     *
+     * @param size    bytes, rounded up to whole pages
+     * @param protect a {@code PAGE_*} protection ({@link UserMemory#PAGE_READWRITE}, ...)
+     * @return the buffer
+     */
     public UserBuffer allocateUserBuffer(long size, int protect) {
         return new UserBuffer(memory(), memory().allocate(size, protect, false), size);
     }
 
-    /** A nonpaged kernel buffer owned by the driver; closing it frees it. */
+    /**
+     * A zeroed nonpaged kernel buffer owned by the driver for this handle; closing it frees it.
+     *
+     * @param size bytes, rounded up to whole pages
+     * @return the buffer
+     * @throws DdiException when the allocation failed or a limit was reached
+     */
     public KernelBuffer allocateKernelBuffer(long size) {
         Step s = exAllocatePool(size).orThrow();
         return new KernelBuffer(this, s.objectId(), s.value(), size);
@@ -458,6 +745,8 @@ public final class MdlBridge implements AutoCloseable {
      * {@link #memory()} is still the current process's. Closing the duplicate closes only that handle: the driver
      * releases the file object's objects when its last handle closes or its owner exits.
      *
+     * @param intoOtherProcess into a second simulated process, rather than into this one
+     * @return a bridge on the duplicated handle
      * @throws UnsupportedOperationException off the simulator, where no test can put a handle into another process
      * @throws IllegalStateException when this bridge is closed
      */
@@ -472,7 +761,11 @@ public final class MdlBridge implements AutoCloseable {
         return new MdlBridge(this, d);
     }
 
-    /** Whether this bridge is a {@link #duplicate(boolean) duplicated} handle. */
+    /**
+     * Whether this bridge is a {@link #duplicate(boolean) duplicated} handle.
+     *
+     * @return true for a duplicate
+     */
     public boolean isDuplicate() {
         return duplicate;
     }
@@ -481,7 +774,10 @@ public final class MdlBridge implements AutoCloseable {
 
     /**
      * The scenario language's {@code CloseHandle}: ReleaseAll, close this handle, open a new one on the same
-     * backend. Returns the new bridge (this one is closed) and what was released through {@code released}.
+     * backend.
+     *
+     * @param released receives what the ReleaseAll released
+     * @return the new bridge (this one is closed)
      */
     public synchronized MdlBridge reopen(java.util.function.Consumer<Counters> released) {
         if (closed) {
@@ -497,8 +793,12 @@ public final class MdlBridge implements AutoCloseable {
         return new MdlBridge(selection, ownsBackend);
     }
 
-    /** Releases everything ({@code ReleaseAll}), closes the handle (and the backend if the bridge chose it); a
-     *  duplicated handle is only closed, and reports zero. */
+    /**
+     * Releases everything ({@code ReleaseAll}), closes the handle, and the backend if the bridge chose it; a
+     * duplicated handle is only closed. Does nothing the second time.
+     *
+     * @return what was released; zero for a duplicate or a closed bridge
+     */
     public synchronized Counters closeAndReport() {
         if (closed) {
             return Counters.ZERO;
@@ -523,6 +823,9 @@ public final class MdlBridge implements AutoCloseable {
         return released;
     }
 
+    /**
+     * {@link #closeAndReport()}, discarding the report.
+     */
     @Override
     public void close() {
         closeAndReport();

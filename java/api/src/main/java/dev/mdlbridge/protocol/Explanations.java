@@ -82,6 +82,70 @@ public final class Explanations {
             Map.entry(Protocol.DDI_MEMORY_ACCESS, "the copy through the mapping"),
             Map.entry(Protocol.DDI_ZW_QUERY_VIRTUAL_MEMORY, "ZwQueryVirtualMemory"));
 
+    private static final Map<Integer, String> STATUSES = Map.ofEntries(
+            Map.entry(0x80000001, "the range touches a PAGE_GUARD page: touching it cleared the guard and raised this one-shot exception (a second attempt goes through)"),
+            Map.entry(0x8000000D, "only part of the copy was done: a page of the range could not be read or written"),
+            Map.entry(0xC0000001, "the operation failed without a more precise status"),
+            Map.entry(0xC0000004, "a length given does not match the structure's size"),
+            Map.entry(0xC0000005, "a page of the range is not accessible for this access: not committed (reserved, decommitted or released), PAGE_NOACCESS, read-only for IoWriteAccess/IoModifyAccess, or above MmUserProbeAddress for a UserMode probe"),
+            Map.entry(0xC0000006, "a page of the range could not be brought in from its backing store (paging file or mapped file): an I/O error paging it in"),
+            Map.entry(0xC0000008, "the handle is not valid (closed, or released by CloseHandle)"),
+            Map.entry(0xC000000D, "a parameter is not one the DDI or the driver accepts"),
+            Map.entry(0xC0000010, "the device does not know this control code"),
+            Map.entry(0xC0000017, "not enough virtual memory or paging file to commit the allocation"),
+            Map.entry(0xC0000018, "the requested address range is already in use in the process"),
+            Map.entry(0xC0000019, "the address is not the base of a view or allocation"),
+            Map.entry(0xC0000022, "the caller may not use this object: the handle belongs to another process, or the access was not granted"),
+            Map.entry(0xC0000023, "the output buffer is too small for the reply"),
+            Map.entry(0xC0000024, "the id names another kind of object (a mapping where an MDL is expected, say)"),
+            Map.entry(0xC000002D, "the address range is reserved but not committed"),
+            Map.entry(0xC0000044, "a quota or a limit of the driver was reached (see the limit named)"),
+            Map.entry(0xC0000045, "the page protection is not one VirtualAlloc/VirtualProtect accepts"),
+            Map.entry(0xC0000059, "the driver and the library speak different protocol versions: install the matching driver"),
+            Map.entry(0xC000009A, "the system is out of a resource the DDI needs: nonpaged pool for the MDL, system PTEs for a kernel mapping, or pages that can still be locked; the DDI returned NULL (or MmProbeAndLockPages raised it)"),
+            Map.entry(0xC00000A1, "locking the pages would push the process's working set past its quota (a larger minimum working set, SetProcessWorkingSetSize, lets more pages be locked)"),
+            Map.entry(0xC00000BB, "the request is not supported on this machine or backend"),
+            Map.entry(0xC000010A, "the process is exiting: no new mapping or lock is made for it"),
+            Map.entry(0xC0000141, "the address does not lie in any allocation of the process"),
+            Map.entry(0xC0000184, "the object is not in a state that allows the request (the driver's refusals, CONTRACT.md section 3)"),
+            Map.entry(0xC0000225, "the object id is unknown or was already released"));
+
+    /**
+     * What an NTSTATUS means for an MDL DDI, in Windows terms.
+     *
+     * @param status the status
+     * @return one sentence ({@code STATUS_ACCESS_VIOLATION}: "a page of the range is not accessible for this access:
+     *         ..."); empty for success and for a status this table does not know
+     */
+    public static String status(NtStatus status) {
+        return STATUSES.getOrDefault(status.value(), "");
+    }
+
+    /**
+     * Whether the DDI reports failure by raising an exception (the driver catches it in {@code __try}) rather than
+     * by returning NULL or a status: {@code MmProbeAndLockPages} and the copy through a mapping.
+     *
+     * @param ddi a {@code Protocol.DDI_*} code (a reply's Detail under {@link Protocol#STAGE_DDI})
+     * @return true when that DDI raises
+     */
+    public static boolean raises(int ddi) {
+        return ddi == Protocol.DDI_MM_PROBE_AND_LOCK_PAGES || ddi == Protocol.DDI_MEMORY_ACCESS;
+    }
+
+    /**
+     * A failed DDI in words: which DDI, how it failed, the status by name and value, and what that status means.
+     *
+     * @param ddi    a {@code Protocol.DDI_*} code
+     * @param status what the DDI returned or raised
+     * @return {@code "MmProbeAndLockPages raised STATUS_ACCESS_VIOLATION (0xC0000005): a page of the range is not
+     *         accessible ..."}
+     */
+    public static String ddiFailure(int ddi, NtStatus status) {
+        String meaning = status(status);
+        return DDIS.getOrDefault(ddi, "DDI #" + ddi) + (raises(ddi) ? " raised " : " failed with ") + status
+                + (meaning.isEmpty() ? "" : ": " + meaning);
+    }
+
     /** One sentence for a reply's (stage, detail); empty when the step simply succeeded. */
     public static String explain(int stage, int detail) {
         return switch (stage) {

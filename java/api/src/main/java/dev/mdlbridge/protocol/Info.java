@@ -9,7 +9,12 @@ public record Info(int driverVersion, int protocolVersion, int osMajor, int osMi
                    int maxHandles, long handleMaxSystemMappingBytes, long driverMaxSystemMappingBytes,
                    long handleSystemMappingBytes, long processSystemMappingBytes, long driverSystemMappingBytes) {
 
-    /** "0.1.0" from MDLB_DRIVER_VERSION's major << 24 | minor << 16 | patch. */
+    /**
+     * The driver version as text.
+     *
+     * @param v {@code MDLB_DRIVER_VERSION}: {@code major << 24 | minor << 16 | patch}
+     * @return {@code "0.1.0"}
+     */
     public static String versionText(int v) {
         return ((v >>> 24) & 0xFF) + "." + ((v >>> 16) & 0xFF) + "." + (v & 0xFFFF);
     }

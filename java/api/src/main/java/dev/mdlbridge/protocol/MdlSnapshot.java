@@ -26,6 +26,17 @@ public record MdlSnapshot(int role, int objectId, int valid, int kind, long mdlA
         return pfnStart == 0 && pfns.length == pfnCount;
     }
 
+    /**
+     * The snapshot as {@code mdl} prints it ({@link SnapshotFormat#toString(MdlSnapshot)}): kind, id, address,
+     * flags by name, sizes in hex, {@code <undefined>} for fields Windows leaves undefined, the first PFNs.
+     *
+     * @return one line of text
+     */
+    @Override
+    public String toString() {
+        return SnapshotFormat.toString(this);
+    }
+
     /** The same snapshot with a full PFN array. */
     public MdlSnapshot withPfns(long[] allPfns) {
         return new MdlSnapshot(role, objectId, valid, kind, mdlAddress, next, process, mappedSystemVa, startVa,

@@ -1,5 +1,6 @@
 package dev.mdlbridge.cli;
 
+import dev.mdlbridge.protocol.SnapshotFormat;
 import java.io.PrintWriter;
 
 /** The PFN list as runs of physically contiguous pages: PFN, physical address (PFN << 12), length. */
@@ -35,9 +36,9 @@ public final class PfnRuns {
                 }
                 int len = i - start;
                 long first = pfns[start];
-                out.printf("%s  [%d..%d]  PFN %s%s  phys %s-%s  (%d page%s)%n", indent, start, i - 1, Hex.of(first),
-                        len > 1 ? ".." + Hex.of(pfns[i - 1]) : "", Hex.of(first << 12),
-                        Hex.of((pfns[i - 1] << 12) + 0xFFF), len, len == 1 ? "" : "s");
+                out.printf("%s  [%d..%d]  PFN %s%s  phys %s-%s  (%d page%s)%n", indent, start, i - 1, SnapshotFormat.hex(first),
+                        len > 1 ? ".." + SnapshotFormat.hex(pfns[i - 1]) : "", SnapshotFormat.hex(first << 12),
+                        SnapshotFormat.hex((pfns[i - 1] << 12) + 0xFFF), len, len == 1 ? "" : "s");
                 shown++;
                 start = i;
             }

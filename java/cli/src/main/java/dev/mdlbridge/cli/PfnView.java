@@ -1,5 +1,6 @@
 package dev.mdlbridge.cli;
 
+import dev.mdlbridge.protocol.SnapshotFormat;
 import java.io.PrintWriter;
 
 /**
@@ -25,7 +26,7 @@ public final class PfnView {
         for (int i = 0; i < shown; i++) {
             String count = lockCounts == null || i >= lockCounts.length ? ""
                     : lockCounts[i] < 0 ? "  not in use" : "  lock count " + lockCounts[i];
-            out.printf("%s  [%d]  PFN %s  phys %s%s%n", indent, i, Hex.of(pfns[i]), Hex.of(pfns[i] << 12), count);
+            out.printf("%s  [%d]  PFN %s  phys %s%s%n", indent, i, SnapshotFormat.hex(pfns[i]), SnapshotFormat.hex(pfns[i] << 12), count);
         }
         if (shown < pfns.length) {
             out.printf("%s  ... %d more pages (--json lists every PFN)%n", indent, pfns.length - shown);

@@ -9,8 +9,6 @@ import dev.mdlbridge.spi.BackendOptions;
 import dev.mdlbridge.spi.BackendProvider;
 import dev.mdlbridge.spi.SimulatedBugCheckException;
 import dev.mdlbridge.spi.SimulatorOptions;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -141,47 +139,11 @@ final class Bridges {
         TrackedBackend tracked = new TrackedBackend(chosen.backend());
         BackendSelection selection = new BackendSelection(chosen.policy(), tracked, chosen.reason(), chosen.notUsed());
         try {
-            return new Holder(newBridge(selection), tracked);
+            // MdlBridge.open(selection) owns the tracked backend: it closes it when the handle cannot be opened
+            return new Holder(MdlBridge.open(selection), tracked);
         } catch (BackendException e) {
-            tracked.close();
             throw new ExtensionConfigurationException("mdlbridge backend policy '" + policy + "' cannot be satisfied: "
                     + e.getMessage() + reasons(), e);
-        } catch (RuntimeException | Error e) {
-            tracked.close();
-            throw e;
-        }
-    }
-
-    /**
-     * A bridge that owns {@code selection}'s backend, as {@link MdlBridge#open(String, BackendOptions)} makes one:
-     * {@code bridge.selection()} then says which backend was chosen and why, while the backend is the tracked one.
-     * The API has no public factory for a selection made elsewhere, so this uses the constructor {@code open} uses.
-     */
-    private static MdlBridge newBridge(BackendSelection selection) {
-        try {
-            return BRIDGE_CONSTRUCTOR.newInstance(selection, true);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("mdlbridge-junit does not match this mdlbridge-api: " + e, e);
-        }
-    }
-
-    private static final Constructor<MdlBridge> BRIDGE_CONSTRUCTOR;
-
-    static {
-        try {
-            BRIDGE_CONSTRUCTOR = MdlBridge.class.getDeclaredConstructor(BackendSelection.class, boolean.class);
-            BRIDGE_CONSTRUCTOR.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError("mdlbridge-junit does not match this mdlbridge-api "
-                    + "(MdlBridge(BackendSelection, boolean) is gone): " + e);
         }
     }
 

@@ -186,9 +186,7 @@ public final class ResultJson {
                 g.writeObjectFieldStart("value");
                 g.writeNumberField("mdlsInChain", s.value());
                 g.writeArrayFieldStart("rangeStatuses");
-                @SuppressWarnings("unchecked")
-                List<NtStatus> statuses = (List<NtStatus>) s.extra();
-                for (NtStatus st : statuses) {
+                for (NtStatus st : s.chainStatuses()) {
                     g.writeString(st.name());
                 }
                 g.writeEndArray();

@@ -48,7 +48,7 @@ public interface Mdl {
     /** PFN slots allocated with the MDL (what the PFN array can hold), never derived from {@code Size}. */
     int pfnCapacity();
 
-    /** {@code MmGetMdlPfnArray(mdl)[index]}, 0 <= index < pfnCapacity(). */
+    /** {@code MmGetMdlPfnArray(mdl)[index]}, 0 &lt;= index &lt; pfnCapacity(). */
     long pfn(int index);
 
     /** Copies {@code count} PFNs starting at {@code start} into {@code target[offset..]}. */
