@@ -88,17 +88,6 @@ public final class ResultText implements ScenarioRunner.Listener {
         if (rec.expectBugCheck() != null) {
             out.printf("      expected %s%n", rec.expectBugCheck());
         }
-        if (s.before() != null) {
-            out.printf("      before: %s%n", StepTable.summary(s.before()));
-            if (dt) {
-                DtView.print(out, "        ", s.before());
-            }
-        }
-        if (s.after() != null) {
-            out.printf("      after:  %s%n", StepTable.summary(s.after()));
-            if (dt) {
-                DtView.print(out, "        ", s.after());
-            }
-        }
+        dev.mdlbridge.api.StepFormat.printSnapshots(out, dev.mdlbridge.api.StepFormat.INDENT, s, dt);
     }
 }
