@@ -184,7 +184,9 @@ public final class Protocol {
     public static final int CLEANUP_DRIVER = 1;
 
     // Sizes of the request structures (header included) and of the reply structures.
-    /** Bytes of MDLB_REQUEST_HEADER (magic, version, PFN window); INFO, RELEASE_ALL and the DIRECT codes send only this. */
+    /**
+     * Bytes of MDLB_REQUEST_HEADER (magic, version, PFN window); INFO, RELEASE_ALL and the DIRECT codes send only this.
+     */
     public static final int REQUEST_HEADER_SIZE = 16;
     /** Bytes of MDLB_REQ_RANGE (SIZE_OF_MDL: address and SIZE_T length). */
     public static final int REQ_RANGE_SIZE = 32;
@@ -231,7 +233,10 @@ public final class Protocol {
     public static final int STAGE_DONE = 0;
     /** Reply stage: a bad parameter value, STATUS_INVALID_PARAMETER; the detail is a {@code PARAM_*} code. */
     public static final int STAGE_PARAMETER = 1;
-    /** Reply stage: a contract refusal, STATUS_INVALID_DEVICE_STATE, nothing changed; the detail is a {@code REFUSE_*} code. */
+    /**
+     * Reply stage: a contract refusal, STATUS_INVALID_DEVICE_STATE, nothing changed; the detail is a {@code REFUSE_*}
+     * code.
+     */
     public static final int STAGE_REFUSED = 2;
     /** Reply stage: a driver limit was reached, STATUS_QUOTA_EXCEEDED; the detail is a {@code LIMIT_*} code. */
     public static final int STAGE_LIMIT = 3;
