@@ -59,6 +59,9 @@ public final class DosErrors {
     /**
      * The Win32 error for {@code ntStatus}: 0 for 0; the status itself when the customer bit (0x20000000) is set;
      * the low word of a 0xC001xxxx or 0x8007xxxx status; {@link #UNMAPPED} for any other status not in the table.
+     *
+     * @param ntStatus an NTSTATUS
+     * @return what {@code GetLastError()} shows after a call that failed with it
      */
     public static int of(int ntStatus) {
         if (ntStatus == 0 || (ntStatus & 0x20000000) != 0) {
@@ -72,7 +75,6 @@ public final class DosErrors {
         return high == 0xC001 || high == 0x8007 ? ntStatus & 0xFFFF : UNMAPPED;
     }
 
-    /** Every entry, status to error, for tests that compare this table with another. */
     /**
      * The other direction, for the calls that report only a Win32 error (VirtualAlloc and the like): the NTSTATUS
      * such an error stands for. The table above is many-to-one, so this picks the status a caller of that call meets:
@@ -80,6 +82,9 @@ public final class DosErrors {
      * for an address outside any allocation, although the forward table sends that status to 59), 998 as an access
      * violation, the guard-page "error" 0x80000001 (and 1, ERROR_INVALID_FUNCTION, which some paths give for it) as
      * the guard-page status; STATUS_UNSUCCESSFUL when no closer status is known.
+     *
+     * @param win32Error what {@code GetLastError()} returned
+     * @return the NTSTATUS that error stands for
      */
     public static int ntStatusOf(int win32Error) {
         return switch (win32Error) {
@@ -95,6 +100,11 @@ public final class DosErrors {
         };
     }
 
+    /**
+     * Every entry, status to error, for tests that compare this table with another.
+     *
+     * @return the table, unmodifiable
+     */
     public static Map<Integer, Integer> table() {
         return TABLE;
     }

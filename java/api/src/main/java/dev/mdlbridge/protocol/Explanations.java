@@ -146,7 +146,13 @@ public final class Explanations {
                 + (meaning.isEmpty() ? "" : ": " + meaning);
     }
 
-    /** One sentence for a reply's (stage, detail); empty when the step simply succeeded. */
+    /**
+     * One sentence for a reply's (stage, detail): the wrong field, the contract rule, the limit or the DDI.
+     *
+     * @param stage  the reply's {@code Protocol.STAGE_*}
+     * @param detail the reply's detail, a code of the kind the stage names
+     * @return {@code "refused: ..."} and the like; empty when the step simply succeeded
+     */
     public static String explain(int stage, int detail) {
         return switch (stage) {
             case Protocol.STAGE_DONE -> "";
@@ -160,6 +166,12 @@ public final class Explanations {
         };
     }
 
+    /**
+     * The {@code Protocol} constant name of a refusal code.
+     *
+     * @param detail a reply's detail under {@link Protocol#STAGE_REFUSED}
+     * @return {@code "REFUSE_FREE_LOCKED"}, or the code in hex when no constant has it
+     */
     public static String refusalName(int detail) {
         for (var f : Protocol.class.getFields()) {
             try {

@@ -3,6 +3,9 @@ package dev.mdlbridge.protocol;
 /**
  * Which PFNs every snapshot of a reply copies: {@code [start, start + max)}, further bounded by the driver
  * (pages spanned, recorded capacity, {@link Protocol#MAX_INLINE_PFNS}, space in the output buffer).
+ *
+ * @param start index in the MDL's PFN array of the first PFN to copy
+ * @param max   PFNs to copy at most; 0 copies none
  */
 public record PfnWindow(int start, int max) {
 
@@ -11,6 +14,13 @@ public record PfnWindow(int start, int max) {
     /** No PFNs at all (headers only). */
     public static final PfnWindow NONE = new PfnWindow(0, 0);
 
+    /**
+     * Checks the window.
+     *
+     * @param start index in the MDL's PFN array of the first PFN to copy
+     * @param max   PFNs to copy at most; 0 copies none
+     * @throws IllegalArgumentException when {@code start} or {@code max} is negative
+     */
     public PfnWindow {
         if (start < 0 || max < 0) {
             throw new IllegalArgumentException("PFN window start and max must be >= 0, got " + start + ", " + max);

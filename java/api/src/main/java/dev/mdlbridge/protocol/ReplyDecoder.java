@@ -14,6 +14,14 @@ public final class ReplyDecoder {
     private ReplyDecoder() {
     }
 
+    /**
+     * Decodes a whole reply: header, snapshots with their PFNs, and data.
+     *
+     * @param buffer the output buffer, the reply starting at index 0
+     * @param length bytes the call returned ({@code IoStatus.Information})
+     * @return the reply
+     * @throws ProtocolException when the bytes do not follow mdlbridge.h (magic, version, sizes, offsets)
+     */
     public static Reply decode(ByteBuffer buffer, int length) {
         ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (length < Protocol.REPLY_HEADER_SIZE) {
@@ -87,13 +95,26 @@ public final class ReplyDecoder {
                 Integer.toUnsignedLong(b.getInt(o + 76)), b.getInt(o + 80), b.getInt(o + 84), b.getInt(o + 88), pfns);
     }
 
-    /** MDLB_COUNTERS at {@code at}. */
+    /**
+     * MDLB_COUNTERS at {@code at}.
+     *
+     * @param b  the bytes (read little-endian whatever the buffer's order)
+     * @param at the structure's offset
+     * @return the counters
+     */
     public static Counters counters(ByteBuffer b, int at) {
         ByteBuffer l = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         return new Counters(Integer.toUnsignedLong(l.getInt(at)), Integer.toUnsignedLong(l.getInt(at + 4)),
                 Integer.toUnsignedLong(l.getInt(at + 8)), l.getLong(at + 16));
     }
 
+    /**
+     * MDLB_COUNTERS at the start of a reply's data (RELEASE_ALL: what it released).
+     *
+     * @param data the reply's data
+     * @return the counters
+     * @throws ProtocolException when the data is shorter than the structure
+     */
     public static Counters counters(byte[] data) {
         require(data, Protocol.COUNTERS_SIZE, "MDLB_COUNTERS");
         return counters(ByteBuffer.wrap(data), 0);
@@ -109,7 +130,13 @@ public final class ReplyDecoder {
                 b.getLong(at + 40), b.getLong(at + 48), b.getLong(at + 56));
     }
 
-    /** MDLB_INFO, INFO's data. */
+    /**
+     * MDLB_INFO, INFO's data.
+     *
+     * @param data the reply's data
+     * @return the driver's information
+     * @throws ProtocolException when the data is shorter than the structure
+     */
     public static Info info(byte[] data) {
         require(data, Protocol.INFO_SIZE, "MDLB_INFO");
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);

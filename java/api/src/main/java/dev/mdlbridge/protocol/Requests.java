@@ -22,12 +22,23 @@ public final class Requests {
         return b;
     }
 
-    /** INFO, RELEASE_ALL, DIRECT_IN, DIRECT_OUT, DIRECT_FETCH: MDLB_REQUEST_HEADER alone. */
+    /**
+     * MDLB_REQUEST_HEADER alone: the request of INFO, RELEASE_ALL, DIRECT_IN, DIRECT_OUT and DIRECT_FETCH.
+     *
+     * @param window the PFNs every snapshot of the reply copies
+     * @return the 16 request bytes
+     */
     public static ByteBuffer header(PfnWindow window) {
         return start(Protocol.REQUEST_HEADER_SIZE, window);
     }
 
-    /** MDLB_REQ_RANGE (SIZE_OF_MDL). */
+    /**
+     * MDLB_REQ_RANGE, SIZE_OF_MDL's request: the range {@code MmSizeOfMdl} is asked about.
+     *
+     * @param virtualAddress the range's start (the {@code Base} argument)
+     * @param length         its length in bytes (a {@code SIZE_T})
+     * @return the request bytes
+     */
     public static ByteBuffer range(long virtualAddress, long length) {
         ByteBuffer b = start(Protocol.REQ_RANGE_SIZE, PfnWindow.NONE);
         b.putLong(16, virtualAddress);
@@ -35,7 +46,14 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_ALLOCATE_MDL (ALLOCATE_MDL, INITIALIZE_MDL); {@code length} is a ULONG. */
+    /**
+     * MDLB_REQ_ALLOCATE_MDL, the request of ALLOCATE_MDL and INITIALIZE_MDL: the range the new MDL describes.
+     *
+     * @param window         the PFNs every snapshot of the reply copies
+     * @param virtualAddress the range's start
+     * @param length         its length in bytes, a {@code ULONG} (read unsigned)
+     * @return the request bytes
+     */
     public static ByteBuffer allocateMdl(PfnWindow window, long virtualAddress, int length) {
         ByteBuffer b = start(Protocol.REQ_ALLOCATE_MDL_SIZE, window);
         b.putLong(16, virtualAddress);
@@ -44,7 +62,13 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_OBJECT (BUILD_NONPAGED, UNLOCK, QUERY, FREE_PAGES, POOL_FREE). */
+    /**
+     * MDLB_REQ_OBJECT, the request of BUILD_NONPAGED, UNLOCK, QUERY, FREE_PAGES and POOL_FREE.
+     *
+     * @param window   the PFNs every snapshot of the reply copies
+     * @param objectId the handle's id of the MDL or kernel buffer acted on
+     * @return the request bytes
+     */
     public static ByteBuffer object(PfnWindow window, int objectId) {
         ByteBuffer b = start(Protocol.REQ_OBJECT_SIZE, window);
         b.putInt(16, objectId);
@@ -52,7 +76,14 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_FREE_MDL. */
+    /**
+     * MDLB_REQ_FREE_MDL: which MDL to free, and with which call.
+     *
+     * @param window the PFNs every snapshot of the reply copies
+     * @param mdlId  the MDL's id
+     * @param method {@link Protocol#FREE_IOFREEMDL} or {@link Protocol#FREE_EXFREEPOOL}
+     * @return the request bytes
+     */
     public static ByteBuffer freeMdl(PfnWindow window, int mdlId, int method) {
         ByteBuffer b = start(Protocol.REQ_FREE_MDL_SIZE, window);
         b.putInt(16, mdlId);
@@ -60,7 +91,15 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_PROBE. */
+    /**
+     * MDLB_REQ_PROBE: the arguments of {@code MmProbeAndLockPages}.
+     *
+     * @param window     the PFNs every snapshot of the reply copies
+     * @param mdlId      the MDL to probe and lock
+     * @param accessMode {@code KPROCESSOR_MODE}: {@link Protocol#KERNEL_MODE} or {@link Protocol#USER_MODE}
+     * @param operation  {@code LOCK_OPERATION}: one of the {@code Protocol.IO_*_ACCESS} values
+     * @return the request bytes
+     */
     public static ByteBuffer probe(PfnWindow window, int mdlId, int accessMode, int operation) {
         ByteBuffer b = start(Protocol.REQ_PROBE_SIZE, window);
         b.putInt(16, mdlId);
@@ -70,7 +109,14 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_MAP_SYSTEM. */
+    /**
+     * MDLB_REQ_MAP_SYSTEM: the arguments of {@code MmGetSystemAddressForMdlSafe}.
+     *
+     * @param window   the PFNs every snapshot of the reply copies
+     * @param mdlId    the locked or built MDL to map
+     * @param priority {@code MM_PAGE_PRIORITY}, OR-ed with {@code MdlMappingNoWrite}/{@code MdlMappingNoExecute}
+     * @return the request bytes
+     */
     public static ByteBuffer mapSystem(PfnWindow window, int mdlId, int priority) {
         ByteBuffer b = start(Protocol.REQ_MAP_SYSTEM_SIZE, window);
         b.putInt(16, mdlId);
@@ -78,7 +124,16 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_MAP_USER. */
+    /**
+     * MDLB_REQ_MAP_USER: the arguments of {@code MmMapLockedPagesSpecifyCache(UserMode)}.
+     *
+     * @param window           the PFNs every snapshot of the reply copies
+     * @param mdlId            the locked or built MDL to map
+     * @param cacheType        {@code MEMORY_CACHING_TYPE}; only {@link Protocol#MM_CACHED} is accepted
+     * @param requestedAddress where in the caller's address space to map; 0 lets the memory manager choose
+     * @param priority         {@code MM_PAGE_PRIORITY}, OR-ed with the mapping modifier bits
+     * @return the request bytes
+     */
     public static ByteBuffer mapUser(PfnWindow window, int mdlId, int cacheType, long requestedAddress, int priority) {
         ByteBuffer b = start(Protocol.REQ_MAP_USER_SIZE, window);
         b.putInt(16, mdlId);
@@ -89,7 +144,14 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_MAPPING (UNMAP): a user mapping id, or 0 and the MDL whose system mapping goes. */
+    /**
+     * MDLB_REQ_MAPPING, UNMAP's request: which mapping {@code MmUnmapLockedPages} ends.
+     *
+     * @param window    the PFNs every snapshot of the reply copies
+     * @param mappingId a user mapping's id, or 0 for the system mapping of {@code mdlId}
+     * @param mdlId     the MDL whose system mapping ends; 0 when {@code mappingId} is given
+     * @return the request bytes
+     */
     public static ByteBuffer mapping(PfnWindow window, int mappingId, int mdlId) {
         ByteBuffer b = start(Protocol.REQ_MAPPING_SIZE, window);
         b.putInt(16, mappingId);
@@ -97,14 +159,30 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_TRANSFER for READ_MAPPED. */
+    /**
+     * MDLB_REQ_TRANSFER for READ_MAPPED: which bytes to copy out through a mapping.
+     *
+     * @param mappingId a user mapping's id, or 0 for the system mapping of {@code mdlId}
+     * @param mdlId     the mapped MDL
+     * @param offset    from the mapped address (which includes the MDL's {@code ByteOffset})
+     * @param length    bytes to read, at most {@link Protocol#MAX_TRANSFER}
+     * @return the request bytes
+     */
     public static ByteBuffer readMapped(int mappingId, int mdlId, int offset, int length) {
         ByteBuffer b = start(Protocol.REQ_TRANSFER_SIZE, PfnWindow.NONE);
         transfer(b, mappingId, mdlId, offset, length);
         return b;
     }
 
-    /** MDLB_REQ_TRANSFER followed by the bytes, for WRITE_MAPPED. */
+    /**
+     * MDLB_REQ_TRANSFER followed by the bytes, for WRITE_MAPPED: what to copy in through a mapping.
+     *
+     * @param mappingId a user mapping's id, or 0 for the system mapping of {@code mdlId}
+     * @param mdlId     the mapped MDL
+     * @param offset    from the mapped address (which includes the MDL's {@code ByteOffset})
+     * @param data      the bytes to write, at most {@link Protocol#MAX_TRANSFER}
+     * @return the request bytes, data included
+     */
     public static ByteBuffer writeMapped(int mappingId, int mdlId, int offset, byte[] data) {
         ByteBuffer b = start(Protocol.REQ_TRANSFER_SIZE + data.length, PfnWindow.NONE);
         transfer(b, mappingId, mdlId, offset, data.length);
@@ -119,7 +197,15 @@ public final class Requests {
         b.putInt(28, length);
     }
 
-    /** MDLB_REQ_BUILD_PARTIAL: {@code offset} from the source's virtual address; length 0 = the rest. */
+    /**
+     * MDLB_REQ_BUILD_PARTIAL: the part of a source MDL {@code IoBuildPartialMdl} describes.
+     *
+     * @param window   the PFNs every snapshot of the reply copies
+     * @param sourceId the source MDL (locked, built for nonpaged pool, or a page allocation)
+     * @param offset   from the source's {@code MmGetMdlVirtualAddress}
+     * @param length   bytes; 0 means the rest of the source
+     * @return the request bytes
+     */
     public static ByteBuffer buildPartial(PfnWindow window, int sourceId, long offset, int length) {
         ByteBuffer b = start(Protocol.REQ_BUILD_PARTIAL_SIZE, window);
         b.putInt(16, sourceId);
@@ -128,14 +214,26 @@ public final class Requests {
         return b;
     }
 
-    /** MDLB_REQ_POOL_ALLOCATE. */
+    /**
+     * MDLB_REQ_POOL_ALLOCATE: the size of a nonpaged-pool kernel buffer.
+     *
+     * @param size bytes, rounded up to whole pages by the driver
+     * @return the request bytes
+     */
     public static ByteBuffer poolAllocate(long size) {
         ByteBuffer b = start(Protocol.REQ_POOL_ALLOCATE_SIZE, PfnWindow.NONE);
         b.putLong(16, size);
         return b;
     }
 
-    /** MDLB_REQ_ALLOCATE_PAGES. */
+    /**
+     * MDLB_REQ_ALLOCATE_PAGES: the arguments of {@code MmAllocatePagesForMdlEx} (any physical address, MmCached).
+     *
+     * @param window the PFNs every snapshot of the reply copies
+     * @param size   {@code TotalBytes} to allocate
+     * @param flags  {@code MM_ALLOCATE_*} flags; {@link Protocol#MM_DONT_ZERO_ALLOCATION} is refused
+     * @return the request bytes
+     */
     public static ByteBuffer allocatePages(PfnWindow window, long size, int flags) {
         ByteBuffer b = start(Protocol.REQ_ALLOCATE_PAGES_SIZE, window);
         b.putLong(16, size);
@@ -144,11 +242,24 @@ public final class Requests {
         return b;
     }
 
-    /** One range of a DESCRIBE_CHAIN. */
+    /**
+     * One range of a DESCRIBE_CHAIN (MDLB_CHAIN_RANGE): one MDL of the chain is allocated and probed for it.
+     *
+     * @param virtualAddress the range's start in the caller's address space
+     * @param length         its length in bytes, a {@code ULONG}
+     * @param operation      {@code LOCK_OPERATION} of its probe: one of the {@code Protocol.IO_*_ACCESS} values
+     */
     public record ChainRange(long virtualAddress, int length, int operation) {
     }
 
-    /** MDLB_REQ_CHAIN followed by its MDLB_CHAIN_RANGEs. */
+    /**
+     * MDLB_REQ_CHAIN followed by its MDLB_CHAIN_RANGEs: the request of DESCRIBE_CHAIN.
+     *
+     * @param window  the PFNs every snapshot of the reply copies
+     * @param ranges  1 to {@link Protocol#MAX_CHAIN_RANGES} ranges, in chain order
+     * @param cleanup who tears the chain down: {@link Protocol#CLEANUP_IO_MANAGER} or {@link Protocol#CLEANUP_DRIVER}
+     * @return the request bytes, ranges included
+     */
     public static ByteBuffer chain(PfnWindow window, java.util.List<ChainRange> ranges, int cleanup) {
         ByteBuffer b = start(Protocol.REQ_CHAIN_SIZE + Protocol.CHAIN_RANGE_SIZE * ranges.size(), window);
         b.putInt(16, ranges.size());

@@ -9,13 +9,22 @@ package dev.mdlbridge.spi;
  */
 public interface BackendDecorator {
 
-    /** The option that turns this decorator on, e.g. {@code record}. */
+    /**
+     * The option that turns this decorator on.
+     *
+     * @return the option's key, e.g. {@code record}
+     */
     String option();
 
     /**
      * Wraps {@code backend}. {@code value} is the claimed option's value (never blank); {@code session} the label
      * the caller gave this backend ({@code session} option: a scenario's description), or empty. On failure the
      * decorator throws and the selector closes {@code backend}.
+     *
+     * @param backend the selected backend
+     * @param value   the claimed option's value, never blank
+     * @param session the caller's label for this backend, or empty
+     * @return the wrapping backend
      */
     Backend decorate(Backend backend, String value, String session);
 }

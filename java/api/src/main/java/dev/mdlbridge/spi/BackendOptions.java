@@ -11,17 +11,35 @@ import java.util.Optional;
  * {@code mdlbridge-scenario}, see {@link BackendDecorator}) and {@code session} (the recording's label).
  * A backend rejects keys that make no sense for it with an exception naming the key (the driver a
  * {@code BackendException}, so that {@code auto} moves on to the simulator).
+ *
+ * @param settings the options by key, values as text
  */
 public record BackendOptions(Map<String, String> settings) {
 
+    /**
+     * Takes an unmodifiable copy of the settings.
+     *
+     * @param settings the options by key, values as text
+     */
     public BackendOptions {
         settings = Map.copyOf(settings);
     }
 
+    /**
+     * No settings: every backend's defaults.
+     *
+     * @return empty options
+     */
     public static BackendOptions none() {
         return new BackendOptions(Map.of());
     }
 
+    /**
+     * One setting.
+     *
+     * @param key the option's key, e.g. {@code profile}
+     * @return its value, or empty when it was not set
+     */
     public Optional<String> get(String key) {
         return Optional.ofNullable(settings.get(key));
     }

@@ -6,15 +6,33 @@ package dev.mdlbridge.spi;
  */
 public interface BackendProvider {
 
-    /** The name users select it by: {@code driver}, {@code simulator}, {@code replay}. */
+    /**
+     * The name users select it by.
+     *
+     * @return {@code driver}, {@code simulator} or {@code replay}
+     */
     String name();
 
-    /** Higher wins under {@code auto}: the driver is 100, the simulator 10; {@code replay} is never chosen by auto. */
+    /**
+     * Rank under {@code auto}: higher wins.
+     *
+     * @return the driver 100, the simulator 10; {@code replay} is never chosen by auto
+     */
     int priority();
 
-    /** Whether {@link #create} can succeed here, and if not, why (one sentence a user can act on). */
+    /**
+     * Whether {@link #create} can succeed here, and if not, why (one sentence a user can act on).
+     *
+     * @return the availability and its reason
+     */
     Availability availability();
 
-    /** Creates the backend; {@code options} carry backend-specific settings (profile, seed, recording file). */
+    /**
+     * Creates the backend.
+     *
+     * @param options backend-specific settings (profile, seed, recording file)
+     * @return the new backend
+     * @throws BackendException when it cannot be created or an option makes no sense for it
+     */
     Backend create(BackendOptions options);
 }

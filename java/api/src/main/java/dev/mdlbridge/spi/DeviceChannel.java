@@ -24,6 +24,12 @@ public interface DeviceChannel extends AutoCloseable {
     /**
      * {@code DeviceIoControl} with a METHOD_IN_DIRECT or METHOD_OUT_DIRECT code whose output buffer is a range of
      * the calling process's own memory: the I/O manager builds and locks the MDL for it before the driver runs.
+     *
+     * @param code          the control code ({@code IOCTL_MDLB_DIRECT_IN} or {@code IOCTL_MDLB_DIRECT_OUT})
+     * @param request       the request bytes, from its position to its limit (little-endian)
+     * @param outputAddress the output buffer's address in the calling process: the range the MDL describes
+     * @param outputLength  the output buffer's length in bytes
+     * @return what the call returned; a failure before the driver ran carries the I/O manager's status
      */
     IoResult controlDirect(int code, ByteBuffer request, long outputAddress, int outputLength);
 

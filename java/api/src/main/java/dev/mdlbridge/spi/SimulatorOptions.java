@@ -47,12 +47,22 @@ public final class SimulatorOptions {
     private SimulatorOptions() {
     }
 
-    /** An empty set of options: the simulator's defaults. */
+    /**
+     * An empty set of options: the simulator's defaults.
+     *
+     * @return a new builder
+     */
     public static SimulatorOptions builder() {
         return new SimulatorOptions();
     }
 
-    /** Sets the version profile ({@code win10-x64}, {@code win7-x64}, {@code nt52-x64}). */
+    /**
+     * Sets the Windows version the machine simulates.
+     *
+     * @param name {@code win10-x64}, {@code win7-x64} or {@code nt52-x64}; surrounding blanks are dropped
+     * @return this builder
+     * @throws IllegalArgumentException when {@code name} is blank
+     */
     public SimulatorOptions profile(String name) {
         Objects.requireNonNull(name, "profile");
         if (name.isBlank()) {
@@ -61,42 +71,86 @@ public final class SimulatorOptions {
         return set(PROFILE, name.trim());
     }
 
-    /** Sets the seed of the physical frame assignment. */
+    /**
+     * Sets the seed of the physical frame assignment, so PFNs repeat from run to run.
+     *
+     * @param seed any number
+     * @return this builder
+     */
     public SimulatorOptions seed(long seed) {
         return set(SEED, Long.toString(seed));
     }
 
-    /** Turns Driver Verifier on or off. */
+    /**
+     * Turns Driver Verifier (I/O verification, DDI compliance checking, 0xC4 bug checks) on or off.
+     *
+     * @param on true to verify
+     * @return this builder
+     */
     public SimulatorOptions verifier(boolean on) {
         return set(VERIFIER, Boolean.toString(on));
     }
 
-    /** Turns TrackLockedPages on or off. */
+    /**
+     * Turns TrackLockedPages (0xCB / 0x76 bug checks when a process exits with pages locked) on or off.
+     *
+     * @param on true to track
+     * @return this builder
+     */
     public SimulatorOptions trackLockedPages(boolean on) {
         return set(TRACK_LOCKED_PAGES, Boolean.toString(on));
     }
 
-    /** Removes (true) or keeps (false) the simulated driver's safety refusals. */
+    /**
+     * Removes or keeps the simulated driver's safety refusals, to show what Windows itself does.
+     *
+     * @param on true to remove the refusals
+     * @return this builder
+     */
     public SimulatorOptions unchecked(boolean on) {
         return set(UNCHECKED, Boolean.toString(on));
     }
 
-    /** Lets {@code count} nonpaged-pool allocations succeed, then fails every later one. */
+    /**
+     * Lets {@code count} nonpaged-pool allocations succeed, then fails every later one (the DDI returns NULL).
+     *
+     * @param count allocations that still succeed, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code count} is negative
+     */
     public SimulatorOptions poolFailAfter(long count) {
         return set(POOL_FAIL_AFTER, Long.toString(nonNegative(POOL_FAIL_AFTER, count)));
     }
 
-    /** Limits the system PTEs available for kernel-mode mappings. */
+    /**
+     * Limits the system PTEs available for kernel-mode mappings (a mapping past them returns NULL).
+     *
+     * @param count PTEs, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code count} is negative
+     */
     public SimulatorOptions systemPtesAvailable(long count) {
         return set(SYSTEM_PTES_AVAILABLE, Long.toString(nonNegative(SYSTEM_PTES_AVAILABLE, count)));
     }
 
-    /** Limits the lock count of a physical page. */
+    /**
+     * Limits the lock count of a physical page (further locks of it fail).
+     *
+     * @param limit the highest count, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code limit} is negative
+     */
     public SimulatorOptions lockCountLimit(long limit) {
         return set(LOCK_COUNT_LIMIT, Long.toString(nonNegative(LOCK_COUNT_LIMIT, limit)));
     }
 
-    /** Sets the simulated RAM in bytes. */
+    /**
+     * Sets the simulated RAM in bytes.
+     *
+     * @param bytes physical memory, more than 0
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is not positive
+     */
     public SimulatorOptions physicalMemory(long bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("physicalMemory must be positive, not " + bytes);
@@ -104,7 +158,12 @@ public final class SimulatorOptions {
         return set(PHYSICAL_MEMORY, Long.toString(bytes));
     }
 
-    /** Sets the simulated RAM as a size with an optional K, M, G or T suffix ({@code "4G"}). */
+    /**
+     * Sets the simulated RAM as a size with an optional K, M, G or T suffix ({@code "4G"}).
+     *
+     * @param size the size in binary units; the simulator checks it when the backend is created
+     * @return this builder
+     */
     public SimulatorOptions physicalMemory(String size) {
         Objects.requireNonNull(size, "physicalMemory");
         return set(PHYSICAL_MEMORY, size.trim());
@@ -114,6 +173,9 @@ public final class SimulatorOptions {
      * Sets one option by its key (one of {@link #KEYS}), as a configuration file would; the simulator checks the
      * value when the backend is created.
      *
+     * @param key   one of {@link #KEYS}
+     * @param value the value as text
+     * @return this builder
      * @throws IllegalArgumentException for a key the simulator does not know
      */
     public SimulatorOptions set(String key, String value) {
@@ -125,17 +187,30 @@ public final class SimulatorOptions {
         return this;
     }
 
-    /** The options set so far, by key, in the order they were set. */
+    /**
+     * The options set so far.
+     *
+     * @return an unmodifiable copy, by key
+     */
     public Map<String, String> settings() {
         return Map.copyOf(settings);
     }
 
-    /** The options as {@link BackendOptions}. */
+    /**
+     * The options as {@link BackendOptions}.
+     *
+     * @return the options to open the simulator with
+     */
     public BackendOptions build() {
         return new BackendOptions(settings);
     }
 
-    /** {@code base} with these options added (these win where both set a key). */
+    /**
+     * {@code base} with these options added (these win where both set a key).
+     *
+     * @param base options set elsewhere, e.g. a recording file
+     * @return the combined options
+     */
     public BackendOptions addTo(BackendOptions base) {
         Map<String, String> all = new LinkedHashMap<>(base.settings());
         all.putAll(settings);
