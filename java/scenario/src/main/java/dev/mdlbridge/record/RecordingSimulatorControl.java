@@ -62,19 +62,21 @@ final class RecordingSimulatorControl implements SimulatorControl {
 
     @Override
     public DeviceChannel duplicateIntoOtherProcess(DeviceChannel channel) {
-        ObjectNode c = call("duplicateIntoOtherProcess");
-        RecordingChannel source = (RecordingChannel) channel;
-        c.put("channel", source.id);
-        DeviceChannel other = run(c, () -> delegate.duplicateIntoOtherProcess(source.delegate));
-        return backend.wrap(c, other);
+        return duplicate("duplicateIntoOtherProcess", channel, delegate::duplicateIntoOtherProcess);
     }
 
     @Override
     public DeviceChannel duplicateInSameProcess(DeviceChannel channel) {
-        ObjectNode c = call("duplicateInSameProcess");
+        return duplicate("duplicateInSameProcess", channel, delegate::duplicateInSameProcess);
+    }
+
+    /** Both duplications are recorded alike: the source channel's id, then the new channel as the call's result. */
+    private DeviceChannel duplicate(String name, DeviceChannel channel,
+                                    java.util.function.UnaryOperator<DeviceChannel> how) {
+        ObjectNode c = call(name);
         RecordingChannel source = (RecordingChannel) channel;
         c.put("channel", source.id);
-        DeviceChannel dup = run(c, () -> delegate.duplicateInSameProcess(source.delegate));
+        DeviceChannel dup = run(c, () -> how.apply(source.delegate));
         return backend.wrap(c, dup);
     }
 

@@ -46,13 +46,17 @@ final class ReplaySimulatorControl implements SimulatorControl {
 
     @Override
     public DeviceChannel duplicateIntoOtherProcess(DeviceChannel channel) {
-        JsonNode c = sim("duplicateIntoOtherProcess", Map.of("channel", ((ReplayChannel) channel).id));
-        return new ReplayChannel(backend, c.path("ret").asInt());
+        return duplicate("duplicateIntoOtherProcess", channel);
     }
 
     @Override
     public DeviceChannel duplicateInSameProcess(DeviceChannel channel) {
-        JsonNode c = sim("duplicateInSameProcess", Map.of("channel", ((ReplayChannel) channel).id));
+        return duplicate("duplicateInSameProcess", channel);
+    }
+
+    /** Serves a recorded duplication: the channel the recording names as its result. */
+    private DeviceChannel duplicate(String name, DeviceChannel channel) {
+        JsonNode c = sim(name, Map.of("channel", ((ReplayChannel) channel).id));
         return new ReplayChannel(backend, c.path("ret").asInt());
     }
 
