@@ -15,6 +15,9 @@
  *    version or code, an unknown object id, a call from a process that does not own the handle. A well-formed
  *    request always completes with STATUS_SUCCESS and a reply whose Status says what the operation did.
  *  - objects are small per-handle ids (never pointers); id 0 means "none".
+ *  - version 1 is not frozen until a release has run on Windows: until then a layout may still grow (as
+ *    MDLB_INFO, MDLB_REQ_POOL_ALLOCATE and MDLB_REQ_ALLOCATE_PAGES did for the DDI-coverage issue) without a
+ *    version bump, always together with the four readers above.
  */
 #ifndef MDLBRIDGE_H
 #define MDLBRIDGE_H
@@ -90,6 +93,11 @@ typedef uint64_t mdlb_u64;
 #define IOCTL_MDLB_DIRECT_IN       MDLB_CTL(0x815, MDLB_METHOD_IN_DIRECT,  MDLB_ACCESS_READ_WRITE) /* the I/O manager's MDL, IoReadAccess */
 #define IOCTL_MDLB_DIRECT_OUT      MDLB_CTL(0x816, MDLB_METHOD_OUT_DIRECT, MDLB_ACCESS_READ_WRITE) /* the I/O manager's MDL, IoWriteAccess */
 #define IOCTL_MDLB_DIRECT_FETCH    MDLB_CTL(0x817, MDLB_METHOD_BUFFERED,   MDLB_ACCESS_READ_WRITE) /* snapshots kept by the last DIRECT call */
+#define IOCTL_MDLB_MAP_KERNEL      MDLB_CTL(0x818, MDLB_METHOD_BUFFERED,   MDLB_ACCESS_READ_WRITE) /* MmMapLockedPagesSpecifyCache(KernelMode) */
+#define IOCTL_MDLB_RESERVE         MDLB_CTL(0x819, MDLB_METHOD_BUFFERED,   MDLB_ACCESS_READ_WRITE) /* MmAllocateMappingAddress */
+#define IOCTL_MDLB_MAP_RESERVED    MDLB_CTL(0x81A, MDLB_METHOD_BUFFERED,   MDLB_ACCESS_READ_WRITE) /* MmMapLockedPagesWithReservedMapping */
+#define IOCTL_MDLB_UNMAP_RESERVED  MDLB_CTL(0x81B, MDLB_METHOD_BUFFERED,   MDLB_ACCESS_READ_WRITE) /* MmUnmapReservedMapping */
+#define IOCTL_MDLB_FREE_RESERVATION MDLB_CTL(0x81C, MDLB_METHOD_BUFFERED,  MDLB_ACCESS_READ_WRITE) /* MmFreeMappingAddress */
 
 /* ---------------------------------------------------------------------------------------------------- */
 /* Limits the protocol itself imposes                                                                    */
@@ -129,6 +137,35 @@ typedef uint64_t mdlb_u64;
 #define MDLB_DIRECT_RECORD_CHARGE (2u * 8u * MDLB_MAX_INLINE_PFNS + 512u) /* the kept DIRECT snapshots */
 #define MDLB_LIMIT_DRIVER_HANDLES            1024u           /* open handles (CREATE fails with QUOTA_EXCEEDED) */
 
+/* Limits an administrator sets (CONTRACT.md section 4): REG_DWORD or REG_QWORD values of these names under the
+ * service key's Parameters subkey, read once at load. Each is clamped to [MIN, MAX] below; if the configured
+ * driver-wide locked, page-allocation and kernel-buffer bytes together exceed half the machine's RAM they are
+ * lowered, in that order, until they fit (never below their minimum; defaults are never lowered). MDLB_INFO's
+ * ConfiguredLimits and ClampedLimits carry one bit per name, bit = 1 << index. The simulator takes the same names
+ * as settings and a scenario's "limits" object takes them too. */
+#define MDLB_LIMIT_NAME_MAX_OBJECTS                  0u /* L"maxObjects"                  handle, 16 .. 65536 */
+#define MDLB_LIMIT_NAME_MAX_LOCKED_BYTES             1u /* L"maxLockedBytes"              handle, 1 MiB .. 64 GiB */
+#define MDLB_LIMIT_NAME_MAX_KERNEL_BUFFER_BYTES      2u /* L"maxKernelBufferBytes"        handle, 64 KiB .. 4 GiB */
+#define MDLB_LIMIT_NAME_MAX_PAGE_ALLOCATION_BYTES    3u /* L"maxPageAllocationBytes"      handle, 64 KiB .. 64 GiB */
+#define MDLB_LIMIT_NAME_MAX_MDL_POOL_BYTES           4u /* L"maxMdlPoolBytes"             handle, 1 MiB .. 256 MiB */
+#define MDLB_LIMIT_NAME_MAX_SYSTEM_MAPPING_BYTES     5u /* L"maxSystemMappingBytes"       handle, 1 MiB .. 32 GiB */
+#define MDLB_LIMIT_NAME_DRIVER_MAX_OBJECTS           6u /* L"driverMaxObjects"            16 .. 1048576 */
+#define MDLB_LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES      7u /* L"driverMaxLockedBytes"        1 MiB .. 256 GiB */
+#define MDLB_LIMIT_NAME_DRIVER_MAX_KERNEL_BUFFER_BYTES 8u /* L"driverMaxKernelBufferBytes" 64 KiB .. 16 GiB */
+#define MDLB_LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES 9u /* L"driverMaxPageAllocationBytes" 64 KiB .. 256 GiB */
+#define MDLB_LIMIT_NAME_DRIVER_MAX_MDL_POOL_BYTES    10u /* L"driverMaxMdlPoolBytes"      1 MiB .. 1 GiB */
+#define MDLB_LIMIT_NAME_DRIVER_MAX_SYSTEM_MAPPING_BYTES 11u /* L"driverMaxSystemMappingBytes" 1 MiB .. 32 GiB */
+#define MDLB_LIMIT_NAME_DRIVER_MAX_HANDLES           12u /* L"driverMaxHandles"           1 .. 4096 */
+#define MDLB_LIMIT_NAME_COUNT                        13u
+/* The clamp ranges, by name index (MIN, MAX). 32 GiB of system mappings is a quarter of the 128 GiB system-PTE
+ * space assumed for x64 Windows 10 (an assumption until a lab machine reports it, CONTRACT.md section 4). */
+#define MDLB_LIMIT_RANGES { \
+    {16ull, 65536ull}, {0x100000ull, 0x1000000000ull}, {0x10000ull, 0x100000000ull}, {0x10000ull, 0x1000000000ull}, \
+    {0x100000ull, 0x10000000ull}, {0x100000ull, 0x800000000ull}, \
+    {16ull, 1048576ull}, {0x100000ull, 0x4000000000ull}, {0x10000ull, 0x400000000ull}, {0x10000ull, 0x4000000000ull}, \
+    {0x100000ull, 0x40000000ull}, {0x100000ull, 0x800000000ull}, {1ull, 4096ull} }
+#define MDLB_PARAMETERS_SUBKEY    L"Parameters"
+
 /* ---------------------------------------------------------------------------------------------------- */
 /* Enumerations carried in requests (values are Windows' own where Windows has one)                      */
 /* ---------------------------------------------------------------------------------------------------- */
@@ -146,10 +183,24 @@ typedef uint64_t mdlb_u64;
 #define MDLB_HIGH_PAGE_PRIORITY   32u
 #define MDLB_MAPPING_NO_WRITE     0x80000000u
 #define MDLB_MAPPING_NO_EXECUTE   0x40000000u
-/* MEMORY_CACHING_TYPE: only MmCached is accepted (CONTRACT.md section 2) */
+/* MEMORY_CACHING_TYPE: only these three exist here (CONTRACT.md section 2); every other value is a parameter error */
+#define MDLB_MM_NON_CACHED        0u
 #define MDLB_MM_CACHED            1u
-/* MmAllocatePagesForMdlEx flags */
-#define MDLB_MM_DONT_ZERO_ALLOCATION 0x1u /* refused: STATUS_INVALID_PARAMETER */
+#define MDLB_MM_WRITE_COMBINED    2u
+/* MmAllocatePagesForMdlEx flags (Windows' values). The contract accepts FULLY_REQUIRED, NO_WAIT, PREFER_CONTIGUOUS and
+ * REQUIRE_CONTIGUOUS_CHUNKS where the profile's Windows has them (Windows 7 on); every other bit, DONT_ZERO included,
+ * is STATUS_INVALID_PARAMETER (MDLB_PARAM_FLAGS). */
+#define MDLB_MM_DONT_ZERO_ALLOCATION           0x1u  /* refused */
+#define MDLB_MM_ALLOCATE_FROM_LOCAL_NODE_ONLY  0x2u  /* refused (NUMA placement is not observable here) */
+#define MDLB_MM_ALLOCATE_FULLY_REQUIRED        0x4u
+#define MDLB_MM_ALLOCATE_NO_WAIT               0x8u
+#define MDLB_MM_ALLOCATE_PREFER_CONTIGUOUS     0x10u
+#define MDLB_MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS 0x20u
+#define MDLB_MM_ALLOCATE_ACCEPTED_FLAGS        0x3Cu /* the four above */
+/* MmAllocatePagesForMdlEx's HighAddress default: any physical address */
+#define MDLB_HIGHEST_PHYSICAL_ADDRESS          0xFFFFFFFFFFFFFFFFull
+/* pageOffset of POOL_ALLOCATE: a multiple of this below MDLB_PAGE_SIZE */
+#define MDLB_POOL_OFFSET_ALIGNMENT             16u
 /* FREE_MDL method */
 #define MDLB_FREE_IOFREEMDL       0u
 #define MDLB_FREE_EXFREEPOOL      1u
@@ -214,24 +265,24 @@ typedef struct MDLB_REQ_MAP_SYSTEM {     /* MAP_SYSTEM */
     mdlb_u32 Priority;                   /* MM_PAGE_PRIORITY | modifier bits */
 } MDLB_REQ_MAP_SYSTEM;                   /* 24 bytes */
 
-typedef struct MDLB_REQ_MAP_USER {       /* MAP_USER */
+typedef struct MDLB_REQ_MAP_USER {       /* MAP_USER, MAP_KERNEL */
     MDLB_REQUEST_HEADER Header;
     mdlb_u32 MdlId;
-    mdlb_u32 CacheType;                  /* MDLB_MM_CACHED */
-    mdlb_u64 RequestedAddress;           /* 0: the memory manager chooses */
+    mdlb_u32 CacheType;                  /* MDLB_MM_*: the type the pages were made with (section 2) */
+    mdlb_u64 RequestedAddress;           /* 0: the memory manager chooses; MAP_KERNEL: must be 0 (PARAM_REQUESTED_ADDRESS) */
     mdlb_u32 Priority;
     mdlb_u32 Reserved;                   /* 0 */
 } MDLB_REQ_MAP_USER;                     /* 40 bytes */
 
 typedef struct MDLB_REQ_MAPPING {        /* UNMAP */
     MDLB_REQUEST_HEADER Header;
-    mdlb_u32 MappingId;                  /* a user mapping; 0: the system mapping of MdlId */
+    mdlb_u32 MappingId;                  /* a user or kernel-mode mapping; 0: the system mapping of MdlId */
     mdlb_u32 MdlId;                      /* 0 when MappingId is given */
 } MDLB_REQ_MAPPING;                      /* 24 bytes */
 
 typedef struct MDLB_REQ_TRANSFER {       /* READ_MAPPED; WRITE_MAPPED is followed by Length data bytes */
     MDLB_REQUEST_HEADER Header;
-    mdlb_u32 MappingId;                  /* a user mapping; 0: the system mapping of MdlId */
+    mdlb_u32 MappingId;                  /* any mapping object (user, kernel-mode, reserved); 0: the system mapping of MdlId */
     mdlb_u32 MdlId;
     mdlb_u32 Offset;                     /* from the mapped address (which includes ByteOffset) */
     mdlb_u32 Length;                     /* <= MDLB_MAX_TRANSFER */
@@ -246,15 +297,37 @@ typedef struct MDLB_REQ_BUILD_PARTIAL {  /* BUILD_PARTIAL */
 
 typedef struct MDLB_REQ_POOL_ALLOCATE {  /* POOL_ALLOCATE */
     MDLB_REQUEST_HEADER Header;
-    mdlb_u64 Size;                       /* rounded up to whole pages */
-} MDLB_REQ_POOL_ALLOCATE;                /* 24 bytes */
+    mdlb_u64 Size;                       /* >= 1; the block is ROUND_UP(PageOffset + Size, MDLB_PAGE_SIZE) bytes */
+    mdlb_u32 PageOffset;                 /* where the buffer starts in its first page: a multiple of
+                                          * MDLB_POOL_OFFSET_ALIGNMENT below MDLB_PAGE_SIZE (PARAM_PAGE_OFFSET) */
+    mdlb_u32 Reserved;                   /* 0 */
+} MDLB_REQ_POOL_ALLOCATE;                /* 32 bytes; Reply.Value = block + PageOffset */
 
 typedef struct MDLB_REQ_ALLOCATE_PAGES { /* ALLOCATE_PAGES */
     MDLB_REQUEST_HEADER Header;
-    mdlb_u64 Size;                       /* TotalBytes; LowAddress 0, HighAddress max, SkipBytes 0, MmCached */
-    mdlb_u32 Flags;                      /* MM_ALLOCATE_* ; MDLB_MM_DONT_ZERO_ALLOCATION refused */
+    mdlb_u64 Size;                       /* TotalBytes, charged in full; ByteCount says what was allocated */
+    mdlb_u32 Flags;                      /* MDLB_MM_ALLOCATE_ACCEPTED_FLAGS only */
+    mdlb_u32 CacheType;                  /* MDLB_MM_*: the pages' memory type, every mapping must use it */
+    mdlb_u64 LowAddress;                 /* physical, inclusive */
+    mdlb_u64 HighAddress;                /* physical, inclusive; MDLB_HIGHEST_PHYSICAL_ADDRESS: anywhere */
+    mdlb_u64 SkipBytes;                  /* a multiple of MDLB_PAGE_SIZE (PARAM_SKIP_BYTES) */
+    mdlb_u64 Reserved;                   /* 0 */
+} MDLB_REQ_ALLOCATE_PAGES;               /* 64 bytes */
+
+typedef struct MDLB_REQ_RESERVE {        /* RESERVE */
+    MDLB_REQUEST_HEADER Header;
+    mdlb_u64 Size;                       /* NumberOfBytes, >= 1 (0 is PARAM_SIZE: Windows would bug-check 0xDA) */
+} MDLB_REQ_RESERVE;                      /* 24 bytes; Reply.ObjectId = the reservation, Reply.Value = its address */
+
+typedef struct MDLB_REQ_RESERVED {       /* MAP_RESERVED, UNMAP_RESERVED */
+    MDLB_REQUEST_HEADER Header;
+    mdlb_u32 ReservationId;
+    mdlb_u32 MdlId;
+    mdlb_u32 CacheType;                  /* MAP_RESERVED: MDLB_MM_*; UNMAP_RESERVED: 0 */
     mdlb_u32 Reserved;                   /* 0 */
-} MDLB_REQ_ALLOCATE_PAGES;               /* 32 bytes */
+} MDLB_REQ_RESERVED;                     /* 32 bytes. MAP_RESERVED: Reply.ObjectId = a new mapping object, Value = the
+                                          * address the DDI returned (reservation + ByteOffset). FREE_RESERVATION takes
+                                          * MDLB_REQ_OBJECT. */
 
 typedef struct MDLB_CHAIN_RANGE {
     mdlb_u64 VirtualAddress;
@@ -294,6 +367,10 @@ typedef struct MDLB_REQ_CHAIN {          /* DESCRIBE_CHAIN, followed by RangeCou
 #define MDLB_PARAM_OFFSET         11u
 #define MDLB_PARAM_RANGE_COUNT    12u
 #define MDLB_PARAM_PFN_WINDOW     13u
+#define MDLB_PARAM_REQUESTED_ADDRESS 14u /* MAP_KERNEL with a RequestedAddress */
+#define MDLB_PARAM_ADDRESS_RANGE  15u  /* ALLOCATE_PAGES: LowAddress above HighAddress */
+#define MDLB_PARAM_SKIP_BYTES     16u  /* ALLOCATE_PAGES: SkipBytes not a page multiple (or not what the flags need) */
+#define MDLB_PARAM_PAGE_OFFSET    17u  /* POOL_ALLOCATE: PageOffset not a multiple of 16 below 4096 */
 
 /* Reply.Detail for MDLB_STAGE_REFUSED: the rule, numbered after CONTRACT.md section 3 (item << 8 | case). */
 /* MmBuildMdlForNonPagedPool fills the same fields a probe fills, so both share the 3.1 checks and codes
@@ -330,6 +407,19 @@ typedef struct MDLB_REQ_CHAIN {          /* DESCRIBE_CHAIN, followed by RangeCou
 #define MDLB_REFUSE_SHARED_HANDLE           0x0C03u /* section 1: a mapping, lock or page allocation on a handle found shared */
 #define MDLB_REFUSE_USER_MAPPING_WRITABLE   0x0C04u /* section 2: read-only user mappings could not be verified read-only at load */
 #define MDLB_REFUSE_NO_DIRECT_RECORD        0x0C05u /* section 5: DIRECT_FETCH with no DIRECT call to report */
+#define MDLB_REFUSE_ALREADY_MAPPED          0x0C06u /* section 2: a second system mapping (MAP_KERNEL, MAP_RESERVED) of an
+                                                     * MDL with MAPPED_TO_SYSTEM_VA, SOURCE_IS_NONPAGED_POOL or
+                                                     * PARTIAL_HAS_BEEN_MAPPED */
+#define MDLB_REFUSE_IO_SPACE                0x0C07u /* section 2: a probe came back MDL_IO_SPACE (the driver unlocked it) */
+#define MDLB_REFUSE_UNCACHED_RANGE          0x0C08u /* section 2: a caller range whose protection has PAGE_NOCACHE or
+                                                     * PAGE_WRITECOMBINE */
+#define MDLB_REFUSE_RESERVATION_IN_USE      0x0D01u /* 3.13 map into a reservation that holds a mapping */
+#define MDLB_REFUSE_RESERVATION_TOO_SMALL   0x0D02u /* 3.13 the MDL spans more pages than the reservation */
+#define MDLB_REFUSE_RESERVATION_WRONG_MDL   0x0D03u /* 3.13 unmap of an MDL that is not the one mapped there (or none is) */
+#define MDLB_REFUSE_RESERVATION_MAPPED      0x0D04u /* 3.13 MmFreeMappingAddress while mapped */
+#define MDLB_REFUSE_RESERVED_MAPPING_LIVES  0x0D05u /* 3.13 unlock, MmUnmapLockedPages, free or free-pages of an MDL mapped
+                                                     * through a reservation (MmUnmapReservedMapping first); a partial
+                                                     * that inherited it blocks MmUnmapReservedMapping with 0x0702 */
 
 /* Reply.Detail for MDLB_STAGE_LIMIT: which limit. */
 #define MDLB_LIMIT_OBJECTS                  1u
@@ -355,6 +445,10 @@ typedef struct MDLB_REQ_CHAIN {          /* DESCRIBE_CHAIN, followed by RangeCou
 #define MDLB_DDI_MM_SIZE_OF_MDL             13u
 #define MDLB_DDI_MEMORY_ACCESS              14u /* the copy through a mapping faulted */
 #define MDLB_DDI_ZW_QUERY_VIRTUAL_MEMORY    15u
+#define MDLB_DDI_MM_ALLOCATE_MAPPING_ADDRESS 16u
+#define MDLB_DDI_MM_MAP_RESERVED            17u /* MmMapLockedPagesWithReservedMapping returned NULL */
+#define MDLB_DDI_MM_UNAVAILABLE             18u /* the DDI is not exported by this Windows (resolved at run time):
+                                                 * Status = STATUS_NOT_SUPPORTED */
 
 typedef struct MDLB_REPLY_HEADER {
     mdlb_u32 Magic;          /* MDLB_MAGIC */
@@ -475,14 +569,17 @@ typedef struct MDLB_INFO {
     mdlb_u32 ReadOnlyUserMappings;       /* 1: MdlMappingNoWrite user mappings came out read-only when checked at
                                           * load; 0: read-locked user mappings are refused (MDLB_REFUSE_USER_MAPPING_WRITABLE) */
     mdlb_u32 OpenHandles;                /* driver-wide open handles */
-    mdlb_u32 MaxHandles;                 /* MDLB_LIMIT_DRIVER_HANDLES: CREATE beyond it fails with QUOTA_EXCEEDED */
-    mdlb_u32 Reserved;                   /* 0 */
+    mdlb_u32 MaxHandles;                 /* driverMaxHandles (default MDLB_LIMIT_DRIVER_HANDLES): CREATE beyond it fails */
+    mdlb_u32 ConfiguredLimits;           /* bit (1 << MDLB_LIMIT_NAME_*): read from Parameters at load */
     mdlb_u64 HandleMaxSystemMappingBytes; /* maxSystemMappingBytes of a handle ... */
     mdlb_u64 DriverMaxSystemMappingBytes; /* ... and of the driver */
     mdlb_u64 HandleSystemMappingBytes;   /* system address space mapped now: this handle, */
     mdlb_u64 ProcessSystemMappingBytes;  /* every handle of the owning process, */
     mdlb_u64 DriverSystemMappingBytes;   /* the whole driver */
-} MDLB_INFO;                             /* 408 bytes */
+    mdlb_u32 ClampedLimits;              /* bit (1 << MDLB_LIMIT_NAME_*): the configured value was out of range (or
+                                          * over the RAM share) and was clamped; the value in force is above */
+    mdlb_u32 Reserved2;                  /* 0 */
+} MDLB_INFO;                             /* 416 bytes */
 
 /* DESCRIBE_CHAIN's data: one NTSTATUS (mdlb_u32) per range, in range order. Reply.Value: MDLs in the chain.
  * DIRECT_FETCH's reply: Status/Stage/Detail of the DIRECT call's driver part, Value = the system address,
@@ -512,6 +609,7 @@ typedef struct MDLB_INFO {
 #define MDLB_STATUS_INVALID_ADDRESS         0xC0000141u
 #define MDLB_STATUS_INVALID_DEVICE_STATE    0xC0000184u
 #define MDLB_STATUS_NOT_FOUND               0xC0000225u
+#define MDLB_STATUS_NOT_SUPPORTED           0xC00000BBu
 
 /* How a malformed request fails the IRP (no reply is written):
  *   input length not the code's size           STATUS_INFO_LENGTH_MISMATCH
@@ -547,8 +645,12 @@ MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_MAP_USER) == 40);
 MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_MAPPING) == 24);
 MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_TRANSFER) == 32);
 MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_BUILD_PARTIAL) == 32);
-MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_POOL_ALLOCATE) == 24);
-MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_ALLOCATE_PAGES) == 32);
+MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_POOL_ALLOCATE) == 32);
+MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_ALLOCATE_PAGES) == 64);
+MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_RESERVE) == 24);
+MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_RESERVED) == 32);
+MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_REQ_ALLOCATE_PAGES, LowAddress) == 32);
+MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_REQ_ALLOCATE_PAGES, SkipBytes) == 48);
 MDLB_STATIC_ASSERT(sizeof(MDLB_CHAIN_RANGE) == 16);
 MDLB_STATIC_ASSERT(sizeof(MDLB_REQ_CHAIN) == 24);
 MDLB_STATIC_ASSERT(sizeof(MDLB_REPLY_HEADER) == 64);
@@ -556,7 +658,9 @@ MDLB_STATIC_ASSERT(sizeof(MDLB_SNAPSHOT) == 96);
 MDLB_STATIC_ASSERT(sizeof(MDLB_COUNTERS) == 24);
 MDLB_STATIC_ASSERT(sizeof(MDLB_LIMITS) == 40);
 MDLB_STATIC_ASSERT(sizeof(MDLB_USE) == 64);
-MDLB_STATIC_ASSERT(sizeof(MDLB_INFO) == 408);
+MDLB_STATIC_ASSERT(sizeof(MDLB_INFO) == 416);
+MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_INFO, ConfiguredLimits) == 364);
+MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_INFO, ClampedLimits) == 408);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_INFO, HandleMaxSystemMappingBytes) == 368);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_INFO, QuarantinedBytes) == 344);
 MDLB_STATIC_ASSERT(MDLB_OFFSETOF(MDLB_REPLY_HEADER, Value) == 32);

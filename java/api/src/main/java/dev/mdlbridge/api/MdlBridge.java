@@ -356,6 +356,84 @@ public final class MdlBridge implements AutoCloseable {
     }
 
     /**
+     * {@code MmMapLockedPagesSpecifyCache(mdl, accessMode, cacheType, requestedAddress, FALSE, priority)}:
+     * {@code UserMode} maps the locked pages into the calling process (as
+     * {@link #mmMapLockedPagesSpecifyCache(int, int, long, int)}); {@code KernelMode} makes the MDL's one system
+     * mapping (it gets {@code MDL_MAPPED_TO_SYSTEM_VA}) as a mapping object of its own, ended with
+     * {@link #mmUnmapLockedPages(int)}. The cache type must be the one the pages were made with ({@code MmCached}
+     * for caller ranges and kernel buffers, the allocation's for page allocations): anything else is
+     * {@code STATUS_INVALID_PARAMETER}. A second system mapping of one MDL is refused.
+     *
+     * @param mdl              the MDL's id
+     * @param accessMode       {@link AccessMode#USER_MODE} or {@link AccessMode#KERNEL_MODE}
+     * @param cacheType        {@code Protocol.MM_NON_CACHED}, {@code MM_CACHED} or {@code MM_WRITE_COMBINED}
+     * @param requestedAddress UserMode: the user address wanted, or 0; KernelMode: must be 0
+     * @param priority         a page priority with the {@code MdlMapping*} modifier bits
+     * @return the step; {@code objectId} names the mapping, the value is its address
+     */
+    public Step mmMapLockedPagesSpecifyCache(int mdl, AccessMode accessMode, int cacheType, long requestedAddress,
+                                             int priority) {
+        if (accessMode == AccessMode.USER_MODE) {
+            return mmMapLockedPagesSpecifyCache(mdl, cacheType, requestedAddress, priority);
+        }
+        return step("MmMapLockedPagesSpecifyCache", call("MmMapLockedPagesSpecifyCache", Protocol.IOCTL_MAP_KERNEL,
+                Requests.mapUser(PfnWindow.FIRST, mdl, cacheType, requestedAddress, priority)), Step.ValueKind.ADDRESS);
+    }
+
+    /**
+     * {@code MmAllocateMappingAddress(size, tag)}: reserves system address space (no page is mapped). Charged to
+     * {@code maxSystemMappingBytes} until {@link #mmFreeMappingAddress}.
+     *
+     * @param size {@code NumberOfBytes}, at least 1 (0 is {@code STATUS_INVALID_PARAMETER}: Windows would bug-check)
+     * @return the step; {@code objectId} names the reservation, the value is its address
+     */
+    public Step mmAllocateMappingAddress(long size) {
+        return step("MmAllocateMappingAddress", call("MmAllocateMappingAddress", Protocol.IOCTL_RESERVE,
+                Requests.reserve(size)), Step.ValueKind.ADDRESS);
+    }
+
+    /**
+     * {@code MmMapLockedPagesWithReservedMapping(reservation, tag, mdl, cacheType)}: maps a locked MDL into a
+     * reservation. The MDL gets {@code MDL_MAPPED_TO_SYSTEM_VA} and {@code MappedSystemVa} = the reservation's address
+     * (without {@code ByteOffset}); the value returned includes {@code ByteOffset}. Refused when the reservation is in
+     * use or smaller than the MDL's span, or the MDL already has a system mapping.
+     *
+     * @param reservation the reservation's id
+     * @param mdl         the MDL's id
+     * @param cacheType   the type the pages were made with
+     * @return the step; {@code objectId} names the mapping, the value is the address the DDI returned
+     */
+    public Step mmMapLockedPagesWithReservedMapping(int reservation, int mdl, int cacheType) {
+        return step("MmMapLockedPagesWithReservedMapping", call("MmMapLockedPagesWithReservedMapping",
+                Protocol.IOCTL_MAP_RESERVED, Requests.reserved(PfnWindow.FIRST, reservation, mdl, cacheType)),
+                Step.ValueKind.ADDRESS);
+    }
+
+    /**
+     * {@code MmUnmapReservedMapping(reservation, tag, mdl)}: unmaps the MDL mapped into the reservation; refused for
+     * another MDL, and while a partial that inherited the mapping lives.
+     *
+     * @param reservation the reservation's id
+     * @param mdl         the MDL mapped there
+     * @return the step
+     */
+    public Step mmUnmapReservedMapping(int reservation, int mdl) {
+        return step("MmUnmapReservedMapping", call("MmUnmapReservedMapping", Protocol.IOCTL_UNMAP_RESERVED,
+                Requests.reserved(PfnWindow.FIRST, reservation, mdl, 0)), Step.ValueKind.NONE);
+    }
+
+    /**
+     * {@code MmFreeMappingAddress(reservation, tag)}: gives the reserved address space back; refused while mapped.
+     *
+     * @param reservation the reservation's id
+     * @return the step
+     */
+    public Step mmFreeMappingAddress(int reservation) {
+        return step("MmFreeMappingAddress", call("MmFreeMappingAddress", Protocol.IOCTL_FREE_RESERVATION,
+                Requests.object(PfnWindow.NONE, reservation)), Step.ValueKind.NONE);
+    }
+
+    /**
      * {@code MmUnmapLockedPages(BaseAddress, Mdl)} of a user mapping made by
      * {@link #mmMapLockedPagesSpecifyCache}.
      *
@@ -503,6 +581,20 @@ public final class MdlBridge implements AutoCloseable {
     }
 
     /**
+     * {@code ExAllocatePoolWithTag(NonPagedPoolNx)} of a small block: the buffer starts {@code pageOffset} bytes into
+     * its own zeroed block of {@code ROUND_UP(pageOffset + size, 4096)} bytes, so an MDL over it has that
+     * {@code ByteOffset} and never exposes another allocation.
+     *
+     * @param size       bytes, at least 1
+     * @param pageOffset a multiple of 16 below 4096
+     * @return the step; {@code objectId} names the buffer, the value is its kernel address (block + pageOffset)
+     */
+    public Step exAllocatePool(long size, int pageOffset) {
+        return step("ExAllocatePool", call("ExAllocatePool", Protocol.IOCTL_POOL_ALLOCATE,
+                Requests.poolAllocate(size, pageOffset)), Step.ValueKind.ADDRESS);
+    }
+
+    /**
      * {@code ExFreePoolWithTag} of a kernel buffer; refused while an MDL of this handle overlaps it.
      *
      * @param kernelBuffer the buffer's id
@@ -597,6 +689,27 @@ public final class MdlBridge implements AutoCloseable {
     public Step mmAllocatePagesForMdlEx(long size, int flags) {
         return step("MmAllocatePagesForMdlEx", call("MmAllocatePagesForMdlEx", Protocol.IOCTL_ALLOCATE_PAGES,
                 Requests.allocatePages(PfnWindow.FIRST, size, flags)), Step.ValueKind.NONE);
+    }
+
+    /**
+     * {@code MmAllocatePagesForMdlEx(lowAddress, highAddress, skipBytes, size, cacheType, flags)}: physical pages in
+     * {@code [lowAddress, highAddress]} (then shifted by {@code skipBytes}, as Windows iterates), zeroed, made with
+     * {@code cacheType}. The requested size is charged; the MDL may describe less ({@code ByteCount} says), and
+     * every later step is bounded by what it describes.
+     *
+     * @param lowAddress  lowest physical address, inclusive
+     * @param highAddress highest physical address, inclusive ({@code Protocol.HIGHEST_PHYSICAL_ADDRESS}: anywhere)
+     * @param skipBytes   a multiple of the page size; 0 for one range
+     * @param size        {@code TotalBytes}
+     * @param cacheType   {@code Protocol.MM_NON_CACHED}, {@code MM_CACHED} or {@code MM_WRITE_COMBINED}
+     * @param flags       {@code MM_ALLOCATE_*} bits of {@code Protocol.MM_ALLOCATE_ACCEPTED_FLAGS}
+     * @return the step; {@code objectId} names the page allocation
+     */
+    public Step mmAllocatePagesForMdlEx(long lowAddress, long highAddress, long skipBytes, long size, int cacheType,
+                                        int flags) {
+        return step("MmAllocatePagesForMdlEx", call("MmAllocatePagesForMdlEx", Protocol.IOCTL_ALLOCATE_PAGES,
+                Requests.allocatePages(PfnWindow.FIRST, size, flags, cacheType, lowAddress, highAddress, skipBytes)),
+                Step.ValueKind.NONE);
     }
 
     /**

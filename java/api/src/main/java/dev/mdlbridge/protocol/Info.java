@@ -37,6 +37,10 @@ package dev.mdlbridge.protocol;
  * @param handleSystemMappingBytes    system address space this handle's system mappings hold now
  * @param processSystemMappingBytes   system address space every handle of the owning process holds now
  * @param driverSystemMappingBytes    system address space the whole driver holds now
+ * @param configuredLimits            bit {@code 1 << Protocol.LIMIT_NAME_*}: the limit was set by an administrator
+ *                                    (the driver's {@code Parameters} key, or a simulator setting)
+ * @param clampedLimits               bit {@code 1 << Protocol.LIMIT_NAME_*}: the configured value was out of its
+ *                                    range and was clamped (the value in force is the one reported)
  */
 public record Info(int driverVersion, int protocolVersion, int osMajor, int osMinor, int osBuild, int arch,
                    int pageSize, int pfnWidth, int mdlHeaderSize, int maxInlinePfns, int maxTransfer,
@@ -44,7 +48,33 @@ public record Info(int driverVersion, int protocolVersion, int osMajor, int osMi
                    boolean sharedHandle, Limits handleLimits, Limits driverLimits, Use handleUse, Use processUse,
                    Use driverUse, long quarantinedBytes, boolean readOnlyUserMappings, int openHandles,
                    int maxHandles, long handleMaxSystemMappingBytes, long driverMaxSystemMappingBytes,
-                   long handleSystemMappingBytes, long processSystemMappingBytes, long driverSystemMappingBytes) {
+                   long handleSystemMappingBytes, long processSystemMappingBytes, long driverSystemMappingBytes,
+                   int configuredLimits, int clampedLimits) {
+
+    /**
+     * The value in force of one administrator limit.
+     *
+     * @param index one of {@code Protocol.LIMIT_NAME_*}
+     * @return the limit reported for that name
+     */
+    public long limit(int index) {
+        return switch (index) {
+            case Protocol.LIMIT_NAME_MAX_OBJECTS -> handleLimits.maxObjects();
+            case Protocol.LIMIT_NAME_MAX_LOCKED_BYTES -> handleLimits.maxLockedBytes();
+            case Protocol.LIMIT_NAME_MAX_KERNEL_BUFFER_BYTES -> handleLimits.maxKernelBufferBytes();
+            case Protocol.LIMIT_NAME_MAX_PAGE_ALLOCATION_BYTES -> handleLimits.maxPageAllocationBytes();
+            case Protocol.LIMIT_NAME_MAX_MDL_POOL_BYTES -> handleLimits.maxMdlPoolBytes();
+            case Protocol.LIMIT_NAME_MAX_SYSTEM_MAPPING_BYTES -> handleMaxSystemMappingBytes;
+            case Protocol.LIMIT_NAME_DRIVER_MAX_OBJECTS -> driverLimits.maxObjects();
+            case Protocol.LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES -> driverLimits.maxLockedBytes();
+            case Protocol.LIMIT_NAME_DRIVER_MAX_KERNEL_BUFFER_BYTES -> driverLimits.maxKernelBufferBytes();
+            case Protocol.LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES -> driverLimits.maxPageAllocationBytes();
+            case Protocol.LIMIT_NAME_DRIVER_MAX_MDL_POOL_BYTES -> driverLimits.maxMdlPoolBytes();
+            case Protocol.LIMIT_NAME_DRIVER_MAX_SYSTEM_MAPPING_BYTES -> driverMaxSystemMappingBytes;
+            case Protocol.LIMIT_NAME_DRIVER_MAX_HANDLES -> maxHandles;
+            default -> throw new IllegalArgumentException("no administrator limit has index " + index);
+        };
+    }
 
     /**
      * The driver version as text.

@@ -94,6 +94,16 @@ public final class Protocol {
     public static final int IOCTL_DIRECT_OUT = ctlCode(0x816, METHOD_OUT_DIRECT, ACCESS_READ_WRITE);
     /** Returns the outcome and the snapshots the handle's last DIRECT call kept. */
     public static final int IOCTL_DIRECT_FETCH = ctlCode(0x817, METHOD_BUFFERED, ACCESS_READ_WRITE);
+    /** Maps a locked MDL into system space with {@code MmMapLockedPagesSpecifyCache(KernelMode)}: a mapping object. */
+    public static final int IOCTL_MAP_KERNEL = ctlCode(0x818, METHOD_BUFFERED, ACCESS_READ_WRITE);
+    /** Reserves system address space with {@code MmAllocateMappingAddress}: a reservation object. */
+    public static final int IOCTL_RESERVE = ctlCode(0x819, METHOD_BUFFERED, ACCESS_READ_WRITE);
+    /** Maps a locked MDL into a reservation with {@code MmMapLockedPagesWithReservedMapping}: a mapping object. */
+    public static final int IOCTL_MAP_RESERVED = ctlCode(0x81A, METHOD_BUFFERED, ACCESS_READ_WRITE);
+    /** Unmaps the MDL mapped into a reservation with {@code MmUnmapReservedMapping}. */
+    public static final int IOCTL_UNMAP_RESERVED = ctlCode(0x81B, METHOD_BUFFERED, ACCESS_READ_WRITE);
+    /** Frees a reservation with {@code MmFreeMappingAddress}. */
+    public static final int IOCTL_FREE_RESERVATION = ctlCode(0x81C, METHOD_BUFFERED, ACCESS_READ_WRITE);
 
     /** Bytes in one page ({@code PAGE_SIZE} on x64). */
     public static final int PAGE_SIZE = 4096;
@@ -150,6 +160,48 @@ public final class Protocol {
     /** Open handles the whole driver allows; CREATE beyond it fails with STATUS_QUOTA_EXCEEDED. */
     public static final int LIMIT_DRIVER_HANDLES = 1024;
 
+    /** Index of the administrator limit {@code maxObjects} (bit {@code 1 << index} in Info's limit masks). */
+    public static final int LIMIT_NAME_MAX_OBJECTS = 0;
+    /** Index of {@code maxLockedBytes}. */
+    public static final int LIMIT_NAME_MAX_LOCKED_BYTES = 1;
+    /** Index of {@code maxKernelBufferBytes}. */
+    public static final int LIMIT_NAME_MAX_KERNEL_BUFFER_BYTES = 2;
+    /** Index of {@code maxPageAllocationBytes}. */
+    public static final int LIMIT_NAME_MAX_PAGE_ALLOCATION_BYTES = 3;
+    /** Index of {@code maxMdlPoolBytes}. */
+    public static final int LIMIT_NAME_MAX_MDL_POOL_BYTES = 4;
+    /** Index of {@code maxSystemMappingBytes}. */
+    public static final int LIMIT_NAME_MAX_SYSTEM_MAPPING_BYTES = 5;
+    /** Index of {@code driverMaxObjects}. */
+    public static final int LIMIT_NAME_DRIVER_MAX_OBJECTS = 6;
+    /** Index of {@code driverMaxLockedBytes}. */
+    public static final int LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES = 7;
+    /** Index of {@code driverMaxKernelBufferBytes}. */
+    public static final int LIMIT_NAME_DRIVER_MAX_KERNEL_BUFFER_BYTES = 8;
+    /** Index of {@code driverMaxPageAllocationBytes}. */
+    public static final int LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES = 9;
+    /** Index of {@code driverMaxMdlPoolBytes}. */
+    public static final int LIMIT_NAME_DRIVER_MAX_MDL_POOL_BYTES = 10;
+    /** Index of {@code driverMaxSystemMappingBytes}. */
+    public static final int LIMIT_NAME_DRIVER_MAX_SYSTEM_MAPPING_BYTES = 11;
+    /** Index of {@code driverMaxHandles}. */
+    public static final int LIMIT_NAME_DRIVER_MAX_HANDLES = 12;
+    /** How many administrator limits there are. */
+    public static final int LIMIT_NAME_COUNT = 13;
+    /** The administrator limits' names, by index: registry values under {@code Parameters}, simulator settings. */
+    public static final java.util.List<String> LIMIT_NAMES = java.util.List.of("maxObjects", "maxLockedBytes",
+            "maxKernelBufferBytes", "maxPageAllocationBytes", "maxMdlPoolBytes", "maxSystemMappingBytes",
+            "driverMaxObjects", "driverMaxLockedBytes", "driverMaxKernelBufferBytes", "driverMaxPageAllocationBytes",
+            "driverMaxMdlPoolBytes", "driverMaxSystemMappingBytes", "driverMaxHandles");
+    /** Each administrator limit's clamp range {@code {min, max}}, by index ({@code MDLB_LIMIT_RANGES}). */
+    public static final long[][] LIMIT_RANGES = {
+        {16L, 65536L}, {0x100000L, 0x10_0000_0000L}, {0x10000L, 0x1_0000_0000L}, {0x10000L, 0x10_0000_0000L},
+        {0x100000L, 0x1000_0000L}, {0x100000L, 0x8_0000_0000L},
+        {16L, 1048576L}, {0x100000L, 0x40_0000_0000L}, {0x10000L, 0x4_0000_0000L}, {0x10000L, 0x40_0000_0000L},
+        {0x100000L, 0x4000_0000L}, {0x100000L, 0x8_0000_0000L}, {1L, 4096L}};
+    /** The service key's subkey the driver reads administrator limits from at load. */
+    public static final String PARAMETERS_SUBKEY = "Parameters";
+
     /** {@code KPROCESSOR_MODE} KernelMode: the range is trusted, not probed for user access. */
     public static final int KERNEL_MODE = 0;
     /** {@code KPROCESSOR_MODE} UserMode: the range is probed as user memory of the current process. */
@@ -170,10 +222,30 @@ public final class Protocol {
     public static final int MAPPING_NO_WRITE = 0x80000000;
     /** Priority modifier {@code MdlMappingNoExecute} (Windows 8+): the mapping is not executable. */
     public static final int MAPPING_NO_EXECUTE = 0x40000000;
-    /** {@code MEMORY_CACHING_TYPE} MmCached, the only cache type the driver accepts. */
+    /** {@code MEMORY_CACHING_TYPE} MmNonCached: for page allocations made non-cached (and their mappings). */
+    public static final int MM_NON_CACHED = 0;
+    /** {@code MEMORY_CACHING_TYPE} MmCached: caller ranges and kernel buffers; the default. */
     public static final int MM_CACHED = 1;
+    /** {@code MEMORY_CACHING_TYPE} MmWriteCombined: for page allocations made write-combined (and their mappings). */
+    public static final int MM_WRITE_COMBINED = 2;
     /** {@code MmAllocatePagesForMdlEx} flag that skips zeroing the pages; refused with STATUS_INVALID_PARAMETER. */
     public static final int MM_DONT_ZERO_ALLOCATION = 0x1;
+    /** {@code MM_ALLOCATE_FROM_LOCAL_NODE_ONLY}; refused (NUMA placement is not observable here). */
+    public static final int MM_ALLOCATE_FROM_LOCAL_NODE_ONLY = 0x2;
+    /** {@code MM_ALLOCATE_FULLY_REQUIRED} (Windows 7+): NULL unless every requested page is obtained. */
+    public static final int MM_ALLOCATE_FULLY_REQUIRED = 0x4;
+    /** {@code MM_ALLOCATE_NO_WAIT} (Windows 7+): the allocation never blocks. */
+    public static final int MM_ALLOCATE_NO_WAIT = 0x8;
+    /** {@code MM_ALLOCATE_PREFER_CONTIGUOUS} (Windows 7+): minimise fragmentation. */
+    public static final int MM_ALLOCATE_PREFER_CONTIGUOUS = 0x10;
+    /** {@code MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS} (Windows 7+): contiguous chunks or nothing. */
+    public static final int MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS = 0x20;
+    /** The {@code MM_ALLOCATE_*} bits the contract accepts (where the profile's Windows has them). */
+    public static final int MM_ALLOCATE_ACCEPTED_FLAGS = 0x3C;
+    /** {@code HighAddress} of {@code MmAllocatePagesForMdlEx} meaning "any physical address". */
+    public static final long HIGHEST_PHYSICAL_ADDRESS = 0xFFFF_FFFF_FFFF_FFFFL;
+    /** A kernel buffer's {@code pageOffset} is a multiple of this below {@link #PAGE_SIZE}. */
+    public static final int POOL_OFFSET_ALIGNMENT = 16;
     /** FREE_MDL method: {@code IoFreeMdl}, for MDLs from {@code IoAllocateMdl}. */
     public static final int FREE_IOFREEMDL = 0;
     /** FREE_MDL method: {@code ExFreePool}, for MDL storage from pool (MmInitializeMdl, page allocations). */
@@ -208,10 +280,14 @@ public final class Protocol {
     public static final int REQ_TRANSFER_SIZE = 32;
     /** Bytes of MDLB_REQ_BUILD_PARTIAL (source id, length, offset). */
     public static final int REQ_BUILD_PARTIAL_SIZE = 32;
-    /** Bytes of MDLB_REQ_POOL_ALLOCATE (kernel buffer size). */
-    public static final int REQ_POOL_ALLOCATE_SIZE = 24;
-    /** Bytes of MDLB_REQ_ALLOCATE_PAGES (total bytes and {@code MM_ALLOCATE_*} flags). */
-    public static final int REQ_ALLOCATE_PAGES_SIZE = 32;
+    /** Bytes of MDLB_REQ_POOL_ALLOCATE (kernel buffer size and page offset). */
+    public static final int REQ_POOL_ALLOCATE_SIZE = 32;
+    /** Bytes of MDLB_REQ_ALLOCATE_PAGES (total bytes, flags, cache type, address range, skip). */
+    public static final int REQ_ALLOCATE_PAGES_SIZE = 64;
+    /** Bytes of MDLB_REQ_RESERVE (RESERVE: the bytes of system address space to reserve). */
+    public static final int REQ_RESERVE_SIZE = 24;
+    /** Bytes of MDLB_REQ_RESERVED (MAP_RESERVED, UNMAP_RESERVED: reservation, MDL, cache type). */
+    public static final int REQ_RESERVED_SIZE = 32;
     /** Bytes of one MDLB_CHAIN_RANGE (address, length, lock operation). */
     public static final int CHAIN_RANGE_SIZE = 16;
     /** Bytes of MDLB_REQ_CHAIN before its ranges (range count and cleanup). */
@@ -227,7 +303,7 @@ public final class Protocol {
     /** Bytes of MDLB_USE (counters and what is charged against each limit). */
     public static final int USE_SIZE = 64;
     /** Bytes of MDLB_INFO, INFO's data. */
-    public static final int INFO_SIZE = 408;
+    public static final int INFO_SIZE = 416;
 
     /** Reply stage: every DDI ran; the status is the DDI's own (success or its failure). */
     public static final int STAGE_DONE = 0;
@@ -269,6 +345,14 @@ public final class Protocol {
     public static final int PARAM_RANGE_COUNT = 12;
     /** Wrong field: the header's PFN window. */
     public static final int PARAM_PFN_WINDOW = 13;
+    /** Bad parameter: MAP_KERNEL with a requested address (KernelMode takes none). */
+    public static final int PARAM_REQUESTED_ADDRESS = 14;
+    /** Bad parameter: ALLOCATE_PAGES with {@code lowAddress} above {@code highAddress}. */
+    public static final int PARAM_ADDRESS_RANGE = 15;
+    /** Bad parameter: ALLOCATE_PAGES with {@code skipBytes} not a page multiple (or not what the flags need). */
+    public static final int PARAM_SKIP_BYTES = 16;
+    /** Bad parameter: POOL_ALLOCATE with {@code pageOffset} not a multiple of 16 below 4096. */
+    public static final int PARAM_PAGE_OFFSET = 17;
 
     /** Refusal 3.1: probe (or nonpaged build) of an MDL whose pages are already locked. */
     public static final int REFUSE_PROBE_LOCKED = 0x0101;
@@ -334,6 +418,22 @@ public final class Protocol {
     public static final int REFUSE_USER_MAPPING_WRITABLE = 0x0C04;
     /** Refusal (section 5): DIRECT_FETCH with no DIRECT call on the handle to report. */
     public static final int REFUSE_NO_DIRECT_RECORD = 0x0C05;
+    /** Refused (section 2): a second system mapping of an MDL that already has one (or is nonpaged, or a mapped partial). */
+    public static final int REFUSE_ALREADY_MAPPED = 0x0C06;
+    /** Refused (section 2): the probe came back with MDL_IO_SPACE (device memory); the driver unlocked it again. */
+    public static final int REFUSE_IO_SPACE = 0x0C07;
+    /** Refused (section 2): a caller range whose protection carries PAGE_NOCACHE or PAGE_WRITECOMBINE. */
+    public static final int REFUSE_UNCACHED_RANGE = 0x0C08;
+    /** Refused (3.13): mapping into a reservation that already holds a mapping. */
+    public static final int REFUSE_RESERVATION_IN_USE = 0x0D01;
+    /** Refused (3.13): the MDL spans more pages than the reservation. */
+    public static final int REFUSE_RESERVATION_TOO_SMALL = 0x0D02;
+    /** Refused (3.13): unmapping an MDL that is not the one mapped into the reservation (or none is). */
+    public static final int REFUSE_RESERVATION_WRONG_MDL = 0x0D03;
+    /** Refused (3.13): freeing a reservation that is mapped. */
+    public static final int REFUSE_RESERVATION_MAPPED = 0x0D04;
+    /** Refused (3.13): unlock, unmap, free or free-pages of an MDL mapped through a reservation. */
+    public static final int REFUSE_RESERVED_MAPPING_LIVES = 0x0D05;
 
     /** Limit reached: outstanding objects. */
     public static final int LIMIT_OBJECTS = 1;
@@ -378,6 +478,12 @@ public final class Protocol {
     public static final int DDI_MEMORY_ACCESS = 14;
     /** Failed DDI: {@code ZwQueryVirtualMemory}. */
     public static final int DDI_ZW_QUERY_VIRTUAL_MEMORY = 15;
+    /** Failed DDI: {@code MmAllocateMappingAddress} returned NULL. */
+    public static final int DDI_MM_ALLOCATE_MAPPING_ADDRESS = 16;
+    /** Failed DDI: {@code MmMapLockedPagesWithReservedMapping} returned NULL. */
+    public static final int DDI_MM_MAP_RESERVED = 17;
+    /** The DDI is not exported by this Windows (resolved at run time); the status is STATUS_NOT_SUPPORTED. */
+    public static final int DDI_MM_UNAVAILABLE = 18;
 
     /** Snapshot role: the MDL right after the step. */
     public static final int ROLE_AFTER = 1;

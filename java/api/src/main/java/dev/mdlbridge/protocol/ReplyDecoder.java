@@ -144,7 +144,8 @@ public final class ReplyDecoder {
                 b.getInt(24), b.getInt(28), b.getInt(32), b.getInt(36), b.getInt(40), b.getInt(44), b.getLong(48),
                 b.getLong(56), b.getInt(64), b.getInt(68) != 0, limits(b, 72), limits(b, 112), use(b, 152),
                 use(b, 216), use(b, 280), b.getLong(344), b.getInt(352) != 0, b.getInt(356), b.getInt(360),
-                b.getLong(368), b.getLong(376), b.getLong(384), b.getLong(392), b.getLong(400));
+                b.getLong(368), b.getLong(376), b.getLong(384), b.getLong(392), b.getLong(400), b.getInt(364),
+                b.getInt(408));
     }
 
     private static void require(byte[] data, int size, String what) {

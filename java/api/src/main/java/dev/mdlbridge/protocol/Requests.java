@@ -145,6 +145,50 @@ public final class Requests {
     }
 
     /**
+     * MDLB_REQ_MAP_USER for MAP_KERNEL: the arguments of {@code MmMapLockedPagesSpecifyCache(KernelMode)} (no
+     * requested address: KernelMode takes none).
+     *
+     * @param window    the PFNs every snapshot of the reply copies
+     * @param mdlId     the locked or built MDL to map
+     * @param cacheType {@code MEMORY_CACHING_TYPE}: the type the pages were made with
+     * @param priority  {@code MM_PAGE_PRIORITY}, OR-ed with the mapping modifier bits
+     * @return the request bytes
+     */
+    public static ByteBuffer mapKernel(PfnWindow window, int mdlId, int cacheType, int priority) {
+        return mapUser(window, mdlId, cacheType, 0L, priority);
+    }
+
+    /**
+     * MDLB_REQ_RESERVE: the argument of {@code MmAllocateMappingAddress}.
+     *
+     * @param size {@code NumberOfBytes} of system address space to reserve (at least 1)
+     * @return the request bytes
+     */
+    public static ByteBuffer reserve(long size) {
+        ByteBuffer b = start(Protocol.REQ_RESERVE_SIZE, PfnWindow.NONE);
+        b.putLong(16, size);
+        return b;
+    }
+
+    /**
+     * MDLB_REQ_RESERVED: MAP_RESERVED's and UNMAP_RESERVED's request.
+     *
+     * @param window        the PFNs every snapshot of the reply copies
+     * @param reservationId the reservation
+     * @param mdlId         the MDL mapped (or to map) into it
+     * @param cacheType     MAP_RESERVED: {@code MEMORY_CACHING_TYPE}; UNMAP_RESERVED: 0
+     * @return the request bytes
+     */
+    public static ByteBuffer reserved(PfnWindow window, int reservationId, int mdlId, int cacheType) {
+        ByteBuffer b = start(Protocol.REQ_RESERVED_SIZE, window);
+        b.putInt(16, reservationId);
+        b.putInt(20, mdlId);
+        b.putInt(24, cacheType);
+        b.putInt(28, 0);
+        return b;
+    }
+
+    /**
      * MDLB_REQ_MAPPING, UNMAP's request: which mapping {@code MmUnmapLockedPages} ends.
      *
      * @param window    the PFNs every snapshot of the reply copies
@@ -215,30 +259,65 @@ public final class Requests {
     }
 
     /**
-     * MDLB_REQ_POOL_ALLOCATE: the size of a nonpaged-pool kernel buffer.
+     * MDLB_REQ_POOL_ALLOCATE: a nonpaged-pool kernel buffer that starts at the beginning of its block.
      *
-     * @param size bytes, rounded up to whole pages by the driver
+     * @param size bytes (at least 1); the block is rounded up to whole pages
      * @return the request bytes
      */
     public static ByteBuffer poolAllocate(long size) {
+        return poolAllocate(size, 0);
+    }
+
+    /**
+     * MDLB_REQ_POOL_ALLOCATE: a nonpaged-pool kernel buffer {@code pageOffset} bytes into its own block of
+     * {@code ROUND_UP(pageOffset + size, 4096)} bytes, so MDLs over it have that {@code ByteOffset}.
+     *
+     * @param size       bytes (at least 1)
+     * @param pageOffset a multiple of {@link Protocol#POOL_OFFSET_ALIGNMENT} below {@link Protocol#PAGE_SIZE}
+     * @return the request bytes
+     */
+    public static ByteBuffer poolAllocate(long size, int pageOffset) {
         ByteBuffer b = start(Protocol.REQ_POOL_ALLOCATE_SIZE, PfnWindow.NONE);
         b.putLong(16, size);
+        b.putInt(24, pageOffset);
+        b.putInt(28, 0);
         return b;
     }
 
     /**
-     * MDLB_REQ_ALLOCATE_PAGES: the arguments of {@code MmAllocatePagesForMdlEx} (any physical address, MmCached).
+     * MDLB_REQ_ALLOCATE_PAGES with the defaults: any physical address, no skip, {@code MmCached}.
      *
      * @param window the PFNs every snapshot of the reply copies
      * @param size   {@code TotalBytes} to allocate
-     * @param flags  {@code MM_ALLOCATE_*} flags; {@link Protocol#MM_DONT_ZERO_ALLOCATION} is refused
+     * @param flags  {@code MM_ALLOCATE_*} flags ({@link Protocol#MM_ALLOCATE_ACCEPTED_FLAGS})
      * @return the request bytes
      */
     public static ByteBuffer allocatePages(PfnWindow window, long size, int flags) {
+        return allocatePages(window, size, flags, Protocol.MM_CACHED, 0L, Protocol.HIGHEST_PHYSICAL_ADDRESS, 0L);
+    }
+
+    /**
+     * MDLB_REQ_ALLOCATE_PAGES: every argument of {@code MmAllocatePagesForMdlEx}.
+     *
+     * @param window      the PFNs every snapshot of the reply copies
+     * @param size        {@code TotalBytes} to allocate (charged in full; the MDL's ByteCount says what came back)
+     * @param flags       {@code MM_ALLOCATE_*} flags ({@link Protocol#MM_ALLOCATE_ACCEPTED_FLAGS})
+     * @param cacheType   {@code MEMORY_CACHING_TYPE} the pages are made with; every mapping of them must use it
+     * @param lowAddress  lowest physical address, inclusive
+     * @param highAddress highest physical address, inclusive ({@link Protocol#HIGHEST_PHYSICAL_ADDRESS}: anywhere)
+     * @param skipBytes   a multiple of the page size; 0 for one range
+     * @return the request bytes
+     */
+    public static ByteBuffer allocatePages(PfnWindow window, long size, int flags, int cacheType, long lowAddress,
+                                           long highAddress, long skipBytes) {
         ByteBuffer b = start(Protocol.REQ_ALLOCATE_PAGES_SIZE, window);
         b.putLong(16, size);
         b.putInt(24, flags);
-        b.putInt(28, 0);
+        b.putInt(28, cacheType);
+        b.putLong(32, lowAddress);
+        b.putLong(40, highAddress);
+        b.putLong(48, skipBytes);
+        b.putLong(56, 0L);
         return b;
     }
 

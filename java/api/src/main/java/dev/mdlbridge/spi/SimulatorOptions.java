@@ -38,9 +38,17 @@ public final class SimulatorOptions {
     /** Simulated RAM: bytes, or a size with a K, M, G or T suffix (binary units). */
     public static final String PHYSICAL_MEMORY = "physicalMemory";
 
-    /** Every key the simulator accepts, in this order. */
-    public static final List<String> KEYS = List.of(PROFILE, SEED, VERIFIER, TRACK_LOCKED_PAGES, UNCHECKED,
-            POOL_FAIL_AFTER, SYSTEM_PTES_AVAILABLE, LOCK_COUNT_LIMIT, PHYSICAL_MEMORY);
+    /** Every key the simulator accepts, in this order: the settings above, then the administrator limits
+     *  ({@link dev.mdlbridge.protocol.Protocol#LIMIT_NAMES}, the names the driver reads from its Parameters key). */
+    public static final List<String> KEYS = concat(List.of(PROFILE, SEED, VERIFIER, TRACK_LOCKED_PAGES, UNCHECKED,
+            POOL_FAIL_AFTER, SYSTEM_PTES_AVAILABLE, LOCK_COUNT_LIMIT, PHYSICAL_MEMORY),
+            dev.mdlbridge.protocol.Protocol.LIMIT_NAMES);
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        java.util.ArrayList<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
 
     private final Map<String, String> settings = new LinkedHashMap<>();
 
@@ -167,6 +175,23 @@ public final class SimulatorOptions {
     public SimulatorOptions physicalMemory(String size) {
         Objects.requireNonNull(size, "physicalMemory");
         return set(PHYSICAL_MEMORY, size.trim());
+    }
+
+    /**
+     * Sets an administrator limit, as the driver's {@code Parameters} key would (CONTRACT.md section 4): the
+     * simulated driver clamps it to the same range and reports it in {@code Info}.
+     *
+     * @param name  one of {@link dev.mdlbridge.protocol.Protocol#LIMIT_NAMES}, e.g. {@code maxPageAllocationBytes}
+     * @param value the limit (bytes, objects or handles), 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException for an unknown name or a negative value
+     */
+    public SimulatorOptions limit(String name, long value) {
+        if (!dev.mdlbridge.protocol.Protocol.LIMIT_NAMES.contains(name)) {
+            throw new IllegalArgumentException("there is no limit '" + name + "'; the limits are "
+                    + String.join(", ", dev.mdlbridge.protocol.Protocol.LIMIT_NAMES));
+        }
+        return set(name, Long.toString(nonNegative(name, value)));
     }
 
     /**

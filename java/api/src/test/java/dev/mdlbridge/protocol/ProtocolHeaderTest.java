@@ -83,7 +83,7 @@ class ProtocolHeaderTest {
             assertEquals(Integer.toUnsignedLong(expected), javaValue("IOCTL_" + m.group(1)), "IOCTL_MDLB_" + m.group(1));
             n++;
         }
-        assertEquals(24, n, "control codes found in the header");
+        assertEquals(29, n, "control codes found in the header");
         assertEquals(0x8D1BE014, Protocol.IOCTL_PROBE_AND_LOCK, "CTL_CODE(0x8D1B, 0x805, METHOD_BUFFERED, 3)");
         assertEquals(0x8D1BE055, Protocol.IOCTL_DIRECT_IN, "CTL_CODE(0x8D1B, 0x815, METHOD_IN_DIRECT, 3)");
     }
@@ -101,7 +101,7 @@ class ProtocolHeaderTest {
             assertEquals(Long.parseLong(m.group(2)), v, "sizeof(MDLB_" + m.group(1) + ")");
             n++;
         }
-        assertEquals(21, n);
+        assertEquals(23, n);
     }
 
     @Test

@@ -85,8 +85,14 @@ class SharedVectorsCodecTest {
                     Arrays.copyOfRange(v.bytes(), Protocol.REQ_TRANSFER_SIZE, v.bytes().length));
             case "IOCTL_MDLB_BUILD_PARTIAL" -> Requests.buildPartial(w, i(v, "SourceId"), v.require("Offset"),
                     i(v, "Length"));
-            case "IOCTL_MDLB_POOL_ALLOCATE" -> Requests.poolAllocate(v.require("Size"));
-            case "IOCTL_MDLB_ALLOCATE_PAGES" -> Requests.allocatePages(w, v.require("Size"), i(v, "Flags"));
+            case "IOCTL_MDLB_POOL_ALLOCATE" -> Requests.poolAllocate(v.require("Size"), i(v, "PageOffset"));
+            case "IOCTL_MDLB_ALLOCATE_PAGES" -> Requests.allocatePages(w, v.require("Size"), i(v, "Flags"),
+                    i(v, "CacheType"), v.require("LowAddress"), v.require("HighAddress"), v.require("SkipBytes"));
+            case "IOCTL_MDLB_MAP_KERNEL" -> Requests.mapKernel(w, i(v, "MdlId"), i(v, "CacheType"), i(v, "Priority"));
+            case "IOCTL_MDLB_RESERVE" -> Requests.reserve(v.require("Size"));
+            case "IOCTL_MDLB_MAP_RESERVED", "IOCTL_MDLB_UNMAP_RESERVED" ->
+                    Requests.reserved(w, i(v, "ReservationId"), i(v, "MdlId"), i(v, "CacheType"));
+            case "IOCTL_MDLB_FREE_RESERVATION" -> Requests.object(w, i(v, "ObjectId"));
             case "IOCTL_MDLB_DESCRIBE_CHAIN" -> {
                 List<Requests.ChainRange> ranges = new ArrayList<>();
                 for (int r = 0; r < i(v, "RangeCount"); r++) {
@@ -148,6 +154,10 @@ class SharedVectorsCodecTest {
             assertEquals(Protocol.PROTOCOL_VERSION, info.protocolVersion());
             assertEquals(Protocol.DRIVER_VERSION, info.driverVersion());
             assertEquals(Protocol.PAGE_SIZE, info.pageSize());
+            assertEquals(v.require("Info.ConfiguredLimits"), info.configuredLimits());
+            assertEquals(v.require("Info.ClampedLimits"), info.clampedLimits());
+            assertEquals(v.require("Info.HandleLimits.MaxPageAllocationBytes"),
+                    info.limit(Protocol.LIMIT_NAME_MAX_PAGE_ALLOCATION_BYTES));
         }
         if (v.code().equals("IOCTL_MDLB_RELEASE_ALL")) {
             Counters c = ReplyDecoder.counters(r.data());

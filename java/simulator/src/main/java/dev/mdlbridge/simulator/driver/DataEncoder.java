@@ -76,5 +76,7 @@ final class DataEncoder {
         b.putLong(at + 384, i.handleMappingBytes());
         b.putLong(at + 392, i.processMappingBytes());
         b.putLong(at + 400, i.driverMappingBytes());
+        b.putInt(at + 408, 0); // ClampedLimits: administrator limits arrive with the DDI-coverage issue
+        b.putInt(at + 412, 0);
     }
 }

@@ -266,11 +266,26 @@ final class ProtocolRules {
             return Integer.toUnsignedLong(in.getInt(28)) > MAX_TRANSFER ? PARAM_LENGTH : 0;
         }
         if (code == IOCTL_POOL_ALLOCATE) {
+            if (in.getInt(28) != 0) {
+                return PARAM_RESERVED;
+            }
+            if (in.getInt(24) != 0) {
+                return PARAM_PAGE_OFFSET; // pageOffset: not implemented yet (the DDI-coverage issue)
+            }
             return sizeBad(in.getLong(16)) ? PARAM_SIZE : 0;
         }
         if (code == IOCTL_ALLOCATE_PAGES) {
-            if (in.getInt(28) != 0) {
+            if (in.getLong(56) != 0) {
                 return PARAM_RESERVED;
+            }
+            if (in.getInt(28) != MM_CACHED) {
+                return PARAM_CACHE_TYPE; // other cache types: not implemented yet (the DDI-coverage issue)
+            }
+            if (in.getLong(32) != 0 || in.getLong(40) != HIGHEST_PHYSICAL_ADDRESS) {
+                return PARAM_ADDRESS_RANGE; // address ranges: not implemented yet
+            }
+            if (in.getLong(48) != 0) {
+                return PARAM_SKIP_BYTES; // skip: not implemented yet
             }
             if (!pageFlagsOk(in.getInt(24))) {
                 return PARAM_FLAGS;

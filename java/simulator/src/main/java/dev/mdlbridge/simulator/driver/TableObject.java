@@ -8,7 +8,7 @@ import dev.mdlbridge.simulator.kernel.Mdl;
  */
 final class TableObject {
 
-    enum Kind { MDL, INIT_MDL, PARTIAL, PAGES, USER_MAPPING, KERNEL_BUFFER }
+    enum Kind { MDL, INIT_MDL, PARTIAL, PAGES, USER_MAPPING, KERNEL_BUFFER, SYSTEM_MAPPING, RESERVATION }
 
     static final int ST_LOCKED = 0x0001;
     static final int ST_WRITE = 0x0002;
@@ -39,6 +39,8 @@ final class TableObject {
     boolean nowrite;   // user mapping made read-only
     Mdl mdl;           // the kernel's MDL (MDL kinds)
     long systemVa;     // the system address handed out
+    int cacheType = dev.mdlbridge.protocol.Protocol.MM_CACHED; // the memory type of the pages (CONTRACT §2): MDLs
+                       // over caller ranges and kernel buffers MmCached, a page allocation its own, a partial its source's
 
     TableObject(Kind kind) {
         this.kind = kind;
