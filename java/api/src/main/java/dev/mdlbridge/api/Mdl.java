@@ -21,6 +21,8 @@ public final class Mdl implements AutoCloseable {
     private final int id;
     private final Mdl source;
     private final List<Mdl> partials = new ArrayList<>();
+    private final List<SystemMapping> mappings = new ArrayList<>();
+    private final MappingOwner owner = new Owner();
     private MdlSnapshot last;
     private boolean freed;
 
@@ -83,11 +85,58 @@ public final class Mdl implements AutoCloseable {
         return List.copyOf(partials);
     }
 
+    /**
+     * The kernel-mode and reserved mappings made through {@link #mapKernel} and {@link Reservation#map} that are
+     * still live.
+     *
+     * @return the mappings, oldest first
+     */
+    public List<SystemMapping> mappings() {
+        return List.copyOf(mappings);
+    }
+
     private Step track(Step s) {
         if (s.after() != null) {
             last = s.after();
         }
         return s;
+    }
+
+    MappingOwner owner() {
+        return owner;
+    }
+
+    /** A step that took the MDL's system mapping away with it (an unlock, an unmap by MDL, a partial's free) ends
+     *  the kernel-mode mapping objects of it; a reserved mapping is never ended that way (those steps are refused). */
+    private void systemMappingGone() {
+        for (SystemMapping m : List.copyOf(mappings)) {
+            if (m.reservation().isEmpty()) {
+                m.ended();
+            }
+        }
+    }
+
+    /** Keeps the snapshot and the live mappings current; not part of the public surface. */
+    private final class Owner implements MappingOwner {
+        @Override
+        public int id() {
+            return id;
+        }
+
+        @Override
+        public void record(Step step) {
+            track(step);
+        }
+
+        @Override
+        public void mapped(SystemMapping mapping) {
+            mappings.add(mapping);
+        }
+
+        @Override
+        public void unmapped(SystemMapping mapping) {
+            mappings.remove(mapping);
+        }
     }
 
     /**
@@ -125,7 +174,52 @@ public final class Mdl implements AutoCloseable {
      * @return the step
      */
     public Step unmapSystemAddress() {
-        return track(bridge.mmUnmapSystemAddress(id));
+        Step s = track(bridge.mmUnmapSystemAddress(id));
+        if (s.succeeded()) {
+            systemMappingGone();
+        }
+        return s;
+    }
+
+    /**
+     * {@code MmMapLockedPagesSpecifyCache(Mdl, KernelMode, cacheType, NULL, FALSE, priority)}: maps the locked pages
+     * into system space as a mapping of its own, which the caller ends ({@link SystemMapping#unmap()}). It becomes
+     * the MDL's one system mapping: {@code MDL_MAPPED_TO_SYSTEM_VA} (0x1) is set, {@code MappedSystemVa} is the
+     * mapping's page-aligned base, and the address returned is that base + {@code ByteOffset}.
+     *
+     * <pre>{@code
+     * mdl.probeAndLock(AccessMode.USER_MODE, LockOperation.WRITE).orThrow();
+     * try (SystemMapping m = mdl.mapKernel(CacheType.CACHED, bridge.defaultPriority())) {
+     *     // mdl.snapshot().mdlFlags() has 0x1; m.address() == MappedSystemVa + ByteOffset
+     * }
+     * }</pre>
+     *
+     * @param cacheType the type the pages were made with: {@link CacheType#CACHED} for caller ranges and kernel
+     *                  buffers (anything else is {@code PARAM_CACHE_TYPE})
+     * @param priority  a page priority with the {@code MdlMapping*} bits ({@code MdlMappingNoExecute} is forced
+     *                  from Windows 8 on)
+     * @return the mapping
+     * @throws DdiException when refused: not locked ({@code REFUSE_MAP_NOT_LOCKED}), zero length, a shared handle,
+     *         already mapped into system space, built for nonpaged pool or a partial that inherited its source's
+     *         mapping ({@code REFUSE_ALREADY_MAPPED}); over {@code maxSystemMappingBytes}; or the DDI returned NULL
+     *         ({@code STATUS_INSUFFICIENT_RESOURCES})
+     */
+    public SystemMapping mapKernel(CacheType cacheType, int priority) {
+        Step s = track(bridge.mmMapLockedPagesSpecifyCache(id, AccessMode.KERNEL_MODE, cacheType.value(), 0L,
+                priority));
+        s.orThrow();
+        return new SystemMapping(bridge, owner, null, s, cacheType);
+    }
+
+    /**
+     * {@link #mapKernel(CacheType, int)} with the bridge's {@link MdlBridge#defaultPriority()}.
+     *
+     * @param cacheType the type the pages were made with
+     * @return the mapping
+     * @throws DdiException as {@link #mapKernel(CacheType, int)}
+     */
+    public SystemMapping mapKernel(CacheType cacheType) {
+        return mapKernel(cacheType, bridge.defaultPriority());
     }
 
     /**
@@ -136,7 +230,11 @@ public final class Mdl implements AutoCloseable {
      * @return the step
      */
     public Step unlock() {
-        return track(bridge.mmUnlockPages(id));
+        Step s = track(bridge.mmUnlockPages(id));
+        if (s.succeeded()) {
+            systemMappingGone();
+        }
+        return s;
     }
 
     /**
@@ -189,6 +287,7 @@ public final class Mdl implements AutoCloseable {
         Step s = bridge.ioFreeMdl(id);
         if (s.succeeded()) {
             freed = true;
+            systemMappingGone();
             if (source != null) {
                 source.partials.remove(this);
             }
@@ -197,9 +296,10 @@ public final class Mdl implements AutoCloseable {
     }
 
     /**
-     * Releases what the MDL still holds, in Windows' order: its live partials (each {@code IoFreeMdl}), then its
-     * system mapping (through the unlock) and locks, then the MDL itself. A partial is only freed: freeing a
-     * mapped partial unmaps it. Does nothing once the MDL was freed.
+     * Releases what the MDL still holds, in Windows' order: its live partials (each closed the same way), then the
+     * kernel-mode and reserved mappings made through this object ({@link SystemMapping#close()}), then its system
+     * mapping (through the unlock) and locks, then the MDL itself. Freeing a mapped partial unmaps it. Does nothing
+     * once the MDL was freed.
      *
      * @throws DdiException when a release fails
      */
@@ -210,6 +310,9 @@ public final class Mdl implements AutoCloseable {
         }
         for (Mdl p : List.copyOf(partials)) {
             p.close();
+        }
+        for (SystemMapping m : List.copyOf(mappings)) {
+            m.close();
         }
         if (source == null) {
             if ((last.mdlFlags() & MdlFlags.PAGES_LOCKED) != 0) {

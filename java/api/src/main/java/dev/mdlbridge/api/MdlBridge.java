@@ -824,7 +824,94 @@ public final class MdlBridge implements AutoCloseable {
      */
     public KernelBuffer allocateKernelBuffer(long size) {
         Step s = exAllocatePool(size).orThrow();
-        return new KernelBuffer(this, s.objectId(), s.value(), size);
+        return new KernelBuffer(this, s.objectId(), s.value(), size, 0);
+    }
+
+    /**
+     * A zeroed nonpaged kernel buffer of {@code size} bytes that starts {@code pageOffset} bytes into a block of its
+     * own ({@code ROUND_UP(pageOffset + size, 4096)} bytes, charged to {@code maxKernelBufferBytes}): the shape of a
+     * small pool allocation. An MDL over it has {@code ByteOffset} = {@code pageOffset}, and KernelMode probes and
+     * nonpaged builds must stay inside {@code [address, address + size)}.
+     *
+     * <pre>{@code
+     * try (KernelBuffer small = bridge.allocateKernelBuffer(100, 0x40);
+     *      Mdl mdl = bridge.allocateMdl(small.address(), 100)) {      // ByteOffset 0x40
+     *     mdl.buildForNonPagedPool().orThrow();
+     * }
+     * }</pre>
+     *
+     * @param size       bytes, at least 1
+     * @param pageOffset a multiple of 16 below 4096
+     * @return the buffer; its address is the block's + {@code pageOffset}
+     * @throws DdiException when a parameter is wrong ({@code PARAM_PAGE_OFFSET}, {@code PARAM_SIZE}), a limit was
+     *         reached or the allocation failed
+     */
+    public KernelBuffer allocateKernelBuffer(long size, int pageOffset) {
+        Step s = exAllocatePool(size, pageOffset).orThrow();
+        return new KernelBuffer(this, s.objectId(), s.value(), size, pageOffset);
+    }
+
+    /**
+     * {@code MmAllocateMappingAddress(size, 'bLDM')}: reserves system address space to map MDLs into later with
+     * {@link Reservation#map(Mdl, CacheType)}; charged {@code ROUND_UP(size, 4096)} bytes of
+     * {@code maxSystemMappingBytes} until it is closed ({@code MmFreeMappingAddress}).
+     *
+     * <pre>{@code
+     * try (Reservation r = bridge.reserveMapping(4 * 4096)) {
+     *     try (SystemMapping m = r.map(lockedMdl, CacheType.CACHED)) {
+     *         byte[] head = m.read(0, 16);
+     *     }                                                      // MmUnmapReservedMapping
+     * }                                                          // MmFreeMappingAddress
+     * }</pre>
+     *
+     * @param bytes {@code NumberOfBytes}, at least 1
+     * @return the reservation
+     * @throws DdiException for a size of 0 ({@code PARAM_SIZE}), over a limit, when the DDI returned NULL
+     *         ({@code STATUS_INSUFFICIENT_RESOURCES}), or where Windows does not export it
+     *         ({@code STATUS_NOT_SUPPORTED}, {@code DDI_MM_UNAVAILABLE})
+     */
+    public Reservation reserveMapping(long bytes) {
+        Step s = mmAllocateMappingAddress(bytes).orThrow();
+        return new Reservation(this, s.objectId(), s.value(), bytes);
+    }
+
+    /**
+     * {@code MmAllocatePagesForMdlEx} with every argument from a request: physical pages in the request's address
+     * range, made with its cache type, and an MDL describing them.
+     *
+     * <pre>{@code
+     * try (PageAllocation pages = bridge.allocatePages(PageAllocationRequest.of(1 << 20)
+     *         .flags(AllocationFlag.FULLY_REQUIRED))) {
+     *     long[] frames = pages.snapshot().pfns();                  // 256 PFNs
+     * }                                                             // MmFreePagesFromMdl, ExFreePool
+     * }</pre>
+     *
+     * @param request the arguments
+     * @return the allocation; its {@link PageAllocation#byteCount()} may be less than asked without
+     *         {@link AllocationFlag#FULLY_REQUIRED}
+     * @throws DdiException for a bad argument (the {@code PARAM_*} detail names it), over
+     *         {@code maxPageAllocationBytes}, or when the DDI returned NULL ({@code STATUS_INSUFFICIENT_RESOURCES})
+     */
+    public PageAllocation allocatePages(PageAllocationRequest request) {
+        Step s = mmAllocatePagesForMdlEx(request.lowAddress(), request.highAddress(), request.skipBytes(),
+                request.size(), request.cacheType().value(), AllocationFlag.bits(request.flags())).orThrow();
+        return new PageAllocation(this, s, request);
+    }
+
+    /**
+     * The administrator limits in force for this driver (CONTRACT.md section 4): each one's value, whether an
+     * administrator configured it (the driver's {@code Parameters} key, or a simulator setting), and whether the
+     * configured value was clamped. The driver reads them once at load, so they are those of {@link #driverInfo()}.
+     *
+     * <pre>{@code
+     * AdministratorLimit pages = bridge.limits().get("maxPageAllocationBytes");
+     * if (pages.value() < (2L << 30)) { ... }                       // the default is 64 MiB
+     * }</pre>
+     *
+     * @return the limits, by name
+     */
+    public AdministratorLimits limits() {
+        return AdministratorLimits.of(openInfo);
     }
 
     // -------------------------------------------------------------------------------------------- handles
