@@ -76,7 +76,7 @@ final class Bridges {
         SimulatorOptions options = SimulatorOptions.builder();
         for (String key : SimulatorOptions.KEYS) {
             context.getConfigurationParameter(SIMULATOR_PREFIX + key).map(String::trim).filter(s -> !s.isEmpty())
-                    .ifPresent(v -> options.set(key, v));
+                    .ifPresent(v -> options.set(key, DeclaredSettings.normalized(key, v)));
         }
         Optional<MdlBridgeTest> a = context.getTestClass()
                 .flatMap(c -> AnnotationSupport.findAnnotation(c, MdlBridgeTest.class));
@@ -109,8 +109,42 @@ final class Bridges {
             if (!t.physicalMemory().isBlank()) {
                 options.physicalMemory(t.physicalMemory());
             }
+            DeclaredSettings.apply(t.limits(), t.settings(), options, attributesSet(t));
         }
         return options.settings();
+    }
+
+    /** The keys the typed attributes of {@code t} set, which its {@code settings} may not set again. */
+    private static java.util.Set<String> attributesSet(MdlBridgeTest t) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        if (!t.profile().isBlank()) {
+            keys.add(SimulatorOptions.PROFILE);
+        }
+        if (t.seed() >= 0) {
+            keys.add(SimulatorOptions.SEED);
+        }
+        if (t.verifier()) {
+            keys.add(SimulatorOptions.VERIFIER);
+        }
+        if (t.trackLockedPages()) {
+            keys.add(SimulatorOptions.TRACK_LOCKED_PAGES);
+        }
+        if (t.unchecked()) {
+            keys.add(SimulatorOptions.UNCHECKED);
+        }
+        if (t.poolFailAfter() >= 0) {
+            keys.add(SimulatorOptions.POOL_FAIL_AFTER);
+        }
+        if (t.systemPtesAvailable() >= 0) {
+            keys.add(SimulatorOptions.SYSTEM_PTES_AVAILABLE);
+        }
+        if (t.lockCountLimit() >= 0) {
+            keys.add(SimulatorOptions.LOCK_COUNT_LIMIT);
+        }
+        if (!t.physicalMemory().isBlank()) {
+            keys.add(SimulatorOptions.PHYSICAL_MEMORY);
+        }
+        return keys;
     }
 
     private static Holder open(ExtensionContext context) {

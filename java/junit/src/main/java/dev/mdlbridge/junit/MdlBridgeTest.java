@@ -63,4 +63,21 @@ public @interface MdlBridgeTest {
 
     /** Simulated RAM: bytes or a size with a K, M, G or T suffix ({@code "4G"}); empty: not set here. */
     String physicalMemory() default "";
+
+    /**
+     * Administrator limits of the simulated driver, each {@code NAME=VALUE} as {@code mdl driver install --limit}
+     * takes it ({@code "maxPageAllocationBytes=2G"}, {@code "maxObjects=64"}): a name of
+     * {@code Protocol.LIMIT_NAMES}, a value in bytes, objects or handles with an optional K, M, G or T suffix. The
+     * simulated driver clamps a value outside the limit's range as the driver does, and reports it clamped
+     * ({@code bridge.limits()}); an unknown name or a value that is not a number fails every test of the class.
+     * Empty: not set here.
+     */
+    String[] limits() default {};
+
+    /**
+     * Any other simulator setting, each {@code KEY=VALUE} with a key of {@code SimulatorOptions.KEYS}
+     * ({@code "physicalMemory=2G"}), for settings without an attribute of their own. A key set both here and by
+     * its attribute or in {@link #limits()} is an error. Empty: not set here.
+     */
+    String[] settings() default {};
 }
