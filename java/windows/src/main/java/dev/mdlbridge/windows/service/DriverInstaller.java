@@ -261,6 +261,15 @@ public final class DriverInstaller {
         return done;
     }
 
+    /**
+     * Whether the driver is loaded now, so that a change of its limits needs a restart.
+     *
+     * @return true when the service is running (or starting or stopping)
+     */
+    public boolean loaded() {
+        return scm.query(SERVICE).map(s -> s.state() != ServiceManager.SERVICE_STOPPED).orElse(false);
+    }
+
     /** One line: the state, the binary, and whether mdl installed it. */
     public List<String> status() {
         return scm.query(SERVICE).map(s -> List.of(SERVICE + ": " + s.stateName() + ", binary " + s.binaryPath()
