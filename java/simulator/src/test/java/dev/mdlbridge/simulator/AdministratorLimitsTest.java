@@ -139,5 +139,12 @@ class AdministratorLimitsTest {
         assertEquals(true, e.getMessage().contains("maxPageBytes"), e.getMessage());
         assertEquals(4 * GIB, SimulatorSettings.parse(new BackendOptions(Map.of("maxLockedBytes", "4G"))).limits()
                 .get("maxLockedBytes"), "sizes take the K, M, G, T suffixes");
+        assertEquals(-1L, SimulatorSettings.parse(new BackendOptions(Map.of("maxLockedBytes", "0xFFFFFFFFFFFFFFFF")))
+                .limits().get("maxLockedBytes"), "a REG_QWORD's whole unsigned range is taken");
+        try (Dev d = new Dev(SimulatedMachine.builder().limit("maxLockedBytes", -1L))) {
+            assertEquals(LIMIT_RANGES[LIMIT_NAME_MAX_LOCKED_BYTES][1], d.info().limit(LIMIT_NAME_MAX_LOCKED_BYTES),
+                    "2^64 - 1 is clamped to the maximum, not read as negative");
+            assertEquals(1 << LIMIT_NAME_MAX_LOCKED_BYTES, d.info().clampedLimits());
+        }
     }
 }

@@ -135,6 +135,7 @@ final class MdlAllocator {
             KernelMdl smaller = newMdl(KernelMdl.Storage.PAGES, KernelMdl.HEADER_BYTES + 8L * found, found);
             if (smaller != null) {
                 System.arraycopy(m.pfns, 0, smaller.pfns, 0, found);
+                m.freed = true;   // ExFreePool of the first MDL
                 m = smaller;
             }
         }
