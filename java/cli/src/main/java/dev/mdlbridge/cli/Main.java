@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code mdl} tool. Results go to stdout, progress and diagnostics to stderr. */
 @Command(name = "mdl", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "See what Windows puts in a Memory Descriptor List, on the real driver or the simulator.",
-        subcommands = {DescribeCommand.class, dev.mdlbridge.cli.scenario.RunCommand.class,
+        subcommands = {DescribeCommand.class, InfoCommand.class, dev.mdlbridge.cli.scenario.RunCommand.class,
             dev.mdlbridge.cli.scenario.DiffCommand.class, dev.mdlbridge.cli.scenario.SelftestCommand.class,
             dev.mdlbridge.cli.stress.StressCommand.class, dev.mdlbridge.cli.explore.ExploreCommand.class,
             dev.mdlbridge.cli.driver.DoctorCommand.class,

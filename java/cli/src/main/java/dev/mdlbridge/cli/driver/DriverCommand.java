@@ -1,7 +1,12 @@
 package dev.mdlbridge.cli.driver;
 
+import dev.mdlbridge.api.LimitSetting;
+import dev.mdlbridge.cli.LimitArgument;
 import dev.mdlbridge.windows.image.ImageCheck;
 import dev.mdlbridge.windows.service.DriverInstaller;
+import dev.mdlbridge.windows.service.DriverLimits;
+import dev.mdlbridge.windows.service.JnaServiceParameters;
+import dev.mdlbridge.windows.service.ServiceParameters;
 import dev.mdlbridge.windows.service.InstallException;
 import dev.mdlbridge.windows.service.JnaServiceManager;
 import dev.mdlbridge.windows.service.JnaSystemFacts;
@@ -16,27 +21,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mdl driver install|start|stop|uninstall|status|verify-image}: the test-machine side. Everything but
- * verify-image needs Windows and an elevated prompt; the decisions are {@link DriverInstaller}'s.
+ * {@code mdl driver install|start|stop|uninstall|status|limits|verify-image}: the test-machine side. Everything but
+ * verify-image needs Windows and an elevated prompt; the decisions are {@link DriverInstaller}'s and
+ * {@link DriverLimits}'s.
  */
 @Command(name = "driver", description = "Install, start, stop, remove and check the mdlbridge driver (Windows).",
         subcommands = {DriverCommand.Install.class, DriverCommand.Start.class, DriverCommand.Stop.class,
-            DriverCommand.Uninstall.class, DriverCommand.Status.class, DriverCommand.VerifyImage.class},
+            DriverCommand.Uninstall.class, DriverCommand.Status.class, DriverCommand.Limits.class,
+            DriverCommand.VerifyImage.class},
         footer = {"", "Exit codes: 0 done, 1 refused or failed (the message says why and what to do), 2 bad usage "
                 + "or not Windows."})
 public final class DriverCommand implements Runnable {
 
     /** The installer; tests put one over fakes here. */
     static Supplier<DriverInstaller> installers = DriverCommand::realInstaller;
+    /** The driver's Parameters key; tests put a fake here. */
+    static Supplier<ServiceParameters> parameters = JnaServiceParameters::new;
     /** The OS name the commands check; tests pretend to be Windows. */
     static Supplier<String> osName = () -> System.getProperty("os.name", "");
 
@@ -83,6 +96,7 @@ public final class DriverCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            checkArguments();
             if (!osName.get().startsWith("Windows")) {
                 err.println("mdl driver " + spec.name() + ": requires Windows (this is " + osName.get() + "); copy "
                         + "the test-machine kit (./mvnw -Pkit package) to the test machine and run it there");
@@ -101,6 +115,21 @@ public final class DriverCommand implements Runnable {
         }
 
         abstract List<String> run(DriverInstaller installer);
+
+        /** Usage errors found without the machine, so that they show (exit 2) on any OS, before anything is done. */
+        void checkArguments() {
+        }
+    }
+
+    /** The limits' names must differ: two values for one name is a mistake, not "the last wins". */
+    static void checkDistinct(CommandSpec spec, List<LimitSetting> limits) {
+        Set<String> seen = new HashSet<>();
+        for (LimitSetting l : limits) {
+            if (!seen.add(l.name())) {
+                throw new ParameterException(spec.commandLine(), "--limit " + l.name() + " is given twice: give each "
+                        + "limit once");
+            }
+        }
     }
 
     @Command(name = "install", description = "Copy the driver to System32\\drivers, trust its test certificate and "
@@ -118,11 +147,55 @@ public final class DriverCommand implements Runnable {
                 + "install despite failed preflight checks (never without elevation).")
         boolean force;
 
+        @Option(names = "--limit", paramLabel = "NAME=VALUE", converter = LimitArgument.InRange.class,
+                description = "An administrator limit the driver reads at its next load, written as a REG_QWORD under "
+                        + "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MdlBridge\\Parameters: a name of `mdl info` "
+                        + "(maxPageAllocationBytes, maxObjects, driverMaxHandles, ...) and a value in its range, sizes "
+                        + "like 2G accepted; repeatable. Every one is checked before anything is written.")
+        List<LimitSetting> limits = new ArrayList<>();
+
+        @Override
+        void checkArguments() {
+            checkDistinct(spec, limits);
+        }
+
         @Override
         List<String> run(DriverInstaller installer) {
             Path s = sys != null ? sys : defaultSys();
             Path c = cer != null ? cer : s.resolveSibling("mdlbridge-test.cer");
-            return installer.install(s, Files.isRegularFile(c) ? c : null, force, verdict(s));
+            List<String> done = new ArrayList<>(installer.install(s, Files.isRegularFile(c) ? c : null, force,
+                    verdict(s)));
+            if (!limits.isEmpty()) {
+                done.addAll(new DriverLimits(parameters.get()).configure(limits, installer.loaded()));
+            }
+            return done;
+        }
+    }
+
+    @Command(name = "limits", description = "The administrator limits configured in the driver's Parameters key "
+            + "(what `mdl driver install --limit` wrote); --clear removes them. `mdl info` shows the values in force.")
+    static final class Limits extends OnWindows {
+        @Option(names = "--clear", paramLabel = "NAME", description = "Remove this value (repeatable).")
+        List<String> clear = new ArrayList<>();
+
+        @Option(names = "--clear-all", description = "Remove every limit: the driver uses its defaults from its next "
+                + "load.")
+        boolean clearAll;
+
+        @Override
+        void checkArguments() {
+            if (clearAll && !clear.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--clear and --clear-all together: give one");
+            }
+        }
+
+        @Override
+        List<String> run(DriverInstaller installer) {
+            DriverLimits limits = new DriverLimits(parameters.get());
+            if (clearAll || !clear.isEmpty()) {
+                return limits.clear(clear, installer.loaded());
+            }
+            return limits.show();
         }
     }
 
