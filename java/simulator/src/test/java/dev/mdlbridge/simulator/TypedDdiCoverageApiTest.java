@@ -230,6 +230,26 @@ class TypedDdiCoverageApiTest {
     }
 
     @Test
+    void withoutFullyRequiredAShortAllocationDescribesWhatWasFound() {
+        long low = 0x2_0000_0000L;
+        long high = low + 4 * PAGE - 1;
+        try (MdlBridge bridge = open()) {
+            try (PageAllocation pages = bridge.allocatePages(PageAllocationRequest.of(8 * PAGE).lowAddress(low)
+                    .highAddress(high))) {
+                assertEquals(4 * PAGE, pages.byteCount(), "14.4: only the four frames of the range, ByteCount says so");
+                assertEquals(8 * PAGE, pages.request().size());
+                assertEquals(4, pages.snapshot().pfnCount());
+            }
+            DdiException full = assertThrows(DdiException.class, () -> bridge.allocatePages(
+                    PageAllocationRequest.of(8 * PAGE).lowAddress(low).highAddress(high)
+                            .flags(AllocationFlag.FULLY_REQUIRED)));
+            assertEquals(NtStatus.INSUFFICIENT_RESOURCES, full.status(), "NULL unless every page is obtained");
+            assertEquals(Protocol.DDI_MM_ALLOCATE_PAGES, full.step().detail());
+            assertEquals(0, bridge.counters().outstandingMdls());
+        }
+    }
+
+    @Test
     void aBadRequestRaisesNamingTheField() {
         try (MdlBridge bridge = open()) {
             DdiException range = assertThrows(DdiException.class, () -> bridge.allocatePages(
