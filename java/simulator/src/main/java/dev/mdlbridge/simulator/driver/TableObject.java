@@ -22,6 +22,7 @@ final class TableObject {
     static final int ST_DRIVER_PAGES = 0x0200; // locked KernelMode over a kernel buffer: the driver's own pages
     static final int ST_USER_MAPPED = 0x0400;  // kernel buffer / page allocation once mapped into user space
     static final int ST_QUARANTINED = 0x0800;  // page allocation whose MmFreePagesFromMdl is kept until exit
+    static final int ST_RESERVED_MAP = 0x1000; // mapped through a reservation (MmUnmapReservedMapping first)
 
     int id;
     final Kind kind;
@@ -39,6 +40,7 @@ final class TableObject {
     boolean nowrite;   // user mapping made read-only
     Mdl mdl;           // the kernel's MDL (MDL kinds)
     long systemVa;     // the system address handed out
+    int reservation;   // mapping object: its reservation (0: kernel-mode); reservation: the mapping in it (0: none)
     int cacheType = dev.mdlbridge.protocol.Protocol.MM_CACHED; // the memory type of the pages (CONTRACT §2): MDLs
                        // over caller ranges and kernel buffers MmCached, a page allocation its own, a partial its source's
 

@@ -32,6 +32,14 @@ final class PhysicalMemory {
     private final Map<Long, byte[]> contents = new HashMap<>();
     private long cursor = FIRST_FRAME;
     private long inUse;
+    /** The cache attribute each page records (section 14.1). */
+    final PageCacheTypes cacheTypes = new PageCacheTypes();
+    /** Device frames (MMIO) some test mapped into a process: above RAM, no PFN-database entry (section 14.6). */
+    private final java.util.Set<Long> deviceFrames = new java.util.HashSet<>();
+    private long nextDeviceFrame = DEVICE_FIRST_FRAME;
+
+    /** Where device frames start: physical 0xF0_0000_0000 (960 GiB), above any simulated RAM, like a PCI BAR. */
+    static final long DEVICE_FIRST_FRAME = 0xF0_0000_0000L >>> 12;
 
     PhysicalMemory(long bytes, double fragmentation, long seed) {
         this.frames = bytes / PAGE;
@@ -65,6 +73,22 @@ final class PhysicalMemory {
         return f;
     }
 
+    /** A device frame: no PFN entry, so no lock count and no cache-type record; it is never freed. */
+    long allocateDeviceFrame() {
+        long f = nextDeviceFrame++;
+        deviceFrames.add(f);
+        return f;
+    }
+
+    /** Whether the frame has a PFN-database entry (RAM); device frames do not. */
+    boolean hasPfnEntry(long frame) {
+        return !deviceFrames.contains(frame);
+    }
+
+    boolean isDevice(long frame) {
+        return deviceFrames.contains(frame);
+    }
+
     boolean inUse(long frame) {
         return frame >= 0 && frame < frames && used.get((int) frame);
     }
@@ -78,6 +102,7 @@ final class PhysicalMemory {
         freedByOwner.clear((int) frame);
         garbage.clear((int) frame);
         contents.remove(frame);
+        cacheTypes.forget(frame);
         inUse--;
     }
 
@@ -101,6 +126,9 @@ final class PhysicalMemory {
 
     /** Whether touching this frame touches freed memory: not in use, or freed by its owner but still locked. */
     boolean freed(long frame) {
+        if (deviceFrames.contains(frame)) {
+            return false;   // device memory is always there
+        }
         return !inUse(frame) || freedByOwner.get((int) frame);
     }
 
