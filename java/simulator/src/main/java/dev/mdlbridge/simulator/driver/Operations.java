@@ -1250,9 +1250,14 @@ final class Operations {
     /** MmUnmapReservedMapping of a reserved mapping object: the IOCTL and the release path. */
     private void unmapReserved(FileHandle h, TableObject mapping) {
         TableObject res = h.table.find(mapping.reservation);
+        k.mmUnmapReservedMapping(res.va, TAG_RESERVATION, h.table.find(mapping.parent).mdl);
+        endReservedMapping(h, mapping);
+    }
+
+    /** The reservation's PTEs are empty again: the mapping object ends and its MDL is no longer mapped there. */
+    private void endReservedMapping(FileHandle h, TableObject mapping) {
         TableObject m = h.table.find(mapping.parent);
-        k.mmUnmapReservedMapping(res.va, TAG_RESERVATION, m.mdl);
-        res.reservation = 0;
+        h.table.find(mapping.reservation).reservation = 0;
         // MAP_SYSTEM may have handed out MappedSystemVa (the reservation's base): that address ended too.
         m.state &= ~(TableObject.ST_RESERVED_MAP | TableObject.ST_SYSADDR | TableObject.ST_NOWRITE);
         unreserve(h, chargeOf(mapping));
@@ -1264,7 +1269,17 @@ final class Operations {
             return;
         }
         snap(o, m, ROLE_BEFORE);
-        unmapReserved(o.h, o.h.table.find(res.reservation));
+        TableObject mapping = o.h.table.find(res.reservation);
+        if (mapping != null && mapping.parent == m.id) {
+            unmapReserved(o.h, mapping);
+        } else {
+            // Unchecked: the misuse the caller asked for reaches the kernel (0x10B, 0x10C, or another MDL of the
+            // same size, which Windows accepts: the reservation is then empty whatever MDL was mapped there).
+            k.mmUnmapReservedMapping(res.va, TAG_RESERVATION, m.mdl);
+            if (mapping != null) {
+                endReservedMapping(o.h, mapping);
+            }
+        }
         o.r.object(m.id);
         snap(o, m, ROLE_AFTER);
     }

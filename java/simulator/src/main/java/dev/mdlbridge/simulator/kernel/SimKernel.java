@@ -467,7 +467,8 @@ public final class SimKernel implements Kernel {
         if ((priority & MAPPING_MODIFIERS) != 0 && !profile.mappingModifiers()) {
             return 0;   // before Windows 8 the modifier bits make an invalid priority: the mapping fails
         }
-        if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL)) == 0) {
+        // A nonpaged-pool MDL's PFNs are valid: a free build maps them a second time (section 14.2, already mapped).
+        if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL | MDL_SOURCE_IS_NONPAGED_POOL)) == 0) {
             if (config.verifier()) {
                 throw verifier(BugChecks.VERIFIER_MAP_WITHOUT_LOCKED_PAGES, m, KERNEL_MODE);
             }
