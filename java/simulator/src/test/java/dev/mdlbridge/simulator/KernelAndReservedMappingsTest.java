@@ -199,6 +199,29 @@ class KernelAndReservedMappingsTest {
     }
 
     @Test
+    void writesThroughAReservedMappingFollowTheMdlsLock() {
+        try (Dev d = new Dev()) {
+            int res = reserve(d, 0x1000).objectId();
+            int readLocked = locked0x160(d, IO_READ_ACCESS);
+            int mapping = d.ok(IOCTL_MAP_RESERVED, Requests.reserved(Dev.ALL, res, readLocked, MM_CACHED)).objectId();
+            Counters before = d.handleCounters();
+            Dev.refused(d.send(IOCTL_WRITE_MAPPED, Requests.writeMapped(mapping, 0, 0, new byte[] {1})),
+                    REFUSE_WRITE_NOT_ALLOWED);
+            Dev.refused(d.send(IOCTL_READ_MAPPED, Requests.readMapped(mapping, 0, 0xFF, 2)), REFUSE_OUT_OF_RANGE);
+            assertEquals(before, d.handleCounters());
+            assertEquals(1, d.ok(IOCTL_READ_MAPPED, Requests.readMapped(mapping, 0, 0xFF, 1)).data().length);
+            // Page allocations are the driver's own pages: writable through a reserved mapping.
+            int res2 = reserve(d, 0x1000).objectId();
+            int pages = d.ok(IOCTL_ALLOCATE_PAGES, Requests.allocatePages(Dev.ALL, 0x1000, 0)).objectId();
+            Reply m = d.ok(IOCTL_MAP_RESERVED, Requests.reserved(Dev.ALL, res2, pages, MM_CACHED));
+            assertEquals(0x0003, m.after().orElseThrow().mdlFlags(), "a page allocation: 0x2 | 0x1");
+            d.ok(IOCTL_WRITE_MAPPED, Requests.writeMapped(m.objectId(), 0, 0xFFE, new byte[] {4, 5}));
+            assertArrayEquals(new byte[] {4, 5},
+                    d.ok(IOCTL_READ_MAPPED, Requests.readMapped(m.objectId(), 0, 0xFFE, 2)).data());
+        }
+    }
+
+    @Test
     void reservationParametersAndKinds() {
         try (Dev d = new Dev()) {
             Dev.parameter(reserve(d, 0), PARAM_SIZE);
@@ -341,12 +364,14 @@ class KernelAndReservedMappingsTest {
             int res2 = reserve(d, 0x1000).objectId();
             d.ok(IOCTL_MAP_RESERVED, Requests.reserved(Dev.ALL, res2, part, MM_CACHED));
             int unused = reserve(d, 0x1000).objectId();
-            assertEquals(counters(5, 3, 0, 3), d.handleCounters(), "3 MDLs + 2 partials; 3 mapping objects");
+            int kernelPart = d.ok(IOCTL_BUILD_PARTIAL, Requests.buildPartial(Dev.ALL, src, 0x20, 0x10)).objectId();
+            d.ok(IOCTL_MAP_KERNEL, Requests.mapKernel(Dev.ALL, kernelPart, MM_CACHED, PRIORITY));
+            assertEquals(counters(6, 4, 0, 3), d.handleCounters(), "3 MDLs + 3 partials; 4 mapping objects");
             long ptes = d.backend.census().orElseThrow().systemPtesInUse();
-            assertEquals((2 + 2) + (1 + 2) + (1 + 2) + 1, ptes, "3 reservations with headers, 1 kernel mapping");
+            assertEquals((2 + 2) + (1 + 2) + (1 + 2) + 1 + 1, ptes, "3 reservations with headers, 2 kernel mappings");
             Reply r = d.releaseAll();
             Counters c = ReplyDecoder.counters(r.data());
-            assertEquals(counters(5, 3, 0, 3), c, "MDLs, mappings (kernel-mode and reserved), locked pages released");
+            assertEquals(counters(6, 4, 0, 3), c, "MDLs, mappings (kernel-mode and reserved), locked pages released");
             assertEquals(counters(0, 0, 0, 0), d.handleCounters());
             assertEquals(0, d.info().handleSystemMappingBytes());
             assertEquals(0, d.backend.census().orElseThrow().systemPtesInUse(), "every PTE back");
