@@ -127,6 +127,17 @@ class KernelAndReservedMappingsTest {
     }
 
     @Test
+    void beforeWindows8MapKernelTakesNoModifiersAndIsNotMadeNoExecute() {
+        try (Dev d = new Dev(SimulatedMachine.builder().profile("win7-x64"))) {
+            int mdl = locked0x160(d, IO_READ_ACCESS);
+            Dev.parameter(d.send(IOCTL_MAP_KERNEL, Requests.mapKernel(Dev.ALL, mdl, MM_CACHED,
+                    PRIORITY | MAPPING_NO_EXECUTE)), PARAM_PRIORITY);
+            Reply r = d.ok(IOCTL_MAP_KERNEL, Requests.mapKernel(Dev.ALL, mdl, MM_CACHED, PRIORITY));
+            assertEquals(0x000B, r.after().orElseThrow().mdlFlags());
+        }
+    }
+
+    @Test
     void mapKernelRefusalsInOrder() {
         try (Dev d = new Dev()) {
             long buf = d.buffer(0x4000);
