@@ -121,6 +121,23 @@ class AdministratorLimitsTest {
     }
 
     @Test
+    void theLibrarysOptionsReachTheSimulatedDriver() {
+        BackendOptions options = SimulatorOptions.builder().limit("maxPageAllocationBytes", 4 * GIB)
+                .limit("driverMaxPageAllocationBytes", 4 * GIB).build();
+        try (dev.mdlbridge.api.MdlBridge bridge = dev.mdlbridge.api.MdlBridge.open("simulator", options)) {
+            dev.mdlbridge.api.Step s = bridge.mmAllocatePagesForMdlEx(0, HIGHEST_PHYSICAL_ADDRESS, 0, 2 * GIB,
+                    MM_CACHED, MM_ALLOCATE_FULLY_REQUIRED).orThrow();
+            assertEquals(2 * GIB, s.afterSnapshot().orElseThrow().byteCount());
+        }
+        try (dev.mdlbridge.api.MdlBridge bridge = dev.mdlbridge.api.MdlBridge.open("simulator", BackendOptions.none())) {
+            dev.mdlbridge.api.Step s = bridge.mmAllocatePagesForMdlEx(0, HIGHEST_PHYSICAL_ADDRESS, 0, 2 * GIB,
+                    MM_CACHED, 0);
+            assertEquals(0xC0000044, s.status().value(), "STATUS_QUOTA_EXCEEDED with the default limits");
+            assertEquals(LIMIT_PAGE_ALLOC_BYTES, s.detail());
+        }
+    }
+
+    @Test
     void everyLimitNameIsASettingAndAnUnknownOneIsNot() {
         SimulatorOptions options = SimulatorOptions.builder();
         for (int n = 0; n < LIMIT_NAME_COUNT; n++) {
