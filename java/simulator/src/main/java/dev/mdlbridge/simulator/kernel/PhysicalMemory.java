@@ -28,6 +28,8 @@ final class PhysicalMemory {
     /** Frames their owner (nonpaged pool, a page allocation) gave back while a lock still held them: whatever
      *  reaches one now touches memory that belongs to nobody (explorer invariant: no access to freed pool). */
     private final BitSet freedByOwner = new BitSet();
+    /** Frames MmAllocatePagesForMdlEx handed out (the PFN entry's "MDL allocation" mark), until they are freed. */
+    private final BitSet pageAllocation = new BitSet();
     private final LockCounts lockCounts;
     private final Map<Long, byte[]> contents = new HashMap<>();
     private long cursor = FIRST_FRAME;
@@ -126,6 +128,15 @@ final class PhysicalMemory {
         return -1;
     }
 
+    /** Marks a frame as MmAllocatePagesForMdlEx's: only such frames may go back through MmFreePagesFromMdl. */
+    void markPageAllocation(long frame) {
+        pageAllocation.set((int) frame);
+    }
+
+    boolean isPageAllocation(long frame) {
+        return frame >= 0 && frame < frames && pageAllocation.get((int) frame);
+    }
+
     private void take(long f) {
         used.set((int) f);
         inUse++;
@@ -143,6 +154,7 @@ final class PhysicalMemory {
         orphaned.clear((int) frame);
         freedByOwner.clear((int) frame);
         garbage.clear((int) frame);
+        pageAllocation.clear((int) frame);
         contents.remove(frame);
         inUse--;
     }
