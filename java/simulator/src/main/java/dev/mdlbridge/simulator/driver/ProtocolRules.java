@@ -222,7 +222,7 @@ final class ProtocolRules {
             return PARAM_ADDRESS_RANGE;
         }
         long skip = in.getLong(48);
-        if (skip % PAGE_SIZE != 0) {
+        if ((skip & (PAGE_SIZE - 1)) != 0) {
             return PARAM_SKIP_BYTES;
         }
         if ((flags & MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS) != 0 && skip != 0
