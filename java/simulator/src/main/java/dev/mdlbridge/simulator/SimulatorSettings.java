@@ -9,25 +9,34 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The backend options the simulator understands, turned into a kernel configuration and driver flags. */
-record SimulatorSettings(KernelConfig kernel, boolean unchecked, java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> removed) {
+record SimulatorSettings(KernelConfig kernel, boolean unchecked, java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> removed,
+                         Map<String, Long> limits) {
 
     SimulatorSettings(KernelConfig kernel, boolean unchecked) {
-        this(kernel, unchecked, java.util.Set.of());
+        this(kernel, unchecked, java.util.Set.of(), Map.of());
     }
 
     SimulatorSettings withRemoved(java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> r) {
-        return new SimulatorSettings(kernel, unchecked, java.util.Set.copyOf(r));
+        return new SimulatorSettings(kernel, unchecked, java.util.Set.copyOf(r), limits);
     }
 
-    static final List<String> KEYS = List.of("profile", "seed", "verifier", "trackLockedPages", "unchecked",
-            "poolFailAfter", "systemPtesAvailable", "lockCountLimit", "physicalMemory");
+    /** The simulator's own settings, then the administrator limits (Protocol.LIMIT_NAMES), as SimulatorOptions.KEYS. */
+    static final List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("profile", "seed",
+            "verifier", "trackLockedPages", "unchecked", "poolFailAfter", "systemPtesAvailable", "lockCountLimit",
+            "physicalMemory"), dev.mdlbridge.protocol.Protocol.LIMIT_NAMES.stream()).toList();
 
     static SimulatorSettings parse(BackendOptions options) {
         KernelConfig c = KernelConfig.defaults();
         boolean unchecked = false;
+        Map<String, Long> limits = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, String> e : options.settings().entrySet()) {
             String key = e.getKey();
             String v = e.getValue().trim();
+            if (dev.mdlbridge.protocol.Protocol.LIMIT_NAMES.contains(key)) {
+                // As the registry holds it: any value is taken, the driver clamps it (AdminLimits).
+                limits.put(key, limit(key, v));
+                continue;
+            }
             switch (key) {
                 case "profile" -> c = c.withProfile(profile(v));
                 case "seed" -> c = c.withSeed(number(key, v));
@@ -42,7 +51,26 @@ record SimulatorSettings(KernelConfig kernel, boolean unchecked, java.util.Set<d
                         + "'; it knows " + String.join(", ", KEYS));
             }
         }
-        return new SimulatorSettings(c, unchecked);
+        return new SimulatorSettings(c, unchecked, java.util.Set.of(), Map.copyOf(limits));
+    }
+
+    /**
+     * An administrator limit: a count or a byte size (K, M, G, T suffixes), read as the unsigned REG_QWORD the
+     * registry would hold (0 and values past the range are taken and clamped by the driver, as at load).
+     */
+    private static long limit(String key, String v) {
+        String t = v.toLowerCase(Locale.ROOT).replace("_", "");
+        try {
+            if (t.matches("[0-9]+")) {
+                return Long.parseUnsignedLong(t);
+            }
+            if (t.matches("0x[0-9a-f]+")) {
+                return Long.parseUnsignedLong(t.substring(2), 16);
+            }
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("option '" + key + "' does not fit 64 bits: '" + v + "'");
+        }
+        return bytes(key, v);
     }
 
     static Profile profile(String name) {

@@ -21,6 +21,7 @@ final class BugChecks {
     static final int DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS = 0xCB;
     static final int SYSTEM_PTE_MISUSE = 0xDA;
     static final int INVALID_MDL_RANGE = 0x12E;
+    static final int MEMORY_MANAGEMENT = 0x1A;
 
     // ---------------------------------------------- 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION: p1 is the subcode
 
@@ -115,6 +116,12 @@ final class BugChecks {
     /** MmUnmapReservedMapping: a PTE past the MDL's span is used (a smaller MDL than the one mapped) (#5). */
     static final int PTE_MISUSE_UNMAP_TOO_SMALL = 0x10C;
 
+    // ---------------------------------------------------------------------------- 0x1A MEMORY_MANAGEMENT: p1
+
+    /** MmFreePagesFromMdl met a page that MmAllocatePagesForMdlEx did not allocate (p2 MDL, p3 the PFN slot's
+     *  address, p4 the PFN): section 14.4, "Freeing". */
+    static final int MM_FREE_PAGE_NOT_MDL_ALLOCATION = 0x1236;
+
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(NO_MORE_SYSTEM_PTES, "NO_MORE_SYSTEM_PTES"),
             Map.entry(TARGET_MDL_TOO_SMALL, "TARGET_MDL_TOO_SMALL"),
@@ -126,7 +133,8 @@ final class BugChecks {
             Map.entry(DRIVER_VERIFIER_DETECTED_VIOLATION, "DRIVER_VERIFIER_DETECTED_VIOLATION"),
             Map.entry(DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS, "DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS"),
             Map.entry(SYSTEM_PTE_MISUSE, "SYSTEM_PTE_MISUSE"),
-            Map.entry(INVALID_MDL_RANGE, "INVALID_MDL_RANGE"));
+            Map.entry(INVALID_MDL_RANGE, "INVALID_MDL_RANGE"),
+            Map.entry(MEMORY_MANAGEMENT, "MEMORY_MANAGEMENT"));
 
     private BugChecks() {
     }

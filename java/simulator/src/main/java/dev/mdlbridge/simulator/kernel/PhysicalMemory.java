@@ -28,6 +28,8 @@ final class PhysicalMemory {
     /** Frames their owner (nonpaged pool, a page allocation) gave back while a lock still held them: whatever
      *  reaches one now touches memory that belongs to nobody (explorer invariant: no access to freed pool). */
     private final BitSet freedByOwner = new BitSet();
+    /** Frames MmAllocatePagesForMdlEx handed out (the PFN entry's "MDL allocation" mark), until they are freed. */
+    private final BitSet pageAllocation = new BitSet();
     private final LockCounts lockCounts;
     private final Map<Long, byte[]> contents = new HashMap<>();
     private long cursor = FIRST_FRAME;
@@ -89,6 +91,81 @@ final class PhysicalMemory {
         return deviceFrames.contains(frame);
     }
 
+    // ------------------------------------------------------------ MmAllocatePagesForMdlEx's physical ranges
+
+    /** The lowest frame a range may hand out (below it: firmware and the kernel image). */
+    static long clipLow(long lowFrame) {
+        return Math.max(lowFrame, FIRST_FRAME);
+    }
+
+    /** The highest frame of RAM, where a range's top is clipped. */
+    long highestFrame() {
+        return frames - 1;
+    }
+
+    /**
+     * A free frame in {@code [lowFrame, highFrame]} (both inclusive, clipped to RAM), scattered as {@link #allocate}
+     * scatters them; -1 when the range holds no free frame. The whole of RAM is exactly {@link #allocate}, so an
+     * allocation without a range draws the same seeded frames as before ranges existed.
+     */
+    long allocateIn(long lowFrame, long highFrame) {
+        long lo = clipLow(lowFrame);
+        long hi = Math.min(highFrame, frames - 1);
+        if (lo > hi) {
+            return -1;
+        }
+        if (lo == FIRST_FRAME && hi == frames - 1) {
+            return allocate();
+        }
+        long start = random.nextDouble() < fragmentation ? lo + random.nextLong(hi - lo + 1)
+                : Math.max(lo, Math.min(cursor, hi));
+        long f = used.nextClearBit((int) start);
+        if (f > hi) {
+            f = used.nextClearBit((int) lo);
+            if (f > hi) {
+                return -1;
+            }
+        }
+        take(f);
+        cursor = f + 1;
+        return f;
+    }
+
+    /**
+     * The lowest run of {@code count} free frames inside {@code [lowFrame, highFrame]} whose first frame is a
+     * multiple of {@code alignment}, taken; -1 when there is none.
+     */
+    long allocateRun(long lowFrame, long highFrame, long count, long alignment) {
+        long lo = clipLow(lowFrame);
+        long hi = Math.min(highFrame, frames - 1);
+        long first = (lo + alignment - 1) / alignment * alignment;
+        while (first <= hi && first + count - 1 <= hi) {
+            int taken = used.nextSetBit((int) first);
+            if (taken < 0 || taken >= first + count) {
+                for (long f = first; f < first + count; f++) {
+                    take(f);
+                }
+                return first;
+            }
+            first = (taken + 1 + alignment - 1) / alignment * alignment;
+        }
+        return -1;
+    }
+
+    /** Marks a frame as MmAllocatePagesForMdlEx's: only such frames may go back through MmFreePagesFromMdl. */
+    void markPageAllocation(long frame) {
+        pageAllocation.set((int) frame);
+    }
+
+    boolean isPageAllocation(long frame) {
+        return frame >= 0 && frame < frames && pageAllocation.get((int) frame);
+    }
+
+    private void take(long f) {
+        used.set((int) f);
+        inUse++;
+    }
+
     boolean inUse(long frame) {
         return frame >= 0 && frame < frames && used.get((int) frame);
     }
@@ -101,6 +178,7 @@ final class PhysicalMemory {
         orphaned.clear((int) frame);
         freedByOwner.clear((int) frame);
         garbage.clear((int) frame);
+        pageAllocation.clear((int) frame);
         contents.remove(frame);
         cacheTypes.forget(frame);
         inUse--;

@@ -30,7 +30,9 @@
  *       {@code MappingSettings} holds the profile settings of those DDIs and of the cache types.</li>
  *   <li>{@code KernelSpace} — the kernel half of the address space, read through the pool and the mappings.</li>
  *   <li>{@code MdlAllocator} — where MDLs come from and go back to (IoAllocateMdl's sizes, MmAllocatePagesForMdlEx);
- *       {@code KernelMdl} is the MDL itself (header fields and PFN slots), {@code MdlFlags} its flag bits.</li>
+ *       {@code KernelMdl} is the MDL itself (header fields and PFN slots), {@code MdlFlags} its flag bits;
+ *       {@code PageAllocator} picks MmAllocatePagesForMdlEx's frames (physical range, SkipBytes, contiguous
+ *       chunks) and {@code PageAllocationProfile} holds its per-version settings.</li>
  *   <li>{@code IoManager} with {@code IrpImpl} — IRPs, their completion, DIRECT-method dispatch, IoBuildPartialMdl.</li>
  *   <li>{@code BugCheckLatch} — KeBugCheckEx: the first bug check stops the machine; {@code BugChecks} names every
  *       code and first parameter raised, with its rule.</li>
