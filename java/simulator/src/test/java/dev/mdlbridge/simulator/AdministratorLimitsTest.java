@@ -138,8 +138,9 @@ class AdministratorLimitsTest {
 
     @Test
     void theLibrarysOptionsReachTheSimulatedDriver() {
+        // driverMaxLockedBytes lowered so that the RAM rule (limits in force, defaults included) keeps 4 GiB.
         BackendOptions options = SimulatorOptions.builder().limit("maxPageAllocationBytes", 4 * GIB)
-                .limit("driverMaxPageAllocationBytes", 4 * GIB).build();
+                .limit("driverMaxPageAllocationBytes", 4 * GIB).limit("driverMaxLockedBytes", GIB).build();
         try (dev.mdlbridge.api.MdlBridge bridge = dev.mdlbridge.api.MdlBridge.open("simulator", options)) {
             dev.mdlbridge.api.Step s = bridge.mmAllocatePagesForMdlEx(0, HIGHEST_PHYSICAL_ADDRESS, 0, 2 * GIB,
                     MM_CACHED, MM_ALLOCATE_FULLY_REQUIRED).orThrow();

@@ -178,7 +178,7 @@ final class ObjectTable {
         if (o.kind == Kind.RESERVATION) {
             return Release.RESERVATION;
         }
-        if (o.kind == Kind.SYSTEM_MAPPING || o.has(TableObject.ST_SYSMAP)) {
+        if (o.kind == Kind.KERNEL_MAPPING || o.kind == Kind.RESERVED_MAPPING || o.has(TableObject.ST_SYSMAP)) {
             return Release.SYSTEM_MAPPING;
         }
         if (o.has(TableObject.ST_LOCKED)) {
@@ -436,7 +436,7 @@ final class ObjectTable {
     /** The mapping object (MAP_KERNEL or MAP_RESERVED) whose MDL is {@code mdl}, or null. */
     TableObject mappingObjectOf(TableObject mdl) {
         for (TableObject o : objects.values()) {
-            if (o.kind == Kind.SYSTEM_MAPPING && o.parent == mdl.id) {
+            if ((o.kind == Kind.KERNEL_MAPPING || o.kind == Kind.RESERVED_MAPPING) && o.parent == mdl.id) {
                 return o;
             }
         }

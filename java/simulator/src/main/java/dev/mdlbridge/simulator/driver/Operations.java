@@ -85,7 +85,7 @@ final class Operations {
     private void endMapping(FileHandle h, TableObject m) {
         unreserve(h, mappingUse(m));
         TableObject obj = h.table.mappingObjectOf(m);
-        if (obj != null && obj.reservation == 0) {
+        if (obj != null && obj.kind == Kind.KERNEL_MAPPING) {
             ResourceUse d = new ResourceUse();
             d.objects = 1;
             unreserve(h, d);
@@ -100,7 +100,7 @@ final class Operations {
         if (o.kind == Kind.KERNEL_BUFFER) {
             d.kernelBuffers = 1;
             d.kernelBufferBytes = o.pageBytes;
-        } else if (o.kind == Kind.USER_MAPPING || o.kind == Kind.SYSTEM_MAPPING) {
+        } else if (o.kind == Kind.USER_MAPPING || o.kind == Kind.RESERVED_MAPPING) {
             d.mappings = 1;   // a reserved mapping object (a kernel-mode one goes with endMapping)
         } else if (o.kind == Kind.RESERVATION) {
             d.systemMappingBytes = reservationBytes(o.length);
@@ -569,9 +569,9 @@ final class Operations {
 
     void unmap(Op o, TableObject map, TableObject m) {
         int mdlId;
-        if (map != null && map.kind == Kind.SYSTEM_MAPPING) {
+        if (map != null && (map.kind == Kind.KERNEL_MAPPING || map.kind == Kind.RESERVED_MAPPING)) {
             // A kernel-mode mapping's id names the MDL's system mapping; a reserved one is not unmapped here.
-            if (map.reservation != 0) {
+            if (map.kind == Kind.RESERVED_MAPPING) {
                 if (refused(o, REFUSE_RESERVED_MAPPING_LIVES)) {
                     return;
                 }
@@ -1139,9 +1139,9 @@ final class Operations {
 
     /** In the release's system-mapping phase: a mapping object, or an MDL's own system mapping. */
     private void releaseSystemMapping(FileHandle h, TableObject o) {
-        if (o.kind != Kind.SYSTEM_MAPPING) {
+        if (o.kind != Kind.KERNEL_MAPPING && o.kind != Kind.RESERVED_MAPPING) {
             unmapSystem(h, o);
-        } else if (o.reservation != 0) {
+        } else if (o.kind == Kind.RESERVED_MAPPING) {
             unmapReserved(h, o);
         } else {
             unmapSystem(h, h.table.find(o.parent));
@@ -1169,7 +1169,7 @@ final class Operations {
             snap(o, m, ROLE_AFTER);
             return;
         }
-        TableObject p = new TableObject(Kind.SYSTEM_MAPPING);
+        TableObject p = new TableObject(Kind.KERNEL_MAPPING);
         p.parent = m.id;
         p.va = va;
         p.length = m.length;
@@ -1246,7 +1246,7 @@ final class Operations {
             snap(o, m, ROLE_AFTER);
             return;
         }
-        TableObject p = new TableObject(Kind.SYSTEM_MAPPING);
+        TableObject p = new TableObject(Kind.RESERVED_MAPPING);
         p.parent = m.id;
         p.reservation = res.id;
         p.va = va;
