@@ -393,6 +393,45 @@ class KernelAndReservedMappingsTest {
         }
     }
 
+    /**
+     * Spec "Counters": a reserved mapping object counts in OutstandingMappings, also when the partial step ends it
+     * (MmUnmapReservedMapping before IoFreeMdl), before the system-mapping phase is reached. The C driver once
+     * counted only a partial's own system mapping there (found by DifferentialTest through mdlb_release_mappings).
+     */
+    @Test
+    void releaseAllCountsAReservedMappedPartialsMapping() {
+        try (Dev d = new Dev()) {
+            int res = reserve(d, 0x1000).objectId();
+            int src = locked0x160(d, IO_READ_ACCESS);
+            int part = d.ok(IOCTL_BUILD_PARTIAL, Requests.buildPartial(Dev.ALL, src, 0, 0x20)).objectId();
+            d.ok(IOCTL_MAP_RESERVED, Requests.reserved(Dev.ALL, res, part, MM_CACHED));
+            assertEquals(counters(2, 1, 0, 1), d.handleCounters(), "source + partial; the reserved mapping");
+            Counters c = ReplyDecoder.counters(d.releaseAll().data());
+            assertEquals(counters(2, 1, 0, 1), c, "the partial's reserved mapping is one released mapping");
+            assertEquals(counters(0, 0, 0, 0), d.handleCounters());
+        }
+    }
+
+    /**
+     * MAP_RESERVED gives the MDL no system address of its own: READ_MAPPED by MdlId is refused MAPPING_ENDED (and
+     * changes nothing) until MAP_SYSTEM hands the reservation's base out; through the mapping object it reads.
+     */
+    @Test
+    void readByMdlIdAfterMapReservedNeedsMapSystem() {
+        try (Dev d = new Dev()) {
+            int res = reserve(d, 0x1000).objectId();
+            int mdl = locked0x160(d, IO_READ_ACCESS);
+            Reply m = d.ok(IOCTL_MAP_RESERVED, Requests.reserved(Dev.ALL, res, mdl, MM_CACHED));
+            refusedUnchanged(d, REFUSE_MAPPING_ENDED,
+                    () -> d.send(IOCTL_READ_MAPPED, Requests.readMapped(0, mdl, 0, 1)), mdl);
+            assertEquals(1, d.ok(IOCTL_READ_MAPPED, Requests.readMapped(m.objectId(), 0, 0, 1)).data().length,
+                    "through the mapping object");
+            long base = d.ok(IOCTL_MAP_SYSTEM, Requests.mapSystem(Dev.ALL, mdl, PRIORITY)).value();
+            assertEquals(m.value() - 0x160, base, "the reservation's base, without ByteOffset");
+            assertEquals(1, d.ok(IOCTL_READ_MAPPED, Requests.readMapped(0, mdl, 0, 1)).data().length);
+        }
+    }
+
     @Test
     void processExitReleasesReservationsWithoutABugCheck() {
         try (Dev d = new Dev()) {

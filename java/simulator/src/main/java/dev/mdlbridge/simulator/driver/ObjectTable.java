@@ -206,6 +206,20 @@ final class ObjectTable {
         return best == null ? null : Map.entry(best, bestPhase);
     }
 
+    /**
+     * How many mappings releasing {@code o} in {@code phase} ends, for OutstandingMappings (asked before the step
+     * changes the object; the twin of mdlb_release_mappings): a user mapping; every system-mapping step (an MDL's
+     * own mapping and its kernel-mode object are one); a partial's own system mapping, and its reserved mapping,
+     * which the partial step ends first (3.13).
+     */
+    static int releaseMappings(TableObject o, Release phase) {
+        return switch (phase) {
+            case USER_MAPPING, SYSTEM_MAPPING -> 1;
+            case PARTIAL -> (o.has(TableObject.ST_SYSMAP) ? 1 : 0) + (o.has(TableObject.ST_RESERVED_MAP) ? 1 : 0);
+            default -> 0;
+        };
+    }
+
     private TableObject sourceOf(TableObject mdl) {
         return mdl.kind == Kind.PARTIAL ? find(mdl.parent) : null;
     }

@@ -1076,26 +1076,17 @@ final class Operations {
         Map.Entry<TableObject, Release> next;
         while ((next = h.table.nextRelease()) != null) {
             TableObject o = next.getKey();
+            c[1] += ObjectTable.releaseMappings(o, next.getValue()); // before the step changes the object
             switch (next.getValue()) {
-                case USER_MAPPING -> {
-                    unmapUser(h, o);
-                    c[1]++;
-                }
+                case USER_MAPPING -> unmapUser(h, o);
                 case PARTIAL -> {
-                    if (o.has(TableObject.ST_SYSMAP)) {
-                        c[1]++;
-                    }
                     if (o.has(TableObject.ST_RESERVED_MAP)) {
                         unmapReserved(h, h.table.mappingObjectOf(o)); // IoFreeMdl would not unmap it
-                        c[1]++;
                     }
                     freeMdl(h, o);
                     c[0]++;
                 }
-                case SYSTEM_MAPPING -> {
-                    releaseSystemMapping(h, o);
-                    c[1]++;
-                }
+                case SYSTEM_MAPPING -> releaseSystemMapping(h, o);
                 case RESERVATION -> freeReservation(h, o);
                 case UNLOCK -> {
                     c[3] += o.lockedBytes / PAGE_SIZE;

@@ -119,6 +119,8 @@ final class NativeRules {
 
         int dt_next_release(Pointer t, int[] phase);
 
+        int dt_release_mappings(Pointer t, int id, int phase);
+
         int dt_kernel_range(Pointer t, long va, long len);
 
 

@@ -115,6 +115,11 @@ final class TableActions {
         }
 
         @Override
+        public int releaseMappings(int id, int phase) {
+            return s.releaseMappings(id, phase);
+        }
+
+        @Override
         public int cacheType(int id) {
             return s.cacheType(id);
         }
@@ -515,6 +520,7 @@ final class TableActions {
         @Override
         public String apply(Side s, Model m) {
             StringBuilder out = new StringBuilder();
+            long mappings = 0; // RELEASE_ALL's OutstandingMappings
             for (int guard = 0; guard < 10_000; guard++) {
                 long next = s.nextRelease();
                 int id = (int) next;
@@ -523,6 +529,7 @@ final class TableActions {
                 if (id == 0) {
                     break;
                 }
+                mappings += s.releaseMappings(id, phase);
                 switch (phase) {
                     case 2 -> { // ops.c release_one, MDLB_REL_PARTIAL
                         if ((s.state(id) & ST_RESMAP) != 0) {
@@ -542,7 +549,8 @@ final class TableActions {
                     break;
                 }
             }
-            return exactOrder ? out.toString().trim() : sortWithinPhases(out.toString().trim());
+            return (exactOrder ? out.toString().trim() : sortWithinPhases(out.toString().trim())) + " mappings="
+                    + mappings;
         }
     }
 

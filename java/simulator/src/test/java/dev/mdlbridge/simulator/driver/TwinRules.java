@@ -207,6 +207,9 @@ final class TwinRules {
         /** 0, STATUS_NOT_FOUND or STATUS_OBJECT_TYPE_MISMATCH. */
         int lookup(int id, int kinds);
 
+        /** What releasing the object in that phase adds to OutstandingMappings (mdlb_release_mappings). */
+        int releaseMappings(int id, int phase);
+
         /** id | phase << 32 of the next object RELEASE_ALL handles; 0 when the table is empty. */
         long nextRelease();
 
@@ -246,6 +249,11 @@ final class TwinRules {
         @Override
         public void remove(int id) {
             lib.dt_remove(t, id);
+        }
+
+        @Override
+        public int releaseMappings(int id, int phase) {
+            return lib.dt_release_mappings(t, id, phase);
         }
 
         @Override
@@ -356,6 +364,12 @@ final class TwinRules {
                 o.pageOffset = (int) (va & 0xFFF); // the block is page-aligned; the buffer starts PageOffset in
             }
             return t.insert(o).id;
+        }
+
+        @Override
+        public int releaseMappings(int id, int phase) {
+            TableObject o = t.find(id);
+            return o == null ? 0 : ObjectTable.releaseMappings(o, ObjectTable.Release.values()[phase - 1]);
         }
 
         @Override
