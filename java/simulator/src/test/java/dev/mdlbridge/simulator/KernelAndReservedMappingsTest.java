@@ -432,6 +432,38 @@ class KernelAndReservedMappingsTest {
         }
     }
 
+    /**
+     * 64 objects fill the handle's first table slots, and maxMdlPoolBytes (1 MiB) leaves less than the next growth
+     * (64 slots x 128 bytes): MAP_KERNEL and MAP_RESERVED pass their own limits, the DDI maps, the insert's growth is
+     * over LIMIT_MDL_POOL_BYTES, and the mapping is undone. As the C driver (ops.c), the reply then shows the MDL
+     * BEFORE and AFTER, unchanged; nothing stays charged.
+     */
+    @Test
+    void aTableGrowthOverTheLimitUndoesTheMappingAndShowsTheMdlAfter() {
+        long limit = 1 << 20;
+        try (Dev d = new Dev(SimulatedMachine.builder().limit("maxMdlPoolBytes", limit))) {
+            int res = reserve(d, 0x1000).objectId();
+            int mdl = locked0x160(d, IO_READ_ACCESS);
+            for (int n = 2; n < TABLE_GROW_SLOTS - 1; n++) {
+                d.mdl(d.buffer(0x1000), 0x10);
+            }
+            // The 64th object: an MDL whose PFN array takes the pool up to 8 bytes below the limit (48 + 8 x pages).
+            long left = limit - d.info().handleUse().mdlPoolBytes();
+            long pages = (left - 48) / 8;
+            d.mdl(0x10000, (int) (pages * PAGE_SIZE));
+            assertEquals(TABLE_GROW_SLOTS, d.handleCounters().outstandingMdls() + 1, "64 objects: every slot taken");
+            Counters before = d.handleCounters();
+            for (Reply r : List.of(mapKernel(d, mdl, MM_CACHED), mapReserved(d, res, mdl))) {
+                Dev.limit(r, LIMIT_MDL_POOL_BYTES);
+                assertEquals(0x000A, r.before().orElseThrow().mdlFlags(), "locked, not mapped");
+                assertEquals(0x000A, r.after().orElseThrow().mdlFlags(), "the mapping was undone");
+                assertEquals(before, d.handleCounters(), "no mapping object");
+                assertEquals(PAGE_SIZE, d.info().handleSystemMappingBytes(), "only the reservation's page");
+            }
+            assertFalse(d.backend.bugCheck().isPresent());
+        }
+    }
+
     @Test
     void processExitReleasesReservationsWithoutABugCheck() {
         try (Dev d = new Dev()) {

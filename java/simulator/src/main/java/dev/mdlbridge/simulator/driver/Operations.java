@@ -1170,6 +1170,7 @@ final class Operations {
             k.mmUnmapLockedPages(va, m.mdl, o.caller);
             unreserve(o.h, add);
             overLimit(o, o.insertLimit);
+            snap(o, m, ROLE_AFTER); // as ops.c: the mapping was made and undone, the MDL is shown as it is now
             return;
         }
         // The MDL's one system mapping is this one: MAP_SYSTEM returns it, UNMAP by either id ends it.
@@ -1190,7 +1191,8 @@ final class Operations {
             overLimit(o, lim);
             return;
         }
-        if (!k.ddiExported("MmAllocateMappingAddress")) {
+        // As ops.c resolves them: a reservation is made only when it can also be freed.
+        if (!k.ddiExported("MmAllocateMappingAddress") || !k.ddiExported("MmFreeMappingAddress")) {
             unreserve(o.h, add);
             ddiFailed(o, NtStatus.NOT_SUPPORTED.value(), DDI_MM_UNAVAILABLE);
             return;
@@ -1228,6 +1230,12 @@ final class Operations {
             overLimit(o, lim);
             return;
         }
+        // A missing routine after the limits (the DDI stage), as ops.c: a mapping only when it can be unmapped.
+        if (!k.ddiExported("MmMapLockedPagesWithReservedMapping") || !k.ddiExported("MmUnmapReservedMapping")) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.NOT_SUPPORTED.value(), DDI_MM_UNAVAILABLE);
+            return;
+        }
         snap(o, m, ROLE_BEFORE);
         long va = k.mmMapLockedPagesWithReservedMapping(res.va, TAG_RESERVATION, m.mdl, q.cacheType());
         if (va == 0) {
@@ -1247,6 +1255,7 @@ final class Operations {
             k.mmUnmapReservedMapping(res.va, TAG_RESERVATION, m.mdl);
             unreserve(o.h, add);
             overLimit(o, o.insertLimit);
+            snap(o, m, ROLE_AFTER); // as ops.c: the mapping was made and undone
             return;
         }
         res.reservation = n.id;
