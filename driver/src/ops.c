@@ -1768,25 +1768,23 @@ static void release_system_mapping(mdlb_handle *h, mdlb_obj *o)
 static void release_one(mdlb_handle *h, mdlb_obj *o, int phase, MDLB_COUNTERS *c)
 {
     KAPC_STATE apc;
+    /* Counted before the step: it changes the state the count is read from. */
+    c->OutstandingMappings += mdlb_release_mappings(o, phase);
     switch (phase) {
     case MDLB_REL_USER_MAPPING:
         /* A user address means something only in the process that owns it. */
         KeStackAttachProcess((PKPROCESS)h->owner, &apc);
         unmap_user(h, o);
         KeUnstackDetachProcess(&apc);
-        c->OutstandingMappings++;
         break;
     case MDLB_REL_PARTIAL:
         if (o->state & MDLB_ST_RESMAP)
             release_reserved_mapping(h, o); /* IoFreeMdl would not end it (3.13) */
-        if (o->state & MDLB_ST_SYSMAP)
-            c->OutstandingMappings++;
         free_mdl(h, o);
         c->OutstandingMdls++;
         break;
     case MDLB_REL_SYSTEM_MAPPING:
         release_system_mapping(h, o);
-        c->OutstandingMappings++;
         break;
     case MDLB_REL_RESERVATION:
         free_reservation(h, o);

@@ -293,6 +293,20 @@ mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase)
     return best;
 }
 
+mdlb_u32 mdlb_release_mappings(const mdlb_obj *o, int phase)
+{
+    switch (phase) {
+    case MDLB_REL_USER_MAPPING:
+    case MDLB_REL_SYSTEM_MAPPING:
+        return 1;
+    case MDLB_REL_PARTIAL:
+        /* A reserved mapping object counts as a mapping even when its partial's step ends it (spec12 counters). */
+        return ((o->state & MDLB_ST_SYSMAP) != 0) + ((o->state & MDLB_ST_RESMAP) != 0);
+    default:
+        return 0;
+    }
+}
+
 static mdlb_obj *source_of(mdlb_table *t, const mdlb_obj *mdl)
 {
     return mdl->kind == MDLB_OBJ_PARTIAL ? find(t, mdl->parent) : NULL;

@@ -153,6 +153,10 @@ int mdlb_ranges_overlap(const mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, md
 enum { MDLB_REL_USER_MAPPING = 1, MDLB_REL_PARTIAL, MDLB_REL_SYSTEM_MAPPING, MDLB_REL_UNLOCK, MDLB_REL_FREE_PAGES,
        MDLB_REL_FREE_MDL, MDLB_REL_RESERVATION, MDLB_REL_KERNEL_BUFFER };
 mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase);
+/* How many mappings releasing 'o' in 'phase' ends, for MDLB_COUNTERS.OutstandingMappings (asked before the step
+ * changes the object): a user mapping; every system-mapping step (an MDL's own mapping and its kernel-mode object
+ * are one); a partial's own system mapping, and its reserved mapping, which the partial step ends first (3.13). */
+mdlb_u32 mdlb_release_mappings(const mdlb_obj *o, int phase);
 
 /* Section 3 refusals. Each returns 0 or MDLB_REFUSE_*; none changes anything.
  * 'in_user_range': the MDL's range overlaps a user mapping of the process (mdlb_ranges_overlap, asked under the

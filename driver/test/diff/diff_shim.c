@@ -118,6 +118,13 @@ mdlb_u32 dt_next_release(mdlb_table *t, int *phase)
     return o ? o->id : 0;
 }
 
+/* mdlb_release_mappings of the object with this id (0 when none). */
+mdlb_u32 dt_release_mappings(mdlb_table *t, mdlb_u32 id, int phase)
+{
+    mdlb_obj *o = dt_find(t, id);
+    return o ? mdlb_release_mappings(o, phase) : 0;
+}
+
 mdlb_u32 dt_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
 {
     mdlb_obj *o = mdlb_table_kernel_range(t, va, len);

@@ -108,7 +108,7 @@ static mdlb_obj *any_obj(mdlb_table *t)
     return o;
 }
 
-#define MDLB_EVA_ACTIONS 25
+#define MDLB_EVA_ACTIONS 26
 
 /* One step. A macro rather than a function: the cases stay in eva_table's own states. */
 #define STEP(t, action)                                                                                        \
@@ -156,6 +156,7 @@ static mdlb_obj *any_obj(mdlb_table *t)
             (void)mdlb_check_unmap_reserved(t, o, m);                                                          \
         break;                                                                                                 \
     case 24: o = any_obj(t); if (o) o->mapping = any_u32(); break; /* the links the driver keeps */            \
+    case 25: o = any_obj(t); if (o) (void)mdlb_release_mappings(o, (int)any_u32()); break;                    \
     case 20: /* release, then reuse */                                                                         \
         mdlb_table_destroy(t);                                                                                 \
         mdlb_table_init(t, stub_alloc, stub_free);                                                             \

@@ -273,6 +273,69 @@ static void test_release_order_with_reservations(void)
     mdlb_table_destroy(&t);
 }
 
+/* OutstandingMappings of a release (spec12 "Counters": kernel-mode and reserved mapping objects count). The
+ * partial step ends a reserved-mapped partial's mapping itself (MmUnmapReservedMapping before IoFreeMdl), so it
+ * must count it there: the mapping object is gone before the system-mapping phase. */
+static void test_release_mappings_count(void)
+{
+    mdlb_table t;
+    mdlb_u32 res, b, part, kpart, kmap, n = 0;
+    mdlb_obj *o;
+    int phase;
+    mdlb_table_init(&t, xalloc, xfree);
+    res = add(&t, MDLB_OBJ_RESERVATION, RES_VA, 8192, 0, 0);                                     /* 1 */
+    b = add(&t, MDLB_OBJ_MDL, USER, 8192, 0, MDLB_ST_LOCKED);                                   /* 2 */
+    part = add(&t, MDLB_OBJ_PARTIAL, USER, 100, b, 0);                                          /* 3 */
+    map_reserved(&t, res, part);                                                                /* 4 */
+    kpart = add(&t, MDLB_OBJ_PARTIAL, USER + 4096, 100, b, MDLB_ST_SYSMAP | MDLB_ST_SYSADDR);   /* 5 */
+    kmap = add(&t, MDLB_OBJ_KERNEL_MAPPING, 0xFFFF800000000000ull, 100, kpart, 0);               /* 6 */
+    get(&t, kpart)->mapping = kmap;
+    CHECK(mdlb_release_mappings(get(&t, part), MDLB_REL_PARTIAL) == 1, "a reserved-mapped partial: its mapping");
+    CHECK(mdlb_release_mappings(get(&t, kpart), MDLB_REL_PARTIAL) == 1, "a kernel-mode-mapped partial: one");
+    CHECK(mdlb_release_mappings(get(&t, b), MDLB_REL_UNLOCK) == 0, "an unlock ends no mapping of its own");
+    CHECK(mdlb_release_mappings(get(&t, kmap), MDLB_REL_SYSTEM_MAPPING) == 1, "a system-mapping step: one");
+    CHECK(mdlb_release_mappings(get(&t, res), MDLB_REL_RESERVATION) == 0, "a reservation is no mapping");
+    /* The whole drain, with ops.c's effects: two mappings (4 and 6) end, each counted once. */
+    while ((o = mdlb_table_next_release(&t, &phase)) != NULL) {
+        n += mdlb_release_mappings(o, phase);
+        if (phase == MDLB_REL_PARTIAL) {
+            if (o->state & MDLB_ST_RESMAP) {
+                get(&t, res)->mapping = 0;
+                mdlb_table_remove(&t, get(&t, o->mapping));
+            }
+            if (o->state & MDLB_ST_SYSMAP)
+                mdlb_table_remove(&t, get(&t, o->mapping));
+            mdlb_table_remove(&t, o);
+        } else if (phase == MDLB_REL_UNLOCK) {
+            o->state &= ~MDLB_ST_LOCKED;
+        } else {
+            mdlb_table_remove(&t, o);
+        }
+    }
+    CHECK(n == 2, "RELEASE_ALL reports both mappings");
+    mdlb_table_destroy(&t);
+}
+
+/* After MAP_RESERVED the MDL has no system address of its own: a transfer by MdlId is MAPPING_ENDED until
+ * MAP_SYSTEM hands the reservation's base out (MDLB_ST_SYSADDR); through the mapping object it goes. */
+static void test_transfer_after_map_reserved(void)
+{
+    mdlb_table t;
+    mdlb_u32 res, mdl, map;
+    mdlb_table_init(&t, xalloc, xfree);
+    res = add(&t, MDLB_OBJ_RESERVATION, RES_VA, 4096, 0, 0);
+    mdl = add(&t, MDLB_OBJ_MDL, USER + 0x160, 0x100, 0, MDLB_ST_LOCKED);
+    map = map_reserved(&t, res, mdl);
+    CHECK(mdlb_check_transfer(&t, NULL, get(&t, mdl), 0, 0, 1) == MDLB_REFUSE_MAPPING_ENDED,
+          "by MdlId: no system address yet");
+    CHECK(mdlb_check_transfer(&t, get(&t, map), get(&t, mdl), 0, 0, 1) == 0, "through the reserved mapping");
+    CHECK(mdlb_check_transfer(&t, get(&t, map), get(&t, mdl), 1, 0, 1) == MDLB_REFUSE_WRITE_NOT_ALLOWED,
+          "a write follows the MDL's lock (read access), never NoWrite");
+    get(&t, mdl)->state |= MDLB_ST_SYSADDR; /* what MAP_SYSTEM does to a mapped MDL ('had': no new mapping) */
+    CHECK(mdlb_check_transfer(&t, NULL, get(&t, mdl), 0, 0, 1) == 0, "by MdlId after MAP_SYSTEM");
+    mdlb_table_destroy(&t);
+}
+
 static mdlb_u64 ram_gib(mdlb_u64 g) { return g << 30; }
 
 static void test_limits_configure(void)
@@ -280,6 +343,10 @@ static void test_limits_configure(void)
     mdlb_limit_config c;
     mdlb_limits_in_force f;
     mdlb_limits hl, dl;
+    /* Zeroed first: the memcmp below also compares the padding after mdlb_limits.objects, which
+     * mdlb_default_limits does not write (mdlb_limits_configure memsets its output). */
+    memset(&hl, 0, sizeof(hl));
+    memset(&dl, 0, sizeof(dl));
     mdlb_default_limits(&hl, &dl);
 
     memset(&c, 0, sizeof(c));
@@ -369,5 +436,7 @@ void test_coverage(void)
     test_cache_types();
     test_page_offset_block();
     test_release_order_with_reservations();
+    test_release_mappings_count();
+    test_transfer_after_map_reserved();
     test_limits_configure();
 }

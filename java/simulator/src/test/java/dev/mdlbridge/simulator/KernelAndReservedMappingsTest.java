@@ -393,6 +393,77 @@ class KernelAndReservedMappingsTest {
         }
     }
 
+    /**
+     * Spec "Counters": a reserved mapping object counts in OutstandingMappings, also when the partial step ends it
+     * (MmUnmapReservedMapping before IoFreeMdl), before the system-mapping phase is reached. The C driver once
+     * counted only a partial's own system mapping there (found by DifferentialTest through mdlb_release_mappings).
+     */
+    @Test
+    void releaseAllCountsAReservedMappedPartialsMapping() {
+        try (Dev d = new Dev()) {
+            int res = reserve(d, 0x1000).objectId();
+            int src = locked0x160(d, IO_READ_ACCESS);
+            int part = d.ok(IOCTL_BUILD_PARTIAL, Requests.buildPartial(Dev.ALL, src, 0, 0x20)).objectId();
+            d.ok(IOCTL_MAP_RESERVED, Requests.reserved(Dev.ALL, res, part, MM_CACHED));
+            assertEquals(counters(2, 1, 0, 1), d.handleCounters(), "source + partial; the reserved mapping");
+            Counters c = ReplyDecoder.counters(d.releaseAll().data());
+            assertEquals(counters(2, 1, 0, 1), c, "the partial's reserved mapping is one released mapping");
+            assertEquals(counters(0, 0, 0, 0), d.handleCounters());
+        }
+    }
+
+    /**
+     * MAP_RESERVED gives the MDL no system address of its own: READ_MAPPED by MdlId is refused MAPPING_ENDED (and
+     * changes nothing) until MAP_SYSTEM hands the reservation's base out; through the mapping object it reads.
+     */
+    @Test
+    void readByMdlIdAfterMapReservedNeedsMapSystem() {
+        try (Dev d = new Dev()) {
+            int res = reserve(d, 0x1000).objectId();
+            int mdl = locked0x160(d, IO_READ_ACCESS);
+            Reply m = d.ok(IOCTL_MAP_RESERVED, Requests.reserved(Dev.ALL, res, mdl, MM_CACHED));
+            refusedUnchanged(d, REFUSE_MAPPING_ENDED,
+                    () -> d.send(IOCTL_READ_MAPPED, Requests.readMapped(0, mdl, 0, 1)), mdl);
+            assertEquals(1, d.ok(IOCTL_READ_MAPPED, Requests.readMapped(m.objectId(), 0, 0, 1)).data().length,
+                    "through the mapping object");
+            long base = d.ok(IOCTL_MAP_SYSTEM, Requests.mapSystem(Dev.ALL, mdl, PRIORITY)).value();
+            assertEquals(m.value() - 0x160, base, "the reservation's base, without ByteOffset");
+            assertEquals(1, d.ok(IOCTL_READ_MAPPED, Requests.readMapped(0, mdl, 0, 1)).data().length);
+        }
+    }
+
+    /**
+     * 64 objects fill the handle's first table slots, and maxMdlPoolBytes (1 MiB) leaves less than the next growth
+     * (64 slots x 128 bytes): MAP_KERNEL and MAP_RESERVED pass their own limits, the DDI maps, the insert's growth is
+     * over LIMIT_MDL_POOL_BYTES, and the mapping is undone. As the C driver (ops.c), the reply then shows the MDL
+     * BEFORE and AFTER, unchanged; nothing stays charged.
+     */
+    @Test
+    void aTableGrowthOverTheLimitUndoesTheMappingAndShowsTheMdlAfter() {
+        long limit = 1 << 20;
+        try (Dev d = new Dev(SimulatedMachine.builder().limit("maxMdlPoolBytes", limit))) {
+            int res = reserve(d, 0x1000).objectId();
+            int mdl = locked0x160(d, IO_READ_ACCESS);
+            for (int n = 2; n < TABLE_GROW_SLOTS - 1; n++) {
+                d.mdl(d.buffer(0x1000), 0x10);
+            }
+            // The 64th object: an MDL whose PFN array takes the pool up to 8 bytes below the limit (48 + 8 x pages).
+            long left = limit - d.info().handleUse().mdlPoolBytes();
+            long pages = (left - 48) / 8;
+            d.mdl(0x10000, (int) (pages * PAGE_SIZE));
+            assertEquals(TABLE_GROW_SLOTS, d.handleCounters().outstandingMdls() + 1, "64 objects: every slot taken");
+            Counters before = d.handleCounters();
+            for (Reply r : List.of(mapKernel(d, mdl, MM_CACHED), mapReserved(d, res, mdl))) {
+                Dev.limit(r, LIMIT_MDL_POOL_BYTES);
+                assertEquals(0x000A, r.before().orElseThrow().mdlFlags(), "locked, not mapped");
+                assertEquals(0x000A, r.after().orElseThrow().mdlFlags(), "the mapping was undone");
+                assertEquals(before, d.handleCounters(), "no mapping object");
+                assertEquals(PAGE_SIZE, d.info().handleSystemMappingBytes(), "only the reservation's page");
+            }
+            assertFalse(d.backend.bugCheck().isPresent());
+        }
+    }
+
     @Test
     void processExitReleasesReservationsWithoutABugCheck() {
         try (Dev d = new Dev()) {

@@ -322,7 +322,8 @@ public final class MdlBridgeDriver {
             // MDLB_REQ_MAPPING and MDLB_REQ_TRANSFER start alike: MappingId, then MdlId.
             int mappingId = in.getInt(16);
             if (mappingId != 0) {
-                TableObject map = t.lookup(mappingId, java.util.EnumSet.of(Kind.USER_MAPPING, Kind.SYSTEM_MAPPING));
+                TableObject map = t.lookup(mappingId, java.util.EnumSet.of(Kind.USER_MAPPING, Kind.KERNEL_MAPPING,
+                        Kind.RESERVED_MAPPING));
                 return new TableObject[] {map, t.lookup(map.parent, ObjectTable.ANY_MDL)};
             }
             return new TableObject[] {null, t.lookup(in.getInt(20), ObjectTable.ANY_MDL)};

@@ -178,7 +178,7 @@ final class ObjectTable {
         if (o.kind == Kind.RESERVATION) {
             return Release.RESERVATION;
         }
-        if (o.kind == Kind.SYSTEM_MAPPING || o.has(TableObject.ST_SYSMAP)) {
+        if (o.kind == Kind.KERNEL_MAPPING || o.kind == Kind.RESERVED_MAPPING || o.has(TableObject.ST_SYSMAP)) {
             return Release.SYSTEM_MAPPING;
         }
         if (o.has(TableObject.ST_LOCKED)) {
@@ -204,6 +204,20 @@ final class ObjectTable {
             }
         }
         return best == null ? null : Map.entry(best, bestPhase);
+    }
+
+    /**
+     * How many mappings releasing {@code o} in {@code phase} ends, for OutstandingMappings (asked before the step
+     * changes the object; the twin of mdlb_release_mappings): a user mapping; every system-mapping step (an MDL's
+     * own mapping and its kernel-mode object are one); a partial's own system mapping, and its reserved mapping,
+     * which the partial step ends first (3.13).
+     */
+    static int releaseMappings(TableObject o, Release phase) {
+        return switch (phase) {
+            case USER_MAPPING, SYSTEM_MAPPING -> 1;
+            case PARTIAL -> (o.has(TableObject.ST_SYSMAP) ? 1 : 0) + (o.has(TableObject.ST_RESERVED_MAP) ? 1 : 0);
+            default -> 0;
+        };
     }
 
     private TableObject sourceOf(TableObject mdl) {
@@ -436,7 +450,7 @@ final class ObjectTable {
     /** The mapping object (MAP_KERNEL or MAP_RESERVED) whose MDL is {@code mdl}, or null. */
     TableObject mappingObjectOf(TableObject mdl) {
         for (TableObject o : objects.values()) {
-            if (o.kind == Kind.SYSTEM_MAPPING && o.parent == mdl.id) {
+            if ((o.kind == Kind.KERNEL_MAPPING || o.kind == Kind.RESERVED_MAPPING) && o.parent == mdl.id) {
                 return o;
             }
         }

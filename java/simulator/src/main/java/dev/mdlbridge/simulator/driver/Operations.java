@@ -85,7 +85,7 @@ final class Operations {
     private void endMapping(FileHandle h, TableObject m) {
         unreserve(h, mappingUse(m));
         TableObject obj = h.table.mappingObjectOf(m);
-        if (obj != null && obj.reservation == 0) {
+        if (obj != null && obj.kind == Kind.KERNEL_MAPPING) {
             ResourceUse d = new ResourceUse();
             d.objects = 1;
             unreserve(h, d);
@@ -100,7 +100,7 @@ final class Operations {
         if (o.kind == Kind.KERNEL_BUFFER) {
             d.kernelBuffers = 1;
             d.kernelBufferBytes = o.pageBytes;
-        } else if (o.kind == Kind.USER_MAPPING || o.kind == Kind.SYSTEM_MAPPING) {
+        } else if (o.kind == Kind.USER_MAPPING || o.kind == Kind.RESERVED_MAPPING) {
             d.mappings = 1;   // a reserved mapping object (a kernel-mode one goes with endMapping)
         } else if (o.kind == Kind.RESERVATION) {
             d.systemMappingBytes = reservationBytes(o.length);
@@ -569,9 +569,9 @@ final class Operations {
 
     void unmap(Op o, TableObject map, TableObject m) {
         int mdlId;
-        if (map != null && map.kind == Kind.SYSTEM_MAPPING) {
+        if (map != null && (map.kind == Kind.KERNEL_MAPPING || map.kind == Kind.RESERVED_MAPPING)) {
             // A kernel-mode mapping's id names the MDL's system mapping; a reserved one is not unmapped here.
-            if (map.reservation != 0) {
+            if (map.kind == Kind.RESERVED_MAPPING) {
                 if (refused(o, REFUSE_RESERVED_MAPPING_LIVES)) {
                     return;
                 }
@@ -1076,26 +1076,17 @@ final class Operations {
         Map.Entry<TableObject, Release> next;
         while ((next = h.table.nextRelease()) != null) {
             TableObject o = next.getKey();
+            c[1] += ObjectTable.releaseMappings(o, next.getValue()); // before the step changes the object
             switch (next.getValue()) {
-                case USER_MAPPING -> {
-                    unmapUser(h, o);
-                    c[1]++;
-                }
+                case USER_MAPPING -> unmapUser(h, o);
                 case PARTIAL -> {
-                    if (o.has(TableObject.ST_SYSMAP)) {
-                        c[1]++;
-                    }
                     if (o.has(TableObject.ST_RESERVED_MAP)) {
                         unmapReserved(h, h.table.mappingObjectOf(o)); // IoFreeMdl would not unmap it
-                        c[1]++;
                     }
                     freeMdl(h, o);
                     c[0]++;
                 }
-                case SYSTEM_MAPPING -> {
-                    releaseSystemMapping(h, o);
-                    c[1]++;
-                }
+                case SYSTEM_MAPPING -> releaseSystemMapping(h, o);
                 case RESERVATION -> freeReservation(h, o);
                 case UNLOCK -> {
                     c[3] += o.lockedBytes / PAGE_SIZE;
@@ -1139,9 +1130,9 @@ final class Operations {
 
     /** In the release's system-mapping phase: a mapping object, or an MDL's own system mapping. */
     private void releaseSystemMapping(FileHandle h, TableObject o) {
-        if (o.kind != Kind.SYSTEM_MAPPING) {
+        if (o.kind != Kind.KERNEL_MAPPING && o.kind != Kind.RESERVED_MAPPING) {
             unmapSystem(h, o);
-        } else if (o.reservation != 0) {
+        } else if (o.kind == Kind.RESERVED_MAPPING) {
             unmapReserved(h, o);
         } else {
             unmapSystem(h, h.table.find(o.parent));
@@ -1169,7 +1160,7 @@ final class Operations {
             snap(o, m, ROLE_AFTER);
             return;
         }
-        TableObject p = new TableObject(Kind.SYSTEM_MAPPING);
+        TableObject p = new TableObject(Kind.KERNEL_MAPPING);
         p.parent = m.id;
         p.va = va;
         p.length = m.length;
@@ -1179,6 +1170,7 @@ final class Operations {
             k.mmUnmapLockedPages(va, m.mdl, o.caller);
             unreserve(o.h, add);
             overLimit(o, o.insertLimit);
+            snap(o, m, ROLE_AFTER); // as ops.c: the mapping was made and undone, the MDL is shown as it is now
             return;
         }
         // The MDL's one system mapping is this one: MAP_SYSTEM returns it, UNMAP by either id ends it.
@@ -1199,7 +1191,8 @@ final class Operations {
             overLimit(o, lim);
             return;
         }
-        if (!k.ddiExported("MmAllocateMappingAddress")) {
+        // As ops.c resolves them: a reservation is made only when it can also be freed.
+        if (!k.ddiExported("MmAllocateMappingAddress") || !k.ddiExported("MmFreeMappingAddress")) {
             unreserve(o.h, add);
             ddiFailed(o, NtStatus.NOT_SUPPORTED.value(), DDI_MM_UNAVAILABLE);
             return;
@@ -1237,6 +1230,12 @@ final class Operations {
             overLimit(o, lim);
             return;
         }
+        // A missing routine after the limits (the DDI stage), as ops.c: a mapping only when it can be unmapped.
+        if (!k.ddiExported("MmMapLockedPagesWithReservedMapping") || !k.ddiExported("MmUnmapReservedMapping")) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.NOT_SUPPORTED.value(), DDI_MM_UNAVAILABLE);
+            return;
+        }
         snap(o, m, ROLE_BEFORE);
         long va = k.mmMapLockedPagesWithReservedMapping(res.va, TAG_RESERVATION, m.mdl, q.cacheType());
         if (va == 0) {
@@ -1246,7 +1245,7 @@ final class Operations {
             snap(o, m, ROLE_AFTER);
             return;
         }
-        TableObject p = new TableObject(Kind.SYSTEM_MAPPING);
+        TableObject p = new TableObject(Kind.RESERVED_MAPPING);
         p.parent = m.id;
         p.reservation = res.id;
         p.va = va;
@@ -1256,6 +1255,7 @@ final class Operations {
             k.mmUnmapReservedMapping(res.va, TAG_RESERVATION, m.mdl);
             unreserve(o.h, add);
             overLimit(o, o.insertLimit);
+            snap(o, m, ROLE_AFTER); // as ops.c: the mapping was made and undone
             return;
         }
         res.reservation = n.id;

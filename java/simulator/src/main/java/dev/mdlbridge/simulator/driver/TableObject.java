@@ -8,7 +8,16 @@ import dev.mdlbridge.simulator.kernel.Mdl;
  */
 final class TableObject {
 
-    enum Kind { MDL, INIT_MDL, PARTIAL, PAGES, USER_MAPPING, KERNEL_BUFFER, SYSTEM_MAPPING, RESERVATION }
+    /** In the C driver's order (kind = ordinal + 1, table.h enum mdlb_obj_kind): the differential test compares them. */
+    enum Kind {
+        MDL, INIT_MDL, PARTIAL, PAGES, USER_MAPPING, KERNEL_BUFFER,
+        /** MmMapLockedPagesSpecifyCache(KernelMode): also its MDL's system mapping. */
+        KERNEL_MAPPING,
+        /** MmAllocateMappingAddress. */
+        RESERVATION,
+        /** MmMapLockedPagesWithReservedMapping. */
+        RESERVED_MAPPING
+    }
 
     static final int ST_LOCKED = 0x0001;
     static final int ST_WRITE = 0x0002;
