@@ -100,10 +100,21 @@ class DeclaredLimitsTest {
 
     @Test
     void aLimitAsAConfigurationParameterTakesASize() {
-        Events tests = run(PlainLimitsFixture.class,
-                Map.of("mdlbridge.simulator.driverMaxPageAllocationBytes", "1G"));
+        // the RAM rule counts the driver-wide locked, page-allocation and kernel-buffer limits in force: on the
+        // default 16 GiB the 8 GiB of locked bytes leave no room, so the locked limit is lowered with it
+        Events tests = run(PlainLimitsFixture.class, Map.of("mdlbridge.simulator.driverMaxPageAllocationBytes", "1G",
+                "mdlbridge.simulator.driverMaxLockedBytes", "0x40000000"));
         assertEquals(0, tests.failed().count(), failures(tests));
         assertEquals(List.of("driverMaxPageAllocationBytes 1073741824 (1 GiB) configured"), notes);
+    }
+
+    @Test
+    void aDriverWideRaiseOverHalfTheRamIsReportedClamped() {
+        // 8 GiB locked (a default, never lowered) + 1 GiB + 256 MiB of kernel buffers > 16 GiB / 2: the configured
+        // page-allocation limit goes down to its minimum, 64 KiB, and says so
+        Events tests = run(PlainLimitsFixture.class, Map.of("mdlbridge.simulator.driverMaxPageAllocationBytes", "1G"));
+        assertEquals(0, tests.failed().count(), failures(tests));
+        assertEquals(List.of("driverMaxPageAllocationBytes 65536 (64 KiB) configured clamped"), notes);
     }
 
     @MdlBridgeTest(limits = "maxPages=2G")
