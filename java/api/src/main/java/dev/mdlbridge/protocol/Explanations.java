@@ -12,16 +12,20 @@ public final class Explanations {
             Map.entry(Protocol.PARAM_ACCESS_MODE, "accessMode (KernelMode or UserMode)"),
             Map.entry(Protocol.PARAM_OPERATION, "operation (IoReadAccess, IoWriteAccess or IoModifyAccess)"),
             Map.entry(Protocol.PARAM_PRIORITY, "priority (a page priority; MdlMappingNoExecute/NoWrite only from Windows 8)"),
-            Map.entry(Protocol.PARAM_CACHE_TYPE, "cacheType (only MmCached is allowed)"),
+            Map.entry(Protocol.PARAM_CACHE_TYPE, "cacheType (MmNonCached, MmCached or MmWriteCombined, and the type the pages were made with: MmCached for caller ranges and kernel buffers, the allocation's own for page allocations; MmGetSystemAddressForMdlSafe needs MmCached pages)"),
             Map.entry(Protocol.PARAM_LENGTH, "length"),
-            Map.entry(Protocol.PARAM_FLAGS, "flags (MM_DONT_ZERO_ALLOCATION is refused)"),
+            Map.entry(Protocol.PARAM_FLAGS, "flags (only MM_ALLOCATE_FULLY_REQUIRED, NO_WAIT, PREFER_CONTIGUOUS and REQUIRE_CONTIGUOUS_CHUNKS, bits of 0x3C, and none before Windows 7; MM_DONT_ZERO_ALLOCATION is refused)"),
             Map.entry(Protocol.PARAM_METHOD, "method"),
             Map.entry(Protocol.PARAM_CLEANUP, "cleanup (IoManager or Driver)"),
             Map.entry(Protocol.PARAM_RESERVED, "a reserved field (must be 0)"),
             Map.entry(Protocol.PARAM_SIZE, "size"),
             Map.entry(Protocol.PARAM_OFFSET, "offset"),
             Map.entry(Protocol.PARAM_RANGE_COUNT, "ranges (1 to " + Protocol.MAX_CHAIN_RANGES + ")"),
-            Map.entry(Protocol.PARAM_PFN_WINDOW, "the PFN window"));
+            Map.entry(Protocol.PARAM_PFN_WINDOW, "the PFN window"),
+            Map.entry(Protocol.PARAM_REQUESTED_ADDRESS, "requestedAddress (must be 0 for a KernelMode mapping)"),
+            Map.entry(Protocol.PARAM_ADDRESS_RANGE, "lowAddress/highAddress (lowAddress must not be above highAddress)"),
+            Map.entry(Protocol.PARAM_SKIP_BYTES, "skipBytes (a multiple of 4096; with MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS a power of two that divides the size)"),
+            Map.entry(Protocol.PARAM_PAGE_OFFSET, "pageOffset (a multiple of 16 below 4096)"));
 
     private static final Map<Integer, String> REFUSALS = Map.ofEntries(
             Map.entry(Protocol.REFUSE_PROBE_LOCKED, "the MDL is already locked: unlock it before probing or building it again (driver/CONTRACT.md §3.1)"),
@@ -55,7 +59,15 @@ public final class Explanations {
             Map.entry(Protocol.REFUSE_ZERO_LENGTH, "a zero-length MDL may only be allocated and probed with UserMode (driver/CONTRACT.md §2)"),
             Map.entry(Protocol.REFUSE_SHARED_HANDLE, "the handle is shared (duplicated, inherited or used by another process): no new mapping, lock or page allocation on it; open a handle of your own (driver/CONTRACT.md §1, §3.12)"),
             Map.entry(Protocol.REFUSE_USER_MAPPING_WRITABLE, "read-only user mappings are refused on this machine: the driver could not verify at load that MdlMappingNoWrite makes them read-only (driver/CONTRACT.md §2)"),
-            Map.entry(Protocol.REFUSE_NO_DIRECT_RECORD, "no DirectIo call to report on this handle (driver/CONTRACT.md §5)"));
+            Map.entry(Protocol.REFUSE_NO_DIRECT_RECORD, "no DirectIo call to report on this handle (driver/CONTRACT.md §5)"),
+            Map.entry(Protocol.REFUSE_ALREADY_MAPPED, "the MDL already has a system mapping (its own, a reservation's, its source's inherited one, or the nonpaged pool address): an MDL has at most one; unmap it first (driver/CONTRACT.md §2)"),
+            Map.entry(Protocol.REFUSE_IO_SPACE, "the probe found device memory (MDL_IO_SPACE): it was unlocked again; such pages are never mapped here (driver/CONTRACT.md §2)"),
+            Map.entry(Protocol.REFUSE_UNCACHED_RANGE, "the range has PAGE_NOCACHE or PAGE_WRITECOMBINE pages: mapping them cached would alias memory types (driver/CONTRACT.md §2)"),
+            Map.entry(Protocol.REFUSE_RESERVATION_IN_USE, "the reservation already holds a mapping: MmUnmapReservedMapping it first (driver/CONTRACT.md §3.13)"),
+            Map.entry(Protocol.REFUSE_RESERVATION_TOO_SMALL, "the MDL spans more pages than the reservation (driver/CONTRACT.md §3.13)"),
+            Map.entry(Protocol.REFUSE_RESERVATION_WRONG_MDL, "that MDL is not the one mapped into the reservation (or nothing is) (driver/CONTRACT.md §3.13)"),
+            Map.entry(Protocol.REFUSE_RESERVATION_MAPPED, "the reservation is still mapped: MmUnmapReservedMapping before MmFreeMappingAddress (driver/CONTRACT.md §3.13)"),
+            Map.entry(Protocol.REFUSE_RESERVED_MAPPING_LIVES, "the MDL is mapped through a reservation: MmUnmapReservedMapping first (driver/CONTRACT.md §3.13)"));
 
     private static final Map<Integer, String> LIMITS = Map.of(
             Protocol.LIMIT_OBJECTS, "too many objects",
@@ -78,6 +90,9 @@ public final class Explanations {
             Map.entry(Protocol.DDI_EX_FREE_POOL, "ExFreePoolWithTag"),
             Map.entry(Protocol.DDI_MM_ALLOCATE_PAGES, "MmAllocatePagesForMdlEx"),
             Map.entry(Protocol.DDI_MM_FREE_PAGES, "MmFreePagesFromMdl"),
+            Map.entry(Protocol.DDI_MM_ALLOCATE_MAPPING_ADDRESS, "MmAllocateMappingAddress"),
+            Map.entry(Protocol.DDI_MM_MAP_RESERVED, "MmMapLockedPagesWithReservedMapping"),
+            Map.entry(Protocol.DDI_MM_UNAVAILABLE, "a routine this Windows does not export"),
             Map.entry(Protocol.DDI_MM_SIZE_OF_MDL, "MmSizeOfMdl"),
             Map.entry(Protocol.DDI_MEMORY_ACCESS, "the copy through the mapping"),
             Map.entry(Protocol.DDI_ZW_QUERY_VIRTUAL_MEMORY, "ZwQueryVirtualMemory"));
