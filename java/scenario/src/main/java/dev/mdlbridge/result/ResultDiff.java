@@ -72,6 +72,9 @@ public final class ResultDiff {
     private static void step(List<Difference> d, String w, JsonNode a, JsonNode b) {
         same(d, w + " op", a.path("op"), b.path("op"), null);
         same(d, w + " handle", a.path("handle"), b.path("handle"), null);
+        same(d, w + " iteration", a.path("iteration"), b.path("iteration"), null);
+        same(d, w + " endedRepeat", a.path("endedRepeat"), b.path("endedRepeat"), null);
+        same(d, w + " mismatches", mismatchFields(a), mismatchFields(b), null);
         same(d, w + " skipped", a.path("skipped"), b.path("skipped"), null);
         same(d, w + " causedBugCheck", a.path("causedBugCheck"), b.path("causedBugCheck"), null);
         boolean guard = "0x80000001".equals(a.path("status").asText()) || "0x80000001".equals(b.path("status").asText());
@@ -106,6 +109,14 @@ public final class ResultDiff {
                 mdl(d, w + " " + which, ma, mb);
             }
         }
+    }
+
+    /** Which expected fields a step missed (their values may be addresses, which differ between machines). */
+    private static JsonNode mismatchFields(JsonNode step) {
+        com.fasterxml.jackson.databind.node.ArrayNode fields =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        step.path("mismatches").forEach(m -> fields.add(m.path("field").asText()));
+        return fields;
     }
 
     private static void mdl(List<Difference> d, String w, JsonNode a, JsonNode b) {

@@ -23,6 +23,9 @@ public final class ResultJson {
 
     public static final int SCHEMA_VERSION = 1;
     private static final JsonFactory FACTORY = new JsonFactory();
+    /** Writes a step's expect object back as the scenario gave it. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREES =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ResultJson() {
     }
@@ -84,6 +87,9 @@ public final class ResultJson {
         g.writeStartObject();
         g.writeNumberField("index", rec.index());
         g.writeStringField("op", s.op());
+        if (rec.iteration() != null) {
+            g.writeNumberField("iteration", rec.iteration());
+        }
         if (rec.handle() != null) {
             g.writeStringField("handle", rec.handle());
         }
@@ -94,6 +100,7 @@ public final class ResultJson {
             if (rec.expectSkipped()) {
                 g.writeStringField("expect", "skipped");
             }
+            endedRepeat(g, rec);
             g.writeEndObject();
             return;
         }
@@ -119,9 +126,24 @@ public final class ResultJson {
                 g.writeEndArray();
             }
             g.writeEndObject();
+        } else if (rec.expectation() != null) {
+            g.writeFieldName("expect");
+            TREES.writeTree(g, rec.expectation());
         } else if (rec.expect() != null) {
             g.writeStringField("expect", rec.expect().name());
         }
+        if (!rec.mismatches().isEmpty()) {
+            g.writeArrayFieldStart("mismatches");
+            for (Mismatch m : rec.mismatches()) {
+                g.writeStartObject();
+                g.writeStringField("field", m.field());
+                g.writeStringField("expected", m.expected());
+                g.writeStringField("actual", m.actual());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        endedRepeat(g, rec);
         if (!s.explanation().isEmpty()) {
             g.writeStringField("explanation", s.explanation());
         }
@@ -144,6 +166,12 @@ public final class ResultJson {
         }
         writeValue(g, s);
         g.writeEndObject();
+    }
+
+    private static void endedRepeat(JsonGenerator g, StepRecord rec) throws IOException {
+        if (rec.endedRepeat()) {
+            g.writeBooleanField("endedRepeat", true);
+        }
     }
 
     private static void writeValue(JsonGenerator g, Step s) throws IOException {
