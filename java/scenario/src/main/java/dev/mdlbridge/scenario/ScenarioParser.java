@@ -231,7 +231,8 @@ public final class ScenarioParser {
                     String innerWhere = where + " (Repeat): steps[" + k + "]";
                     JsonNode n = inner.get(k);
                     if (n.isObject() && n.path("as").isTextual() && outer.contains(n.get("as").asText())) {
-                        throw new ScenarioUsageException(innerWhere + ": field \"as\": \"" + n.get("as").asText()
+                        throw new ScenarioUsageException(innerWhere + " (" + n.path("op").asText() + "): field "
+                                + "\"as\": \"" + n.get("as").asText()
                                 + "\" already names an object outside the Repeat; names inside a Repeat are local to "
                                 + "each iteration: give it another name");
                     }
