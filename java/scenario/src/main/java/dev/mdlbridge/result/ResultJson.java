@@ -196,6 +196,7 @@ public final class ResultJson {
                 g.writeNumberField("maxPageAllocationBytes", i.handleLimits().maxPageAllocationBytes());
                 g.writeNumberField("maxMdlPoolBytes", i.handleLimits().maxMdlPoolBytes());
                 g.writeEndObject();
+                administratorLimits(g, i);
                 g.writeObjectFieldStart("machine");
                 g.writeStringField("build", i.osMajor() + "." + i.osMinor() + "." + i.osBuild());
                 g.writeStringField("arch", i.archName());
@@ -223,6 +224,33 @@ public final class ResultJson {
             case NONE -> {
             }
         }
+    }
+
+    /**
+     * Every administrator limit in force by its registry name, and which of them were configured (a scenario's
+     * {@code limits}, the driver's Parameters key) and which clamped to their range (CONTRACT.md section 4).
+     */
+    private static void administratorLimits(JsonGenerator g, Info i) throws IOException {
+        List<String> names = dev.mdlbridge.protocol.Protocol.LIMIT_NAMES;
+        g.writeObjectFieldStart("administratorLimits");
+        for (int k = 0; k < names.size(); k++) {
+            g.writeNumberField(names.get(k), i.limit(k));
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("configuredLimits");
+        for (int k = 0; k < names.size(); k++) {
+            if ((i.configuredLimits() & (1 << k)) != 0) {
+                g.writeString(names.get(k));
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("clampedLimits");
+        for (int k = 0; k < names.size(); k++) {
+            if ((i.clampedLimits() & (1 << k)) != 0) {
+                g.writeString(names.get(k));
+            }
+        }
+        g.writeEndArray();
     }
 
     public static void writeCounters(JsonGenerator g, Counters c) throws IOException {

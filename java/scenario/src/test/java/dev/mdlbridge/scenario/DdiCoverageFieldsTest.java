@@ -161,6 +161,22 @@ class DdiCoverageFieldsTest {
     }
 
     @Test
+    void limitsAreInForceOnTheSimulatorAndInfoSaysWhichWereConfiguredAndClamped() throws Exception {
+        // maxObjects' range is 16..65536 (Protocol.LIMIT_RANGES): 1 is clamped to 16
+        dev.mdlbridge.result.RunResult r = ScenarioRunner.run(ScenarioParser.parse("{\"limits\": "
+                + "{\"maxPageAllocationBytes\": \"4M\", \"maxObjects\": 1}, \"steps\": [{\"op\": \"Info\"}]}", "t"),
+                "simulator", BackendOptions.none(), "t");
+        com.fasterxml.jackson.databind.JsonNode info = JSON.readTree(dev.mdlbridge.result.ResultJson.toString(r))
+                .at("/steps/0/value");
+        assertEquals(4L << 20, info.at("/limits/maxPageAllocationBytes").asLong());
+        assertEquals(4L << 20, info.at("/administratorLimits/maxPageAllocationBytes").asLong());
+        assertEquals(16, info.at("/administratorLimits/maxObjects").asLong());
+        assertEquals("[\"maxObjects\",\"maxPageAllocationBytes\"]", info.get("configuredLimits").toString());
+        assertEquals("[\"maxObjects\"]", info.get("clampedLimits").toString());
+        assertEquals(Set.of(), SchemaFiles.errors("result", JSON.readTree(dev.mdlbridge.result.ResultJson.toString(r))));
+    }
+
+    @Test
     void aKernelModeMappingAndAReservationAreNamesAnAddressMayUse() throws Exception {
         for (String field : List.of("requestedAddress", "address")) {
             String op = field.equals("address") ? "{\"op\": \"IoAllocateMdl\", \"as\": \"x\", \"length\": 16, "
