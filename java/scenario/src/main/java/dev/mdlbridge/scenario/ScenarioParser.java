@@ -434,7 +434,12 @@ public final class ScenarioParser {
             throw new ScenarioUsageException(where + ": field \"as\" must be a string name");
         }
         if (Expectation.isObject(s.get("expect"))) {
-            Expectation.validate(s.get("expect"), op, where, (n, f) -> checkName(n, where, f, names, handles));
+            // an expectation may name what the step itself creates: its address is known once the step ran
+            Set<String> visible = new HashSet<>(names);
+            if (s.path("as").isTextual() && !HANDLE_OPS.contains(op)) {
+                visible.add(s.get("as").asText());
+            }
+            Expectation.validate(s.get("expect"), op, where, (n, f) -> checkName(n, where, f, visible, handles));
         } else if (s.has("expect") && s.get("expect").isObject()) {
             ScenarioValues.expectedBugCheck(s.get("expect"), where);
         } else if (s.has("expect") && !ScenarioValues.expectsSkipped(s.get("expect"))) {

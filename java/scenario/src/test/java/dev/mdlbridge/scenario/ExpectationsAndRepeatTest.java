@@ -94,6 +94,16 @@ class ExpectationsAndRepeatTest {
     }
 
     @Test
+    void anExpectationMayNameWhatItsOwnStepCreates() {
+        RunResult r = run("{\"op\": \"ExAllocatePool\", \"as\": \"kb\", \"size\": 4096, \"expect\": {\"value\": "
+                + "{\"of\": \"kb\"}}}, {\"op\": \"IoAllocateMdl\", \"as\": \"m\", \"buffer\": \"kb\", \"length\": 4096},"
+                + " {\"op\": \"MmBuildMdlForNonPagedPool\", \"mdl\": \"m\", \"expect\": {\"mdl\": {\"mappedSystemVa\": "
+                + "{\"of\": \"kb\"}, \"startVa\": {\"of\": \"kb\"}}}}, {\"op\": \"IoFreeMdl\", \"mdl\": \"m\"}, "
+                + "{\"op\": \"ExFreePool\", \"buffer\": \"kb\"}");
+        assertTrue(r.passed(), ResultJson.toString(r));
+    }
+
+    @Test
     void expectationsAreCheckedBeforeAnythingRuns() {
         assertEquals("t.json: step 0 (Info): field \"expect.mld\" is unknown; an expectation is {\"status\", "
                 + "\"mdl\": {snapshot fields}, \"flagsSet\", \"flagsClear\", \"value\"}, or a bug check "
