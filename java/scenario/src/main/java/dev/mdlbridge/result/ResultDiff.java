@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Compares two result documents (CONTRACT.md section 8) step by step. What legitimately differs between
  * machines is ignored: addresses, PFN values, mdlAddress, process and mapped addresses, bytes of undefined
- * fields. What a driver can rely on is compared: op, the step's handle, whether it was skipped, status, flags,
+ * fields. What a driver can rely on is compared: op, the step's handle, its Repeat iteration and whether its failure
+ * ended the Repeat, which expected fields it missed (not their values), whether it was skipped, status, flags,
  * size, byteCount, byteOffset, pfnCount, validity, numeric values and counters, outcome, bug check code and first
  * parameter, and the equalities inside each result that {@link ResultRelations} finds (the same PFN in two live
  * MDLs, a partial's mapping at the source's mapping plus the offset).

@@ -129,8 +129,9 @@ final class ScenarioValues {
             }
         }
         throw new ScenarioUsageException(where + ": field \"expect\": " + n + " is not a status; write a name "
-                + "(\"STATUS_ACCESS_VIOLATION\"), a hex value (\"0xC0000005\"), \"skipped\" or a bug check "
-                + "({\"bugCheck\": \"0x4E\", \"parameters\": [...]})");
+                + "(\"STATUS_ACCESS_VIOLATION\"), a hex value (\"0xC0000005\"), \"skipped\", a bug check "
+                + "({\"bugCheck\": \"0x4E\", \"parameters\": [...]}) or an expectation ({\"status\", \"mdl\", "
+                + "\"flagsSet\", \"flagsClear\", \"value\"})");
     }
 
     /**
