@@ -30,8 +30,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs a validated scenario (CONTRACT.md sections 8 and 9): one {@link StepRecord} per step, a failed step does
- * not stop the run, a simulated bug check ends it. A request the device fails as a call is the step's status; a
+ * Runs a validated scenario (CONTRACT.md sections 8 and 9): one {@link StepRecord} per step (a {@code Repeat}'s
+ * steps once per iteration, flattened in order), a failed step does not stop the run, a simulated bug check ends it.
+ * An {@code expect} object is checked as each step completes. A request the device fails as a call is the step's status; a
  * step naming an object whose creating step failed is skipped, with the reason. Steps run on the handle they name
  * ({@code main} by default; {@code OpenHandle} opens more, {@code DuplicateHandle} duplicates one). {@code leftover}
  * is what the process still held over every open handle at the end; the runner then releases it and closes every
