@@ -206,6 +206,24 @@ class ExpectationsAndRepeatTest {
     }
 
     @Test
+    void theSchemaTakesAndRefusesTheSameExpectationsAsTheParser() throws Exception {
+        String ok = "{\"steps\": [" + MDL + "\"expect\": {\"status\": \"0x00000000\", \"mdl\": {\"byteCount\": "
+                + "\"0x2000\", \"mdlFlags\": 8, \"flagNames\": [\"MDL_ALLOCATED_FIXED_SIZE\"], \"pfns\": [], "
+                + "\"startVa\": {\"of\": \"buf\"}, \"valid\": {\"pfns\": false}}, \"flagsClear\": "
+                + "[\"MDL_PAGES_LOCKED\"]}}]}";
+        assertEquals(Set.of(), SchemaFiles.errors("scenario", JSON.readTree(ok)));
+        ScenarioParser.parse(ok, "t.json");
+        for (String expect : List.of("{\"mld\": {}}", "{\"flagsSet\": [\"MDL_LOCKED\"]}",
+                "{\"mdl\": {\"bytecount\": 1}}", "{\"mdl\": {\"valid\": {\"pfns\": 1}}}",
+                "{\"status\": \"skipped\"}", "{\"bugCheck\": \"0x4E\", \"status\": \"STATUS_SUCCESS\"}",
+                "{\"mdl\": {\"byteCount\": -1}}")) {
+            String bad = "{\"steps\": [" + MDL + "\"expect\": " + expect + "}]}";
+            assertFalse(SchemaFiles.errors("scenario", JSON.readTree(bad)).isEmpty(), "schema accepted " + expect);
+            assertThrows(ScenarioUsageException.class, () -> ScenarioParser.parse(bad, "t.json"), expect);
+        }
+    }
+
+    @Test
     void repeatPassesTheSchemaAndNestingFailsIt() throws Exception {
         String ok = "{\"steps\": [" + REPEAT_ALLOC + "]}";
         assertEquals(Set.of(), SchemaFiles.errors("scenario", JSON.readTree(ok)));
