@@ -28,7 +28,7 @@ public final class Examples {
             "nonpaged-pool", "initialize-mdl", "user-mapping", "direct-io", "chains", "cleanup", "process-exit",
             "unchecked-leak", "unchecked-leak-tracked", "unchecked-double-unlock", "two-handles", "shared-handles",
             "several-handles", "expectations", "expect-mismatch", "repeat-until-failure", "page-allocations",
-            "pool-page-offset");
+            "pool-page-offset", "kernel-mapping", "reserved-mapping");
 
     private Examples() {
     }

@@ -29,4 +29,17 @@ class RootReadmeScenarioTest {
         assertEquals(16L << 20, s.limits().get("maxKernelBufferBytes"));
         assertTrue(s.simulatorOnly(), "limits make it a simulator scenario");
     }
+
+    @Test
+    void theReadmeScenarioRunsAsItSays() throws Exception {
+        dev.mdlbridge.result.RunResult r = ScenarioRunner.run(ScenarioParser.parse(readmeScenario(), "README.md"),
+                "simulator", dev.mdlbridge.spi.BackendOptions.none(), "README.md");
+        assertTrue(r.passed(), dev.mdlbridge.result.ResultJson.toString(r));
+        // 16 MiB of kernel buffers: the 100-byte block holds one page, so 15 buffers of 1 MiB fit and the 16th ends
+        // the Repeat
+        long repeated = r.steps().stream().filter(x -> x.iteration() != null).count();
+        assertEquals(16, repeated);
+        assertTrue(r.steps().get(r.steps().size() - 1).endedRepeat());
+        assertEquals("STATUS_QUOTA_EXCEEDED", r.steps().get(r.steps().size() - 1).step().status().name());
+    }
 }
