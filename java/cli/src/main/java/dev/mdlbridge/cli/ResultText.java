@@ -66,8 +66,8 @@ public final class ResultText implements ScenarioRunner.Listener {
     /** A step that caused a bug check, or was expected to: the bug check is on the step's own line. */
     private void bugCheckStep(StepRecord rec) {
         var s = rec.step();
-        String op = rec.handle() == null ? s.op() : s.op() + " @" + rec.handle();
-        String mark = rec.asExpected() ? " " : "!";
+        String op = StepTable.label(rec);
+        String mark = rec.counts() ? " " : "!";
         if (rec.causedBugCheck()) {
             BugCheck b = rec.bugCheck();
             boolean returned = s.explanation().isEmpty();
@@ -88,6 +88,7 @@ public final class ResultText implements ScenarioRunner.Listener {
         if (rec.expectBugCheck() != null) {
             out.printf("      expected %s%n", rec.expectBugCheck());
         }
+        StepTable.mismatches(out, rec);
         dev.mdlbridge.api.StepFormat.printSnapshots(out, dev.mdlbridge.api.StepFormat.INDENT, s, dt);
     }
 }

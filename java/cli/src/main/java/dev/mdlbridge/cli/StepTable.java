@@ -29,13 +29,14 @@ public final class StepTable {
 
     static void printStep(PrintWriter out, StepRecord rec, boolean dt) {
         Step s = rec.step();
-        String mark = rec.asExpected() ? " " : "!";
-        String op = rec.handle() == null ? s.op() : s.op() + " @" + rec.handle();
+        String mark = rec.counts() ? " " : "!";
+        String op = label(rec);
         if (rec.skipped()) {
             out.printf("%s[%d] %-30s skipped: %s%n", mark, rec.index(), op, rec.skipReason());
             if (rec.expectSkipped()) {
                 out.printf("      expected skipped%n");
             }
+            endedRepeat(out, rec);
             return;
         }
         out.printf("%s[%d] %-30s %s %s%s%n", mark, rec.index(), op, s.status().hex(), s.status().name(),
@@ -48,6 +49,27 @@ public final class StepTable {
         } else if (rec.expect() != null) {
             out.printf("      expected %s%n", rec.expect().name());
         }
+        mismatches(out, rec);
+        endedRepeat(out, rec);
         StepFormat.printSnapshots(out, StepFormat.INDENT, s, dt);
+    }
+
+    /** The step's op as the text view names it: with its handle when not main, its Repeat iteration when in one. */
+    static String label(StepRecord rec) {
+        String op = rec.handle() == null ? rec.step().op() : rec.step().op() + " @" + rec.handle();
+        return rec.iteration() == null ? op : op + " #" + rec.iteration();
+    }
+
+    /** Each field of the step's expect object it missed, one plain line each. */
+    static void mismatches(PrintWriter out, StepRecord rec) {
+        for (dev.mdlbridge.result.Mismatch m : rec.mismatches()) {
+            out.printf("      mismatch %s: expected %s, actual %s%n", m.field(), m.expected(), m.actual());
+        }
+    }
+
+    static void endedRepeat(PrintWriter out, StepRecord rec) {
+        if (rec.endedRepeat()) {
+            out.printf("      failed, which ends the Repeat (untilFailure): not counted against the scenario%n");
+        }
     }
 }

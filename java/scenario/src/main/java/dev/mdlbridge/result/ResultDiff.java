@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Compares two result documents (CONTRACT.md section 8) step by step. What legitimately differs between
  * machines is ignored: addresses, PFN values, mdlAddress, process and mapped addresses, bytes of undefined
- * fields. What a driver can rely on is compared: op, the step's handle, whether it was skipped, status, flags,
+ * fields. What a driver can rely on is compared: op, the step's handle, its Repeat iteration and whether its failure
+ * ended the Repeat, which expected fields it missed (not their values), whether it was skipped, status, flags,
  * size, byteCount, byteOffset, pfnCount, validity, numeric values and counters, outcome, bug check code and first
  * parameter, and the equalities inside each result that {@link ResultRelations} finds (the same PFN in two live
  * MDLs, a partial's mapping at the source's mapping plus the offset).
@@ -72,6 +73,9 @@ public final class ResultDiff {
     private static void step(List<Difference> d, String w, JsonNode a, JsonNode b) {
         same(d, w + " op", a.path("op"), b.path("op"), null);
         same(d, w + " handle", a.path("handle"), b.path("handle"), null);
+        same(d, w + " iteration", a.path("iteration"), b.path("iteration"), null);
+        same(d, w + " endedRepeat", a.path("endedRepeat"), b.path("endedRepeat"), null);
+        same(d, w + " mismatches", mismatchFields(a), mismatchFields(b), null);
         same(d, w + " skipped", a.path("skipped"), b.path("skipped"), null);
         same(d, w + " causedBugCheck", a.path("causedBugCheck"), b.path("causedBugCheck"), null);
         boolean guard = "0x80000001".equals(a.path("status").asText()) || "0x80000001".equals(b.path("status").asText());
@@ -106,6 +110,14 @@ public final class ResultDiff {
                 mdl(d, w + " " + which, ma, mb);
             }
         }
+    }
+
+    /** Which expected fields a step missed (their values may be addresses, which differ between machines). */
+    private static JsonNode mismatchFields(JsonNode step) {
+        com.fasterxml.jackson.databind.node.ArrayNode fields =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        step.path("mismatches").forEach(m -> fields.add(m.path("field").asText()));
+        return fields;
     }
 
     private static void mdl(List<Difference> d, String w, JsonNode a, JsonNode b) {

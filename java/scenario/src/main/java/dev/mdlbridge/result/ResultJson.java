@@ -23,6 +23,9 @@ public final class ResultJson {
 
     public static final int SCHEMA_VERSION = 1;
     private static final JsonFactory FACTORY = new JsonFactory();
+    /** Writes a step's expect object back as the scenario gave it. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREES =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ResultJson() {
     }
@@ -84,6 +87,9 @@ public final class ResultJson {
         g.writeStartObject();
         g.writeNumberField("index", rec.index());
         g.writeStringField("op", s.op());
+        if (rec.iteration() != null) {
+            g.writeNumberField("iteration", rec.iteration());
+        }
         if (rec.handle() != null) {
             g.writeStringField("handle", rec.handle());
         }
@@ -94,6 +100,7 @@ public final class ResultJson {
             if (rec.expectSkipped()) {
                 g.writeStringField("expect", "skipped");
             }
+            endedRepeat(g, rec);
             g.writeEndObject();
             return;
         }
@@ -119,9 +126,24 @@ public final class ResultJson {
                 g.writeEndArray();
             }
             g.writeEndObject();
+        } else if (rec.expectation() != null) {
+            g.writeFieldName("expect");
+            TREES.writeTree(g, rec.expectation());
         } else if (rec.expect() != null) {
             g.writeStringField("expect", rec.expect().name());
         }
+        if (!rec.mismatches().isEmpty()) {
+            g.writeArrayFieldStart("mismatches");
+            for (Mismatch m : rec.mismatches()) {
+                g.writeStartObject();
+                g.writeStringField("field", m.field());
+                g.writeStringField("expected", m.expected());
+                g.writeStringField("actual", m.actual());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        endedRepeat(g, rec);
         if (!s.explanation().isEmpty()) {
             g.writeStringField("explanation", s.explanation());
         }
@@ -146,6 +168,12 @@ public final class ResultJson {
         g.writeEndObject();
     }
 
+    private static void endedRepeat(JsonGenerator g, StepRecord rec) throws IOException {
+        if (rec.endedRepeat()) {
+            g.writeBooleanField("endedRepeat", true);
+        }
+    }
+
     private static void writeValue(JsonGenerator g, Step s) throws IOException {
         switch (s.valueKind()) {
             case ADDRESS -> g.writeStringField("value", hex(s.value()));
@@ -168,6 +196,7 @@ public final class ResultJson {
                 g.writeNumberField("maxPageAllocationBytes", i.handleLimits().maxPageAllocationBytes());
                 g.writeNumberField("maxMdlPoolBytes", i.handleLimits().maxMdlPoolBytes());
                 g.writeEndObject();
+                administratorLimits(g, i);
                 g.writeObjectFieldStart("machine");
                 g.writeStringField("build", i.osMajor() + "." + i.osMinor() + "." + i.osBuild());
                 g.writeStringField("arch", i.archName());
@@ -195,6 +224,33 @@ public final class ResultJson {
             case NONE -> {
             }
         }
+    }
+
+    /**
+     * Every administrator limit in force by its registry name, and which of them were configured (a scenario's
+     * {@code limits}, the driver's Parameters key) and which clamped to their range (CONTRACT.md section 4).
+     */
+    private static void administratorLimits(JsonGenerator g, Info i) throws IOException {
+        List<String> names = dev.mdlbridge.protocol.Protocol.LIMIT_NAMES;
+        g.writeObjectFieldStart("administratorLimits");
+        for (int k = 0; k < names.size(); k++) {
+            g.writeNumberField(names.get(k), i.limit(k));
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("configuredLimits");
+        for (int k = 0; k < names.size(); k++) {
+            if ((i.configuredLimits() & (1 << k)) != 0) {
+                g.writeString(names.get(k));
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("clampedLimits");
+        for (int k = 0; k < names.size(); k++) {
+            if ((i.clampedLimits() & (1 << k)) != 0) {
+                g.writeString(names.get(k));
+            }
+        }
+        g.writeEndArray();
     }
 
     public static void writeCounters(JsonGenerator g, Counters c) throws IOException {

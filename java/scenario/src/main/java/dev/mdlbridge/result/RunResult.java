@@ -27,11 +27,12 @@ public record RunResult(String backend, String profile, Machine machine, List<St
     }
 
     /**
-     * Every step succeeded or failed as its {@code expect} said, and the run completed, or ended in the bug check
+     * Every step succeeded or failed as its {@code expect} said (a failure that ended a Repeat with
+     * {@code untilFailure} included), and the run completed, or ended in the bug check
      * the step that caused it expected ({@code "expect": {"bugCheck": ...}}, CONTRACT.md section 9).
      */
     public boolean passed() {
-        return steps.stream().allMatch(StepRecord::asExpected)
+        return steps.stream().allMatch(StepRecord::counts)
                 && (bugCheck == null || steps.stream().anyMatch(s -> s.causedBugCheck() && s.expectBugCheck() != null));
     }
 

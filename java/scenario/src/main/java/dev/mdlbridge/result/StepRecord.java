@@ -23,10 +23,29 @@ import dev.mdlbridge.spi.BugCheck;
  *                      or null
  * @param bugCheck      the simulated bug check this step caused (it ended the run), or null; the JSON result says
  *                      {@code "causedBugCheck": true}
+ * @param expectation   the {@code expect} object ({@code status}, {@code mdl}, {@code flagsSet}, {@code flagsClear},
+ *                      {@code value}) as the scenario gave it, or null when {@code expect} was a status, "skipped", a
+ *                      bug check or absent; echoed in the JSON result
+ * @param mismatches    the fields of {@code expectation} the step did not meet (a status that differs included);
+ *                      empty when it met them all or has no expectation object
+ * @param iteration     the iteration of the {@code Repeat} this step ran in (0 first), or null outside a Repeat
+ * @param endedRepeat   this step failed in an iteration of a {@code Repeat} with {@code untilFailure}: the failure
+ *                      ended the Repeat, as asked, and does not count against the scenario
  */
 public record StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCounts, String handle,
                          boolean expectSkipped, String skipReason, ExpectedBugCheck expectBugCheck,
-                         BugCheck bugCheck) {
+                         BugCheck bugCheck, com.fasterxml.jackson.databind.JsonNode expectation,
+                         java.util.List<Mismatch> mismatches, Integer iteration, boolean endedRepeat) {
+
+    public StepRecord {
+        mismatches = mismatches == null ? java.util.List.of() : java.util.List.copyOf(mismatches);
+    }
+
+    public StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCounts, String handle,
+                      boolean expectSkipped, String skipReason, ExpectedBugCheck expectBugCheck, BugCheck bugCheck) {
+        this(index, step, expect, pfnLockCounts, handle, expectSkipped, skipReason, expectBugCheck, bugCheck, null,
+                null, null, false);
+    }
 
     public StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCounts, String handle,
                       boolean expectSkipped, String skipReason) {
@@ -53,7 +72,28 @@ public record StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCo
 
     /** The same record, marked as the step that caused {@code b}. */
     public StepRecord causing(BugCheck b) {
-        return new StepRecord(index, step, expect, pfnLockCounts, handle, expectSkipped, skipReason, expectBugCheck, b);
+        return new StepRecord(index, step, expect, pfnLockCounts, handle, expectSkipped, skipReason, expectBugCheck, b,
+                expectation, mismatches, iteration, endedRepeat);
+    }
+
+    /** The same record, run in iteration {@code i} of a Repeat; {@code endsRepeat} when its failure ends it. */
+    public StepRecord inIteration(int i, boolean endsRepeat) {
+        return new StepRecord(index, step, expect, pfnLockCounts, handle, expectSkipped, skipReason, expectBugCheck,
+                bugCheck, expectation, mismatches, i, endsRepeat);
+    }
+
+    /** The same record with the expectation object it was checked against and what did not meet it. */
+    public StepRecord checked(com.fasterxml.jackson.databind.JsonNode expectationObject, java.util.List<Mismatch> m) {
+        return new StepRecord(index, step, expect, pfnLockCounts, handle, expectSkipped, skipReason, expectBugCheck,
+                bugCheck, expectationObject, m, iteration, endedRepeat);
+    }
+
+    /**
+     * Whether the step counts for the scenario: as expected, or a failure that ended a {@code Repeat} with
+     * {@code untilFailure} (what such a Repeat waits for). A bug check is never excused that way.
+     */
+    public boolean counts() {
+        return asExpected() || (endedRepeat && bugCheck == null);
     }
 
     public boolean skipped() {
@@ -73,6 +113,9 @@ public record StepRecord(int index, Step step, NtStatus expect, long[] pfnLockCo
             return expectBugCheck.matches(bugCheck);
         }
         if (bugCheck != null) {
+            return false;
+        }
+        if (!mismatches.isEmpty()) {
             return false;
         }
         return expect == null ? step.succeeded() : step.status().value() == expect.value();

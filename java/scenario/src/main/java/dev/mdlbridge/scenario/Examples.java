@@ -26,7 +26,9 @@ public final class Examples {
 
     private static final List<String> NAMES = List.of("lifecycle", "bad-buffers", "guard-pages", "partial-mdl",
             "nonpaged-pool", "initialize-mdl", "user-mapping", "direct-io", "chains", "cleanup", "process-exit",
-            "unchecked-leak", "unchecked-leak-tracked", "unchecked-double-unlock", "two-handles", "shared-handles");
+            "unchecked-leak", "unchecked-leak-tracked", "unchecked-double-unlock", "two-handles", "shared-handles",
+            "several-handles", "expectations", "expect-mismatch", "repeat-until-failure", "page-allocations",
+            "pool-page-offset", "kernel-mapping", "reserved-mapping");
 
     private Examples() {
     }

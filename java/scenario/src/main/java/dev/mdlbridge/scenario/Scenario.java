@@ -13,16 +13,25 @@ import java.util.Map;
  * @param policy      simulator policy (verifier, trackLockedPages), empty when not given
  * @param faults      simulator faults (poolFailAfter, systemPtesAvailable, lockCountLimit), empty when not given
  * @param unchecked   whether the simulated driver skips its refusals
+ * @param limits      administrator limits by their {@code Protocol.LIMIT_NAMES} name (simulator only), empty when not
+ *                    given
  * @param simulatorOnly whether the scenario uses anything only the simulator can do (policy, faults, unchecked,
- *                    ProcessExit, PageOut, DuplicateHandle)
+ *                    limits, ProcessExit, PageOut, DuplicateHandle)
  * @param steps       the steps, in order
  */
 public record Scenario(String description, String profile, Map<String, Long> policy, Map<String, Long> faults,
-                       boolean unchecked, boolean simulatorOnly, List<JsonNode> steps) {
+                       boolean unchecked, Map<String, Long> limits, boolean simulatorOnly, List<JsonNode> steps) {
 
     public Scenario {
         policy = Map.copyOf(policy);
         faults = Map.copyOf(faults);
+        limits = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(limits));
         steps = List.copyOf(steps);
+    }
+
+    /** A scenario without administrator limits. */
+    public Scenario(String description, String profile, Map<String, Long> policy, Map<String, Long> faults,
+                    boolean unchecked, boolean simulatorOnly, List<JsonNode> steps) {
+        this(description, profile, policy, faults, unchecked, Map.of(), simulatorOnly, steps);
     }
 }

@@ -44,6 +44,9 @@ public final class ScenarioParser {
         }
     }
 
+    /** The op that runs its {@code steps} several times (CONTRACT.md section 9). */
+    public static final String REPEAT = "Repeat";
+
     static final Map<String, Fields> OPS = new LinkedHashMap<>();
     static {
         OPS.put("VirtualAlloc", Fields.of("as,size", "protect,reserveOnly"));
@@ -51,14 +54,18 @@ public final class ScenarioParser {
         OPS.put("VirtualFree", Fields.of("buffer", "offset,size,type"));
         OPS.put("WriteUser", Fields.of("", "buffer,offset,address,hex,size"));
         OPS.put("ReadUser", Fields.of("", "buffer,offset,address,size"));
-        OPS.put("ExAllocatePool", Fields.of("as,size", ""));
+        OPS.put("ExAllocatePool", Fields.of("as,size", "pageOffset"));
         OPS.put("ExFreePool", Fields.of("", "buffer,mdl"));
         OPS.put("IoAllocateMdl", Fields.of("as,length", "buffer,offset,address"));
         OPS.put("MmSizeOfMdl", Fields.of("length", "buffer,offset,address"));
         OPS.put("MmInitializeMdl", Fields.of("as,length", "buffer,offset,address"));
         OPS.put("MmProbeAndLockPages", Fields.of("mdl", "accessMode,operation"));
         OPS.put("MmGetSystemAddressForMdlSafe", Fields.of("mdl", "priority"));
-        OPS.put("MmMapLockedPagesSpecifyCache", Fields.of("as,mdl", "cacheType,requestedAddress,priority"));
+        OPS.put("MmMapLockedPagesSpecifyCache", Fields.of("as,mdl", "accessMode,cacheType,requestedAddress,priority"));
+        OPS.put("MmAllocateMappingAddress", Fields.of("as,size", ""));
+        OPS.put("MmMapLockedPagesWithReservedMapping", Fields.of("as,reservation,mdl", "cacheType"));
+        OPS.put("MmUnmapReservedMapping", Fields.of("reservation,mdl", ""));
+        OPS.put("MmFreeMappingAddress", Fields.of("reservation", ""));
         OPS.put("MmUnmapLockedPages", Fields.of("", "mapping,mdl"));
         OPS.put("ReadMapped", Fields.of("", "mapping,mdl,offset,size"));
         OPS.put("WriteMapped", Fields.of("hex", "mapping,mdl,offset"));
@@ -69,7 +76,8 @@ public final class ScenarioParser {
         OPS.put("Query", Fields.of("mdl", ""));
         OPS.put("DescribeChain", Fields.of("ranges", "cleanup"));
         OPS.put("DirectIo", Fields.of("buffer,length,method", "offset"));
-        OPS.put("MmAllocatePagesForMdlEx", Fields.of("as,size", "flags"));
+        OPS.put("MmAllocatePagesForMdlEx", Fields.of("as,size",
+                "lowAddress,highAddress,skipBytes,cacheType,flags"));
         OPS.put("MmFreePagesFromMdl", Fields.of("mdl", ""));
         OPS.put("Info", Fields.of("", ""));
         OPS.put("CloseHandle", Fields.of("", ""));
@@ -77,9 +85,15 @@ public final class ScenarioParser {
         OPS.put("PageOut", Fields.of("buffer", "failPageIn"));
         OPS.put("OpenHandle", Fields.of("as", ""));
         OPS.put("DuplicateHandle", Fields.of("as,into", ""));
-        // every step may say which handle it runs on, except the one that opens a handle
+        // every step may say which handle it runs on, except the one that opens a handle and Repeat, whose steps say
         OPS.replaceAll((op, f) -> op.equals("OpenHandle") ? f : f.with("handle"));
+        OPS.put(REPEAT, Fields.of("times,steps", "untilFailure"));
     }
+
+    /** The most steps one Repeat runs: {@code times} x its steps. */
+    public static final int MAX_REPEATED_STEPS = 10_000;
+    /** Ops a Repeat may not hold: a handle opened in each iteration would outlive the iteration's names. */
+    static final Set<String> NOT_REPEATED = Set.of(REPEAT, "OpenHandle", "DuplicateHandle");
 
     /** The scenario's first handle, open before step 0: what a step without {@code handle} runs on. */
     public static final String MAIN_HANDLE = "main";
@@ -98,12 +112,13 @@ public final class ScenarioParser {
 
     /** DuplicateHandle's targets: the scenario's own process, or a second process of the simulated machine. */
     public static final Set<String> DUPLICATE_INTO = Set.of("sameProcess", "otherProcess");
-    private static final Set<String> TOP = Set.of("scenario", "profile", "policy", "faults", "unchecked", "steps");
+    private static final Set<String> TOP = Set.of("scenario", "profile", "policy", "faults", "unchecked", "limits",
+            "steps");
     private static final Set<String> POLICY = Set.of("verifier", "trackLockedPages");
     private static final Set<String> FAULTS = Set.of("poolFailAfter", "systemPtesAvailable", "lockCountLimit");
     /** The simulator's version profiles, the default first. */
     public static final List<String> PROFILES = List.of("win10-x64", "win7-x64", "nt52-x64");
-    private static final Set<String> NAME_FIELDS = Set.of("buffer", "mdl", "mapping", "source");
+    private static final Set<String> NAME_FIELDS = Set.of("buffer", "mdl", "mapping", "source", "reservation");
 
     private ScenarioParser() {
     }
@@ -198,44 +213,141 @@ public final class ScenarioParser {
         if (steps == null || !steps.isArray()) {
             throw new ScenarioUsageException(source + ": missing \"steps\": give a list of {\"op\": ...} objects");
         }
-        tooManySteps(steps.size(), source);
+        Map<String, Long> limits = limits(root.get("limits"), source);
+        tooManySteps(expandedCount(steps, source), source);
         Set<String> names = new HashSet<>();
         Set<String> handles = new java.util.LinkedHashSet<>(Set.of(MAIN_HANDLE));
         boolean simOnlyOps = false;
         for (int i = 0; i < steps.size(); i++) {
-            JsonNode s = steps.get(i);
             String where = source + ": step " + i;
-            if (!s.isObject() || !s.path("op").isTextual()) {
-                throw new ScenarioUsageException(where + ": a step is an object with a string \"op\"");
-            }
-            String op = s.get("op").asText();
-            where += " (" + op + ")";
-            Fields fields = OPS.get(op);
-            if (fields == null) {
-                throw new ScenarioUsageException(where + ": unknown op \"" + op + "\"; known ops: " + OPS.keySet());
-            }
+            String op = checkOne(steps.get(i), where, names, handles, false);
             simOnlyOps |= SIMULATOR_OPS.contains(op);
-            for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!f.equals("op") && !f.equals("expect") && !fields.required().contains(f)
-                        && !fields.optional().contains(f)) {
-                    throw new ScenarioUsageException(where + ": unknown field \"" + f + "\"; " + op + " takes "
-                            + fields.required() + " (required) and " + fields.optional() + " (optional)");
+            if (op.equals(REPEAT)) {
+                JsonNode inner = steps.get(i).get("steps");
+                // names created inside are local to each iteration: visible to the later steps of the iteration,
+                // never after the Repeat, and never the name of something outside it
+                Set<String> outer = new HashSet<>(names);
+                for (int k = 0; k < inner.size(); k++) {
+                    String innerWhere = where + " (Repeat): steps[" + k + "]";
+                    JsonNode n = inner.get(k);
+                    if (n.isObject() && n.path("as").isTextual() && outer.contains(n.get("as").asText())) {
+                        throw new ScenarioUsageException(innerWhere + " (" + n.path("op").asText() + "): field "
+                                + "\"as\": \"" + n.get("as").asText()
+                                + "\" already names an object outside the Repeat; names inside a Repeat are local to "
+                                + "each iteration: give it another name");
+                    }
+                    simOnlyOps |= SIMULATOR_OPS.contains(checkOne(n, innerWhere, names, handles, true));
                 }
-            }
-            for (String f : fields.required()) {
-                if (!s.has(f)) {
-                    throw new ScenarioUsageException(where + ": missing required field \"" + f + "\"");
-                }
-            }
-            checkHandles(s, op, where, names, handles);
-            checkStep(s, op, where, names, handles);
-            if (s.has("as") && !HANDLE_OPS.contains(op)) {
-                names.add(s.get("as").asText());
+                names.retainAll(outer);
             }
         }
-        return new Scenario(root.path("scenario").asText(""), profile, policy, faults, unchecked,
-                simOnlyOps || !policy.isEmpty() || !faults.isEmpty() || unchecked, listOf(steps));
+        return new Scenario(root.path("scenario").asText(""), profile, policy, faults, unchecked, limits,
+                simOnlyOps || !policy.isEmpty() || !faults.isEmpty() || unchecked || !limits.isEmpty(), listOf(steps));
+    }
+
+    /** One step's checks; returns its op. Inside a Repeat ({@code repeated}), Repeat and handle ops are refused. */
+    private static String checkOne(JsonNode s, String where, Set<String> names, Set<String> handles,
+                                   boolean repeated) {
+        if (!s.isObject() || !s.path("op").isTextual()) {
+            throw new ScenarioUsageException(where + ": a step is an object with a string \"op\"");
+        }
+        String op = s.get("op").asText();
+        where += " (" + op + ")";
+        Fields fields = OPS.get(op);
+        if (fields == null) {
+            throw new ScenarioUsageException(where + ": unknown op \"" + op + "\"; known ops: " + OPS.keySet());
+        }
+        if (repeated && NOT_REPEATED.contains(op)) {
+            throw new ScenarioUsageException(where + ": op " + op + " cannot be inside a Repeat ("
+                    + (op.equals(REPEAT) ? "Repeats do not nest" : "a handle would outlive the iteration's names")
+                    + "); put it before the Repeat");
+        }
+        for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            boolean expectAllowed = f.equals("expect") && !op.equals(REPEAT);
+            if (!f.equals("op") && !expectAllowed && !fields.required().contains(f)
+                    && !fields.optional().contains(f)) {
+                throw new ScenarioUsageException(where + ": unknown field \"" + f + "\"; " + op + " takes "
+                        + fields.required() + " (required) and " + fields.optional() + " (optional)"
+                        + (op.equals(REPEAT) ? "; its steps carry their own expect" : ""));
+            }
+        }
+        for (String f : fields.required()) {
+            if (!s.has(f)) {
+                throw new ScenarioUsageException(where + ": missing required field \"" + f + "\"");
+            }
+        }
+        if (op.equals(REPEAT)) {
+            checkRepeat(s, where);
+            return op;
+        }
+        checkHandles(s, op, where, names, handles);
+        checkStep(s, op, where, names, handles);
+        if (s.has("as") && !HANDLE_OPS.contains(op)) {
+            names.add(s.get("as").asText());
+        }
+        return op;
+    }
+
+    /** A Repeat's own fields; its steps are checked one by one by the caller. */
+    private static void checkRepeat(JsonNode s, String where) {
+        long times = number(s.get("times"), where, "times", Range.TIMES);
+        JsonNode inner = s.get("steps");
+        if (!inner.isArray() || inner.isEmpty()) {
+            throw new ScenarioUsageException(where + ": field \"steps\": give a non-empty list of steps to repeat");
+        }
+        if (s.has("untilFailure") && !s.get("untilFailure").isBoolean()) {
+            throw new ScenarioUsageException(where + ": field \"untilFailure\" must be true or false");
+        }
+        if (times * inner.size() > MAX_REPEATED_STEPS) {
+            throw new ScenarioUsageException(where + ": field \"times\": " + times + " x " + inner.size()
+                    + " steps = " + String.format("%,d", times * inner.size()) + " steps; a Repeat runs at most "
+                    + String.format("%,d", MAX_REPEATED_STEPS) + " (CONTRACT.md section 9)");
+        }
+    }
+
+    /**
+     * The steps the scenario runs, each Repeat counted as {@code times} x its steps (at most 10,000 each, so the sum
+     * of 100,000 steps cannot overflow a long). A Repeat whose own fields are malformed counts as one step here;
+     * its own check names the field.
+     */
+    private static long expandedCount(JsonNode steps, String source) {
+        long count = 0;
+        for (JsonNode s : steps) {
+            if (REPEAT.equals(s.path("op").asText()) && s.path("steps").isArray()) {
+                long times;
+                try {
+                    times = number(s.get("times"), source, "times", Range.TIMES);
+                } catch (ScenarioUsageException e) {
+                    times = 1;
+                }
+                count += Math.min(times * s.get("steps").size(), MAX_REPEATED_STEPS + 1L);
+            } else {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The scenario's administrator limits (simulator only), by the names the driver reads at load. */
+    private static Map<String, Long> limits(JsonNode n, String source) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (n == null) {
+            return m;
+        }
+        if (!n.isObject()) {
+            throw new ScenarioUsageException(source + ": limits must be an object; keys "
+                    + dev.mdlbridge.protocol.Protocol.LIMIT_NAMES);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!dev.mdlbridge.protocol.Protocol.LIMIT_NAMES.contains(e.getKey())) {
+                throw new ScenarioUsageException(source + ": limits: unknown field \"" + e.getKey() + "\"; the limits "
+                        + "are " + dev.mdlbridge.protocol.Protocol.LIMIT_NAMES);
+            }
+            m.put(e.getKey(), ScenarioValues.limit(e.getValue(), source + ": limits", e.getKey()));
+        }
+        return m;
     }
 
     /** Refuses a scenario the driver cannot honour, naming what to remove. */
@@ -252,14 +364,29 @@ public final class ScenarioParser {
             throw new ScenarioUsageException(source + ": unchecked is simulator only (on Windows it would bug "
                     + "check the machine): remove it or run with --backend simulator");
         }
+        if (!s.limits().isEmpty()) {
+            throw new ScenarioUsageException(source + ": limits " + s.limits().keySet() + " are simulator only (on "
+                    + "Windows an administrator sets them under the driver's " + dev.mdlbridge.protocol.Protocol
+                    .PARAMETERS_SUBKEY + " key, read at load): remove them or run with --backend simulator");
+        }
         for (int i = 0; i < s.steps().size(); i++) {
-            String op = s.steps().get(i).get("op").asText();
-            if (SIMULATOR_OPS.contains(op)) {
-                throw new ScenarioUsageException(source + ": step " + i + " (" + op + "): op is simulator only; "
-                        + (op.equals("PageOut") ? "remove it"
-                        : "on Windows a test with a child process covers the same")
-                        + " or run with --backend simulator");
+            JsonNode step = s.steps().get(i);
+            String op = step.get("op").asText();
+            driverOp(op, source + ": step " + i + " (" + op + ")");
+            if (op.equals(REPEAT)) {
+                for (int k = 0; k < step.get("steps").size(); k++) {
+                    String inner = step.get("steps").get(k).get("op").asText();
+                    driverOp(inner, source + ": step " + i + " (Repeat): steps[" + k + "] (" + inner + ")");
+                }
             }
+        }
+    }
+
+    private static void driverOp(String op, String where) {
+        if (SIMULATOR_OPS.contains(op)) {
+            throw new ScenarioUsageException(where + ": op is simulator only; "
+                    + (op.equals("PageOut") ? "remove it" : "on Windows a test with a child process covers the same")
+                    + " or run with --backend simulator");
         }
     }
 
@@ -291,15 +418,29 @@ public final class ScenarioParser {
                 number(a, where, af, Range.SIZE_T);
             }
         }
-        for (String f : List.of("size", "offset", "length", "flags")) {
+        for (String f : List.of("size", "offset", "length", "pageOffset", "lowAddress", "highAddress", "skipBytes")) {
             if (s.has(f)) {
                 number(s.get(f), where, f, range(op, f));
+            }
+        }
+        if (s.has("flags")) {
+            if (op.equals("MmAllocatePagesForMdlEx")) {
+                ScenarioValues.allocateFlags(s.get("flags"), where);
+            } else {
+                number(s.get("flags"), where, "flags", Range.ULONG);
             }
         }
         if (s.has("as") && !s.get("as").isTextual()) {
             throw new ScenarioUsageException(where + ": field \"as\" must be a string name");
         }
-        if (s.has("expect") && s.get("expect").isObject()) {
+        if (Expectation.isObject(s.get("expect"))) {
+            // an expectation may name what the step itself creates: its address is known once the step ran
+            Set<String> visible = new HashSet<>(names);
+            if (s.path("as").isTextual() && !HANDLE_OPS.contains(op)) {
+                visible.add(s.get("as").asText());
+            }
+            Expectation.validate(s.get("expect"), op, where, (n, f) -> checkName(n, where, f, visible, handles));
+        } else if (s.has("expect") && s.get("expect").isObject()) {
             ScenarioValues.expectedBugCheck(s.get("expect"), where);
         } else if (s.has("expect") && !ScenarioValues.expectsSkipped(s.get("expect"))) {
             ScenarioValues.status(s.get("expect"), where);
@@ -482,13 +623,13 @@ public final class ScenarioParser {
     }
 
     /**
-     * What a step's {@code size}, {@code offset}, {@code length} or {@code flags} must fit (CONTRACT.md section 9):
-     * a length and flags are ULONGs; a mapping's read or write takes ULONG offset and size; ReadUser and WriteUser
+     * What a step's numeric field must fit (CONTRACT.md section 9): a length, flags and an {@code ExAllocatePool}
+     * {@code pageOffset} are ULONGs; a mapping's read or write takes ULONG offset and size; ReadUser and WriteUser
      * hold their bytes in the tool (at most 64 MiB); other sizes and offsets are SIZE_T (64 bits).
      */
     static Range range(String op, String field) {
         return switch (field) {
-            case "length", "flags" -> Range.ULONG;
+            case "length", "flags", "pageOffset" -> Range.ULONG;
             case "size" -> switch (op) {
                 case "ReadUser", "WriteUser" -> Range.USER_COPY;
                 case "ReadMapped" -> Range.ULONG;

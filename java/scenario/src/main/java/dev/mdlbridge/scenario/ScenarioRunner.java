@@ -2,6 +2,7 @@ package dev.mdlbridge.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mdlbridge.api.DeviceCallException;
+import dev.mdlbridge.api.AccessMode;
 import dev.mdlbridge.api.MdlBridge;
 import dev.mdlbridge.api.Step;
 import dev.mdlbridge.protocol.Counters;
@@ -29,8 +30,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs a validated scenario (CONTRACT.md sections 8 and 9): one {@link StepRecord} per step, a failed step does
- * not stop the run, a simulated bug check ends it. A request the device fails as a call is the step's status; a
+ * Runs a validated scenario (CONTRACT.md sections 8 and 9): one {@link StepRecord} per step (a {@code Repeat}'s
+ * steps once per iteration, flattened in order), a failed step does not stop the run, a simulated bug check ends it.
+ * An {@code expect} object is checked as each step completes. A request the device fails as a call is the step's status; a
  * step naming an object whose creating step failed is skipped, with the reason. Steps run on the handle they name
  * ({@code main} by default; {@code OpenHandle} opens more, {@code DuplicateHandle} duplicates one). {@code leftover}
  * is what the process still held over every open handle at the end; the runner then releases it and closes every
@@ -57,7 +59,8 @@ public final class ScenarioRunner {
     }
 
     private enum Kind {
-        USER("buffer"), KERNEL("kernel buffer"), MDL("mdl"), MAPPING("mapping"), HANDLE("handle");
+        USER("buffer"), KERNEL("kernel buffer"), MDL("mdl"), MAPPING("mapping"), RESERVATION("reservation"),
+        HANDLE("handle");
 
         final String word;
 
@@ -110,6 +113,10 @@ public final class ScenarioRunner {
             if (s.unchecked()) {
                 m.put("unchecked", "true");
             }
+            // the simulator's own builder checks each name and value, as the driver's Parameters key would be read
+            dev.mdlbridge.spi.SimulatorOptions limits = dev.mdlbridge.spi.SimulatorOptions.builder();
+            s.limits().forEach(limits::limit);
+            m.putAll(limits.settings());
         }
         return new BackendOptions(m);
     }
@@ -187,62 +194,17 @@ public final class ScenarioRunner {
         String profile = bridge.backend().capability(SimulatorControl.class).map(SimulatorControl::profile)
                 .orElse(s.profile());
         listener.started(bridge.backend().name(), profile, machine);
-        List<StepRecord> records = new ArrayList<>();
-        BugCheck bugCheck = null;
-        for (int i = 0; i < s.steps().size(); i++) {
+        Run run = new Run(listener);
+        for (int i = 0; i < s.steps().size() && run.bugCheck == null; i++) {
             JsonNode n = s.steps().get(i);
-            JsonNode e = n.get("expect");
-            boolean expectSkipped = ScenarioValues.expectsSkipped(e);
-            ExpectedBugCheck expectBugCheck = ScenarioValues.expectedBugCheck(e, "step " + i);
-            NtStatus expect = e != null && !expectSkipped && expectBugCheck == null
-                    ? ScenarioValues.status(e, "step " + i) : null;
-            String op = n.get("op").asText();
-            String handleName = n.path("handle").asText(ScenarioParser.MAIN_HANDLE);
-            String shown = handleName.equals(ScenarioParser.MAIN_HANDLE) ? null : handleName;
-            String why = notCreated(n, handleName);
-            if (why != null) {
-                StepRecord skipped = StepRecord.skipped(i, Step.local(op, NOT_RUN, 0, Step.ValueKind.NONE, null),
-                        shown, expectSkipped, why);
-                records.add(skipped);
-                listener.step(skipped);
-                if (n.has("as")) {
-                    forget(n, op, i, true);
-                }
-                continue;
-            }
-            Handle h = handles.get(handleName);
-            StepRecord rec;
-            try {
-                Step done = h.closed ? closedHandle(op) : run(op, n, "step " + i + " (" + op + ")", h, i);
-                if (n.has("as") && !done.succeeded()) {
-                    forget(n, op, i, false);
-                }
-                rec = new StepRecord(i, done, expect, lockCounts(done), shown, expectSkipped, null, expectBugCheck,
-                        null);
-            } catch (SimulatedBugCheckException x) {
-                bugCheck = x.bugCheck();
-                // the machine stopped inside the call, which returned nothing: the status is only a placeholder
-                // (CONTRACT.md §8: "the status it would otherwise have reported, if any"), and the record says
-                // causedBugCheck, so no view shows it as a bare success
-                Step stopped = new Step(op, NtStatus.SUCCESS, Protocol.STAGE_DONE, 0, 0, 0, Step.ValueKind.NONE,
-                        null, null, List.of(), new byte[0], "the machine stopped inside the call: it returned no "
-                        + "status");
-                rec = new StepRecord(i, stopped, expect, null, shown, expectSkipped, null, expectBugCheck, bugCheck);
-            }
-            if (bugCheck == null) {
-                Optional<BugCheck> pending = bridge.backend().capability(SimulatorControl.class)
-                        .flatMap(SimulatorControl::bugCheck);
-                if (pending.isPresent()) {
-                    bugCheck = pending.get();
-                    rec = rec.causing(bugCheck);
-                }
-            }
-            records.add(rec);
-            listener.step(rec);
-            if (bugCheck != null) {
-                break;
+            if (n.get("op").asText().equals(ScenarioParser.REPEAT)) {
+                repeat(n, i, run);
+            } else {
+                run.add(runOne(n, "step " + i, run.records.size(), run), null, false);
             }
         }
+        BugCheck bugCheck = run.bugCheck;
+        List<StepRecord> records = run.records;
         Counters leftover;
         try {
             leftover = bugCheck == null ? bridge.counters() : Counters.ZERO;
@@ -251,6 +213,105 @@ public final class ScenarioRunner {
             leftover = Counters.ZERO;
         }
         return new RunResult(bridge.backend().name(), profile, machine, records, leftover, bugCheck);
+    }
+
+    /** The records so far, in order, and the bug check that ended the run, once one did. */
+    private static final class Run {
+        final Listener listener;
+        final List<StepRecord> records = new ArrayList<>();
+        BugCheck bugCheck;
+
+        Run(Listener listener) {
+            this.listener = listener;
+        }
+
+        /** Records a step (of iteration {@code iteration} when not null) and tells the listener at once. */
+        void add(StepRecord rec, Integer iteration, boolean endsRepeat) {
+            StepRecord r = iteration == null ? rec : rec.inIteration(iteration, endsRepeat);
+            records.add(r);
+            listener.step(r);
+        }
+    }
+
+    /**
+     * Runs a Repeat's steps {@code times} times, each result flattened with its iteration. The names an iteration
+     * creates are forgotten when it ends, so the next iteration creates its own. With {@code untilFailure}, the
+     * first iteration in which a step failed is the last, and its failures do not count against the scenario.
+     */
+    private void repeat(JsonNode n, int index, Run run) {
+        long times = ScenarioValues.number(n.get("times"), "", "times");
+        boolean untilFailure = n.path("untilFailure").asBoolean(false);
+        JsonNode inner = n.get("steps");
+        for (int it = 0; it < times && run.bugCheck == null; it++) {
+            Set<String> before = new HashSet<>(names.keySet());
+            boolean failed = false;
+            for (int k = 0; k < inner.size() && run.bugCheck == null; k++) {
+                StepRecord rec = runOne(inner.get(k), "step " + index + " (Repeat): steps[" + k + "]",
+                        run.records.size(), run);
+                failed |= !rec.asExpected();
+                run.add(rec, it, untilFailure && !rec.asExpected() && rec.bugCheck() == null);
+            }
+            names.keySet().retainAll(before);
+            if (untilFailure && failed) {
+                break;
+            }
+        }
+    }
+
+    /**
+     * Runs one step (or reports it skipped) as result {@code index}; a bug check it caused is kept in {@code run}.
+     * An expectation object is checked here, so its mismatches are in the record the listener sees.
+     */
+    private StepRecord runOne(JsonNode n, String where, int index, Run run) {
+        JsonNode e = n.get("expect");
+        boolean expectSkipped = ScenarioValues.expectsSkipped(e);
+        boolean object = Expectation.isObject(e);
+        ExpectedBugCheck expectBugCheck = object ? null : ScenarioValues.expectedBugCheck(e, where);
+        NtStatus expect = object ? Expectation.status(e, where)
+                : e != null && !expectSkipped && expectBugCheck == null ? ScenarioValues.status(e, where) : null;
+        String op = n.get("op").asText();
+        String handleName = n.path("handle").asText(ScenarioParser.MAIN_HANDLE);
+        String shown = handleName.equals(ScenarioParser.MAIN_HANDLE) ? null : handleName;
+        String why = notCreated(n, handleName);
+        if (why != null) {
+            if (n.has("as")) {
+                forget(n, op, index, true);
+            }
+            return StepRecord.skipped(index, Step.local(op, NOT_RUN, 0, Step.ValueKind.NONE, null), shown,
+                    expectSkipped, why);
+        }
+        Handle h = handles.get(handleName);
+        StepRecord rec;
+        try {
+            Step done = h.closed ? closedHandle(op) : run(op, n, where + " (" + op + ")", h, index);
+            if (n.has("as") && !done.succeeded()) {
+                forget(n, op, index, false);
+            }
+            rec = new StepRecord(index, done, expect, lockCounts(done), shown, expectSkipped, null, expectBugCheck,
+                    null);
+            if (object) {
+                rec = rec.checked(e, Expectation.check(e, done, name -> names.get(name).address()));
+            }
+        } catch (SimulatedBugCheckException x) {
+            run.bugCheck = x.bugCheck();
+            // the machine stopped inside the call, which returned nothing: the status is only a placeholder
+            // (CONTRACT.md §8: "the status it would otherwise have reported, if any"), and the record says
+            // causedBugCheck, so no view shows it as a bare success
+            Step stopped = new Step(op, NtStatus.SUCCESS, Protocol.STAGE_DONE, 0, 0, 0, Step.ValueKind.NONE,
+                    null, null, List.of(), new byte[0], "the machine stopped inside the call: it returned no "
+                    + "status");
+            rec = new StepRecord(index, stopped, expect, null, shown, expectSkipped, null, expectBugCheck,
+                    run.bugCheck);
+        }
+        if (run.bugCheck == null) {
+            Optional<BugCheck> pending = bridge.backend().capability(SimulatorControl.class)
+                    .flatMap(SimulatorControl::bugCheck);
+            if (pending.isPresent()) {
+                run.bugCheck = pending.get();
+                rec = rec.causing(run.bugCheck);
+            }
+        }
+        return rec;
     }
 
     /** The lock count of each page of the step's MDL, read now because later steps change it; null off the
@@ -304,7 +365,7 @@ public final class ScenarioRunner {
         }
         for (Map.Entry<String, JsonNode> f : (Iterable<Map.Entry<String, JsonNode>>) n::fields) {
             String why = switch (f.getKey()) {
-                case "buffer", "mdl", "mapping", "source" -> missing(f.getValue().asText());
+                case "buffer", "mdl", "mapping", "source", "reservation" -> missing(f.getValue().asText());
                 case "address", "requestedAddress" -> f.getValue().isObject()
                         ? missing(f.getValue().path("of").asText()) : null;
                 case "ranges" -> {
@@ -347,7 +408,8 @@ public final class ScenarioRunner {
         return switch (op) {
             case "VirtualAlloc" -> Kind.USER;
             case "ExAllocatePool" -> Kind.KERNEL;
-            case "MmMapLockedPagesSpecifyCache" -> Kind.MAPPING;
+            case "MmMapLockedPagesSpecifyCache", "MmMapLockedPagesWithReservedMapping" -> Kind.MAPPING;
+            case "MmAllocateMappingAddress" -> Kind.RESERVATION;
             default -> Kind.MDL;
         };
     }
@@ -413,7 +475,9 @@ public final class ScenarioRunner {
                     mem.read(start(n), data, 0, data.length);
                     yield Step.local(op, NtStatus.SUCCESS, 0, Step.ValueKind.BYTES, data);
                 }
-                case "ExAllocatePool" -> remember(n, h, index, Kind.KERNEL, bridge.exAllocatePool(num(n, "size", 0)));
+                case "ExAllocatePool" -> remember(n, h, index, Kind.KERNEL, n.has("pageOffset")
+                        ? bridge.exAllocatePool(num(n, "size", 0), (int) num(n, "pageOffset", 0))
+                        : bridge.exAllocatePool(num(n, "size", 0)));
                 case "ExFreePool" -> n.has("mdl") ? bridge.exFreePoolMdl(objectId(n, "mdl", h))
                         : bridge.exFreePool(objectId(n, "buffer", h));
                 case "IoAllocateMdl" -> remember(n, h, index, Kind.MDL,
@@ -430,10 +494,19 @@ public final class ScenarioRunner {
                         priority(n, where));
                 case "MmMapLockedPagesSpecifyCache" -> remember(n, h, index, Kind.MAPPING,
                         bridge.mmMapLockedPagesSpecifyCache(objectId(n, "mdl", h),
-                                n.has("cacheType") ? ScenarioValues.cacheType(n.get("cacheType"), where)
-                                        : Protocol.MM_CACHED,
+                                n.has("accessMode") && ScenarioValues.accessMode(n.get("accessMode"), where)
+                                        == Protocol.KERNEL_MODE ? AccessMode.KERNEL_MODE : AccessMode.USER_MODE,
+                                cacheType(n, where),
                                 n.has("requestedAddress") ? address(n.get("requestedAddress")) : 0,
                                 priority(n, where)));
+                case "MmAllocateMappingAddress" -> remember(n, h, index, Kind.RESERVATION,
+                        bridge.mmAllocateMappingAddress(num(n, "size", 0)));
+                case "MmMapLockedPagesWithReservedMapping" -> remember(n, h, index, Kind.MAPPING,
+                        bridge.mmMapLockedPagesWithReservedMapping(objectId(n, "reservation", h),
+                                objectId(n, "mdl", h), cacheType(n, where)));
+                case "MmUnmapReservedMapping" -> bridge.mmUnmapReservedMapping(objectId(n, "reservation", h),
+                        objectId(n, "mdl", h));
+                case "MmFreeMappingAddress" -> bridge.mmFreeMappingAddress(objectId(n, "reservation", h));
                 case "MmUnmapLockedPages" -> n.has("mdl") ? bridge.mmUnmapSystemAddress(objectId(n, "mdl", h))
                         : bridge.mmUnmapLockedPages(objectId(n, "mapping", h));
                 case "ReadMapped" -> bridge.readMapped(n.has("mapping") ? objectId(n, "mapping", h) : 0,
@@ -461,8 +534,7 @@ public final class ScenarioRunner {
                 }
                 case "DirectIo" -> bridge.directIo(name(n, "buffer").address() + num(n, "offset", 0),
                         (int) num(n, "length", 0), n.get("method").asText().equals("InDirect"));
-                case "MmAllocatePagesForMdlEx" -> remember(n, h, index, Kind.MDL,
-                        bridge.mmAllocatePagesForMdlEx(num(n, "size", 0), (int) num(n, "flags", 0)));
+                case "MmAllocatePagesForMdlEx" -> remember(n, h, index, Kind.MDL, allocatePages(n, bridge, where));
                 case "MmFreePagesFromMdl" -> bridge.mmFreePagesFromMdl(objectId(n, "mdl", h));
                 case "Info" -> bridge.info();
                 case "CloseHandle" -> {
@@ -603,6 +675,24 @@ public final class ScenarioRunner {
             d[i] = (byte) (i * 7 + 1); // a pattern that differs from zero-fill in every byte
         }
         return d;
+    }
+
+    /**
+     * MmAllocatePagesForMdlEx: without the range, skip and cache-type fields, the request the tool always sent (any
+     * address, MmCached), so scenarios written before those fields run byte for byte as they did.
+     */
+    private static Step allocatePages(JsonNode n, MdlBridge bridge, String where) {
+        int flags = n.has("flags") ? ScenarioValues.allocateFlags(n.get("flags"), where) : 0;
+        if (!n.has("lowAddress") && !n.has("highAddress") && !n.has("skipBytes") && !n.has("cacheType")) {
+            return bridge.mmAllocatePagesForMdlEx(num(n, "size", 0), flags);
+        }
+        return bridge.mmAllocatePagesForMdlEx(num(n, "lowAddress", 0),
+                num(n, "highAddress", Protocol.HIGHEST_PHYSICAL_ADDRESS), num(n, "skipBytes", 0), num(n, "size", 0),
+                cacheType(n, where), flags);
+    }
+
+    private static int cacheType(JsonNode n, String where) {
+        return n.has("cacheType") ? ScenarioValues.cacheType(n.get("cacheType"), where) : Protocol.MM_CACHED;
     }
 
     private int priority(JsonNode n, String where) {

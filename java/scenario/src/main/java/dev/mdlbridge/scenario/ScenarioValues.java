@@ -18,11 +18,25 @@ import java.util.Map;
  */
 final class ScenarioValues {
 
+    /** Protection modifier {@code PAGE_NOCACHE}: a caller range with it is refused for probes (CONTRACT.md section 2). */
+    static final int PAGE_NOCACHE = 0x200;
+    /** Protection modifier {@code PAGE_WRITECOMBINE}: refused for probes as {@link #PAGE_NOCACHE} is. */
+    static final int PAGE_WRITECOMBINE = 0x400;
+
     private static final Map<String, Integer> PROTECT = Map.of(
             "PAGE_NOACCESS", UserMemory.PAGE_NOACCESS, "PAGE_READONLY", UserMemory.PAGE_READONLY,
             "PAGE_READWRITE", UserMemory.PAGE_READWRITE, "PAGE_WRITECOPY", UserMemory.PAGE_WRITECOPY,
             "PAGE_EXECUTE", UserMemory.PAGE_EXECUTE, "PAGE_EXECUTE_READ", UserMemory.PAGE_EXECUTE_READ,
-            "PAGE_EXECUTE_READWRITE", UserMemory.PAGE_EXECUTE_READWRITE, "PAGE_GUARD", UserMemory.PAGE_GUARD);
+            "PAGE_EXECUTE_READWRITE", UserMemory.PAGE_EXECUTE_READWRITE, "PAGE_GUARD", UserMemory.PAGE_GUARD,
+            "PAGE_NOCACHE", PAGE_NOCACHE, "PAGE_WRITECOMBINE", PAGE_WRITECOMBINE);
+    /** {@code MM_ALLOCATE_*} flags of MmAllocatePagesForMdlEx, as wdm.h names them (the device checks which it takes). */
+    private static final Map<String, Integer> ALLOCATE_FLAGS = Map.of(
+            "MM_DONT_ZERO_ALLOCATION", Protocol.MM_DONT_ZERO_ALLOCATION,
+            "MM_ALLOCATE_FROM_LOCAL_NODE_ONLY", Protocol.MM_ALLOCATE_FROM_LOCAL_NODE_ONLY,
+            "MM_ALLOCATE_FULLY_REQUIRED", Protocol.MM_ALLOCATE_FULLY_REQUIRED,
+            "MM_ALLOCATE_NO_WAIT", Protocol.MM_ALLOCATE_NO_WAIT,
+            "MM_ALLOCATE_PREFER_CONTIGUOUS", Protocol.MM_ALLOCATE_PREFER_CONTIGUOUS,
+            "MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS", Protocol.MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS);
     private static final Map<String, Integer> PRIORITY = Map.of(
             "LowPagePriority", Protocol.LOW_PAGE_PRIORITY, "NormalPagePriority", Protocol.NORMAL_PAGE_PRIORITY,
             "HighPagePriority", Protocol.HIGH_PAGE_PRIORITY, "MdlMappingNoExecute", Protocol.MAPPING_NO_EXECUTE,
@@ -44,6 +58,10 @@ final class ScenarioValues {
         /** Bytes the tool itself holds for ReadUser / WriteUser. */
         static final Range USER_COPY = new Range(BigInteger.valueOf(64L << 20),
                 "0..67108864 (64 MiB: ReadUser and WriteUser hold the bytes in the tool's memory)");
+        /** An administrator limit (bytes, objects or handles): what {@code SimulatorOptions.limit} takes. */
+        static final Range LIMIT = new Range(BigInteger.valueOf(Long.MAX_VALUE), "a limit: 0..9223372036854775807");
+        /** How many times a Repeat runs its steps (times x steps is checked against 10,000 as well). */
+        static final Range TIMES = new Range(BigInteger.valueOf(10_000), "a count of iterations: 0..10000");
         /** The simulator's fault counts. */
         static final Range COUNT = new Range(BigInteger.valueOf(Integer.MAX_VALUE), "a count: 0..2147483647");
     }
@@ -111,8 +129,9 @@ final class ScenarioValues {
             }
         }
         throw new ScenarioUsageException(where + ": field \"expect\": " + n + " is not a status; write a name "
-                + "(\"STATUS_ACCESS_VIOLATION\"), a hex value (\"0xC0000005\"), \"skipped\" or a bug check "
-                + "({\"bugCheck\": \"0x4E\", \"parameters\": [...]})");
+                + "(\"STATUS_ACCESS_VIOLATION\"), a hex value (\"0xC0000005\"), \"skipped\", a bug check "
+                + "({\"bugCheck\": \"0x4E\", \"parameters\": [...]}) or an expectation ({\"status\", \"mdl\", "
+                + "\"flagsSet\", \"flagsClear\", \"value\"})");
     }
 
     /**
@@ -120,14 +139,15 @@ final class ScenarioValues {
      * section 9); null when {@code expect} is not an object. Up to four parameters, each a number or null (any).
      */
     static ExpectedBugCheck expectedBugCheck(JsonNode n, String where) {
-        if (n == null || !n.isObject()) {
+        if (n == null || !n.isObject() || Expectation.isObject(n)) {
             return null;
         }
         for (var it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!f.equals("bugCheck") && !f.equals("parameters")) {
-                throw new ScenarioUsageException(where + ": field \"expect." + f + "\" is unknown; an expected bug "
-                        + "check is {\"bugCheck\": \"0x4E\", \"parameters\": [...]} (parameters optional)");
+                throw new ScenarioUsageException(where + ": field \"expect." + f + "\": an expected bug check is "
+                        + "{\"bugCheck\": \"0x4E\", \"parameters\": [...]} (parameters optional) and takes nothing "
+                        + "else");
             }
         }
         if (!n.has("bugCheck")) {
@@ -152,6 +172,40 @@ final class ScenarioValues {
 
     static int protect(JsonNode n, String where) {
         return symbols(n, where, "protect", PROTECT);
+    }
+
+    /** MmAllocatePagesForMdlEx {@code flags}: {@code MM_ALLOCATE_*} names joined with |, or a number (a ULONG). */
+    static int allocateFlags(JsonNode n, String where) {
+        return symbols(n, where, "flags", ALLOCATE_FLAGS);
+    }
+
+    /**
+     * An administrator limit's value: a number, a hex string, or a size with a K, M, G or T suffix (binary units, as
+     * the simulator's {@code physicalMemory}: "64M" is 67108864).
+     */
+    static long limit(JsonNode n, String where, String field) {
+        if (n != null && n.isTextual()) {
+            String t = n.asText().trim();
+            int unit = t.isEmpty() ? -1 : "KMGT".indexOf(Character.toUpperCase(t.charAt(t.length() - 1)));
+            if (unit >= 0 && t.length() > 1 && t.substring(0, t.length() - 1).chars().allMatch(Character::isDigit)
+                    && t.length() < 30) {
+                BigInteger v = new BigInteger(t.substring(0, t.length() - 1)).shiftLeft(10 * (unit + 1));
+                if (v.compareTo(Range.LIMIT.max()) > 0) {
+                    throw new ScenarioUsageException(where + ": field \"" + field + "\": " + n + " does not fit; \""
+                            + field + "\" is " + Range.LIMIT.what());
+                }
+                return v.longValue();
+            }
+        }
+        try {
+            return number(n, where, field, Range.LIMIT);
+        } catch (ScenarioUsageException e) {
+            if (n != null && n.isTextual() && !n.asText().trim().startsWith("0x")) {
+                throw new ScenarioUsageException(where + ": field \"" + field + "\": " + n + " is not a number or a "
+                        + "size; write 1048576, \"0x100000\" or \"1M\" (K, M, G, T: binary units)");
+            }
+            throw e;
+        }
     }
 
     static int priority(JsonNode n, String where) {

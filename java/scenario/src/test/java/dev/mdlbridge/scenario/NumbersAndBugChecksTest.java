@@ -135,8 +135,8 @@ class NumbersAndBugChecksTest {
 
     @Test
     void aMalformedBugCheckExpectationIsAUsageError() {
-        assertEquals("t.json: step 0 (Info): field \"expect.status\" is unknown; an expected bug check is "
-                + "{\"bugCheck\": \"0x4E\", \"parameters\": [...]} (parameters optional)",
+        assertEquals("t.json: step 0 (Info): field \"expect.status\": an expected bug check is "
+                + "{\"bugCheck\": \"0x4E\", \"parameters\": [...]} (parameters optional) and takes nothing else",
                 error("{\"steps\": [{\"op\": \"Info\", \"expect\": {\"bugCheck\": \"0x4E\", \"status\": 1}}]}"));
         assertEquals("t.json: step 0 (Info): field \"expect.parameters\": give a list of at most four numbers, null "
                 + "for any value (e.g. [\"0x7C\", null, \"0x8\"])", error("{\"steps\": [{\"op\": \"Info\", \"expect\": "
