@@ -43,7 +43,8 @@ final class Explorer {
 
     /** What a run did. */
     record Report(long seed, long sequences, long steps, long elapsedNanos, List<Finding> findings,
-                  Map<String, Long> ops, Map<String, Long> refusals, Map<String, Long> repeats) {
+                  Map<String, Long> ops, Map<String, Long> refusals, Map<String, Long> repeats,
+                  Map<String, Long> parameters, Map<String, Long> notImplemented) {
     }
 
     private final MachineFactory machines;
@@ -102,6 +103,6 @@ final class Explorer {
             }
         }
         return new Report(config.seed(), sequences, coverage.steps(), System.nanoTime() - begin, findings,
-                coverage.ops(), coverage.refusals(), repeats);
+                coverage.ops(), coverage.refusals(), repeats, coverage.parameters(), coverage.notImplemented());
     }
 }
