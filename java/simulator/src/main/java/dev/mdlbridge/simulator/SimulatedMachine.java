@@ -71,6 +71,16 @@ public final class SimulatedMachine {
             return set("physicalMemory", bytes);
         }
 
+        /** An administrator limit ({@code Protocol.LIMIT_NAMES}), as the driver's Parameters key would set it:
+         *  clamped to its range and to the RAM rule, as the C driver clamps it at load. */
+        public Builder limit(String name, long value) {
+            if (!dev.mdlbridge.protocol.Protocol.LIMIT_NAMES.contains(name)) {
+                throw new IllegalArgumentException("there is no limit '" + name + "'; the limits are "
+                        + String.join(", ", dev.mdlbridge.protocol.Protocol.LIMIT_NAMES));
+            }
+            return set(name, Long.toUnsignedString(value));
+        }
+
         public BackendOptions options() {
             return new BackendOptions(settings);
         }

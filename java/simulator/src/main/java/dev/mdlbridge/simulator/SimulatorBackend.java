@@ -1,6 +1,7 @@
 package dev.mdlbridge.simulator;
 
 import dev.mdlbridge.simulator.driver.FileHandle;
+import dev.mdlbridge.simulator.driver.AdminLimits;
 import dev.mdlbridge.simulator.driver.MdlBridgeDriver;
 import dev.mdlbridge.simulator.kernel.Kernel;
 import dev.mdlbridge.simulator.kernel.KernelConfig;
@@ -37,7 +38,8 @@ public final class SimulatorBackend implements Backend, SimulatorControl {
     SimulatorBackend(SimulatorSettings settings) {
         this.config = settings.kernel();
         this.kernel = SimKernel.create(config);
-        this.driver = new MdlBridgeDriver(kernel, settings.unchecked(), settings.removed());
+        this.driver = new MdlBridgeDriver(kernel, settings.unchecked(), settings.removed(),
+                new AdminLimits(settings.limits(), config.physicalMemoryBytes()));
         this.current = kernel.createProcess("mdltest.exe");
     }
 
@@ -70,7 +72,7 @@ public final class SimulatorBackend implements Backend, SimulatorControl {
         FileHandle created = driver.create(current);
         if (created == null) {
             throw new BackendException("CreateFile failed with STATUS_QUOTA_EXCEEDED: the driver has "
-                    + dev.mdlbridge.protocol.Protocol.LIMIT_DRIVER_HANDLES + " handles open; close some first");
+                    + driver.maxHandles() + " handles open (driverMaxHandles); close some first");
         }
         FileObject file = new FileObject(created);
         created.handleCountFrom(file::references);

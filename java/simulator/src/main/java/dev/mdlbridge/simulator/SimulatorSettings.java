@@ -9,25 +9,34 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The backend options the simulator understands, turned into a kernel configuration and driver flags. */
-record SimulatorSettings(KernelConfig kernel, boolean unchecked, java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> removed) {
+record SimulatorSettings(KernelConfig kernel, boolean unchecked, java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> removed,
+                         Map<String, Long> limits) {
 
     SimulatorSettings(KernelConfig kernel, boolean unchecked) {
-        this(kernel, unchecked, java.util.Set.of());
+        this(kernel, unchecked, java.util.Set.of(), Map.of());
     }
 
     SimulatorSettings withRemoved(java.util.Set<dev.mdlbridge.simulator.driver.SafetyRefusal> r) {
-        return new SimulatorSettings(kernel, unchecked, java.util.Set.copyOf(r));
+        return new SimulatorSettings(kernel, unchecked, java.util.Set.copyOf(r), limits);
     }
 
-    static final List<String> KEYS = List.of("profile", "seed", "verifier", "trackLockedPages", "unchecked",
-            "poolFailAfter", "systemPtesAvailable", "lockCountLimit", "physicalMemory");
+    /** The simulator's own settings, then the administrator limits (Protocol.LIMIT_NAMES), as SimulatorOptions.KEYS. */
+    static final List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("profile", "seed",
+            "verifier", "trackLockedPages", "unchecked", "poolFailAfter", "systemPtesAvailable", "lockCountLimit",
+            "physicalMemory"), dev.mdlbridge.protocol.Protocol.LIMIT_NAMES.stream()).toList();
 
     static SimulatorSettings parse(BackendOptions options) {
         KernelConfig c = KernelConfig.defaults();
         boolean unchecked = false;
+        Map<String, Long> limits = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, String> e : options.settings().entrySet()) {
             String key = e.getKey();
             String v = e.getValue().trim();
+            if (dev.mdlbridge.protocol.Protocol.LIMIT_NAMES.contains(key)) {
+                // As the registry holds it: any value is taken, the driver clamps it (AdminLimits).
+                limits.put(key, limit(key, v));
+                continue;
+            }
             switch (key) {
                 case "profile" -> c = c.withProfile(profile(v));
                 case "seed" -> c = c.withSeed(number(key, v));
@@ -42,7 +51,12 @@ record SimulatorSettings(KernelConfig kernel, boolean unchecked, java.util.Set<d
                         + "'; it knows " + String.join(", ", KEYS));
             }
         }
-        return new SimulatorSettings(c, unchecked);
+        return new SimulatorSettings(c, unchecked, java.util.Set.of(), Map.copyOf(limits));
+    }
+
+    /** An administrator limit: a count or a byte size (K, M, G, T suffixes), 0 or more (0 is clamped up). */
+    private static long limit(String key, String v) {
+        return v.equals("0") ? 0 : bytes(key, v);
     }
 
     static Profile profile(String name) {

@@ -14,7 +14,24 @@ final class DataEncoder {
     record InfoData(int osMajor, int osMinor, int osBuild, int arch, long highestUserAddress, long userProbeAddress,
                     int processId, boolean sharedHandle, Limits handleLimits, Limits driverLimits, ResourceUse handleUse,
                     ResourceUse processUse, ResourceUse driverUse, long quarantinedBytes, boolean readOnlyUserMappings,
-                    int openHandles, long handleMappingBytes, long processMappingBytes, long driverMappingBytes) {
+                    int openHandles, long handleMappingBytes, long processMappingBytes, long driverMappingBytes,
+                    AdministratorMasks admin) {
+
+        /** As before administrator limits existed: the default MaxHandles, nothing configured or clamped. */
+        InfoData(int osMajor, int osMinor, int osBuild, int arch, long highestUserAddress, long userProbeAddress,
+                 int processId, boolean sharedHandle, Limits handleLimits, Limits driverLimits, ResourceUse handleUse,
+                 ResourceUse processUse, ResourceUse driverUse, long quarantinedBytes, boolean readOnlyUserMappings,
+                 int openHandles, long handleMappingBytes, long processMappingBytes, long driverMappingBytes) {
+            this(osMajor, osMinor, osBuild, arch, highestUserAddress, userProbeAddress, processId, sharedHandle,
+                    handleLimits, driverLimits, handleUse, processUse, driverUse, quarantinedBytes,
+                    readOnlyUserMappings, openHandles, handleMappingBytes, processMappingBytes, driverMappingBytes,
+                    AdministratorMasks.NONE);
+        }
+    }
+
+    /** Info's MaxHandles and the ConfiguredLimits / ClampedLimits masks (bit {@code 1 << LIMIT_NAME_*}). */
+    record AdministratorMasks(int maxHandles, int configured, int clamped) {
+        static final AdministratorMasks NONE = new AdministratorMasks(LIMIT_DRIVER_HANDLES, 0, 0);
     }
 
     static void counters(ByteBuffer b, int at, long mdls, long mappings, long kernelBuffers, long lockedPages) {
@@ -69,14 +86,14 @@ final class DataEncoder {
         b.putLong(at + 344, i.quarantinedBytes());
         b.putInt(at + 352, i.readOnlyUserMappings() ? 1 : 0);
         b.putInt(at + 356, i.openHandles());
-        b.putInt(at + 360, LIMIT_DRIVER_HANDLES);
-        b.putInt(at + 364, 0);
+        b.putInt(at + 360, i.admin().maxHandles());
+        b.putInt(at + 364, i.admin().configured());
         b.putLong(at + 368, i.handleLimits().systemMappingBytes());
         b.putLong(at + 376, i.driverLimits().systemMappingBytes());
         b.putLong(at + 384, i.handleMappingBytes());
         b.putLong(at + 392, i.processMappingBytes());
         b.putLong(at + 400, i.driverMappingBytes());
-        b.putInt(at + 408, 0); // ClampedLimits: administrator limits arrive with the DDI-coverage issue
+        b.putInt(at + 408, i.admin().clamped());
         b.putInt(at + 412, 0);
     }
 }

@@ -41,6 +41,10 @@ public final class MdlBridgeDriver {
     final boolean readOnlyUserMappings;
     private final List<Throwable> internalErrors = new CopyOnWriteArrayList<>();
     private final Operations ops;
+    /** The administrator limits in force, fixed at load as DriverEntry reads them once. */
+    final AdminLimits adminLimits;
+    final Limits handleLimits;
+    final Limits driverLimits;
 
     /**
      * DriverEntry: registers the process-notify callback.
@@ -53,7 +57,16 @@ public final class MdlBridgeDriver {
 
     /** As above, with refusals removed for the explorer's mutation tests ({@link SafetyRefusal}). */
     public MdlBridgeDriver(Kernel kernel, boolean unchecked, java.util.Set<SafetyRefusal> removed) {
+        this(kernel, unchecked, removed, AdminLimits.DEFAULT);
+    }
+
+    /** As above, with the administrator limits read at load (CONTRACT section 4). */
+    public MdlBridgeDriver(Kernel kernel, boolean unchecked, java.util.Set<SafetyRefusal> removed,
+                           AdminLimits limits) {
         this.kernel = kernel;
+        this.adminLimits = limits;
+        this.handleLimits = limits.handle();
+        this.driverLimits = limits.driver();
         this.unchecked = unchecked;
         this.removed = removed.isEmpty() ? java.util.EnumSet.noneOf(SafetyRefusal.class)
                 : java.util.EnumSet.copyOf(removed);
@@ -72,9 +85,9 @@ public final class MdlBridgeDriver {
 
     int reserve(FileHandle h, ResourceUse add) {
         synchronized (useLock) {
-            int lim = Limits.HANDLE.check(h.use, add);
+            int lim = handleLimits.check(h.use, add);
             if (lim == 0) {
-                lim = Limits.DRIVER.check(driverUse, add);
+                lim = driverLimits.check(driverUse, add);
             }
             if (lim == 0) {
                 h.use.add(add);
@@ -143,7 +156,7 @@ public final class MdlBridgeDriver {
     public FileHandle create(SimProcess caller) {
         FileHandle h = new FileHandle(caller, nextId::incrementAndGet);
         synchronized (useLock) {
-            if (handles.size() >= LIMIT_DRIVER_HANDLES) {
+            if (handles.size() >= adminLimits.maxHandles()) {
                 return null; // STATUS_QUOTA_EXCEEDED for the CreateFile
             }
             handles.add(h);
@@ -327,7 +340,8 @@ public final class MdlBridgeDriver {
         RequestDecoder.Header hdr = RequestDecoder.Header.of(in);
         ReplyWriter r = new ReplyWriter(reply, ProtocolRules.minReplySize(code, in), hdr.pfnStart(), hdr.pfnMax());
         Operations.Op o = new Operations.Op(h, caller, code, in, r);
-        int param = ProtocolRules.checkParameters(code, in, kernel.profile().mappingModifiers());
+        int param = ProtocolRules.checkParameters(code, in, kernel.profile().mappingModifiers(),
+                dev.mdlbridge.simulator.kernel.PageAllocationProfile.of(kernel.profile()).windows7Flags());
         if (param != 0) {
             r.status(NtStatus.INVALID_PARAMETER.value(), STAGE_PARAMETER, param);
         } else {
@@ -383,6 +397,11 @@ public final class MdlBridgeDriver {
         } else if (c == IOCTL_DIRECT_FETCH) {
             ops.directFetch(o);
         }
+    }
+
+    /** driverMaxHandles in force: CREATE beyond it fails. */
+    public int maxHandles() {
+        return adminLimits.maxHandles();
     }
 
     /** Driver-wide open handles (Info). */

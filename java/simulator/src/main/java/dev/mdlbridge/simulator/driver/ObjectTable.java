@@ -441,7 +441,7 @@ final class ObjectTable {
     int checkPoolFree(TableObject kbuf) {
         for (TableObject o : objects.values()) {
             if ((o.kind == Kind.MDL || o.kind == Kind.INIT_MDL || o.kind == Kind.PARTIAL)
-                    && overlaps(o.va, o.length, kbuf.va, kbuf.length)) {
+                    && overlaps(o.va, o.length, kbuf.blockVa(), kbuf.blockBytes())) { // the whole block (spec 12)
                 return REFUSE_POOL_IN_USE;
             }
         }

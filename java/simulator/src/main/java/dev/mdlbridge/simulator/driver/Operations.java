@@ -193,9 +193,11 @@ final class Operations {
         if (at >= 0) {
             ByteBuffer b = o.r.buffer();
             DataEncoder.info(b, at, new DataEncoder.InfoData((int) os[0], (int) os[1], (int) os[2], ARCH_AMD64,
-                    k.highestUserAddress(), k.userProbeAddress(), o.h.owner.id(), o.h.shared, Limits.HANDLE,
-                    Limits.DRIVER, hu, pu, du, driver.quarantine.bytes(), driver.readOnlyUserMappings,
-                    driver.openHandles(), hu.systemMappingBytes, pu.systemMappingBytes, du.systemMappingBytes));
+                    k.highestUserAddress(), k.userProbeAddress(), o.h.owner.id(), o.h.shared, driver.handleLimits,
+                    driver.driverLimits, hu, pu, du, driver.quarantine.bytes(), driver.readOnlyUserMappings,
+                    driver.openHandles(), hu.systemMappingBytes, pu.systemMappingBytes, du.systemMappingBytes,
+                    new DataEncoder.AdministratorMasks(driver.adminLimits.maxHandles(),
+                            driver.adminLimits.configuredMask(), driver.adminLimits.clampedMask())));
         }
         o.r.value(os[2]);
     }
@@ -684,8 +686,15 @@ final class Operations {
         o.r.object(id);
     }
 
+    /**
+     * A kernel buffer of Size bytes at PageOffset into its own block of ROUND_UP(PageOffset + Size, 4096) bytes:
+     * the block is charged, zeroed and freed; Value and every range check use the buffer (spec 12, small pool
+     * blocks).
+     */
     void poolAllocate(Op o) {
-        long size = (RequestDecoder.poolAllocate(o.in).size() + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
+        RequestDecoder.PoolAllocate q = RequestDecoder.poolAllocate(o.in);
+        long pageOffset = Integer.toUnsignedLong(q.pageOffset());
+        long size = (pageOffset + q.size() + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
         ResourceUse add = new ResourceUse();
         add.objects = 1;
         add.kernelBuffers = 1;
@@ -707,8 +716,9 @@ final class Operations {
             k.writeKernel(p + at, zeros, 0, (int) Math.min(zeros.length, size - at));
         }
         TableObject b = new TableObject(Kind.KERNEL_BUFFER);
-        b.va = p;
-        b.length = size;
+        b.va = p + pageOffset;
+        b.pageOffset = (int) pageOffset;
+        b.length = q.size();
         b.pageBytes = size;
         TableObject n = tableInsert(o, b);
         if (n == null) {
@@ -718,7 +728,7 @@ final class Operations {
             return;
         }
         o.r.object(n.id);
-        o.r.value(p);
+        o.r.value(b.va);
     }
 
     private void freeKernelBuffer(FileHandle h, TableObject b) {
@@ -727,12 +737,12 @@ final class Operations {
             // The object goes (its counts with it); its bytes stay charged to the driver while quarantined.
             ResourceUse bytes = new ResourceUse();
             bytes.kernelBufferBytes = d.kernelBufferBytes;
-            driver.quarantine.keep(h.owner, b.va, null, bytes);
+            driver.quarantine.keep(h.owner, b.blockVa(), null, bytes);
             driver.unchargeHandleOnly(h, bytes);
             d.kernelBufferBytes = 0;
             unreserve(h, d);
         } else {
-            k.exFreePool(b.va, TAG_KERNEL_BUFFER);
+            k.exFreePool(b.blockVa(), TAG_KERNEL_BUFFER);
             unreserve(h, d);
         }
         h.table.remove(b);
@@ -755,6 +765,11 @@ final class Operations {
 
     // ------------------------------------------------------------------------------------ page allocations
 
+    /**
+     * MmAllocatePagesForMdlEx with every argument of the request. Charged for the size asked for (ROUND_UP(Size,
+     * 4096) page-allocation bytes, the MDL pool of that many pages), whatever comes back; everything after is
+     * bounded by the ByteCount the DDI returned, which a short allocation makes smaller (spec 12).
+     */
     void allocatePages(Op o) {
         RequestDecoder.AllocatePages q = RequestDecoder.allocatePages(o.in);
         if (refused(o, ObjectTable.checkAllocatePages(o.h.shared))) {
@@ -772,14 +787,16 @@ final class Operations {
             return;
         }
         // q.flags() never holds MM_DONT_ZERO_ALLOCATION (a parameter error): the pages always come zeroed.
-        Mdl mdl = k.mmAllocatePagesForMdlEx(size, q.flags() & ~MM_DONT_ZERO_ALLOCATION);
+        Mdl mdl = k.mmAllocatePagesForMdlEx(q.lowAddress(), q.highAddress(), q.skipBytes(), q.size(), q.cacheType(),
+                q.flags());
         if (mdl == null) {
             unreserve(o.h, add);
             ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_ALLOCATE_PAGES);
             return;
         }
-        TableObject n = insertMdl(o, Kind.PAGES, mdl, 0, Integer.toUnsignedLong(mdl.byteCount()), capacityOf(mdl, 0, size),
-                add, 0, TableObject.ST_PROC_VALID);
+        long byteCount = Integer.toUnsignedLong(mdl.byteCount());
+        TableObject n = insertMdl(o, Kind.PAGES, mdl, 0, byteCount, capacityOf(mdl, 0, size), add, 0,
+                TableObject.ST_PROC_VALID);
         if (n == null) {
             k.mmFreePagesFromMdl(mdl);
             k.exFreePoolMdl(mdl);
@@ -787,8 +804,9 @@ final class Operations {
             overLimit(o, o.insertLimit);
             return;
         }
+        n.cacheType = q.cacheType();
         o.r.object(n.id);
-        o.r.value(Integer.toUnsignedLong(mdl.byteCount()));
+        o.r.value(byteCount);
         snap(o, n, ROLE_AFTER);
     }
 

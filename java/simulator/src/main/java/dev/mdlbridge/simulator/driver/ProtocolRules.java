@@ -17,8 +17,9 @@ final class ProtocolRules {
     /** PfnStart beyond any MDL Windows can build (4 GiB - 4 KiB unaligned spans 1,048,576 pages). */
     static final int MAX_PFN_INDEX = 0x100000;
 
-    /** MM_ALLOCATE_* flags the driver passes on (0x2..0x20); MM_DONT_ZERO_ALLOCATION and newer bits are refused. */
-    static final int PAGE_FLAGS_ALLOWED = 0x3E;
+    /** MM_ALLOCATE_* flags the driver passes on: FULLY_REQUIRED, NO_WAIT, PREFER_CONTIGUOUS,
+     *  REQUIRE_CONTIGUOUS_CHUNKS (MDLB_MM_ALLOCATE_ACCEPTED_FLAGS); every other bit is PARAM_FLAGS. */
+    static final int PAGE_FLAGS_ALLOWED = MM_ALLOCATE_ACCEPTED_FLAGS;
 
     static boolean isDirect(int code) {
         return code == IOCTL_DIRECT_IN || code == IOCTL_DIRECT_OUT;
@@ -185,6 +186,52 @@ final class ProtocolRules {
         return (flags & ~PAGE_FLAGS_ALLOWED) == 0;
     }
 
+    /** POOL_ALLOCATE: Reserved, then PageOffset (a multiple of 16 below 4096), then Size (the block must not wrap). */
+    private static int checkPoolAllocate(ByteBuffer in) {
+        if (in.getInt(28) != 0) {
+            return PARAM_RESERVED;
+        }
+        long pageOffset = Integer.toUnsignedLong(in.getInt(24));
+        if (pageOffset % POOL_OFFSET_ALIGNMENT != 0 || pageOffset >= PAGE_SIZE) {
+            return PARAM_PAGE_OFFSET;
+        }
+        long size = in.getLong(16);
+        if (sizeBad(size) || Long.compareUnsigned(size + pageOffset + PAGE_SIZE - 1, size) < 0) {
+            return PARAM_SIZE;
+        }
+        return 0;
+    }
+
+    /** ALLOCATE_PAGES in the order of spec 12: Reserved, Flags, CacheType, Size, the address range, SkipBytes. */
+    private static int checkAllocatePages(ByteBuffer in, boolean pageFlagsExist) {
+        if (in.getLong(56) != 0) {
+            return PARAM_RESERVED;
+        }
+        int flags = in.getInt(24);
+        if (!pageFlagsOk(flags) || (!pageFlagsExist && flags != 0)) {
+            return PARAM_FLAGS; // before Windows 7 none of the accepted flags exists
+        }
+        if (Integer.toUnsignedLong(in.getInt(28)) > MM_WRITE_COMBINED) {
+            return PARAM_CACHE_TYPE;
+        }
+        long size = in.getLong(16);
+        if (sizeBad(size)) {
+            return PARAM_SIZE;
+        }
+        if (Long.compareUnsigned(in.getLong(32), in.getLong(40)) > 0) {
+            return PARAM_ADDRESS_RANGE;
+        }
+        long skip = in.getLong(48);
+        if (skip % PAGE_SIZE != 0) {
+            return PARAM_SKIP_BYTES;
+        }
+        if ((flags & MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS) != 0 && skip != 0
+                && (Long.bitCount(skip) != 1 || Long.remainderUnsigned(size, skip) != 0)) {
+            return PARAM_SKIP_BYTES;
+        }
+        return 0;
+    }
+
     private static int checkAccess(int mode, int op) {
         if (mode != KERNEL_MODE && mode != USER_MODE) {
             return PARAM_ACCESS_MODE;
@@ -221,8 +268,18 @@ final class ProtocolRules {
         return size == 0 || Long.compareUnsigned(size, 0xFFFF_FFFFL) > 0;
     }
 
-    /** Parameter checks of a well-formed request: 0 or MDLB_PARAM_*. */
+    /** As below, on a profile that has the Windows 7 page-allocation flags. */
     static int checkParameters(int code, ByteBuffer in, boolean modifiersExist) {
+        return checkParameters(code, in, modifiersExist, true);
+    }
+
+    /**
+     * Parameter checks of a well-formed request: 0 or MDLB_PARAM_*.
+     *
+     * @param modifiersExist  MdlMappingNoWrite / NoExecute exist (Windows 8 on)
+     * @param pageFlagsExist  MmAllocatePagesForMdlEx has FULLY_REQUIRED .. REQUIRE_CONTIGUOUS_CHUNKS (Windows 7 on)
+     */
+    static int checkParameters(int code, ByteBuffer in, boolean modifiersExist, boolean pageFlagsExist) {
         if (in.getShort(6) != 0) {
             return PARAM_RESERVED;
         }
@@ -266,31 +323,10 @@ final class ProtocolRules {
             return Integer.toUnsignedLong(in.getInt(28)) > MAX_TRANSFER ? PARAM_LENGTH : 0;
         }
         if (code == IOCTL_POOL_ALLOCATE) {
-            if (in.getInt(28) != 0) {
-                return PARAM_RESERVED;
-            }
-            if (in.getInt(24) != 0) {
-                return PARAM_PAGE_OFFSET; // pageOffset: not implemented yet (the DDI-coverage issue)
-            }
-            return sizeBad(in.getLong(16)) ? PARAM_SIZE : 0;
+            return checkPoolAllocate(in);
         }
         if (code == IOCTL_ALLOCATE_PAGES) {
-            if (in.getLong(56) != 0) {
-                return PARAM_RESERVED;
-            }
-            if (in.getInt(28) != MM_CACHED) {
-                return PARAM_CACHE_TYPE; // other cache types: not implemented yet (the DDI-coverage issue)
-            }
-            if (in.getLong(32) != 0 || in.getLong(40) != HIGHEST_PHYSICAL_ADDRESS) {
-                return PARAM_ADDRESS_RANGE; // address ranges: not implemented yet
-            }
-            if (in.getLong(48) != 0) {
-                return PARAM_SKIP_BYTES; // skip: not implemented yet
-            }
-            if (!pageFlagsOk(in.getInt(24))) {
-                return PARAM_FLAGS;
-            }
-            return sizeBad(in.getLong(16)) ? PARAM_SIZE : 0;
+            return checkAllocatePages(in, pageFlagsExist);
         }
         if (code == IOCTL_DESCRIBE_CHAIN) {
             return checkChain(in);

@@ -52,10 +52,11 @@ final class RequestDecoder {
     record BuildPartial(int sourceId, long length, long offset) {
     }
 
-    record PoolAllocate(long size) {
+    record PoolAllocate(long size, int pageOffset, int reserved) {
     }
 
-    record AllocatePages(long size, int flags, int reserved) {
+    record AllocatePages(long size, int flags, int cacheType, long lowAddress, long highAddress, long skipBytes,
+                         long reserved) {
     }
 
     record ChainRange(long virtualAddress, long length, int operation) {
@@ -107,11 +108,12 @@ final class RequestDecoder {
     }
 
     static PoolAllocate poolAllocate(ByteBuffer in) {
-        return new PoolAllocate(in.getLong(16));
+        return new PoolAllocate(in.getLong(16), in.getInt(24), in.getInt(28));
     }
 
     static AllocatePages allocatePages(ByteBuffer in) {
-        return new AllocatePages(in.getLong(16), in.getInt(24), in.getInt(28));
+        return new AllocatePages(in.getLong(16), in.getInt(24), in.getInt(28), in.getLong(32), in.getLong(40),
+                in.getLong(48), in.getLong(56));
     }
 
     static Chain chain(ByteBuffer in) {
@@ -190,12 +192,19 @@ final class RequestDecoder {
             f.put("Length", r.length());
             f.put("Offset", r.offset());
         } else if (code == IOCTL_POOL_ALLOCATE) {
-            f.put("Size", poolAllocate(in).size());
+            PoolAllocate r = poolAllocate(in);
+            f.put("Size", r.size());
+            f.put("PageOffset", u(r.pageOffset()));
+            f.put("Reserved", u(r.reserved()));
         } else if (code == IOCTL_ALLOCATE_PAGES) {
             AllocatePages r = allocatePages(in);
             f.put("Size", r.size());
             f.put("Flags", u(r.flags()));
-            f.put("Reserved", u(r.reserved()));
+            f.put("CacheType", u(r.cacheType()));
+            f.put("LowAddress", r.lowAddress());
+            f.put("HighAddress", r.highAddress());
+            f.put("SkipBytes", r.skipBytes());
+            f.put("Reserved", r.reserved());
         } else if (code == IOCTL_DESCRIBE_CHAIN) {
             f.put("RangeCount", Integer.toUnsignedLong(in.getInt(16)));
             f.put("Cleanup", Integer.toUnsignedLong(in.getInt(20)));

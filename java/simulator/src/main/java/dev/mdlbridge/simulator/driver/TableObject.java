@@ -42,12 +42,24 @@ final class TableObject {
     int cacheType = dev.mdlbridge.protocol.Protocol.MM_CACHED; // the memory type of the pages (CONTRACT §2): MDLs
                        // over caller ranges and kernel buffers MmCached, a page allocation its own, a partial its source's
 
+    int pageOffset;    // kernel buffer: where it starts in its block (va - pageOffset is the block, pageBytes its size)
+
     TableObject(Kind kind) {
         this.kind = kind;
     }
 
     boolean isMdl() {
         return kind == Kind.MDL || kind == Kind.INIT_MDL || kind == Kind.PARTIAL || kind == Kind.PAGES;
+    }
+
+    /** A kernel buffer's pool block: its address (the buffer is {@code pageOffset} bytes into it). */
+    long blockVa() {
+        return va - pageOffset;
+    }
+
+    /** A kernel buffer's pool block: ROUND_UP(pageOffset + size, 4096) bytes. */
+    long blockBytes() {
+        return (pageOffset + length + 4095) & ~4095L;
     }
 
     boolean has(int bits) {

@@ -115,7 +115,20 @@ public interface Kernel {
     void mmBuildMdlForNonPagedPool(Mdl mdl);
 
     /** {@code MmAllocatePagesForMdlEx(0, MAXULONG64, 0, size, MmCached, flags)}: {@code null} on failure. */
-    Mdl mmAllocatePagesForMdlEx(long size, int flags);
+    default Mdl mmAllocatePagesForMdlEx(long size, int flags) {
+        return mmAllocatePagesForMdlEx(0, -1L, 0, size, 1, flags);
+    }
+
+    /**
+     * {@code MmAllocatePagesForMdlEx(lowAddress, highAddress, skipBytes, totalBytes, cacheType, flags)}
+     * (WINDOWS-MDL-RULES.md section 14.4): {@code null} on failure; a short allocation has a smaller ByteCount.
+     * The pages are recorded with {@code cacheType} ({@link #pageAllocationCacheType}).
+     */
+    Mdl mmAllocatePagesForMdlEx(long lowAddress, long highAddress, long skipBytes, long totalBytes, int cacheType,
+                                int flags);
+
+    /** The CacheType a page allocation was made with (its pages' memory type); MmCached for any other MDL. */
+    int pageAllocationCacheType(Mdl mdl);
 
     /** {@code MmFreePagesFromMdl}. */
     void mmFreePagesFromMdl(Mdl mdl);

@@ -22,6 +22,9 @@ public final class KernelMdl implements Mdl {
     boolean freed;
     /** The process whose NumberOfLockedPages a probe charged (for the tracker and the unlock). */
     ProcessImpl charged;
+    /** For a page allocation: the CacheType MmAllocatePagesForMdlEx was given (0 MmNonCached, 1 MmCached,
+     *  2 MmWriteCombined; above 2 "no type yet"), the memory type of its pages (section 14.1). */
+    int allocationCacheType = 1;
     /** For a partial: the source it was built from (MmPrepareMdlForReuse's unmap needs nothing else). */
     KernelMdl source;
 

@@ -17,18 +17,17 @@ import static dev.mdlbridge.simulator.kernel.MdlFlags.MDL_PAGES_LOCKED;
  */
 final class MdlAllocator {
 
-    /** The MmAllocatePagesForMdlEx flags that exist (MM_ALLOCATE_*); any other bit makes the call fail. */
-    private static final int ALLOCATE_PAGES_VALID_FLAGS = 0x3F;
-
     private final Profile profile;
     private final PhysicalMemory ram;
     private final NonPagedPool pool;
     private final Poison poison;
     private final BugCheckLatch bugChecks;
+    private final PageAllocator pages;
 
     MdlAllocator(Profile profile, PhysicalMemory ram, NonPagedPool pool, Poison poison, BugCheckLatch bugChecks) {
         this.profile = profile;
         this.ram = ram;
+        this.pages = new PageAllocator(ram);
         this.pool = pool;
         this.poison = poison;
         this.bugChecks = bugChecks;
@@ -93,42 +92,70 @@ final class MdlAllocator {
         }
     }
 
+    /** TotalBytes is clipped to this (4 GiB - PAGE_SIZE; section 14.4). */
+    static final long MAX_TOTAL_BYTES = 0xFFFF_F000L;
+
     /**
-     * {@code MmAllocatePagesForMdlEx}: as many fresh (zeroed) frames as there are, up to {@code size}; null when
-     * none, or for a bad size or flags. Fewer than asked for ends the array with the -1 sentinel and a smaller
-     * ByteCount. The MDL comes back locked, with no process and no mapping (section 3.12).
+     * {@code MmAllocatePagesForMdlEx(Low, High, Skip, TotalBytes, CacheType, Flags)} (section 14.4): frames from the
+     * physical range and its shifts ({@link PageAllocator}), up to TotalBytes rounded up to pages; null for a flag
+     * the profile lacks, a SkipBytes that is not a page multiple, TotalBytes 0, contiguous chunks the request cannot
+     * have, no frame at all, or a shortfall with MM_ALLOCATE_FULLY_REQUIRED (or on a profile without partial
+     * allocations). A short allocation ends the array with the -1 sentinel and a smaller ByteCount; past the
+     * profile's shrink threshold the MDL is re-created for the pages found (a smaller Size). The MDL comes back
+     * locked, with no process and no mapping; it remembers {@code cacheType}, the pages' memory type.
      */
-    KernelMdl allocatePages(long size, int flags) {
-        if (size <= 0 || (flags & ~ALLOCATE_PAGES_VALID_FLAGS) != 0) {
+    KernelMdl allocatePages(long lowAddress, long highAddress, long skipBytes, long totalBytes, int cacheType,
+                            int flags) {
+        PageAllocationProfile rules = PageAllocationProfile.of(profile);
+        if ((flags & ~rules.flags()) != 0 || (skipBytes & 0xFFF) != 0 || totalBytes == 0) {
             return null;
         }
-        long wanted = (size + 4095) >>> 12;
-        if (wanted > Integer.MAX_VALUE / 2) {
-            return null;
+        long bytes = Long.compareUnsigned(totalBytes, MAX_TOTAL_BYTES) > 0 ? MAX_TOTAL_BYTES : totalBytes;
+        long wanted = (bytes + 4095) >>> 12;
+        long skipPages = skipBytes >>> 12;
+        if ((flags & PageAllocationProfile.REQUIRE_CONTIGUOUS_CHUNKS) != 0 && skipPages != 0
+                && (Long.bitCount(skipPages) != 1 || wanted % skipPages != 0)) {
+            return null;   // chunks must be a power of two and divide the request
         }
         KernelMdl m = newMdl(KernelMdl.Storage.PAGES, KernelMdl.HEADER_BYTES + 8L * wanted, (int) wanted);
         if (m == null) {
             return null;
         }
-        int found = 0;
-        while (found < wanted) {
-            long f = ram.allocate();
-            if (f < 0) {
-                break;
-            }
-            m.pfns[found++] = f;   // zeroed: a fresh frame has no contents
-        }
+        PageAllocator.Request r = new PageAllocator.Request(lowAddress >>> 12, highAddress >>> 12, skipPages, wanted,
+                flags);
+        int found = pages.allocate(r, m.pfns);
         if (found == 0) {
             return null;
         }
-        if (found < wanted) {
+        if (found < wanted && !rules.partialAllocation()) {
+            pages.giveBack(m.pfns, found);
+            return null;
+        }
+        if (wanted - found > rules.shrinkPages()) {
+            KernelMdl smaller = newMdl(KernelMdl.Storage.PAGES, KernelMdl.HEADER_BYTES + 8L * found, found);
+            if (smaller != null) {
+                System.arraycopy(m.pfns, 0, smaller.pfns, 0, found);
+                m = smaller;
+            }
+        }
+        if (found < m.pfns.length) {
             m.pfns[found] = Poison.EMPTY;
         }
         initialize(m, 0, found << 12);
+        if (m.pfns.length > found) {
+            // Size stays the request's (48 + 8 x requested pages) unless the MDL was re-created.
+            m.size = (short) (KernelMdl.HEADER_BYTES + 8 * m.pfns.length);
+        }
         m.process = 0;
         m.mappedSystemVa = poison.address();
         m.flags |= MDL_PAGES_LOCKED;
+        m.allocationCacheType = cacheType;
         return m;
+    }
+
+    /** {@code MmAllocatePagesForMdlEx(0, MAXULONG64, 0, size, MmCached, flags)}. */
+    KernelMdl allocatePages(long size, int flags) {
+        return allocatePages(0, -1L, 0, size, 1, flags);
     }
 
     /** {@code MmFreePagesFromMdl}: gives every frame up to the sentinel back and clears MDL_PAGES_LOCKED. */

@@ -65,6 +65,72 @@ final class PhysicalMemory {
         return f;
     }
 
+    // ------------------------------------------------------------ MmAllocatePagesForMdlEx's physical ranges
+
+    /** The lowest frame a range may hand out (below it: firmware and the kernel image). */
+    static long clipLow(long lowFrame) {
+        return Math.max(lowFrame, FIRST_FRAME);
+    }
+
+    /** The highest frame of RAM, where a range's top is clipped. */
+    long highestFrame() {
+        return frames - 1;
+    }
+
+    /**
+     * A free frame in {@code [lowFrame, highFrame]} (both inclusive, clipped to RAM), scattered as {@link #allocate}
+     * scatters them; -1 when the range holds no free frame. The whole of RAM is exactly {@link #allocate}, so an
+     * allocation without a range draws the same seeded frames as before ranges existed.
+     */
+    long allocateIn(long lowFrame, long highFrame) {
+        long lo = clipLow(lowFrame);
+        long hi = Math.min(highFrame, frames - 1);
+        if (lo > hi) {
+            return -1;
+        }
+        if (lo == FIRST_FRAME && hi == frames - 1) {
+            return allocate();
+        }
+        long start = random.nextDouble() < fragmentation ? lo + random.nextLong(hi - lo + 1)
+                : Math.max(lo, Math.min(cursor, hi));
+        long f = used.nextClearBit((int) start);
+        if (f > hi) {
+            f = used.nextClearBit((int) lo);
+            if (f > hi) {
+                return -1;
+            }
+        }
+        take(f);
+        cursor = f + 1;
+        return f;
+    }
+
+    /**
+     * The lowest run of {@code count} free frames inside {@code [lowFrame, highFrame]} whose first frame is a
+     * multiple of {@code alignment}, taken; -1 when there is none.
+     */
+    long allocateRun(long lowFrame, long highFrame, long count, long alignment) {
+        long lo = clipLow(lowFrame);
+        long hi = Math.min(highFrame, frames - 1);
+        long first = (lo + alignment - 1) / alignment * alignment;
+        while (first <= hi && first + count - 1 <= hi) {
+            int taken = used.nextSetBit((int) first);
+            if (taken < 0 || taken >= first + count) {
+                for (long f = first; f < first + count; f++) {
+                    take(f);
+                }
+                return first;
+            }
+            first = (taken + 1 + alignment - 1) / alignment * alignment;
+        }
+        return -1;
+    }
+
+    private void take(long f) {
+        used.set((int) f);
+        inUse++;
+    }
+
     boolean inUse(long frame) {
         return frame >= 0 && frame < frames && used.get((int) frame);
     }

@@ -564,9 +564,15 @@ public final class SimKernel implements Kernel {
     }
 
     @Override
-    public synchronized Mdl mmAllocatePagesForMdlEx(long size, int flags) {
+    public synchronized Mdl mmAllocatePagesForMdlEx(long lowAddress, long highAddress, long skipBytes,
+                                                    long totalBytes, int cacheType, int flags) {
         checkAlive();
-        return mdls.allocatePages(size, flags);
+        return mdls.allocatePages(lowAddress, highAddress, skipBytes, totalBytes, cacheType, flags);
+    }
+
+    @Override
+    public synchronized int pageAllocationCacheType(Mdl mdl) {
+        return ((KernelMdl) mdl).allocationCacheType;
     }
 
     @Override

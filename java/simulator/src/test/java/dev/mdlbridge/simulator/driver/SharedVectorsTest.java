@@ -183,6 +183,8 @@ class SharedVectorsTest {
                 use(v, "Info.HandleUse"), use(v, "Info.ProcessUse"), use(v, "Info.DriverUse"),
                 v.require("Info.QuarantinedBytes"), v.require("Info.ReadOnlyUserMappings") != 0,
                 (int) v.require("Info.OpenHandles"), v.require("Info.HandleSystemMappingBytes"),
-                v.require("Info.ProcessSystemMappingBytes"), v.require("Info.DriverSystemMappingBytes"));
+                v.require("Info.ProcessSystemMappingBytes"), v.require("Info.DriverSystemMappingBytes"),
+                new DataEncoder.AdministratorMasks((int) v.require("Info.MaxHandles"),
+                        (int) v.require("Info.ConfiguredLimits"), (int) v.require("Info.ClampedLimits")));
     }
 }
