@@ -62,6 +62,12 @@ final class Explorer {
 
     /** As {@link #run(Consumer)}, stopping early once a finding with {@code stopAtKey} is kept (tests). */
     Report run(Consumer<String> progress, String stopAtKey) {
+        return run(progress, stopAtKey == null ? k -> false : stopAtKey::equals);
+    }
+
+    /** As {@link #run(Consumer)}, stopping early once a finding whose key {@code stopAt} accepts is kept (tests:
+     *  a removed refusal may show as a bug check or as the invariant it protects, whichever comes first). */
+    Report run(Consumer<String> progress, java.util.function.Predicate<String> stopAt) {
         Coverage coverage = new Coverage();
         SequenceRunner runner = new SequenceRunner(machines, coverage);
         Shrinker shrinker = new Shrinker(machines);
@@ -90,7 +96,7 @@ final class Explorer {
                     findings.add(f);
                     progress.accept("explore: finding " + findings.size() + ": " + f.violation().key() + " in "
                             + f.steps().size() + " steps: " + f.violation().summary());
-                    if (config.stopAfterFirst() || v.key().equals(stopAtKey)) {
+                    if (config.stopAfterFirst() || stopAt.test(v.key())) {
                         break;
                     }
                 }
