@@ -57,7 +57,7 @@ final class Explorer {
 
     /** Runs; {@code progress} gets a line now and then (the CLI prints it on stderr). */
     Report run(Consumer<String> progress) {
-        return run(progress, null);
+        return run(progress, (String) null);
     }
 
     /** As {@link #run(Consumer)}, stopping early once a finding with {@code stopAtKey} is kept (tests). */
