@@ -254,8 +254,14 @@ final class Model {
                 }
             }
             case "VirtualFree" -> {
+                TrackedObject b = get(a.name("buffer"));
                 if (a.symbol("type", "MEM_RELEASE").equals("MEM_RELEASE")) {
-                    get(a.name("buffer")).live = false;
+                    b.live = false;
+                } else { // decommitted pages have no protection left, PAGE_NOCACHE included
+                    long off = a.number("offset", 0);
+                    for (long p = off >>> 12; p < (off + a.number("size", 0) + 0xFFF) >>> 12; p++) {
+                        b.uncachedPages.remove(p);
+                    }
                 }
             }
             case "ExFreePool" -> get(a.has("buffer") ? a.name("buffer") : a.name("mdl")).live = false;

@@ -201,7 +201,7 @@ final class OpGenerator {
             case "MmMapLockedPagesWithReservedMapping" -> mapReserved(m);
             case "MmUnmapReservedMapping" -> unmapReserved(m);
             case "MmFreeMappingAddress" -> {
-                TrackedObject r = pickObj(m.all(Kind.RESERVATION), random.nextInt(4) == 0
+                TrackedObject r = pickObj(m.all(Kind.RESERVATION), random.nextInt(3) == 0
                         ? o -> o.live && o.link != null : o -> o.live && o.link == null);
                 yield r == null ? null : Action.of(op, handleFor(m, r), "reservation", r.name);
             }
@@ -294,7 +294,7 @@ final class OpGenerator {
      *  mapping yet; now and then a mapped or unlocked one, or a reservation in use), with the pages' cache type
      *  mostly. */
     private Action mapReserved(Model m) {
-        TrackedObject r = pickObj(m.all(Kind.RESERVATION), random.nextInt(5) == 0 ? o -> o.live
+        TrackedObject r = pickObj(m.all(Kind.RESERVATION), random.nextInt(4) == 0 ? o -> o.live && o.link != null
                 : o -> o.live && o.link == null);
         if (r == null) {
             return null;
