@@ -52,8 +52,10 @@ final class Coverage {
                 + "library sends the fetch only right after its own DIRECT call reached the driver, and the "
                 + "scenario language has no bare fetch");
         m.put("MDLB_REFUSE_IO_SPACE", "needs a probe that comes back with MDL_IO_SPACE, i.e. a caller range over "
-                + "device (non-RAM) frames: every range a sequence can name (VirtualAlloc, kernel buffers, user "
-                + "mappings of RAM pages) is RAM, and a user mapping is refused first (RANGE_IN_USER_MAPPING)");
+                + "device (non-RAM) frames: only the simulated kernel's test hook (mapDeviceMemory) makes such a "
+                + "range, no op of the scenario language or the API does; every range a sequence can name "
+                + "(VirtualAlloc, kernel buffers, user mappings of RAM pages) is RAM, and a user mapping is refused "
+                + "before the probe anyway (RANGE_IN_USER_MAPPING)");
         UNREACHABLE = java.util.Collections.unmodifiableMap(m);
     }
 
