@@ -158,4 +158,18 @@ class ExpectationsTest {
                 "PAGE_READWRITE"), 0);
         assertNull(kindIfSucceeds(Action.of("MmProbeAndLockPages", Action.MAIN, "mdl", "m2")));
     }
+
+    @Test
+    void aDecommittedPageHasNoCacheModifierLeft() {
+        ok(Action.of("VirtualAlloc", Action.MAIN, "as", "u1", "size", 0x2000L, "protect",
+                "PAGE_READWRITE|PAGE_NOCACHE"), 0x10000);
+        Action chain = Action.of("DescribeChain", Action.MAIN, "ranges", java.util.List.of(java.util.Map.of(
+                "buffer", "u1", "offset", 0L, "length", 0x10L)));
+        assertEquals("memory-type-alias", kindIfSucceeds(chain));
+        ok(Action.of("VirtualFree", Action.MAIN, "buffer", "u1", "type", "MEM_DECOMMIT", "offset", 0L, "size",
+                0x1000L), 0);
+        assertNull(kindIfSucceeds(chain)); // the probe of a decommitted page fails: not an alias
+        assertEquals("memory-type-alias", kindIfSucceeds(chain.with("ranges", java.util.List.of(java.util.Map.of(
+                "buffer", "u1", "offset", 0x1000L, "length", 0x10L)))));
+    }
 }
