@@ -51,6 +51,16 @@ final class Expectations {
                         : null;
             }
             case "ReadMapped", "WriteMapped" -> transfer(m, a);
+            case "IoBuildPartialMdl" -> {
+                // a partial lies inside what its source describes (a short page allocation: what it returned)
+                TrackedObject src = m.get(a.name("source"));
+                long off = a.number("offset", 0);
+                long len = a.number("length", 0);
+                yield src != null && src.live && src.kind == Kind.MDL && len > 0 && off + len > src.size
+                        ? new Violation("transfer-out-of-range", 0, "IoBuildPartialMdl of " + len + " bytes at "
+                        + "offset " + off + " of " + src.name + " succeeded; it describes " + src.size + " bytes")
+                        : null;
+            }
             case "MmProbeAndLockPages" -> {
                 TrackedObject md = liveMdl(m, a);
                 yield md != null && !md.kernelRange() && a.symbol("accessMode", "UserMode").equals("UserMode")

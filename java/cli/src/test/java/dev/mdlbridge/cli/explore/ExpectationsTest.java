@@ -138,6 +138,20 @@ class ExpectationsTest {
     }
 
     @Test
+    void aPartialOfAShortPageAllocationStaysInsideWhatItReturned() {
+        // asked 0x3000, got 0x2000 (no MM_ALLOCATE_FULLY_REQUIRED): ByteCount is what the value says
+        ok(Action.of("MmAllocatePagesForMdlEx", Action.MAIN, "as", "m1", "size", 0x3000L, "lowAddress", 0x200000L,
+                "highAddress", 0x201FFFL, "skipBytes", 0L, "cacheType", "MmCached", "flags", 0L), 0x2000);
+        assertNull(kindIfSucceeds(Action.of("IoBuildPartialMdl", Action.MAIN, "as", "m2", "source", "m1", "offset",
+                0x1000L, "length", 0x1000L)));
+        assertEquals("transfer-out-of-range", kindIfSucceeds(Action.of("IoBuildPartialMdl", Action.MAIN, "as", "m2",
+                "source", "m1", "offset", 0x1000L, "length", 0x1001L)));
+        ok(Action.of("MmGetSystemAddressForMdlSafe", Action.MAIN, "mdl", "m1", "priority", "NormalPagePriority"), 0);
+        assertEquals("transfer-out-of-range", kindIfSucceeds(Action.of("ReadMapped", Action.MAIN, "mdl", "m1",
+                "offset", 0x2000L, "size", 1L)));
+    }
+
+    @Test
     void aCachedMdlOverUncachedUserPagesIsAnAlias() {
         ok(Action.of("VirtualAlloc", Action.MAIN, "as", "u1", "size", 0x3000L), 0x10000);
         ok(Action.of("VirtualProtect", Action.MAIN, "buffer", "u1", "offset", 0x1000L, "size", 0x1000L, "protect",
