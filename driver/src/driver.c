@@ -20,6 +20,7 @@ mdlb_u32 g_pfn_width;
 LIST_ENTRY g_handles;
 mdlb_use g_driver_use;
 mdlb_limits g_handle_limits, g_driver_limits;
+mdlb_u32 g_max_handles = MDLB_LIMIT_DRIVER_HANDLES, g_configured_limits, g_clamped_limits;
 mdlb_range_set g_ranges;
 ERESOURCE g_ranges_lock;
 LIST_ENTRY g_quarantine;
@@ -161,7 +162,7 @@ static NTSTATUS mdlb_create(PDEVICE_OBJECT dev, PIRP irp)
     UNREFERENCED_PARAMETER(dev);
     PAGED_CODE();
     /* The handle itself is an allocation a caller makes us do: a driver-wide limit bounds it (section 1). */
-    if (InterlockedIncrement(&g_open_handles) > (LONG)MDLB_LIMIT_DRIVER_HANDLES) {
+    if (InterlockedIncrement(&g_open_handles) > (LONG)g_max_handles) {
         InterlockedDecrement(&g_open_handles);
         return mdlb_complete(irp, (NTSTATUS)MDLB_STATUS_QUOTA_EXCEEDED, 0);
     }
@@ -357,17 +358,118 @@ static void mdlb_measure_pfn_width(void)
     MDLB_TRACE(DPFLTR_INFO_LEVEL, "PFN width %u", (unsigned)g_pfn_width);
 }
 
+/* The value names of MDLB_LIMIT_NAME_*, by index (the header's comments; Java: Protocol.LIMIT_NAMES). */
+static const PCWSTR g_limit_names[MDLB_LIMIT_NAME_COUNT] = {
+    L"maxObjects", L"maxLockedBytes", L"maxKernelBufferBytes", L"maxPageAllocationBytes", L"maxMdlPoolBytes",
+    L"maxSystemMappingBytes", L"driverMaxObjects", L"driverMaxLockedBytes", L"driverMaxKernelBufferBytes",
+    L"driverMaxPageAllocationBytes", L"driverMaxMdlPoolBytes", L"driverMaxSystemMappingBytes", L"driverMaxHandles",
+};
+
+/* One REG_DWORD or REG_QWORD value; any other type or size is ignored (CONTRACT section 4: the default stays). */
+_IRQL_requires_(PASSIVE_LEVEL)
+static int mdlb_read_limit(HANDLE key, PCWSTR name, mdlb_u64 *value)
+{
+    union {
+        KEY_VALUE_PARTIAL_INFORMATION info;
+        UCHAR bytes[sizeof(KEY_VALUE_PARTIAL_INFORMATION) + sizeof(ULONGLONG)];
+    } v;
+    UNICODE_STRING n;
+    ULONG got = 0;
+    ULONG d32;
+    ULONGLONG d64;
+
+    RtlInitUnicodeString(&n, name);
+    RtlZeroMemory(&v, sizeof(v));
+    if (!NT_SUCCESS(ZwQueryValueKey(key, &n, KeyValuePartialInformation, &v, sizeof(v), &got)))
+        return 0;
+    if (v.info.Type == REG_DWORD && v.info.DataLength == sizeof(d32)) {
+        RtlCopyMemory(&d32, v.info.Data, sizeof(d32));
+        *value = d32;
+        return 1;
+    }
+    if (v.info.Type == REG_QWORD && v.info.DataLength == sizeof(d64)) {
+        RtlCopyMemory(&d64, v.info.Data, sizeof(d64));
+        *value = d64;
+        return 1;
+    }
+    return 0;
+}
+
+/* Reads <RegistryPath>\Parameters once, at load. A missing key means nothing was configured. */
+_IRQL_requires_(PASSIVE_LEVEL)
+static void mdlb_read_limits(PCUNICODE_STRING reg, mdlb_limit_config *cfg)
+{
+    static const WCHAR suffix[] = L"\\" MDLB_PARAMETERS_SUBKEY;
+    OBJECT_ATTRIBUTES oa;
+    UNICODE_STRING path;
+    HANDLE key = NULL;
+    USHORT bytes;
+    mdlb_u32 i;
+
+    RtlZeroMemory(cfg, sizeof(*cfg));
+    if (reg == NULL || reg->Length > 0xFFFFu - sizeof(suffix))
+        return;
+    bytes = (USHORT)(reg->Length + sizeof(suffix));
+    path.Buffer = (PWCH)ExAllocatePoolWithTag(PagedPool, bytes, MDLB_TAG_SCRATCH);
+    if (path.Buffer == NULL)
+        return;
+    path.Length = 0;
+    path.MaximumLength = bytes;
+    RtlCopyUnicodeString(&path, reg);
+    (void)RtlAppendUnicodeToString(&path, suffix);
+    InitializeObjectAttributes(&oa, &path, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
+    if (NT_SUCCESS(ZwOpenKey(&key, KEY_QUERY_VALUE, &oa))) {
+        for (i = 0; i < MDLB_LIMIT_NAME_COUNT; i++)
+            if (mdlb_read_limit(key, g_limit_names[i], &cfg->value[i]))
+                cfg->present |= 1u << i;
+        ZwClose(key);
+    }
+    ExFreePoolWithTag(path.Buffer, MDLB_TAG_SCRATCH);
+}
+
+/* The machine's RAM for the RAM rule: SystemBasicInformation's NumberOfPhysicalPages x PageSize, from
+ * ZwQuerySystemInformation (documented in the WDK; Wine implements the class too). 0 when it cannot say. */
+_IRQL_requires_(PASSIVE_LEVEL)
+static mdlb_u64 mdlb_physical_memory_bytes(void)
+{
+    MDLB_SYSTEM_BASIC_INFORMATION sbi;
+    ULONG got = 0;
+    RtlZeroMemory(&sbi, sizeof(sbi));
+    if (!NT_SUCCESS(ZwQuerySystemInformation(MDLB_SYSTEM_BASIC_INFORMATION_CLASS, &sbi, sizeof(sbi), &got)))
+        return 0;
+    return (mdlb_u64)sbi.NumberOfPhysicalPages * sbi.PageSize;
+}
+
+/* The limits in force for the driver's life (CONTRACT section 4): the defaults, the administrator's values
+ * clamped to their ranges, then the RAM rule; the computation is table.c's, tested on the host. */
+_IRQL_requires_(PASSIVE_LEVEL)
+static void mdlb_apply_limits(PCUNICODE_STRING reg)
+{
+    mdlb_limit_config cfg;
+    mdlb_limits_in_force f;
+    mdlb_u64 ram;
+    mdlb_read_limits(reg, &cfg);
+    ram = mdlb_physical_memory_bytes();
+    mdlb_limits_configure(&cfg, ram, &f);
+    g_handle_limits = f.handle;
+    g_driver_limits = f.driver;
+    g_max_handles = f.max_handles;
+    g_configured_limits = f.configured;
+    g_clamped_limits = f.clamped;
+    MDLB_TRACE(DPFLTR_INFO_LEVEL, "limits: configured 0x%X, clamped 0x%X, RAM %llu bytes", (unsigned)f.configured,
+               (unsigned)f.clamped, (unsigned long long)ram);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT drv, PUNICODE_STRING reg)
 {
     UNICODE_STRING name, link;
     NTSTATUS st;
 
-    UNREFERENCED_PARAMETER(reg);
     KeInitializeSpinLock(&g_use_lock);
     InitializeListHead(&g_handles);
     InitializeListHead(&g_quarantine);
     RtlZeroMemory(&g_driver_use, sizeof(g_driver_use));
-    mdlb_default_limits(&g_handle_limits, &g_driver_limits);
+    mdlb_apply_limits(reg);
     mdlb_ranges_init(&g_ranges, mdlb_ranges_alloc, mdlb_ranges_free);
     st = ExInitializeResourceLite(&g_ranges_lock);
     if (!NT_SUCCESS(st))

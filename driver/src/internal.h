@@ -17,6 +17,9 @@
 #define MDLB_TAG_SCRATCH 'sBdM' /* short-lived copies (transfer staging) */
 #define MDLB_TAG_RANGES  'rBdM' /* process-wide user-mapping ranges */
 #define MDLB_TAG_QUAR    'qBdM' /* quarantine records */
+/* The tag every reserved-mapping DDI of one reservation must be given alike (MmAllocateMappingAddress,
+ * MmMapLockedPagesWithReservedMapping, MmUnmapReservedMapping, MmFreeMappingAddress): spec12's 'bLDM'. */
+#define MDLB_TAG_RESERVE 'bLDM'
 
 #define MDLB_TRACE(level, fmt, ...) \
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, (level), "mdlbridge: " fmt "\n", __VA_ARGS__)
@@ -61,6 +64,8 @@ extern KSPIN_LOCK g_use_lock;     /* protects g_handles, every handle's 'use' an
 extern LIST_ENTRY g_handles;
 extern mdlb_use g_driver_use;
 extern mdlb_limits g_handle_limits, g_driver_limits;
+/* The administrator's limits as read at load (driver.c): driverMaxHandles and INFO's two bit masks. */
+extern mdlb_u32 g_max_handles, g_configured_limits, g_clamped_limits;
 /* The user mappings of every process (CONTRACT section 2), under g_ranges_lock: shared from a range check until
  * the pages are locked, exclusive to add or remove. Lock order: a handle's lock, then g_ranges_lock. */
 extern mdlb_range_set g_ranges;

@@ -7,15 +7,35 @@
 #define STATUS_OF(x) ((mdlb_u32)(x))
 #define MDL_HEADER_BYTES ((mdlb_u64)sizeof(MDL))
 
-/* MmAllocatePagesForMdlEx is looked up at run time: Wine's ntoskrnl does not export it, and a static import
- * would keep the whole image from loading there (Windows 10 and 11 always export it). */
+/* MmAllocatePagesForMdlEx and the reserved-mapping routines are looked up at run time: Wine's ntoskrnl does not
+ * export the first, and a static import of any routine a kernel lacks keeps the whole image from loading there
+ * (Windows 10 and 11 export all five). A missing one answers STATUS_NOT_SUPPORTED (MDLB_DDI_MM_UNAVAILABLE). */
 static MDLB_ALLOCATE_PAGES_FN g_allocate_pages;
+static MDLB_ALLOCATE_MAPPING_ADDRESS_FN g_allocate_mapping_address;
+static MDLB_FREE_MAPPING_ADDRESS_FN g_free_mapping_address;
+static MDLB_MAP_RESERVED_FN g_map_reserved;
+static MDLB_UNMAP_RESERVED_FN g_unmap_reserved;
+
+static PVOID resolve(PCWSTR name)
+{
+    UNICODE_STRING n;
+    RtlInitUnicodeString(&n, name);
+    return MmGetSystemRoutineAddress(&n);
+}
 
 void mdlb_resolve_optional(void)
 {
-    UNICODE_STRING n;
-    RtlInitUnicodeString(&n, L"MmAllocatePagesForMdlEx");
-    g_allocate_pages = (MDLB_ALLOCATE_PAGES_FN)MmGetSystemRoutineAddress(&n);
+    g_allocate_pages = (MDLB_ALLOCATE_PAGES_FN)resolve(L"MmAllocatePagesForMdlEx");
+    g_allocate_mapping_address = (MDLB_ALLOCATE_MAPPING_ADDRESS_FN)resolve(L"MmAllocateMappingAddress");
+    g_free_mapping_address = (MDLB_FREE_MAPPING_ADDRESS_FN)resolve(L"MmFreeMappingAddress");
+    g_map_reserved = (MDLB_MAP_RESERVED_FN)resolve(L"MmMapLockedPagesWithReservedMapping");
+    g_unmap_reserved = (MDLB_UNMAP_RESERVED_FN)resolve(L"MmUnmapReservedMapping");
+    /* The pairs go together: a reservation is only made when it can be freed, a mapping only when it can be
+     * unmapped, so the release path never meets a routine it lacks. */
+    if (g_allocate_mapping_address == NULL || g_free_mapping_address == NULL)
+        g_allocate_mapping_address = NULL, g_free_mapping_address = NULL;
+    if (g_map_reserved == NULL || g_unmap_reserved == NULL)
+        g_map_reserved = NULL, g_unmap_reserved = NULL;
 }
 
 /* Everything one request needs. The request is copied out of the system buffer first, because the reply is
@@ -72,7 +92,14 @@ static void end_mapping(mdlb_handle *h, const mdlb_obj *m)
     unreserve(h, &d);
 }
 
-/* What an object holds, so its release gives back exactly what it took. */
+/* A reservation holds ROUND_UP(size, 4096) bytes of system address space from RESERVE to FREE_RESERVATION. */
+static mdlb_u64 reservation_bytes(mdlb_u64 size)
+{
+    return (size + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+}
+
+/* What an object holds, so its release gives back exactly what it took. A kernel-mode mapping object holds only
+ * itself: its MDL's system mapping carries the mapping count and the address space (end_mapping). */
 static void charge_of(const mdlb_obj *o, mdlb_use *d)
 {
     RtlZeroMemory(d, sizeof(*d));
@@ -80,8 +107,12 @@ static void charge_of(const mdlb_obj *o, mdlb_use *d)
     if (o->kind == MDLB_OBJ_KERNEL_BUFFER) {
         d->kernel_buffers = 1;
         d->kernel_buffer_bytes = o->page_bytes;
-    } else if (o->kind == MDLB_OBJ_USER_MAPPING) {
+    } else if (o->kind == MDLB_OBJ_USER_MAPPING || o->kind == MDLB_OBJ_RESERVED_MAPPING) {
         d->mappings = 1;
+    } else if (o->kind == MDLB_OBJ_KERNEL_MAPPING) {
+        ;
+    } else if (o->kind == MDLB_OBJ_RESERVATION) {
+        d->system_mapping_bytes = reservation_bytes(o->length);
     } else {
         d->mdls = 1;
         d->pool_bytes = o->pool_bytes;
@@ -304,7 +335,9 @@ static void op_info(op *o)
     KeReleaseSpinLock(&g_use_lock, irql);
     info.ReadOnlyUserMappings = g_readonly_user_mappings ? 1u : 0u;
     info.OpenHandles = (mdlb_u32)mdlb_open_handles();
-    info.MaxHandles = MDLB_LIMIT_DRIVER_HANDLES;
+    info.MaxHandles = g_max_handles;
+    info.ConfiguredLimits = g_configured_limits;
+    info.ClampedLimits = g_clamped_limits;
     info.HandleMaxSystemMappingBytes = g_handle_limits.system_mapping_bytes;
     info.DriverMaxSystemMappingBytes = g_driver_limits.system_mapping_bytes;
     info.HandleSystemMappingBytes = hu.system_mapping_bytes;
@@ -351,6 +384,7 @@ static mdlb_obj *insert_mdl(op *o, mdlb_u32 kind, PMDL mdl, void *storage, mdlb_
     proto.page_bytes = charged->page_bytes;
     proto.parent = parent;
     proto.state = state;
+    proto.cache_type = MDLB_MM_CACHED; /* caller ranges and kernel buffers; partials and page allocations set theirs */
     return table_insert(o, &proto);
 }
 
@@ -462,6 +496,32 @@ static int in_user_range(mdlb_handle *h, mdlb_u64 va, mdlb_u64 len)
     return mdlb_ranges_overlap(&g_ranges, (mdlb_u64)(ULONG_PTR)h->owner_pid, va, len);
 }
 
+/* Whether a page of the caller's range [va, va + len) is mapped PAGE_NOCACHE (0x200) or PAGE_WRITECOMBINE (0x400):
+ * its pages would then be locked with a memory type other than MmCached, which every MDL over a caller range is
+ * taken to have (section 2). Asked of the memory manager region by region; a range it cannot describe is left to
+ * the probe, which raises for it. Runs in the caller's process (the request's thread). */
+static int caller_range_uncached(mdlb_u64 va, mdlb_u64 len)
+{
+    MDLB_MEMORY_BASIC_INFORMATION mbi;
+    mdlb_u64 at = va & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+    mdlb_u64 end = at + mdlb_span_pages(va, len) * MDLB_PAGE_SIZE, next;
+    SIZE_T got;
+    while (at < end) {
+        RtlZeroMemory(&mbi, sizeof(mbi));
+        got = 0;
+        if (!NT_SUCCESS(ZwQueryVirtualMemory(NtCurrentProcess(), (PVOID)(ULONG_PTR)at,
+                                             MDLB_MEMORY_BASIC_INFORMATION_CLASS, &mbi, sizeof(mbi), &got)))
+            return 0;
+        if (mbi.State == MEM_COMMIT && (mbi.Protect & (PAGE_NOCACHE | PAGE_WRITECOMBINE)) != 0)
+            return 1;
+        next = (mdlb_u64)(ULONG_PTR)mbi.BaseAddress + mbi.RegionSize;
+        if (next <= at)
+            return 0; /* no progress: never loop on a strange answer */
+        at = next;
+    }
+    return 0;
+}
+
 /* ---- probe, build, unlock ------------------------------------------------------------------------- */
 
 static NTSTATUS guarded_probe(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION lop)
@@ -489,6 +549,9 @@ static void op_probe(op *o, mdlb_obj *m)
     ranges_shared();
     why = mdlb_check_probe(&o->h->table, m, q.AccessMode, in_user_range(o->h, m->va, m->length),
                            o->h->shared != 0);
+    /* Right after the user-mapping check, which is the last one a UserMode probe has (section 2). */
+    if (why == 0 && q.AccessMode == MDLB_USER_MODE && caller_range_uncached(m->va, m->length))
+        why = MDLB_REFUSE_UNCACHED_RANGE;
     if (why) {
         ranges_release();
         refuse(o, why);
@@ -507,7 +570,14 @@ static void op_probe(op *o, mdlb_obj *m)
                        (LOCK_OPERATION)q.Operation);
     ranges_release();
     m = find(o, id);
-    if (NT_SUCCESS(st)) {
+    if (NT_SUCCESS(st) && (((PMDL)m->k_object)->MdlFlags & MDL_IO_SPACE) != 0) {
+        /* Device memory has no MmCached pages to describe: unlock at once and refuse; the MDL is as after a
+         * failed probe (section 2). */
+        MmUnlockPages((PMDL)m->k_object);
+        m->state &= ~MDLB_ST_PROC_VALID;
+        unreserve(o->h, &add);
+        refuse(o, MDLB_REFUSE_IO_SPACE);
+    } else if (NT_SUCCESS(st)) {
         m->state |= MDLB_ST_LOCKED | MDLB_ST_PROC_VALID;
         if (q.Operation != MDLB_IO_READ_ACCESS)
             m->state |= MDLB_ST_WRITE;
@@ -537,13 +607,29 @@ static void op_build_nonpaged(op *o, mdlb_obj *m)
     snap(o, m, MDLB_ROLE_AFTER);
 }
 
+/* The MDL's own system mapping has ended (unmapped, unlocked, or freed with its partial): its address space goes
+ * back, and so does the kernel-mode mapping object that named it, if MAP_KERNEL made it. */
+static void end_system_mapping(mdlb_handle *h, mdlb_obj *m)
+{
+    mdlb_obj *k = NULL;
+    mdlb_use d;
+    end_mapping(h, m);
+    if (m->mapping != 0 &&
+        mdlb_table_lookup(&h->table, m->mapping, MDLB_KIND_BIT(MDLB_OBJ_KERNEL_MAPPING), &k) == 0 && k != NULL) {
+        charge_of(k, &d);
+        unreserve(h, &d);
+        mdlb_table_remove(&h->table, k);
+    }
+    m->mapping = 0;
+}
+
 /* The common part of an unlock, for the IOCTL and the release path. */
 static void unlock_mdl(mdlb_handle *h, mdlb_obj *m)
 {
     mdlb_use d;
     MmUnlockPages((PMDL)m->k_object);
     if (m->state & MDLB_ST_SYSMAP)
-        end_mapping(h, m); /* MmUnlockPages removes the system mapping of a full MDL */
+        end_system_mapping(h, m); /* MmUnlockPages removes the system mapping of a full MDL */
     RtlZeroMemory(&d, sizeof(d));
     d.locked_bytes = m->locked_bytes;
     unreserve(h, &d);
@@ -617,12 +703,12 @@ static int writable_protection(ULONG p)
            p == PAGE_EXECUTE_WRITECOPY;
 }
 
-static NTSTATUS guarded_map_user(PMDL mdl, PVOID requested, ULONG priority, PVOID *va)
+static NTSTATUS guarded_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested, ULONG priority, PVOID *va)
 {
     NTSTATUS code = STATUS_SUCCESS;
     *va = NULL;
     __try {
-        *va = MmMapLockedPagesSpecifyCache(mdl, UserMode, MmCached, requested, FALSE, (MM_PAGE_PRIORITY)priority);
+        *va = MmMapLockedPagesSpecifyCache(mdl, UserMode, cache, requested, FALSE, (MM_PAGE_PRIORITY)priority);
     } __except (code = GetExceptionCode(), EXCEPTION_EXECUTE_HANDLER) {
         if (code == STATUS_SUCCESS)
             code = STATUS_UNSUCCESSFUL;
@@ -650,7 +736,7 @@ void mdlb_verify_readonly_user_mappings(void)
     mdl = IoAllocateMdl(page, PAGE_SIZE, FALSE, FALSE, NULL);
     if (mdl != NULL) {
         MmBuildMdlForNonPagedPool(mdl);
-        st = guarded_map_user(mdl, NULL, NormalPagePriority | MdlMappingNoExecute | MdlMappingNoWrite, &va);
+        st = guarded_map_user(mdl, MmCached, NULL, NormalPagePriority | MdlMappingNoExecute | MdlMappingNoWrite, &va);
         if (NT_SUCCESS(st)) {
             RtlZeroMemory(&mbi, sizeof(mbi));
             st = ZwQueryVirtualMemory(NtCurrentProcess(), va, MDLB_MEMORY_BASIC_INFORMATION_CLASS, &mbi,
@@ -694,7 +780,7 @@ static void op_map_user(op *o, mdlb_obj *m)
     }
     snap(o, m, MDLB_ROLE_BEFORE);
     ranges_exclusive(); /* no probe of this process checks its range while a mapping is being made */
-    st = guarded_map_user((PMDL)m->k_object, (PVOID)(ULONG_PTR)q.RequestedAddress,
+    st = guarded_map_user((PMDL)m->k_object, (MEMORY_CACHING_TYPE)q.CacheType, (PVOID)(ULONG_PTR)q.RequestedAddress,
                           q.Priority | MdlMappingNoExecute | (nowrite ? MdlMappingNoWrite : 0), &va);
     if (NT_SUCCESS(st) && !mdlb_ranges_add(&g_ranges, (mdlb_u64)(ULONG_PTR)o->h->owner_pid,
                                            (mdlb_u64)(ULONG_PTR)va, m->length)) {
@@ -754,12 +840,16 @@ static void unmap_system(mdlb_handle *h, mdlb_obj *m)
     PMDL mdl = (PMDL)m->k_object;
     MmUnmapLockedPages(mdl->MappedSystemVa, mdl);
     m->state &= ~(MDLB_ST_SYSMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE);
-    end_mapping(h, m);
+    end_system_mapping(h, m);
 }
 
+/* UNMAP names a user mapping, or a system mapping by its MDL or by its kernel-mode (or reserved) mapping object;
+ * a reserved one is refused by mdlb_check_unmap_system (3.13: MmUnmapReservedMapping ends it). */
 static void op_unmap(op *o, mdlb_obj *map, mdlb_obj *m)
 {
     mdlb_u32 why, mdl_id;
+    if (map != NULL && map->kind != MDLB_OBJ_USER_MAPPING)
+        map = NULL; /* m is its MDL (lookup_objects) */
     if (map != NULL) {
         mdl_id = map->parent;
         snap(o, find(o, mdl_id), MDLB_ROLE_BEFORE);
@@ -819,6 +909,228 @@ static void op_transfer(op *o, mdlb_obj *map, mdlb_obj *m, int write)
     mdlb_reply_object(&o->r, map ? map->id : m->id);
 }
 
+/* ---- kernel-mode mappings and reservations ----------------------------------------------------------- */
+
+/* MmMapLockedPagesSpecifyCache(KernelMode): a system mapping with the pages' own memory type. It is the MDL's
+ * system mapping (MAP_SYSTEM then returns it, UNMAP by either id ends it) and a mapping object of its own. */
+static void op_map_kernel(op *o, mdlb_obj *m)
+{
+    MDLB_REQ_MAP_USER q;
+    mdlb_u32 why, lim, mdl_id = m->id;
+    mdlb_obj proto, *n;
+    mdlb_use add;
+    PMDL mdl = (PMDL)m->k_object;
+    PVOID va;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    why = mdlb_check_map_kernel(&o->h->table, m, o->h->shared != 0);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    mapping_use(m, &add);
+    add.objects = 1; /* the mapping object, before the address space (LIMIT_OBJECTS first) */
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE);
+    /* Never executable, whatever the caller asked; BugCheckOnFailure FALSE: NULL instead of a bug check. */
+    va = MmMapLockedPagesSpecifyCache(mdl, KernelMode, (MEMORY_CACHING_TYPE)q.CacheType, NULL, FALSE,
+                                      (MM_PAGE_PRIORITY)(q.Priority | MdlMappingNoExecute));
+    if (va == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_MM_MAP_LOCKED_PAGES);
+        mdlb_reply_object(&o->r, mdl_id);
+        snap(o, m, MDLB_ROLE_AFTER);
+        return;
+    }
+    RtlZeroMemory(&proto, sizeof(proto));
+    proto.kind = MDLB_OBJ_KERNEL_MAPPING;
+    proto.parent = mdl_id;
+    proto.va = (mdlb_u64)(ULONG_PTR)va;
+    proto.length = m->length;
+    proto.nowrite = (q.Priority & MDLB_MAPPING_NO_WRITE) != 0;
+    proto.k_object = va;
+    n = table_insert(o, &proto);
+    m = find(o, mdl_id);
+    if (n == NULL) {
+        MmUnmapLockedPages(va, mdl);
+        unreserve(o->h, &add);
+        insert_failed(o);
+        snap(o, m, MDLB_ROLE_AFTER);
+        return;
+    }
+    /* From here the MDL's system mapping holds the mapping count and the bytes; the object holds itself. */
+    m->state |= MDLB_ST_SYSMAP | MDLB_ST_SYSADDR | (proto.nowrite ? MDLB_ST_NOWRITE : 0);
+    m->k_extra = va;
+    m->mapping = n->id;
+    mdlb_reply_object(&o->r, n->id);
+    mdlb_reply_value(&o->r, (mdlb_u64)(ULONG_PTR)va);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+/* MmAllocateMappingAddress: system address space and no page. Not refused on a shared handle: it maps nothing. */
+static void op_reserve(op *o)
+{
+    MDLB_REQ_RESERVE q;
+    mdlb_obj proto, *n;
+    mdlb_use add;
+    mdlb_u32 lim;
+    PVOID base;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    RtlZeroMemory(&add, sizeof(add));
+    add.objects = 1;
+    add.system_mapping_bytes = reservation_bytes(q.Size);
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    if (g_allocate_mapping_address == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_NOT_SUPPORTED, MDLB_DDI_MM_UNAVAILABLE);
+        return;
+    }
+    base = g_allocate_mapping_address((SIZE_T)q.Size, MDLB_TAG_RESERVE);
+    if (base == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_MM_ALLOCATE_MAPPING_ADDRESS);
+        return;
+    }
+    RtlZeroMemory(&proto, sizeof(proto));
+    proto.kind = MDLB_OBJ_RESERVATION;
+    proto.va = (mdlb_u64)(ULONG_PTR)base;
+    proto.length = q.Size;
+    proto.k_object = base;
+    n = table_insert(o, &proto);
+    if (n == NULL) {
+        g_free_mapping_address(base, MDLB_TAG_RESERVE);
+        unreserve(o->h, &add);
+        insert_failed(o);
+        return;
+    }
+    mdlb_reply_object(&o->r, n->id);
+    mdlb_reply_value(&o->r, proto.va);
+}
+
+/* MmMapLockedPagesWithReservedMapping. Windows sets MDL_MAPPED_TO_SYSTEM_VA (and PARTIAL_HAS_BEEN_MAPPED for a
+ * partial) with MappedSystemVa = the reservation's base, without ByteOffset; the address it returns has it. */
+static void op_map_reserved(op *o, mdlb_obj *res, mdlb_obj *m)
+{
+    MDLB_REQ_RESERVED q;
+    mdlb_u32 why, lim, mdl_id = m->id, res_id = res->id;
+    mdlb_obj proto, *n;
+    mdlb_use add;
+    PVOID va;
+
+    RtlCopyMemory(&q, o->in, sizeof(q));
+    why = mdlb_check_map_reserved(&o->h->table, res, m, o->h->shared != 0);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    /* The reservation was charged its address space: the mapping object is all that is new. */
+    RtlZeroMemory(&add, sizeof(add));
+    add.objects = 1;
+    add.mappings = 1;
+    lim = reserve(o->h, &add);
+    if (lim) {
+        over_limit(o, lim);
+        return;
+    }
+    if (g_map_reserved == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_NOT_SUPPORTED, MDLB_DDI_MM_UNAVAILABLE);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE);
+    va = g_map_reserved(res->k_object, MDLB_TAG_RESERVE, (PMDL)m->k_object, (MEMORY_CACHING_TYPE)q.CacheType);
+    if (va == NULL) {
+        unreserve(o->h, &add);
+        ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_MM_MAP_RESERVED);
+        mdlb_reply_object(&o->r, mdl_id);
+        snap(o, m, MDLB_ROLE_AFTER);
+        return;
+    }
+    RtlZeroMemory(&proto, sizeof(proto));
+    proto.kind = MDLB_OBJ_RESERVED_MAPPING;
+    proto.parent = mdl_id;
+    proto.mapping = res_id;
+    proto.va = (mdlb_u64)(ULONG_PTR)va;
+    proto.length = m->length;
+    proto.k_object = va; /* never NoWrite: the DDI takes no priority */
+    n = table_insert(o, &proto);
+    m = find(o, mdl_id);
+    if (n == NULL) {
+        g_unmap_reserved(find(o, res_id)->k_object, MDLB_TAG_RESERVE, (PMDL)m->k_object);
+        unreserve(o->h, &add);
+        insert_failed(o);
+        snap(o, m, MDLB_ROLE_AFTER);
+        return;
+    }
+    m->state |= MDLB_ST_RESMAP;
+    m->mapping = n->id;
+    find(o, res_id)->mapping = n->id;
+    mdlb_reply_object(&o->r, n->id);
+    mdlb_reply_value(&o->r, proto.va);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+/* MmUnmapReservedMapping of the MDL mapped into 'res' (IOCTL and release path; its preconditions hold). */
+static void unmap_reserved(mdlb_handle *h, mdlb_obj *res, mdlb_obj *m)
+{
+    mdlb_obj *map = NULL;
+    mdlb_use d;
+    g_unmap_reserved(res->k_object, MDLB_TAG_RESERVE, (PMDL)m->k_object);
+    if (mdlb_table_lookup(&h->table, res->mapping, MDLB_KIND_BIT(MDLB_OBJ_RESERVED_MAPPING), &map) == 0 &&
+        map != NULL) {
+        charge_of(map, &d);
+        unreserve(h, &d);
+        mdlb_table_remove(&h->table, map);
+    }
+    res->mapping = 0;
+    m->mapping = 0;
+    /* An address MAP_SYSTEM handed out (the reservation's base) ends with it. */
+    m->state &= ~(MDLB_ST_RESMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE);
+}
+
+static void op_unmap_reserved(op *o, mdlb_obj *res, mdlb_obj *m)
+{
+    mdlb_u32 why = mdlb_check_unmap_reserved(&o->h->table, res, m);
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    snap(o, m, MDLB_ROLE_BEFORE);
+    unmap_reserved(o->h, res, m);
+    mdlb_reply_object(&o->r, m->id);
+    snap(o, m, MDLB_ROLE_AFTER);
+}
+
+/* MmFreeMappingAddress (IOCTL and release path; nothing is mapped there). */
+static void free_reservation(mdlb_handle *h, mdlb_obj *res)
+{
+    mdlb_use d;
+    g_free_mapping_address(res->k_object, MDLB_TAG_RESERVE);
+    charge_of(res, &d);
+    unreserve(h, &d);
+    mdlb_table_remove(&h->table, res);
+}
+
+static void op_free_reservation(op *o, mdlb_obj *res)
+{
+    mdlb_u32 why = mdlb_check_free_reservation(res), id = res->id;
+    if (why) {
+        refuse(o, why);
+        return;
+    }
+    free_reservation(o->h, res);
+    mdlb_reply_object(&o->r, id);
+}
+
 /* ---- partials, frees, pool ----------------------------------------------------------------------- */
 
 static NTSTATUS guarded_partial(PMDL src, PMDL tgt, PVOID va, ULONG len)
@@ -836,7 +1148,7 @@ static NTSTATUS guarded_partial(PMDL src, PMDL tgt, PVOID va, ULONG len)
 static void op_build_partial(op *o, mdlb_obj *src)
 {
     MDLB_REQ_BUILD_PARTIAL q;
-    mdlb_u32 why, lim, len, src_id = src->id, state = 0;
+    mdlb_u32 why, lim, len, src_id = src->id, state = 0, cache_type = src->cache_type;
     PMDL smdl = (PMDL)src->k_object, tgt;
     mdlb_u64 va;
     mdlb_use add;
@@ -880,6 +1192,7 @@ static void op_build_partial(op *o, mdlb_obj *src)
         insert_failed(o);
         return;
     }
+    n->cache_type = cache_type; /* the same pages, the same memory type */
     if (state & MDLB_ST_INHERITED)
         n->k_extra = tgt->MappedSystemVa;
     mdlb_reply_object(&o->r, n->id);
@@ -894,7 +1207,7 @@ static void free_mdl(mdlb_handle *h, mdlb_obj *m)
     PMDL mdl = (PMDL)m->k_object;
     mdlb_use d;
     if (m->kind == MDLB_OBJ_PARTIAL && (m->state & MDLB_ST_SYSMAP))
-        end_mapping(h, m); /* IoFreeMdl unmaps a mapped partial */
+        end_system_mapping(h, m); /* IoFreeMdl unmaps a mapped partial */
     if (m->kind == MDLB_OBJ_INIT_MDL)
         ExFreePoolWithTag(mdl, MDLB_TAG_MDLSTOR);
     else if (m->kind == MDLB_OBJ_PAGES && (m->state & MDLB_ST_QUARANTINED))
@@ -933,7 +1246,8 @@ static void op_pool_allocate(op *o)
     PVOID block, p;
 
     RtlCopyMemory(&q, o->in, sizeof(q));
-    size = (q.Size + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
+    /* The block holds the buffer at PageOffset and nothing else: ROUND_UP(PageOffset + Size, 4096), charged whole. */
+    size = (q.PageOffset + q.Size + MDLB_PAGE_SIZE - 1) & ~(mdlb_u64)(MDLB_PAGE_SIZE - 1);
     RtlZeroMemory(&add, sizeof(add));
     add.objects = 1;
     add.kernel_buffers = 1;
@@ -967,8 +1281,10 @@ static void op_pool_allocate(op *o)
     RtlZeroMemory(p, (SIZE_T)size);
     RtlZeroMemory(&proto, sizeof(proto));
     proto.kind = MDLB_OBJ_KERNEL_BUFFER;
-    proto.va = (mdlb_u64)(ULONG_PTR)p;
-    proto.length = size;
+    /* The buffer is [block + PageOffset, + Size): kernel-buffer ranges must lie inside it, and an MDL over it has
+     * ByteOffset PageOffset. mdlb_check_pool_free still counts the whole block. */
+    proto.va = (mdlb_u64)(ULONG_PTR)p + q.PageOffset;
+    proto.length = q.Size;
     proto.page_bytes = add.kernel_buffer_bytes;
     proto.k_object = block;
     n = table_insert(o, &proto);
@@ -1085,7 +1401,7 @@ static void op_allocate_pages(op *o)
     MDLB_REQ_ALLOCATE_PAGES q;
     PHYSICAL_ADDRESS low, high, skip;
     mdlb_use add;
-    mdlb_u32 lim;
+    mdlb_u32 lim, cap;
     mdlb_u64 size;
     mdlb_obj *n;
     PMDL mdl;
@@ -1109,21 +1425,26 @@ static void op_allocate_pages(op *o)
     }
     if (g_allocate_pages == NULL) {
         unreserve(o->h, &add);
-        ddi_failed(o, 0xC00000BBu /* STATUS_NOT_SUPPORTED */, MDLB_DDI_MM_ALLOCATE_PAGES);
+        ddi_failed(o, MDLB_STATUS_NOT_SUPPORTED, MDLB_DDI_MM_UNAVAILABLE);
         return;
     }
-    low.QuadPart = 0;
-    high.QuadPart = -1;
-    skip.QuadPart = 0;
+    low.QuadPart = (LONGLONG)q.LowAddress;
+    high.QuadPart = (LONGLONG)q.HighAddress;
+    skip.QuadPart = (LONGLONG)q.SkipBytes;
     /* q.Flags never holds MM_DONT_ZERO_ALLOCATION (a parameter error): the pages always come zeroed. */
-    mdl = g_allocate_pages(low, high, skip, (SIZE_T)size, MmCached, q.Flags & ~(ULONG)MM_DONT_ZERO_ALLOCATION);
+    mdl = g_allocate_pages(low, high, skip, (SIZE_T)size, (MEMORY_CACHING_TYPE)q.CacheType,
+                           q.Flags & ~(ULONG)MM_DONT_ZERO_ALLOCATION);
     if (mdl == NULL) {
         unreserve(o->h, &add);
         ddi_failed(o, MDLB_STATUS_INSUFFICIENT_RESOURCES, MDLB_DDI_MM_ALLOCATE_PAGES);
         return;
     }
-    n = insert_mdl(o, MDLB_OBJ_PAGES, mdl, NULL, 0, mdl->ByteCount, capacity_of(mdl, 0, size), &add, 0,
-                   MDLB_ST_PROC_VALID);
+    /* Without MM_ALLOCATE_FULLY_REQUIRED the MDL may describe less than asked (ByteCount says how much; the charge
+     * stays the requested size). Every later step is bounded by ByteCount, through the object's length. */
+    cap = capacity_of(mdl, 0, size);
+    if (cap == 0)
+        cap = capacity_of(mdl, 0, mdl->ByteCount); /* an MDL sized for what it got */
+    n = insert_mdl(o, MDLB_OBJ_PAGES, mdl, NULL, 0, mdl->ByteCount, cap, &add, 0, MDLB_ST_PROC_VALID);
     if (n == NULL) {
         MmFreePagesFromMdl(mdl);
         ExFreePool(mdl);
@@ -1131,6 +1452,7 @@ static void op_allocate_pages(op *o)
         insert_failed(o);
         return;
     }
+    n->cache_type = q.CacheType; /* every mapping of these pages must use it */
     mdlb_reply_object(&o->r, n->id);
     mdlb_reply_value(&o->r, mdl->ByteCount);
     snap(o, n, MDLB_ROLE_AFTER);
@@ -1253,6 +1575,13 @@ static void op_chain(op *o)
         }
     }
     for (i = 0; i < q.RangeCount; i++) {
+        if (caller_range_uncached(r[i].VirtualAddress, r[i].Length)) {
+            ranges_release();
+            refuse(o, MDLB_REFUSE_UNCACHED_RANGE);
+            return;
+        }
+    }
+    for (i = 0; i < q.RangeCount; i++) {
         statuses[i] = STATUS_OF(chain_one(o, &r[i], &mdls[i], &held));
         built += mdls[i] != NULL;
     }
@@ -1348,6 +1677,10 @@ static void op_direct(op *o)
         direct_result(res, MDLB_STATUS_INVALID_DEVICE_STATE, MDLB_STAGE_REFUSED, MDLB_REFUSE_RANGE_IN_USER_MAPPING);
         return;
     }
+    if (caller_range_uncached((mdlb_u64)(ULONG_PTR)MmGetMdlVirtualAddress(mdl), mdl->ByteCount)) {
+        direct_result(res, MDLB_STATUS_INVALID_DEVICE_STATE, MDLB_STAGE_REFUSED, MDLB_REFUSE_UNCACHED_RANGE);
+        return;
+    }
     lim = direct_record(o->h, &rec);
     if (lim != 0) {
         direct_result(res, MDLB_STATUS_QUOTA_EXCEEDED, MDLB_STAGE_LIMIT, lim);
@@ -1388,26 +1721,73 @@ static void op_direct_fetch(op *o)
 
 /* ---- release (CLEANUP, owner exit, RELEASE_ALL) ------------------------------------------------------ */
 
+static mdlb_obj *find_in(mdlb_handle *h, mdlb_u32 id)
+{
+    mdlb_obj *m = NULL;
+    (void)mdlb_table_lookup(&h->table, id, 0xFFFFFFFFu, &m);
+    return m;
+}
+
+/* Takes an object out of the table with its charge (the release path's last resort: it never loops). */
+static void drop_object(mdlb_handle *h, mdlb_obj *o)
+{
+    mdlb_use d;
+    charge_of(o, &d);
+    unreserve(h, &d);
+    mdlb_table_remove(&h->table, o);
+}
+
+/* MmUnmapReservedMapping of an MDL the release path finds mapped through a reservation. */
+static void release_reserved_mapping(mdlb_handle *h, mdlb_obj *m)
+{
+    mdlb_obj *map = find_in(h, m->mapping), *res = map != NULL ? find_in(h, map->mapping) : NULL;
+    if (res != NULL) {
+        unmap_reserved(h, res, m);
+        return;
+    }
+    if (map != NULL)
+        drop_object(h, map);
+    m->mapping = 0;
+    m->state &= ~(MDLB_ST_RESMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE);
+}
+
+/* Phase 3: an MDL's own system mapping, named by the MDL or by its mapping object; ending one ends both. */
+static void release_system_mapping(mdlb_handle *h, mdlb_obj *o)
+{
+    mdlb_obj *m = o;
+    if (o->kind == MDLB_OBJ_KERNEL_MAPPING || o->kind == MDLB_OBJ_RESERVED_MAPPING)
+        m = find_in(h, o->parent);
+    if (m != NULL && (m->state & MDLB_ST_RESMAP))
+        release_reserved_mapping(h, m);
+    else if (m != NULL && (m->state & MDLB_ST_SYSMAP))
+        unmap_system(h, m);
+    if (m != o && o->id != 0)
+        drop_object(h, o); /* a mapping object its MDL no longer named */
+}
+
 static void release_one(mdlb_handle *h, mdlb_obj *o, int phase, MDLB_COUNTERS *c)
 {
     KAPC_STATE apc;
+    /* Counted before the step: it changes the state the count is read from. */
+    c->OutstandingMappings += mdlb_release_mappings(o, phase);
     switch (phase) {
     case MDLB_REL_USER_MAPPING:
         /* A user address means something only in the process that owns it. */
         KeStackAttachProcess((PKPROCESS)h->owner, &apc);
         unmap_user(h, o);
         KeUnstackDetachProcess(&apc);
-        c->OutstandingMappings++;
         break;
     case MDLB_REL_PARTIAL:
-        if (o->state & MDLB_ST_SYSMAP)
-            c->OutstandingMappings++;
+        if (o->state & MDLB_ST_RESMAP)
+            release_reserved_mapping(h, o); /* IoFreeMdl would not end it (3.13) */
         free_mdl(h, o);
         c->OutstandingMdls++;
         break;
     case MDLB_REL_SYSTEM_MAPPING:
-        unmap_system(h, o);
-        c->OutstandingMappings++;
+        release_system_mapping(h, o);
+        break;
+    case MDLB_REL_RESERVATION:
+        free_reservation(h, o);
         break;
     case MDLB_REL_UNLOCK:
         c->LockedPages += o->locked_bytes / MDLB_PAGE_SIZE;
@@ -1464,6 +1844,10 @@ void mdlb_handle_uncharge_table(mdlb_handle *h)
 
 /* ---- dispatch ------------------------------------------------------------------------------------- */
 
+/* Any object a mapping id may name (UNMAP, READ_MAPPED, WRITE_MAPPED). */
+#define MDLB_KINDS_MAPPING_OBJECT (MDLB_KIND_BIT(MDLB_OBJ_USER_MAPPING) | MDLB_KIND_BIT(MDLB_OBJ_KERNEL_MAPPING) | \
+                                   MDLB_KIND_BIT(MDLB_OBJ_RESERVED_MAPPING))
+
 /* Unknown ids fail the IRP (malformed), before any parameter check. */
 static NTSTATUS lookup_objects(op *o, mdlb_obj **a, mdlb_obj **b)
 {
@@ -1475,6 +1859,7 @@ static NTSTATUS lookup_objects(op *o, mdlb_obj **a, mdlb_obj **b)
     case IOCTL_MDLB_PROBE_AND_LOCK:
     case IOCTL_MDLB_MAP_SYSTEM:
     case IOCTL_MDLB_MAP_USER:
+    case IOCTL_MDLB_MAP_KERNEL:
     case IOCTL_MDLB_BUILD_PARTIAL:
     case IOCTL_MDLB_BUILD_NONPAGED:
     case IOCTL_MDLB_UNLOCK:
@@ -1486,13 +1871,27 @@ static NTSTATUS lookup_objects(op *o, mdlb_obj **a, mdlb_obj **b)
     case IOCTL_MDLB_POOL_FREE:
         RtlCopyMemory(&q, o->in, sizeof(q));
         return (NTSTATUS)mdlb_table_lookup(t, q.ObjectId, MDLB_KIND_BIT(MDLB_OBJ_KERNEL_BUFFER), b);
+    case IOCTL_MDLB_FREE_RESERVATION:
+        RtlCopyMemory(&q, o->in, sizeof(q));
+        return (NTSTATUS)mdlb_table_lookup(t, q.ObjectId, MDLB_KIND_BIT(MDLB_OBJ_RESERVATION), a);
+    case IOCTL_MDLB_MAP_RESERVED:
+    case IOCTL_MDLB_UNMAP_RESERVED: {
+        /* The reservation, then the MDL: each id must name its kind. */
+        MDLB_REQ_RESERVED rq;
+        NTSTATUS st;
+        RtlCopyMemory(&rq, o->in, sizeof(rq));
+        st = (NTSTATUS)mdlb_table_lookup(t, rq.ReservationId, MDLB_KIND_BIT(MDLB_OBJ_RESERVATION), a);
+        if (st == 0)
+            st = (NTSTATUS)mdlb_table_lookup(t, rq.MdlId, MDLB_KINDS_ANY_MDL, b);
+        return st;
+    }
     case IOCTL_MDLB_UNMAP:
     case IOCTL_MDLB_READ_MAPPED:
     case IOCTL_MDLB_WRITE_MAPPED:
         /* MDLB_REQ_MAPPING and MDLB_REQ_TRANSFER start alike: MappingId, then MdlId. */
         RtlCopyMemory(&mq, o->in, sizeof(mq));
         if (mq.MappingId != 0) {
-            NTSTATUS st = (NTSTATUS)mdlb_table_lookup(t, mq.MappingId, MDLB_KIND_BIT(MDLB_OBJ_USER_MAPPING), a);
+            NTSTATUS st = (NTSTATUS)mdlb_table_lookup(t, mq.MappingId, MDLB_KINDS_MAPPING_OBJECT, a);
             if (st == 0)
                 st = (NTSTATUS)mdlb_table_lookup(t, (*a)->parent, MDLB_KINDS_ANY_MDL, b);
             return st;
@@ -1510,7 +1909,8 @@ static const char *const g_op_names[] = {
     "MmGetSystemAddressForMdlSafe", "MmMapLockedPagesSpecifyCache", "MmUnmapLockedPages", "ReadMapped",
     "WriteMapped", "IoBuildPartialMdl", "MmBuildMdlForNonPagedPool", "MmUnlockPages", "FreeMdl",
     "ExAllocatePool", "ExFreePool", "Query", "DescribeChain", "MmAllocatePagesForMdlEx", "MmFreePagesFromMdl",
-    "DirectIn", "DirectOut", "DirectFetch",
+    "DirectIn", "DirectOut", "DirectFetch", "MmMapLockedPagesSpecifyCache(KernelMode)", "MmAllocateMappingAddress",
+    "MmMapLockedPagesWithReservedMapping", "MmUnmapReservedMapping", "MmFreeMappingAddress",
 };
 
 static const char *op_name(ULONG code)
@@ -1547,7 +1947,33 @@ static void run(op *o, ULONG code, mdlb_obj *a, mdlb_obj *b)
     case IOCTL_MDLB_ALLOCATE_PAGES: op_allocate_pages(o); break;
     case IOCTL_MDLB_FREE_PAGES: op_free_pages(o, b); break;
     case IOCTL_MDLB_DIRECT_FETCH: op_direct_fetch(o); break;
+    case IOCTL_MDLB_MAP_KERNEL: op_map_kernel(o, b); break;
+    case IOCTL_MDLB_RESERVE: op_reserve(o); break;
+    case IOCTL_MDLB_MAP_RESERVED: op_map_reserved(o, a, b); break;
+    case IOCTL_MDLB_UNMAP_RESERVED: op_unmap_reserved(o, a, b); break;
+    case IOCTL_MDLB_FREE_RESERVATION: op_free_reservation(o, a); break;
     default: break;
+    }
+}
+
+/* The parameter stage's last check, which needs the objects: a mapping must use the memory type its pages were
+ * made with (MAP_SYSTEM always maps MmCached). Before every refusal (CONTRACT section 3, order of checks). */
+static mdlb_u32 object_parameters(op *o, ULONG code, const mdlb_obj *mdl)
+{
+    MDLB_REQ_MAP_USER mq;
+    MDLB_REQ_RESERVED rq;
+    switch (code) {
+    case IOCTL_MDLB_MAP_SYSTEM:
+        return mdlb_check_cache_type(mdl, MDLB_MM_CACHED);
+    case IOCTL_MDLB_MAP_USER:
+    case IOCTL_MDLB_MAP_KERNEL:
+        RtlCopyMemory(&mq, o->in, sizeof(mq));
+        return mdlb_check_cache_type(mdl, mq.CacheType);
+    case IOCTL_MDLB_MAP_RESERVED:
+        RtlCopyMemory(&rq, o->in, sizeof(rq));
+        return mdlb_check_cache_type(mdl, rq.CacheType);
+    default:
+        return 0;
     }
 }
 
@@ -1569,6 +1995,8 @@ static NTSTATUS dispatch_copied(op *o, PVOID buf, ULONG out_len, ULONG_PTR *info
     }
     mdlb_reply_begin(&o->r, buf, out_len, mdlb_min_reply_size(o->code, o->in, o->in_len), &o->hdr);
     param = mdlb_check_parameters(o->code, o->in, o->in_len);
+    if (param == 0)
+        param = object_parameters(o, code, b);
     if (param)
         reply_stage(o, MDLB_STATUS_INVALID_PARAMETER, MDLB_STAGE_PARAMETER, param);
     else

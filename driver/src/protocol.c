@@ -34,7 +34,13 @@ static mdlb_u32 fixed_request_size(mdlb_u32 code)
     case IOCTL_MDLB_MAP_SYSTEM:
         return sizeof(MDLB_REQ_MAP_SYSTEM);
     case IOCTL_MDLB_MAP_USER:
+    case IOCTL_MDLB_MAP_KERNEL:
         return sizeof(MDLB_REQ_MAP_USER);
+    case IOCTL_MDLB_RESERVE:
+        return sizeof(MDLB_REQ_RESERVE);
+    case IOCTL_MDLB_MAP_RESERVED:
+    case IOCTL_MDLB_UNMAP_RESERVED:
+        return sizeof(MDLB_REQ_RESERVED);
     case IOCTL_MDLB_UNMAP:
         return sizeof(MDLB_REQ_MAPPING);
     case IOCTL_MDLB_READ_MAPPED:
@@ -47,6 +53,7 @@ static mdlb_u32 fixed_request_size(mdlb_u32 code)
     case IOCTL_MDLB_QUERY:
     case IOCTL_MDLB_FREE_PAGES:
     case IOCTL_MDLB_POOL_FREE:
+    case IOCTL_MDLB_FREE_RESERVATION:
         return sizeof(MDLB_REQ_OBJECT);
     case IOCTL_MDLB_FREE_MDL:
         return sizeof(MDLB_REQ_FREE_MDL);
@@ -93,6 +100,8 @@ mdlb_u32 mdlb_min_reply_size(mdlb_u32 code, const void *in, size_t in_len)
     case IOCTL_MDLB_SIZE_OF_MDL:
     case IOCTL_MDLB_POOL_ALLOCATE:
     case IOCTL_MDLB_POOL_FREE:
+    case IOCTL_MDLB_RESERVE:
+    case IOCTL_MDLB_FREE_RESERVATION:
         return HDR_SIZE;
     case IOCTL_MDLB_ALLOCATE_MDL:
     case IOCTL_MDLB_INITIALIZE_MDL:
@@ -104,6 +113,9 @@ mdlb_u32 mdlb_min_reply_size(mdlb_u32 code, const void *in, size_t in_len)
     case IOCTL_MDLB_PROBE_AND_LOCK:
     case IOCTL_MDLB_MAP_SYSTEM:
     case IOCTL_MDLB_MAP_USER:
+    case IOCTL_MDLB_MAP_KERNEL:
+    case IOCTL_MDLB_MAP_RESERVED:
+    case IOCTL_MDLB_UNMAP_RESERVED:
     case IOCTL_MDLB_UNMAP:
     case IOCTL_MDLB_BUILD_PARTIAL:
     case IOCTL_MDLB_BUILD_NONPAGED:
@@ -156,11 +168,85 @@ int mdlb_priority_ok(mdlb_u32 priority)
     return base == MDLB_LOW_PAGE_PRIORITY || base == MDLB_NORMAL_PAGE_PRIORITY || base == MDLB_HIGH_PAGE_PRIORITY;
 }
 
-/* MM_ALLOCATE_FROM_LOCAL_NODE_ONLY 0x2, FULLY_REQUIRED 0x4, NO_WAIT 0x8, PREFER_CONTIGUOUS 0x10,
- * REQUIRE_CONTIGUOUS_CHUNKS 0x20. MM_DONT_ZERO_ALLOCATION (0x1) and anything newer are refused. */
+/* FULLY_REQUIRED 0x4, NO_WAIT 0x8, PREFER_CONTIGUOUS 0x10, REQUIRE_CONTIGUOUS_CHUNKS 0x20. MM_DONT_ZERO_ALLOCATION
+ * (0x1: the pages always come zeroed), FROM_LOCAL_NODE_ONLY (0x2: NUMA placement is not observable here) and
+ * anything newer are refused. The driver runs on Windows 10 and 11 only, so no profile lacks the four. */
 int mdlb_page_flags_ok(mdlb_u32 flags)
 {
-    return (flags & ~0x3Eu) == 0;
+    return (flags & ~MDLB_MM_ALLOCATE_ACCEPTED_FLAGS) == 0;
+}
+
+static mdlb_u32 check_size(mdlb_u64 size)
+{
+    /* A size that would wrap when rounded to pages, or does not fit a SIZE_T pool request. */
+    return (size == 0 || size > 0xFFFFFFFFull) ? MDLB_PARAM_SIZE : 0;
+}
+
+/* The order of spec12 (ProtocolRules.java follows the same): reserved, pageOffset, size. */
+static mdlb_u32 check_pool_allocate(const void *in)
+{
+    MDLB_REQ_POOL_ALLOCATE q;
+    memcpy(&q, in, sizeof(q));
+    if (q.Reserved)
+        return MDLB_PARAM_RESERVED;
+    if (q.PageOffset % MDLB_POOL_OFFSET_ALIGNMENT != 0 || q.PageOffset >= MDLB_PAGE_SIZE)
+        return MDLB_PARAM_PAGE_OFFSET;
+    if (check_size(q.Size))
+        return MDLB_PARAM_SIZE;
+    /* The block, ROUND_UP(PageOffset + Size, 4096), must not wrap (it cannot after the two checks above; kept so
+     * the rule stands on its own if the size bound ever grows). */
+    if (q.Size + q.PageOffset + (MDLB_PAGE_SIZE - 1) < q.Size)
+        return MDLB_PARAM_SIZE;
+    return 0;
+}
+
+/* Reserved, flags, cache type, size, address range, skip (spec12 order). */
+static mdlb_u32 check_allocate_pages(const void *in)
+{
+    MDLB_REQ_ALLOCATE_PAGES q;
+    memcpy(&q, in, sizeof(q));
+    if (q.Reserved)
+        return MDLB_PARAM_RESERVED;
+    if (!mdlb_page_flags_ok(q.Flags))
+        return MDLB_PARAM_FLAGS;
+    if (q.CacheType > MDLB_MM_WRITE_COMBINED)
+        return MDLB_PARAM_CACHE_TYPE;
+    if (check_size(q.Size))
+        return MDLB_PARAM_SIZE;
+    if (q.LowAddress > q.HighAddress)
+        return MDLB_PARAM_ADDRESS_RANGE;
+    if (q.SkipBytes % MDLB_PAGE_SIZE != 0)
+        return MDLB_PARAM_SKIP_BYTES;
+    /* Contiguous chunks of SkipBytes each: Windows wants a power of two that divides the size. */
+    if ((q.Flags & MDLB_MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS) && q.SkipBytes != 0 &&
+        ((q.SkipBytes & (q.SkipBytes - 1)) != 0 || q.Size % q.SkipBytes != 0))
+        return MDLB_PARAM_SKIP_BYTES;
+    return 0;
+}
+
+/* MAP_USER and MAP_KERNEL share a layout and their checks; KernelMode takes no requested address. */
+static mdlb_u32 check_map_user(const void *in, int kernel)
+{
+    MDLB_REQ_MAP_USER q;
+    memcpy(&q, in, sizeof(q));
+    if (q.Reserved)
+        return MDLB_PARAM_RESERVED;
+    if (q.CacheType > MDLB_MM_WRITE_COMBINED)
+        return MDLB_PARAM_CACHE_TYPE;
+    if (kernel && q.RequestedAddress != 0)
+        return MDLB_PARAM_REQUESTED_ADDRESS;
+    return mdlb_priority_ok(q.Priority) ? 0 : MDLB_PARAM_PRIORITY;
+}
+
+static mdlb_u32 check_reserved(mdlb_u32 code, const void *in)
+{
+    MDLB_REQ_RESERVED q;
+    memcpy(&q, in, sizeof(q));
+    if (q.Reserved)
+        return MDLB_PARAM_RESERVED;
+    if (code == IOCTL_MDLB_UNMAP_RESERVED)
+        return q.CacheType != 0 ? MDLB_PARAM_RESERVED : 0; /* MmUnmapReservedMapping takes no cache type */
+    return q.CacheType > MDLB_MM_WRITE_COMBINED ? MDLB_PARAM_CACHE_TYPE : 0;
 }
 
 static mdlb_u32 check_header_params(const MDLB_REQUEST_HEADER *h)
@@ -221,7 +307,8 @@ static mdlb_u32 check_body(mdlb_u32 code, const void *in)
     case IOCTL_MDLB_UNLOCK:
     case IOCTL_MDLB_QUERY:
     case IOCTL_MDLB_FREE_PAGES:
-    case IOCTL_MDLB_POOL_FREE: {
+    case IOCTL_MDLB_POOL_FREE:
+    case IOCTL_MDLB_FREE_RESERVATION: {
         MDLB_REQ_OBJECT q;
         memcpy(&q, in, sizeof(q));
         return q.Reserved ? MDLB_PARAM_RESERVED : 0;
@@ -243,36 +330,28 @@ static mdlb_u32 check_body(mdlb_u32 code, const void *in)
         memcpy(&q, in, sizeof(q));
         return mdlb_priority_ok(q.Priority) ? 0 : MDLB_PARAM_PRIORITY;
     }
-    case IOCTL_MDLB_MAP_USER: {
-        MDLB_REQ_MAP_USER q;
+    case IOCTL_MDLB_MAP_USER:
+        return check_map_user(in, 0);
+    case IOCTL_MDLB_MAP_KERNEL:
+        return check_map_user(in, 1);
+    case IOCTL_MDLB_RESERVE: {
+        MDLB_REQ_RESERVE q;
         memcpy(&q, in, sizeof(q));
-        if (q.Reserved)
-            return MDLB_PARAM_RESERVED;
-        if (q.CacheType != MDLB_MM_CACHED)
-            return MDLB_PARAM_CACHE_TYPE;
-        return mdlb_priority_ok(q.Priority) ? 0 : MDLB_PARAM_PRIORITY;
+        return check_size(q.Size); /* 0 would bug-check 0xDA on Windows */
     }
+    case IOCTL_MDLB_MAP_RESERVED:
+    case IOCTL_MDLB_UNMAP_RESERVED:
+        return check_reserved(code, in);
     case IOCTL_MDLB_READ_MAPPED:
     case IOCTL_MDLB_WRITE_MAPPED: {
         MDLB_REQ_TRANSFER q;
         memcpy(&q, in, sizeof(q));
         return q.Length > MDLB_MAX_TRANSFER ? MDLB_PARAM_LENGTH : 0;
     }
-    case IOCTL_MDLB_POOL_ALLOCATE: {
-        MDLB_REQ_POOL_ALLOCATE q;
-        memcpy(&q, in, sizeof(q));
-        /* A size that would wrap when rounded to pages, or does not fit a SIZE_T pool request. */
-        return (q.Size == 0 || q.Size > 0xFFFFFFFFull) ? MDLB_PARAM_SIZE : 0;
-    }
-    case IOCTL_MDLB_ALLOCATE_PAGES: {
-        MDLB_REQ_ALLOCATE_PAGES q;
-        memcpy(&q, in, sizeof(q));
-        if (q.Reserved)
-            return MDLB_PARAM_RESERVED;
-        if (!mdlb_page_flags_ok(q.Flags))
-            return MDLB_PARAM_FLAGS;
-        return (q.Size == 0 || q.Size > 0xFFFFFFFFull) ? MDLB_PARAM_SIZE : 0;
-    }
+    case IOCTL_MDLB_POOL_ALLOCATE:
+        return check_pool_allocate(in);
+    case IOCTL_MDLB_ALLOCATE_PAGES:
+        return check_allocate_pages(in);
     case IOCTL_MDLB_DESCRIBE_CHAIN:
         return check_chain(in);
     default:

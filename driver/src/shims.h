@@ -50,6 +50,33 @@ NTSYSAPI NTSTATUS NTAPI ZwQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAdd
 typedef PMDL (NTAPI *MDLB_ALLOCATE_PAGES_FN)(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddress,
                                              PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
                                              MEMORY_CACHING_TYPE CacheType, ULONG Flags);
+/* The reserved-mapping routines, resolved at run time too (ops.c: mdlb_resolve_optional), so the image loads
+ * wherever one is missing; their types are the WDK's declarations. */
+typedef PVOID (NTAPI *MDLB_ALLOCATE_MAPPING_ADDRESS_FN)(SIZE_T NumberOfBytes, ULONG PoolTag);
+typedef VOID (NTAPI *MDLB_FREE_MAPPING_ADDRESS_FN)(PVOID BaseAddress, ULONG PoolTag);
+typedef PVOID (NTAPI *MDLB_MAP_RESERVED_FN)(PVOID MappingAddress, ULONG PoolTag, PMDL Mdl,
+                                           MEMORY_CACHING_TYPE CacheType);
+typedef VOID (NTAPI *MDLB_UNMAP_RESERVED_FN)(PVOID BaseAddress, ULONG PoolTag, PMDL Mdl);
+
+/* ZwQuerySystemInformation (documented in the WDK as ZwQuerySystemInformation / winternl.h) with its
+ * SystemBasicInformation class: mingw declares both only in user-mode headers. The x64 layout (64 bytes). */
+typedef struct MDLB_SYSTEM_BASIC_INFORMATION {
+    ULONG Reserved;
+    ULONG TimerResolution;
+    ULONG PageSize;
+    ULONG NumberOfPhysicalPages;
+    ULONG LowestPhysicalPageNumber;
+    ULONG HighestPhysicalPageNumber;
+    ULONG AllocationGranularity;
+    ULONG_PTR MinimumUserModeAddress;
+    ULONG_PTR MaximumUserModeAddress;
+    ULONG_PTR ActiveProcessorsAffinityMask;
+    CCHAR NumberOfProcessors;
+} MDLB_SYSTEM_BASIC_INFORMATION;
+#define MDLB_SYSTEM_BASIC_INFORMATION_CLASS 0 /* SystemBasicInformation */
+
+NTSYSAPI NTSTATUS NTAPI ZwQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
+                                                 ULONG SystemInformationLength, PULONG ReturnLength);
 
 /* SAL and IRQL annotations: the WDK's sal.h/driverspecs.h give them meaning for the code analyser; mingw
  * has none, so they expand to nothing there. */

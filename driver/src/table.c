@@ -253,9 +253,15 @@ static int release_phase(const mdlb_obj *o)
     if (o->kind == MDLB_OBJ_USER_MAPPING)
         return MDLB_REL_USER_MAPPING;
     if (o->kind == MDLB_OBJ_PARTIAL)
-        return MDLB_REL_PARTIAL;
+        return MDLB_REL_PARTIAL; /* a reserved-mapped one is unmapped from its reservation first */
     if (o->kind == MDLB_OBJ_KERNEL_BUFFER)
         return MDLB_REL_KERNEL_BUFFER;
+    /* A mapping object ends with its MDL's system mapping: whichever of the two comes first ends both. */
+    if (o->kind == MDLB_OBJ_KERNEL_MAPPING || o->kind == MDLB_OBJ_RESERVED_MAPPING)
+        return MDLB_REL_SYSTEM_MAPPING;
+    /* After every MDL: nothing can be mapped into a reservation any more. */
+    if (o->kind == MDLB_OBJ_RESERVATION)
+        return MDLB_REL_RESERVATION;
     if (o->state & MDLB_ST_SYSMAP)
         return MDLB_REL_SYSTEM_MAPPING;
     if (o->state & MDLB_ST_LOCKED)
@@ -285,6 +291,20 @@ mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase)
     }
     *phase = best_phase;
     return best;
+}
+
+mdlb_u32 mdlb_release_mappings(const mdlb_obj *o, int phase)
+{
+    switch (phase) {
+    case MDLB_REL_USER_MAPPING:
+    case MDLB_REL_SYSTEM_MAPPING:
+        return 1;
+    case MDLB_REL_PARTIAL:
+        /* A reserved mapping object counts as a mapping even when its partial's step ends it (spec12 counters). */
+        return ((o->state & MDLB_ST_SYSMAP) != 0) + ((o->state & MDLB_ST_RESMAP) != 0);
+    default:
+        return 0;
+    }
 }
 
 static mdlb_obj *source_of(mdlb_table *t, const mdlb_obj *mdl)
@@ -329,7 +349,7 @@ static mdlb_u32 check_fresh_mdl(const mdlb_obj *mdl)
         return MDLB_REFUSE_PROBE_LOCKED;
     if (mdl->state & MDLB_ST_NONPAGED)
         return MDLB_REFUSE_PROBE_NONPAGED;
-    if ((mdl->state & (MDLB_ST_SYSMAP | MDLB_ST_SYSADDR)) || mdl->user_mappings)
+    if ((mdl->state & (MDLB_ST_SYSMAP | MDLB_ST_SYSADDR | MDLB_ST_RESMAP)) || mdl->user_mappings)
         return MDLB_REFUSE_PROBE_MAPPED;
     return 0;
 }
@@ -377,6 +397,61 @@ mdlb_u32 mdlb_check_map(mdlb_table *t, const mdlb_obj *mdl, int user, int shared
     return 0;
 }
 
+/* Whether the MDL has a system address Windows would not map again: MDL_MAPPED_TO_SYSTEM_VA (its own mapping, a
+ * reserved one, or a partial's inherited one), MDL_SOURCE_IS_NONPAGED_POOL (built, or a partial of a built
+ * source, which IoBuildPartialMdl gives the flag) or MDL_PARTIAL_HAS_BEEN_MAPPED (a mapped partial). */
+static int has_system_address(mdlb_table *t, const mdlb_obj *mdl)
+{
+    const mdlb_obj *s = source_of(t, mdl);
+    if (mdl->state & (MDLB_ST_SYSMAP | MDLB_ST_NONPAGED | MDLB_ST_INHERITED | MDLB_ST_RESMAP))
+        return 1;
+    return s != NULL && (s->state & MDLB_ST_NONPAGED) != 0;
+}
+
+mdlb_u32 mdlb_check_map_kernel(mdlb_table *t, const mdlb_obj *mdl, int shared_handle)
+{
+    mdlb_u32 why = mdlb_check_map(t, mdl, 0, shared_handle);
+    if (why != 0)
+        return why;
+    return has_system_address(t, mdl) ? MDLB_REFUSE_ALREADY_MAPPED : 0;
+}
+
+mdlb_u32 mdlb_check_map_reserved(mdlb_table *t, const mdlb_obj *res, const mdlb_obj *mdl, int shared_handle)
+{
+    mdlb_u64 res_base, res_size, base, size;
+    mdlb_u32 why = mdlb_check_map_kernel(t, mdl, shared_handle);
+    if (why != 0)
+        return why;
+    if (res->mapping != 0)
+        return MDLB_REFUSE_RESERVATION_IN_USE;
+    page_span(res->va, res->length, &res_base, &res_size);
+    page_span(mdl->va, mdl->length, &base, &size);
+    if (size > res_size)
+        return MDLB_REFUSE_RESERVATION_TOO_SMALL;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_unmap_reserved(mdlb_table *t, const mdlb_obj *res, const mdlb_obj *mdl)
+{
+    const mdlb_obj *m = find(t, res->mapping);
+    if (m == NULL || m->parent != mdl->id)
+        return MDLB_REFUSE_RESERVATION_WRONG_MDL;
+    if (mdl->inheritors)
+        return MDLB_REFUSE_UNMAP_INHERITED;
+    return 0;
+}
+
+mdlb_u32 mdlb_check_free_reservation(const mdlb_obj *res)
+{
+    return res->mapping != 0 ? MDLB_REFUSE_RESERVATION_MAPPED : 0;
+}
+
+mdlb_u32 mdlb_check_cache_type(const mdlb_obj *mdl, mdlb_u32 cache_type)
+{
+    /* One page, one memory type: aliasing it with another type is undefined on x86 (section 2). */
+    return cache_type != mdl->cache_type ? MDLB_PARAM_CACHE_TYPE : 0;
+}
+
 mdlb_u32 mdlb_check_allocate_pages(int shared)
 {
     return shared ? MDLB_REFUSE_SHARED_HANDLE : 0;
@@ -406,6 +481,8 @@ mdlb_obj *mdlb_driver_pages_of(mdlb_table *t, const mdlb_obj *mdl)
 
 mdlb_u32 mdlb_check_unlock(const mdlb_obj *mdl)
 {
+    if (mdl->state & MDLB_ST_RESMAP)
+        return MDLB_REFUSE_RESERVED_MAPPING_LIVES; /* 3.13: first of this op's refusals */
     if (mdl->kind == MDLB_OBJ_PARTIAL)
         return MDLB_REFUSE_UNLOCK_PARTIAL;
     if (mdl->kind == MDLB_OBJ_PAGES)
@@ -423,6 +500,9 @@ mdlb_u32 mdlb_check_unlock(const mdlb_obj *mdl)
 
 mdlb_u32 mdlb_check_free(const mdlb_obj *mdl, mdlb_u32 method)
 {
+    /* A reserved-mapped partial included: IoFreeMdl does not end a reserved mapping (3.13). */
+    if (mdl->state & MDLB_ST_RESMAP)
+        return MDLB_REFUSE_RESERVED_MAPPING_LIVES;
     if (mdl->kind == MDLB_OBJ_PAGES && !(mdl->state & MDLB_ST_PAGES_FREED))
         return MDLB_REFUSE_FREE_PAGES_FIRST;
     if ((mdl->kind == MDLB_OBJ_MDL || mdl->kind == MDLB_OBJ_PARTIAL) && method != MDLB_FREE_IOFREEMDL)
@@ -442,6 +522,8 @@ mdlb_u32 mdlb_check_free(const mdlb_obj *mdl, mdlb_u32 method)
 
 mdlb_u32 mdlb_check_free_pages(const mdlb_obj *mdl)
 {
+    if (mdl->state & MDLB_ST_RESMAP)
+        return MDLB_REFUSE_RESERVED_MAPPING_LIVES;
     if (mdl->kind != MDLB_OBJ_PAGES || (mdl->state & MDLB_ST_PAGES_FREED))
         return MDLB_REFUSE_NOT_PAGE_ALLOCATION;
     if (mdl->user_mappings)
@@ -455,6 +537,8 @@ mdlb_u32 mdlb_check_free_pages(const mdlb_obj *mdl)
 
 mdlb_u32 mdlb_check_unmap_system(const mdlb_obj *mdl)
 {
+    if (mdl->state & MDLB_ST_RESMAP)
+        return MDLB_REFUSE_RESERVED_MAPPING_LIVES;
     if (!(mdl->state & MDLB_ST_SYSMAP))
         return MDLB_REFUSE_UNMAP_NOT_OWNED; /* inherited, nonpaged-pool address, or nothing mapped */
     if (mdl->inheritors)
@@ -486,10 +570,14 @@ mdlb_u32 mdlb_check_pool_free(mdlb_table *t, const mdlb_obj *kbuf)
     /* Scanned now rather than linked when an MDL is created: an MDL may be allocated at an address before the
      * pool hands a buffer out there (finding 1), and it then describes the buffer all the same. Partials and
      * mappings need no scan of their own: they live inside the range of an MDL that cannot go before them. */
+    mdlb_u64 base, size;
+    /* The whole block counts, not only [buffer, buffer + size): a buffer with a pageOffset shares its pages with
+     * nothing else, and an MDL over any of them still describes the block. */
+    page_span(kbuf->va, kbuf->length, &base, &size);
     for (i = 0; i < t->capacity; i++) {
         const mdlb_obj *o = &t->slots[i];
         if (o->id && (o->kind == MDLB_OBJ_MDL || o->kind == MDLB_OBJ_INIT_MDL || o->kind == MDLB_OBJ_PARTIAL) &&
-            overlaps(o->va, o->length, kbuf->va, kbuf->length))
+            overlaps(o->va, o->length, base, size))
             return MDLB_REFUSE_POOL_IN_USE;
     }
     return 0;
@@ -582,6 +670,84 @@ void mdlb_default_limits(mdlb_limits *handle, mdlb_limits *driver)
 }
 
 
+
+/* MDLB_LIMIT_RANGES, by name index. */
+static const mdlb_u64 g_limit_ranges[MDLB_LIMIT_NAME_COUNT][2] = MDLB_LIMIT_RANGES;
+
+/* Where each name's value lives in the limits in force. */
+static mdlb_u64 get_limit(const mdlb_limits_in_force *f, mdlb_u32 i)
+{
+    const mdlb_limits *l = i < MDLB_LIMIT_NAME_DRIVER_MAX_OBJECTS ? &f->handle : &f->driver;
+    switch (i % 6u) {
+    case 0: return i == MDLB_LIMIT_NAME_DRIVER_MAX_HANDLES ? f->max_handles : l->objects;
+    case 1: return l->locked_bytes;
+    case 2: return l->kernel_buffer_bytes;
+    case 3: return l->page_bytes;
+    case 4: return l->pool_bytes;
+    default: return l->system_mapping_bytes;
+    }
+}
+
+static void set_limit(mdlb_limits_in_force *f, mdlb_u32 i, mdlb_u64 v)
+{
+    mdlb_limits *l = i < MDLB_LIMIT_NAME_DRIVER_MAX_OBJECTS ? &f->handle : &f->driver;
+    /* The ranges keep every count far below 2^32: the casts cannot truncate. */
+    switch (i % 6u) {
+    case 0:
+        if (i == MDLB_LIMIT_NAME_DRIVER_MAX_HANDLES)
+            f->max_handles = (mdlb_u32)v;
+        else
+            l->objects = (mdlb_u32)v;
+        break;
+    case 1: l->locked_bytes = v; break;
+    case 2: l->kernel_buffer_bytes = v; break;
+    case 3: l->page_bytes = v; break;
+    case 4: l->pool_bytes = v; break;
+    default: l->system_mapping_bytes = v; break;
+    }
+}
+
+void mdlb_limits_configure(const mdlb_limit_config *cfg, mdlb_u64 ram_bytes, mdlb_limits_in_force *out)
+{
+    /* The three driver-wide byte limits that hold RAM, in the order the RAM rule lowers them. */
+    static const mdlb_u32 ram_order[3] = { MDLB_LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES,
+                                           MDLB_LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES,
+                                           MDLB_LIMIT_NAME_DRIVER_MAX_KERNEL_BUFFER_BYTES };
+    mdlb_u64 sum = 0, half = ram_bytes / 2u;
+    mdlb_u32 i;
+
+    memset(out, 0, sizeof(*out));
+    mdlb_default_limits(&out->handle, &out->driver);
+    out->max_handles = MDLB_LIMIT_DRIVER_HANDLES;
+    for (i = 0; i < MDLB_LIMIT_NAME_COUNT; i++) {
+        mdlb_u64 v = cfg->value[i];
+        if (!(cfg->present & (1u << i)))
+            continue;
+        out->configured |= 1u << i;
+        if (v < g_limit_ranges[i][0] || v > g_limit_ranges[i][1]) {
+            v = v < g_limit_ranges[i][0] ? g_limit_ranges[i][0] : g_limit_ranges[i][1];
+            out->clamped |= 1u << i;
+        }
+        set_limit(out, i, v);
+    }
+    if (ram_bytes == 0)
+        return;
+    /* Each at most 256 GiB: the sum cannot wrap. */
+    for (i = 0; i < 3; i++)
+        sum += get_limit(out, ram_order[i]);
+    for (i = 0; i < 3 && sum > half; i++) {
+        mdlb_u32 n = ram_order[i];
+        mdlb_u64 v = get_limit(out, n), floor = g_limit_ranges[n][0], cut;
+        if (!(out->configured & (1u << n)) || v <= floor)
+            continue;
+        cut = sum - half;
+        if (cut > v - floor)
+            cut = v - floor;
+        set_limit(out, n, v - cut);
+        sum -= cut;
+        out->clamped |= 1u << n;
+    }
+}
 
 int mdlb_obj_is_mdl(const mdlb_obj *o)
 {

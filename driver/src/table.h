@@ -16,7 +16,10 @@ enum mdlb_obj_kind {
     MDLB_OBJ_PARTIAL,       /* IoAllocateMdl + IoBuildPartialMdl */
     MDLB_OBJ_PAGES,         /* MmAllocatePagesForMdlEx */
     MDLB_OBJ_USER_MAPPING,  /* MmMapLockedPagesSpecifyCache(UserMode) */
-    MDLB_OBJ_KERNEL_BUFFER  /* ExAllocatePoolWithTag(NonPagedPoolNx) */
+    MDLB_OBJ_KERNEL_BUFFER, /* ExAllocatePoolWithTag(NonPagedPoolNx) */
+    MDLB_OBJ_KERNEL_MAPPING, /* MmMapLockedPagesSpecifyCache(KernelMode): also its MDL's system mapping */
+    MDLB_OBJ_RESERVATION,   /* MmAllocateMappingAddress */
+    MDLB_OBJ_RESERVED_MAPPING /* MmMapLockedPagesWithReservedMapping */
 };
 
 /* State bits of an MDL object, kept by the driver from what it did (never read back from the MDL). */
@@ -33,6 +36,8 @@ enum mdlb_obj_kind {
 #define MDLB_ST_USER_MAPPED     0x0400u /* kernel buffer / page allocation whose pages were mapped into user space:
                                          * they return to the system only when the process exits (quarantine) */
 #define MDLB_ST_QUARANTINED     0x0800u /* page allocation: MmFreePagesFromMdl was asked for, the pages are kept */
+#define MDLB_ST_RESMAP          0x1000u /* mapped through a reservation: MDL_MAPPED_TO_SYSTEM_VA, but only
+                                         * MmUnmapReservedMapping may end it (3.13) */
 
 typedef struct mdlb_obj {
     mdlb_u32 id;            /* 0: free slot */
@@ -48,7 +53,10 @@ typedef struct mdlb_obj {
     mdlb_u64 locked_bytes;  /* charged while MDLB_ST_LOCKED */
     mdlb_u64 pool_bytes;    /* MDL storage charged */
     mdlb_u64 page_bytes;    /* page allocation / kernel buffer bytes charged */
-    mdlb_u32 nowrite;       /* user mapping: made read-only */
+    mdlb_u32 nowrite;       /* user or kernel-mode mapping: made read-only */
+    mdlb_u32 cache_type;    /* MDL: the pages' memory type (MDLB_MM_*), which every mapping of them must use */
+    mdlb_u32 mapping;       /* MDL: its kernel-mode or reserved mapping object; reserved mapping: its
+                             * reservation; reservation: the reserved mapping made in it (0: none) */
     mdlb_u32 reserved;
     void *k_object;         /* driver: PMDL, or the buffer, or the user address */
     void *k_extra;          /* driver: the system address handed out */
@@ -143,8 +151,12 @@ int mdlb_ranges_overlap(const mdlb_range_set *s, mdlb_u64 owner, mdlb_u64 va, md
 /* The next object to release in CONTRACT section 1 order, or NULL when the table is empty.
  * *phase receives which release step applies (MDLB_REL_*). */
 enum { MDLB_REL_USER_MAPPING = 1, MDLB_REL_PARTIAL, MDLB_REL_SYSTEM_MAPPING, MDLB_REL_UNLOCK, MDLB_REL_FREE_PAGES,
-       MDLB_REL_FREE_MDL, MDLB_REL_KERNEL_BUFFER };
+       MDLB_REL_FREE_MDL, MDLB_REL_RESERVATION, MDLB_REL_KERNEL_BUFFER };
 mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase);
+/* How many mappings releasing 'o' in 'phase' ends, for MDLB_COUNTERS.OutstandingMappings (asked before the step
+ * changes the object): a user mapping; every system-mapping step (an MDL's own mapping and its kernel-mode object
+ * are one); a partial's own system mapping, and its reserved mapping, which the partial step ends first (3.13). */
+mdlb_u32 mdlb_release_mappings(const mdlb_obj *o, int phase);
 
 /* Section 3 refusals. Each returns 0 or MDLB_REFUSE_*; none changes anything.
  * 'in_user_range': the MDL's range overlaps a user mapping of the process (mdlb_ranges_overlap, asked under the
@@ -152,6 +164,17 @@ mdlb_obj *mdlb_table_next_release(mdlb_table *t, int *phase);
 mdlb_u32 mdlb_check_probe(mdlb_table *t, const mdlb_obj *mdl, mdlb_u32 access_mode, int in_user_range, int shared);
 mdlb_u32 mdlb_check_build_nonpaged(mdlb_table *t, const mdlb_obj *mdl);
 mdlb_u32 mdlb_check_map(mdlb_table *t, const mdlb_obj *mdl, int user, int shared_handle);
+/* MmMapLockedPagesSpecifyCache(KernelMode): the mdlb_check_map refusals, then a second system mapping. */
+mdlb_u32 mdlb_check_map_kernel(mdlb_table *t, const mdlb_obj *mdl, int shared_handle);
+/* MmMapLockedPagesWithReservedMapping of 'mdl' into 'res' (3.13), in the spec's order. */
+mdlb_u32 mdlb_check_map_reserved(mdlb_table *t, const mdlb_obj *res, const mdlb_obj *mdl, int shared_handle);
+/* MmUnmapReservedMapping of 'mdl' from 'res' (3.13, 3.7). */
+mdlb_u32 mdlb_check_unmap_reserved(mdlb_table *t, const mdlb_obj *res, const mdlb_obj *mdl);
+/* MmFreeMappingAddress of 'res' (3.13). */
+mdlb_u32 mdlb_check_free_reservation(const mdlb_obj *res);
+/* Parameter stage after the lookup: 0, or MDLB_PARAM_CACHE_TYPE when a mapping asks for another memory type
+ * than the pages of 'mdl' have (MAP_SYSTEM asks for MDLB_MM_CACHED). A partial carries its source's type. */
+mdlb_u32 mdlb_check_cache_type(const mdlb_obj *mdl, mdlb_u32 cache_type);
 /* MmAllocatePagesForMdlEx on a handle found shared is refused (section 1). */
 mdlb_u32 mdlb_check_allocate_pages(int shared);
 /* The state a partial starts with: a source's system mapping is inherited with its protection (NoWrite). */
@@ -180,6 +203,26 @@ mdlb_u32 mdlb_limit_check(const mdlb_use *handle, const mdlb_limits *hl, const m
 void mdlb_use_add(mdlb_use *u, const mdlb_use *d);
 void mdlb_use_sub(mdlb_use *u, const mdlb_use *d);
 void mdlb_default_limits(mdlb_limits *handle, mdlb_limits *driver);
+
+/* Section 4: the limits an administrator configured (MDLB_LIMIT_NAME_* values read from Parameters at load). */
+typedef struct mdlb_limit_config {
+    mdlb_u32 present;                       /* bit (1 << MDLB_LIMIT_NAME_*): a value of that name was read */
+    mdlb_u64 value[MDLB_LIMIT_NAME_COUNT];  /* the value read (meaningful where present) */
+} mdlb_limit_config;
+
+/* What is in force after the configuration. */
+typedef struct mdlb_limits_in_force {
+    mdlb_limits handle, driver;
+    mdlb_u32 max_handles;                   /* driverMaxHandles */
+    mdlb_u32 configured;                    /* MDLB_INFO.ConfiguredLimits */
+    mdlb_u32 clamped;                       /* MDLB_INFO.ClampedLimits */
+} mdlb_limits_in_force;
+
+/* The defaults, with every configured value clamped to its MDLB_LIMIT_RANGES range, then the RAM rule: when the
+ * driver-wide locked, page-allocation and kernel-buffer limits in force together exceed ram_bytes / 2, the
+ * configured ones among them are lowered in that order (never below their minimum; a default is never lowered).
+ * ram_bytes 0: unknown, no RAM rule. */
+void mdlb_limits_configure(const mdlb_limit_config *cfg, mdlb_u64 ram_bytes, mdlb_limits_in_force *out);
 /* Whether an object is an MDL of any kind. */
 int mdlb_obj_is_mdl(const mdlb_obj *o);
 

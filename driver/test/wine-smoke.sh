@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Wine smoke test of the real mdlbridge.sys: a fresh WINEPREFIX under a temp dir, the driver installed as a
 # kernel service (OpenSCManager / CreateService with a \??\Z:\... path / StartService), then every IOCTL Wine
-# can run (client main). IoBuildPartialMdl and MmSizeOfMdl (also behind MmInitializeMdl requests) are Wine
-# stubs that abort the driver host (EXCEPTION_WINE_STUB): each is exercised last, in its own service start,
-# and the abort is the expected answer. Prints "N passed, N failed"; exits non-zero on failure. Bounded: every Wine call runs under timeout.
+# can run (client main), then administrator limits read at load (client limits: Parameters values, a restart,
+# INFO). IoBuildPartialMdl, MmSizeOfMdl (also behind MmInitializeMdl requests) and MmAllocateMappingAddress (the
+# four reserved-mapping routines are all stubs in Wine 8) abort the driver host (EXCEPTION_WINE_STUB): each is
+# exercised last, in its own service start, and the abort is the expected answer. Prints "N passed, N failed"; exits non-zero on failure. Bounded: every Wine call runs under timeout.
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -57,7 +58,20 @@ fi
 client stop >/dev/null; tally $? "service stops (DriverUnload)"
 timeout 60 "$wineserver" -w
 
-for stub in MmSizeOfMdl MmInitializeMdl IoBuildPartialMdl; do
+echo "== service start 2: administrator limits (Parameters values, restart, INFO)"
+client install "$winpath" >/dev/null; tally $? "driver loads for the limits"
+out="$(client limits)"; rc=$?
+echo "$out"
+line="$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)"
+if [ -n "$line" ]; then
+    passed=$((passed + ${line%% *})); f="${line#*, }"; failed=$((failed + ${f%% *}))
+else
+    tally 1 "client limits printed no tally (rc $rc)"
+fi
+client stop >/dev/null; tally $? "service stops after the limits"
+timeout 60 "$wineserver" -w
+
+for stub in MmSizeOfMdl MmInitializeMdl IoBuildPartialMdl MmAllocateMappingAddress; do
     echo "== service start: $stub (Wine exports it as a stub: the driver host is expected to abort)"
     client install "$winpath" >/dev/null; tally $? "driver loads again for $stub"
     res="$(client stub "$stub")"; rc=$?

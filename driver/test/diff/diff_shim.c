@@ -118,6 +118,13 @@ mdlb_u32 dt_next_release(mdlb_table *t, int *phase)
     return o ? o->id : 0;
 }
 
+/* mdlb_release_mappings of the object with this id (0 when none). */
+mdlb_u32 dt_release_mappings(mdlb_table *t, mdlb_u32 id, int phase)
+{
+    mdlb_obj *o = dt_find(t, id);
+    return o ? mdlb_release_mappings(o, phase) : 0;
+}
+
 mdlb_u32 dt_kernel_range(mdlb_table *t, mdlb_u64 va, mdlb_u64 len)
 {
     mdlb_obj *o = mdlb_table_kernel_range(t, va, len);
@@ -253,4 +260,59 @@ mdlb_u32 dt_reply(mdlb_u8 *buf, mdlb_u32 cap, mdlb_u32 fixed, mdlb_u32 pfn_start
         }
     }
     return mdlb_reply_finish(&r);
+}
+
+/* ---- the DDI-coverage issue (spec12): the new object fields, and the limit computation ------------------- */
+
+/* The pages' memory type of an MDL object (MDLB_MM_*); dt_insert leaves it 0 (MmNonCached), ops.c sets it. */
+mdlb_u32 dt_get_cache_type(mdlb_table *t, mdlb_u32 id)
+{
+    mdlb_obj *o = dt_find(t, id);
+    return o ? o->cache_type : 0;
+}
+
+void dt_set_cache_type(mdlb_table *t, mdlb_u32 id, mdlb_u32 cache_type)
+{
+    mdlb_obj *o = dt_find(t, id);
+    if (o != NULL)
+        o->cache_type = cache_type;
+}
+
+/* The 'mapping' link: MDL -> its kernel-mode or reserved mapping object, reserved mapping -> its reservation,
+ * reservation -> the reserved mapping made in it. */
+mdlb_u32 dt_get_mapping(mdlb_table *t, mdlb_u32 id)
+{
+    mdlb_obj *o = dt_find(t, id);
+    return o ? o->mapping : 0;
+}
+
+void dt_set_mapping(mdlb_table *t, mdlb_u32 id, mdlb_u32 mapping)
+{
+    mdlb_obj *o = dt_find(t, id);
+    if (o != NULL)
+        o->mapping = mapping;
+}
+
+/*
+ * mdlb_limits_configure over flat arrays: 'values13' by MDLB_LIMIT_NAME_* index (read where 'present' has the bit),
+ * 'ram' in bytes (0: unknown). out15 receives the handle limits (objects, locked, kernel buffer, page allocation,
+ * MDL pool, system mapping), the driver's in the same order, then max_handles, configured, clamped.
+ */
+void dt_limits_configure(mdlb_u32 present, const mdlb_u64 *values13, mdlb_u64 ram, mdlb_u64 *out15)
+{
+    mdlb_limit_config c;
+    mdlb_limits_in_force f;
+    mdlb_u32 i;
+    memset(&c, 0, sizeof(c));
+    c.present = present;
+    for (i = 0; i < MDLB_LIMIT_NAME_COUNT; i++)
+        c.value[i] = values13[i];
+    mdlb_limits_configure(&c, ram, &f);
+    out15[0] = f.handle.objects; out15[1] = f.handle.locked_bytes; out15[2] = f.handle.kernel_buffer_bytes;
+    out15[3] = f.handle.page_bytes; out15[4] = f.handle.pool_bytes; out15[5] = f.handle.system_mapping_bytes;
+    out15[6] = f.driver.objects; out15[7] = f.driver.locked_bytes; out15[8] = f.driver.kernel_buffer_bytes;
+    out15[9] = f.driver.page_bytes; out15[10] = f.driver.pool_bytes; out15[11] = f.driver.system_mapping_bytes;
+    out15[12] = f.max_handles;
+    out15[13] = f.configured;
+    out15[14] = f.clamped;
 }

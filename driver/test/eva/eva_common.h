@@ -34,6 +34,8 @@ static const mdlb_u32 mdlb_eva_codes[] = {
     IOCTL_MDLB_BUILD_NONPAGED, IOCTL_MDLB_UNLOCK, IOCTL_MDLB_FREE_MDL, IOCTL_MDLB_POOL_ALLOCATE,
     IOCTL_MDLB_POOL_FREE, IOCTL_MDLB_QUERY, IOCTL_MDLB_DESCRIBE_CHAIN, IOCTL_MDLB_ALLOCATE_PAGES,
     IOCTL_MDLB_FREE_PAGES, IOCTL_MDLB_DIRECT_IN, IOCTL_MDLB_DIRECT_OUT, IOCTL_MDLB_DIRECT_FETCH,
+    IOCTL_MDLB_MAP_KERNEL, IOCTL_MDLB_RESERVE, IOCTL_MDLB_MAP_RESERVED, IOCTL_MDLB_UNMAP_RESERVED,
+    IOCTL_MDLB_FREE_RESERVATION,
 };
 #define MDLB_EVA_CODES ((int)(sizeof(mdlb_eva_codes) / sizeof(mdlb_eva_codes[0])))
 
@@ -48,7 +50,7 @@ static inline mdlb_u32 mdlb_eva_unknown_code(int shape)
     if (shape == 1)
         return Frama_C_unsigned_int_interval((MDLB_DEVICE_TYPE + 1u) << 16, 0xFFFFFFFFu);
     shape -= 2;
-    return MDLB_CTL(Frama_C_unsigned_int_interval(0x818u, 0xFFFu), (mdlb_u32)(shape & 3), (mdlb_u32)(shape >> 2));
+    return MDLB_CTL(Frama_C_unsigned_int_interval(0x81Du, 0xFFFu), (mdlb_u32)(shape & 3), (mdlb_u32)(shape >> 2));
 }
 #define MDLB_EVA_UNKNOWN_SHAPES 18
 

@@ -16,7 +16,7 @@
 #include "protocol.h"
 #include <string.h>
 
-#define MDLB_EVA_SMALL 48u
+#define MDLB_EVA_SMALL 72u /* past ALLOCATE_PAGES' 64 bytes, the largest fixed size */
 #define MDLB_EVA_CHAIN_LENGTHS ((mdlb_u32)MDLB_EVA_MAX_CHAIN + 8u)
 
 static mdlb_u8 small_buf[MDLB_EVA_CHAIN_LENGTHS];

@@ -87,7 +87,7 @@ static void any_obj_value(mdlb_obj *o)
 static void any_proto(mdlb_obj *o)
 {
     any_obj_value(o);
-    o->kind = Frama_C_unsigned_int_interval(MDLB_OBJ_MDL, MDLB_OBJ_KERNEL_BUFFER);
+    o->kind = Frama_C_unsigned_int_interval(MDLB_OBJ_MDL, MDLB_OBJ_RESERVED_MAPPING);
 }
 
 static void any_use(mdlb_use *u)
@@ -108,7 +108,7 @@ static mdlb_obj *any_obj(mdlb_table *t)
     return o;
 }
 
-#define MDLB_EVA_ACTIONS 21
+#define MDLB_EVA_ACTIONS 26
 
 /* One step. A macro rather than a function: the cases stay in eva_table's own states. */
 #define STEP(t, action)                                                                                        \
@@ -142,6 +142,21 @@ static mdlb_obj *any_obj(mdlb_table *t)
     case 17: o = any_obj(t); if (o) o->va = any_u64(); break;    /* and records addresses */                   \
     case 18: o = any_obj(t); if (o) o->length = any_u64(); break;                                              \
     case 19: o = any_obj(t); if (o) o->nowrite = any_u32(); break;                                             \
+    case 21: o = any_obj(t); if (o) (void)mdlb_check_map_kernel(t, o, any_bool()); break;                     \
+    case 22:                                                                                                   \
+        o = any_obj(t);                                                                                        \
+        m = any_obj(t);                                                                                        \
+        if (o && m)                                                                                            \
+            (void)mdlb_check_map_reserved(t, o, m, any_bool());                                                \
+        break;                                                                                                 \
+    case 23:                                                                                                   \
+        o = any_obj(t);                                                                                        \
+        m = any_obj(t);                                                                                        \
+        if (o && m)                                                                                            \
+            (void)mdlb_check_unmap_reserved(t, o, m);                                                          \
+        break;                                                                                                 \
+    case 24: o = any_obj(t); if (o) o->mapping = any_u32(); break; /* the links the driver keeps */            \
+    case 25: o = any_obj(t); if (o) (void)mdlb_release_mappings(o, (int)any_u32()); break;                    \
     case 20: /* release, then reuse */                                                                         \
         mdlb_table_destroy(t);                                                                                 \
         mdlb_table_init(t, stub_alloc, stub_free);                                                             \
@@ -194,6 +209,8 @@ void eva_ranges(void)
 
 void eva_rules(void)
 {
+    mdlb_limit_config cfg;
+    mdlb_limits_in_force f;
     mdlb_obj o;
     mdlb_use h, d, a;
     mdlb_limits hl, dl;
@@ -204,6 +221,10 @@ void eva_rules(void)
     (void)mdlb_check_free_pages(&o);
     (void)mdlb_check_unmap_system(&o);
     (void)mdlb_check_allocate_pages(any_bool());
+    (void)mdlb_check_free_reservation(&o);
+    (void)mdlb_check_cache_type(&o, any_u32());
+    Frama_C_make_unknown((char *)&cfg, sizeof(cfg));
+    mdlb_limits_configure(&cfg, any_u64(), &f);
     any_use(&h); any_use(&d); any_use(&a); any_limits(&hl); any_limits(&dl);
     (void)mdlb_limit_check(&h, &hl, &d, &dl, &a);
     mdlb_use_add(&h, &a);

@@ -25,9 +25,9 @@ harnesses=(
   "reply-window|protocol.c h_reply.c|eva_reply_window||mdlb_reply_begin mdlb_reply_snapshot mdlb_pfn_window mdlb_reply_finish"
   "reply-sequence|protocol.c h_reply.c|eva_reply_sequence||mdlb_reply_begin mdlb_reply_status mdlb_reply_object mdlb_reply_value mdlb_reply_snapshot mdlb_pfn_window mdlb_reply_data mdlb_reply_finish"
   "misc|protocol.c h_misc.c|main||mdlb_priority_ok mdlb_page_flags_ok mdlb_span_pages mdlb_pfn_width_from_one_page_size mdlb_pfn_capacity mdlb_pfn_capacity_from_size mdlb_pfn_window"
-  "table|table.c h_table.c|eva_table|$table_opts -eva-slevel-function free_slot:64|mdlb_table_init mdlb_table_destroy mdlb_table_lookup mdlb_table_insert mdlb_table_growth_bytes mdlb_table_remove mdlb_table_kernel_range mdlb_table_in_user_mapping mdlb_table_next_release mdlb_check_probe mdlb_check_build_nonpaged mdlb_check_map mdlb_partial_state mdlb_driver_pages_of mdlb_check_partial mdlb_check_pool_free mdlb_check_transfer mdlb_mdl_writable mdlb_mdl_has_pages"
+  "table|table.c h_table.c|eva_table|$table_opts -eva-slevel-function free_slot:64|mdlb_table_init mdlb_table_destroy mdlb_table_lookup mdlb_table_insert mdlb_table_growth_bytes mdlb_table_remove mdlb_table_kernel_range mdlb_table_in_user_mapping mdlb_table_next_release mdlb_check_probe mdlb_check_build_nonpaged mdlb_check_map mdlb_partial_state mdlb_driver_pages_of mdlb_check_partial mdlb_check_pool_free mdlb_check_transfer mdlb_mdl_writable mdlb_mdl_has_pages mdlb_check_map_kernel mdlb_check_map_reserved mdlb_check_unmap_reserved mdlb_release_mappings"
   "table-ranges|table.c h_table.c|eva_ranges|$table_opts|mdlb_ranges_init mdlb_ranges_destroy mdlb_ranges_add mdlb_ranges_remove mdlb_ranges_overlap"
-  "table-rules|table.c h_table.c|eva_rules||mdlb_obj_is_mdl mdlb_check_unlock mdlb_check_free mdlb_check_free_pages mdlb_check_unmap_system mdlb_check_allocate_pages mdlb_limit_check mdlb_use_add mdlb_use_sub mdlb_default_limits"
+  "table-rules|table.c h_table.c|eva_rules||mdlb_obj_is_mdl mdlb_check_unlock mdlb_check_free mdlb_check_free_pages mdlb_check_unmap_system mdlb_check_allocate_pages mdlb_limit_check mdlb_use_add mdlb_use_sub mdlb_default_limits mdlb_check_free_reservation mdlb_check_cache_type mdlb_limits_configure"
 )
 for h in "${harnesses[@]}"; do
     IFS='|' read -r name srcs main extra entries <<<"$h"

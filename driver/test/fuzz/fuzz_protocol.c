@@ -42,7 +42,9 @@ static const uint32_t known_codes[] = {
     IOCTL_MDLB_UNMAP, IOCTL_MDLB_READ_MAPPED, IOCTL_MDLB_WRITE_MAPPED, IOCTL_MDLB_BUILD_PARTIAL,
     IOCTL_MDLB_BUILD_NONPAGED, IOCTL_MDLB_UNLOCK, IOCTL_MDLB_FREE_MDL, IOCTL_MDLB_POOL_ALLOCATE,
     IOCTL_MDLB_POOL_FREE, IOCTL_MDLB_QUERY, IOCTL_MDLB_DESCRIBE_CHAIN, IOCTL_MDLB_ALLOCATE_PAGES,
-    IOCTL_MDLB_FREE_PAGES, IOCTL_MDLB_DIRECT_IN, IOCTL_MDLB_DIRECT_OUT, IOCTL_MDLB_DIRECT_FETCH};
+    IOCTL_MDLB_FREE_PAGES, IOCTL_MDLB_DIRECT_IN, IOCTL_MDLB_DIRECT_OUT, IOCTL_MDLB_DIRECT_FETCH,
+    IOCTL_MDLB_MAP_KERNEL, IOCTL_MDLB_RESERVE, IOCTL_MDLB_MAP_RESERVED, IOCTL_MDLB_UNMAP_RESERVED,
+    IOCTL_MDLB_FREE_RESERVATION};
 #define KNOWN_COUNT (sizeof(known_codes) / sizeof(known_codes[0]))
 
 static int is_known(uint32_t code)
@@ -81,13 +83,16 @@ static uint64_t oracle_size(uint32_t code, const uint8_t *in, size_t len)
     case IOCTL_MDLB_DIRECT_FETCH:
         return 16;
     case IOCTL_MDLB_SIZE_OF_MDL: case IOCTL_MDLB_ALLOCATE_MDL: case IOCTL_MDLB_INITIALIZE_MDL:
-    case IOCTL_MDLB_READ_MAPPED: case IOCTL_MDLB_BUILD_PARTIAL: case IOCTL_MDLB_ALLOCATE_PAGES:
+    case IOCTL_MDLB_READ_MAPPED: case IOCTL_MDLB_BUILD_PARTIAL: case IOCTL_MDLB_POOL_ALLOCATE:
+    case IOCTL_MDLB_MAP_RESERVED: case IOCTL_MDLB_UNMAP_RESERVED:
         return 32;
+    case IOCTL_MDLB_ALLOCATE_PAGES:
+        return 64;
     case IOCTL_MDLB_PROBE_AND_LOCK: case IOCTL_MDLB_MAP_SYSTEM: case IOCTL_MDLB_UNMAP: case IOCTL_MDLB_FREE_MDL:
-    case IOCTL_MDLB_POOL_ALLOCATE: case IOCTL_MDLB_BUILD_NONPAGED: case IOCTL_MDLB_UNLOCK: case IOCTL_MDLB_QUERY:
-    case IOCTL_MDLB_FREE_PAGES: case IOCTL_MDLB_POOL_FREE:
+    case IOCTL_MDLB_BUILD_NONPAGED: case IOCTL_MDLB_UNLOCK: case IOCTL_MDLB_QUERY:
+    case IOCTL_MDLB_FREE_PAGES: case IOCTL_MDLB_POOL_FREE: case IOCTL_MDLB_RESERVE: case IOCTL_MDLB_FREE_RESERVATION:
         return 24;
-    case IOCTL_MDLB_MAP_USER:
+    case IOCTL_MDLB_MAP_USER: case IOCTL_MDLB_MAP_KERNEL:
         return 40;
     case IOCTL_MDLB_WRITE_MAPPED:
         return len >= 32 ? 32ull + rd32(in + 28) : 32;
@@ -337,11 +342,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     {
         uint32_t p = mdlb_check_parameters(code, in, in_len);
-        CHECK(p <= MDLB_PARAM_PFN_WINDOW, "parameter detail %u", p);
+        CHECK(p <= MDLB_PARAM_PAGE_OFFSET, "parameter detail %u", p);
         if (code == IOCTL_MDLB_PROBE_AND_LOCK && (in[20] > 1 || in[21] > 2))
             CHECK(p != 0, "probe with mode %u operation %u accepted", in[20], in[21]);
-        if (code == IOCTL_MDLB_MAP_USER && rd32(in + 20) != MDLB_MM_CACHED)
+        if ((code == IOCTL_MDLB_MAP_USER || code == IOCTL_MDLB_MAP_KERNEL) && rd32(in + 20) > MDLB_MM_WRITE_COMBINED)
             CHECK(p != 0, "cache type %u accepted", rd32(in + 20));
+        if (code == IOCTL_MDLB_MAP_KERNEL && rd64(in + 24) != 0)
+            CHECK(p != 0, "KernelMode mapping with requested address 0x%llx accepted", (unsigned long long)rd64(in + 24));
+        if (code == IOCTL_MDLB_RESERVE && (rd64(in + 16) == 0 || rd64(in + 16) > 0xFFFFFFFFull))
+            CHECK(p == MDLB_PARAM_SIZE || p == MDLB_PARAM_RESERVED || p == MDLB_PARAM_PFN_WINDOW,
+                  "reservation of 0x%llx bytes: detail %u", (unsigned long long)rd64(in + 16), p);
+        if (code == IOCTL_MDLB_POOL_ALLOCATE && (rd32(in + 24) % 16u != 0 || rd32(in + 24) >= 4096u))
+            CHECK(p != 0, "pageOffset 0x%x accepted", rd32(in + 24));
+        if (code == IOCTL_MDLB_ALLOCATE_PAGES && rd64(in + 32) > rd64(in + 40))
+            CHECK(p != 0, "low 0x%llx above high accepted", (unsigned long long)rd64(in + 32));
         if ((code == IOCTL_MDLB_READ_MAPPED || code == IOCTL_MDLB_WRITE_MAPPED) && rd32(in + 28) > MDLB_MAX_TRANSFER)
             CHECK(p != 0, "transfer of %u accepted", rd32(in + 28));
         if (code == IOCTL_MDLB_DESCRIBE_CHAIN && (rd32(in + 16) == 0 || rd32(in + 16) > MDLB_MAX_CHAIN_RANGES) &&

@@ -4,7 +4,8 @@
  *
  * The input is a program: each 4-byte instruction is one driver operation (allocate an MDL over a user or a
  * kernel-buffer range, probe, build for nonpaged pool, map to system or user space, build a partial, unmap,
- * unlock, free, free pages, pool allocate/free, lookups of random ids). Like ops.c, an operation changes the
+ * unlock, free, free pages, pool allocate/free, lookups of random ids, and the reservations of the DDI-coverage
+ * issue: reserve, map into one, unmap from it, free it). Like ops.c, an operation changes the
  * table only when its section 3 check returns 0. After every instruction the table must be consistent (each
  * object's user_mappings, partials and inheritors equal what the table really holds); at the end
  * the release path (mdlb_table_next_release, CONTRACT.md section 1 order) must empty the table in a bounded number
@@ -85,6 +86,30 @@ static void check_consistent(mdlb_table *t)
     (void)live;
 }
 
+/* Pages a range spans, computed here rather than by table.c. */
+static mdlb_u64 span(mdlb_u64 va, mdlb_u64 len)
+{
+    return ((va & 4095u) + len + 4095u) / 4096u;
+}
+
+/* MmUnmapReservedMapping as ops.c does it: the mapping object goes, and the links and state with it. */
+static void unmap_reserved(mdlb_table *t, mdlb_obj *res, mdlb_obj *m)
+{
+    mdlb_obj *map = NULL;
+    if (mdlb_table_lookup(t, res->mapping, MDLB_KIND_BIT(MDLB_OBJ_RESERVED_MAPPING), &map) == 0)
+        mdlb_table_remove(t, map);
+    res->mapping = 0;
+    m->mapping = 0;
+    m->state &= ~(MDLB_ST_RESMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE);
+}
+
+static mdlb_obj *by_id(mdlb_table *t, mdlb_u32 id)
+{
+    mdlb_obj *o = NULL;
+    (void)mdlb_table_lookup(t, id, 0xFFFFFFFFu, &o);
+    return o;
+}
+
 static mdlb_u64 va_for(mdlb_table *t, uint32_t sel, mdlb_u32 *len)
 {
     mdlb_obj *kb = (sel & 3u) == 0 ? pick(t, sel >> 2, MDLB_KIND_BIT(MDLB_OBJ_KERNEL_BUFFER)) : NULL;
@@ -101,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     mdlb_table t;
     size_t pc;
-    mdlb_u64 next_kernel = 0xFFFF800000100000ull;
+    mdlb_u64 next_kernel = 0xFFFF800000100000ull, next_reservation = 0xFFFFF60000000000ull;
     int steps = 0, phase;
     mdlb_obj *o;
 
@@ -113,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mdlb_obj proto, *m, *n;
         mdlb_u32 r, len, eff;
         memset(&proto, 0, sizeof(proto));
-        switch (op % 16) {
+        switch (op % 20) {
         case 0: /* IoAllocateMdl / MmInitializeMdl over a user or kernel-buffer range */
         case 1:
             proto.kind = (op & 16) ? MDLB_OBJ_INIT_MDL : MDLB_OBJ_MDL;
@@ -133,7 +158,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 4: /* MmGetSystemAddressForMdlSafe */
             if ((m = pick(&t, sel, MDLB_KINDS_ANY_MDL)) != NULL && mdlb_check_map(&t, m, 0, 0) == 0) {
-                if (!(m->state & MDLB_ST_NONPAGED) && !(m->kind == MDLB_OBJ_PARTIAL && (m->state & MDLB_ST_INHERITED)))
+                /* An MDL that has a system address already gets it back, nothing new is mapped. */
+                if (!(m->state & (MDLB_ST_NONPAGED | MDLB_ST_RESMAP | MDLB_ST_SYSMAP)) &&
+                    !(m->kind == MDLB_OBJ_PARTIAL && (m->state & MDLB_ST_INHERITED)))
                     m->state |= MDLB_ST_SYSMAP;
                 m->state |= MDLB_ST_SYSADDR | ((sel & 0x200u) ? MDLB_ST_NOWRITE : 0);
             }
@@ -158,7 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 proto.parent = m->id;
                 proto.va = m->va + ((sel >> 4) & 0xFFFFu);
                 proto.length = eff;
-                proto.state = (m->state & (MDLB_ST_SYSMAP | MDLB_ST_NONPAGED)) ? MDLB_ST_INHERITED : 0;
+                proto.state = (m->state & (MDLB_ST_SYSMAP | MDLB_ST_NONPAGED | MDLB_ST_RESMAP)) ? MDLB_ST_INHERITED : 0;
                 if ((n = mdlb_table_insert(&t, &proto)) != NULL)
                     remember(n->id);
             }
@@ -219,6 +246,47 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     CHECK((m->state & MDLB_ST_SYSADDR) && (mdlb_u64)(sel >> 8) + (sel >> 4) <= m->length, "transfer");
             }
             break;
+        case 16: /* MmAllocateMappingAddress */
+            proto.kind = MDLB_OBJ_RESERVATION;
+            proto.va = next_reservation;
+            proto.length = (sel & 0x7FFFu) + 1u;
+            next_reservation += 0x100000u;
+            if ((m = mdlb_table_insert(&t, &proto)) != NULL)
+                remember(m->id);
+            break;
+        case 17: /* MmMapLockedPagesWithReservedMapping */
+            if ((n = pick(&t, sel, MDLB_KIND_BIT(MDLB_OBJ_RESERVATION))) != NULL &&
+                (m = pick(&t, sel >> 9, MDLB_KINDS_ANY_MDL)) != NULL &&
+                mdlb_check_map_reserved(&t, n, m, (sel >> 23) & 1u) == 0) {
+                mdlb_u32 res_id = n->id, mdl_id = m->id;
+                CHECK(n->mapping == 0 && span(m->va, m->length) <= span(n->va, n->length) && m->length != 0 &&
+                          !(m->state & (MDLB_ST_SYSMAP | MDLB_ST_RESMAP | MDLB_ST_NONPAGED | MDLB_ST_INHERITED)),
+                      "reserved mapping of %u into %u allowed (state 0x%x)", m->id, n->id, m->state);
+                proto.kind = MDLB_OBJ_RESERVED_MAPPING;
+                proto.parent = mdl_id;
+                proto.mapping = res_id;
+                proto.va = n->va + (m->va & 4095u);
+                proto.length = m->length;
+                if ((o = mdlb_table_insert(&t, &proto)) != NULL) { /* slots may move: find both again */
+                    remember(o->id);
+                    by_id(&t, res_id)->mapping = o->id;
+                    by_id(&t, mdl_id)->mapping = o->id;
+                    by_id(&t, mdl_id)->state |= MDLB_ST_RESMAP;
+                }
+            }
+            break;
+        case 18: /* MmUnmapReservedMapping */
+            if ((n = pick(&t, sel, MDLB_KIND_BIT(MDLB_OBJ_RESERVATION))) != NULL &&
+                (m = pick(&t, sel >> 9, MDLB_KINDS_ANY_MDL)) != NULL && mdlb_check_unmap_reserved(&t, n, m) == 0) {
+                CHECK((m->state & MDLB_ST_RESMAP) && m->inheritors == 0 && m->mapping == n->mapping,
+                      "unmap of %u from %u allowed (state 0x%x)", m->id, n->id, m->state);
+                unmap_reserved(&t, n, m);
+            }
+            break;
+        case 19: /* MmFreeMappingAddress */
+            if ((m = pick(&t, sel, MDLB_KIND_BIT(MDLB_OBJ_RESERVATION))) != NULL && mdlb_check_free_reservation(m) == 0)
+                mdlb_table_remove(&t, m);
+            break;
         default: /* range queries */
             (void)mdlb_table_kernel_range(&t, 0xFFFF800000100000ull + sel * 97ull, sel >> 9);
             (void)mdlb_table_in_user_mapping(&t, 0x7FF000000000ull + sel * 4099ull, sel);
@@ -236,11 +304,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             mdlb_table_remove(&t, o);
             break;
         case MDLB_REL_PARTIAL:
+            if (o->state & MDLB_ST_RESMAP) { /* MmUnmapReservedMapping first, allowed as on request */
+                mdlb_obj *map = by_id(&t, o->mapping), *res = map ? by_id(&t, map->mapping) : NULL;
+                CHECK(res != NULL && mdlb_check_unmap_reserved(&t, res, o) == 0, "releasing reserved partial %u", o->id);
+                unmap_reserved(&t, res, o);
+            }
             CHECK(mdlb_check_free(o, MDLB_FREE_IOFREEMDL) == 0, "releasing partial %u: refused 0x%x", o->id,
                   mdlb_check_free(o, MDLB_FREE_IOFREEMDL));
             mdlb_table_remove(&t, o);
             break;
         case MDLB_REL_SYSTEM_MAPPING:
+            if (o->kind == MDLB_OBJ_RESERVED_MAPPING) {
+                mdlb_obj *res = by_id(&t, o->mapping), *m2 = by_id(&t, o->parent);
+                CHECK(res != NULL && m2 != NULL && mdlb_check_unmap_reserved(&t, res, m2) == 0,
+                      "releasing reserved mapping %u", o->id);
+                unmap_reserved(&t, res, m2);
+                break;
+            }
             CHECK(mdlb_check_unmap_system(o) == 0, "releasing the system mapping of %u: refused 0x%x", o->id,
                   mdlb_check_unmap_system(o));
             o->state &= ~(MDLB_ST_SYSMAP | MDLB_ST_SYSADDR | MDLB_ST_NOWRITE);
@@ -258,6 +338,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(mdlb_check_free(o, o->kind == MDLB_OBJ_MDL || o->kind == MDLB_OBJ_PARTIAL ? MDLB_FREE_IOFREEMDL
                                                                                           : MDLB_FREE_EXFREEPOOL) == 0,
                   "releasing (free) %u kind %u state 0x%x: refused", o->id, o->kind, o->state);
+            mdlb_table_remove(&t, o);
+            break;
+        case MDLB_REL_RESERVATION:
+            CHECK(mdlb_check_free_reservation(o) == 0, "releasing reservation %u still mapped", o->id);
             mdlb_table_remove(&t, o);
             break;
         case MDLB_REL_KERNEL_BUFFER:

@@ -14,5 +14,6 @@ extern int g_passed, g_failed;
     } while (0)
 void test_protocol(void);
 void test_table(void);
+void test_coverage(void);
 void test_vectors(const char *dir);
 #endif

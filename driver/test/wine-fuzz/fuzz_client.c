@@ -60,13 +60,16 @@ static const ULONG codes[] = {
     IOCTL_MDLB_MAP_SYSTEM, IOCTL_MDLB_MAP_USER, IOCTL_MDLB_UNMAP, IOCTL_MDLB_READ_MAPPED, IOCTL_MDLB_WRITE_MAPPED,
     IOCTL_MDLB_BUILD_NONPAGED, IOCTL_MDLB_UNLOCK, IOCTL_MDLB_FREE_MDL, IOCTL_MDLB_POOL_ALLOCATE,
     IOCTL_MDLB_POOL_FREE, IOCTL_MDLB_QUERY, IOCTL_MDLB_DESCRIBE_CHAIN, IOCTL_MDLB_ALLOCATE_PAGES,
-    IOCTL_MDLB_FREE_PAGES, IOCTL_MDLB_DIRECT_FETCH, IOCTL_MDLB_DIRECT_IN, IOCTL_MDLB_DIRECT_OUT};
+    IOCTL_MDLB_FREE_PAGES, IOCTL_MDLB_DIRECT_FETCH, IOCTL_MDLB_DIRECT_IN, IOCTL_MDLB_DIRECT_OUT,
+    IOCTL_MDLB_MAP_KERNEL, IOCTL_MDLB_MAP_RESERVED, IOCTL_MDLB_UNMAP_RESERVED, IOCTL_MDLB_FREE_RESERVATION};
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
 
-/* Left out: they reach Wine's aborting stubs (IoBuildPartialMdl, MmSizeOfMdl). */
+/* Left out: they reach Wine's aborting stubs (IoBuildPartialMdl, MmSizeOfMdl, MmAllocateMappingAddress). Without a
+ * reservation, the other three reservation codes never get past their object lookup, so they stay in. */
 static int excluded(ULONG code)
 {
-    return code == IOCTL_MDLB_BUILD_PARTIAL || code == IOCTL_MDLB_SIZE_OF_MDL || code == IOCTL_MDLB_INITIALIZE_MDL;
+    return code == IOCTL_MDLB_BUILD_PARTIAL || code == IOCTL_MDLB_SIZE_OF_MDL || code == IOCTL_MDLB_INITIALIZE_MDL ||
+           code == IOCTL_MDLB_RESERVE;
 }
 
 static int known(ULONG code)
@@ -84,8 +87,9 @@ static ULONG fixed_size(ULONG code)
     case IOCTL_MDLB_INFO: case IOCTL_MDLB_RELEASE_ALL: case IOCTL_MDLB_DIRECT_FETCH:
     case IOCTL_MDLB_DIRECT_IN: case IOCTL_MDLB_DIRECT_OUT: return 16;
     case IOCTL_MDLB_ALLOCATE_MDL: case IOCTL_MDLB_READ_MAPPED: case IOCTL_MDLB_WRITE_MAPPED:
-    case IOCTL_MDLB_ALLOCATE_PAGES: return 32;
-    case IOCTL_MDLB_MAP_USER: return 40;
+    case IOCTL_MDLB_POOL_ALLOCATE: case IOCTL_MDLB_MAP_RESERVED: case IOCTL_MDLB_UNMAP_RESERVED: return 32;
+    case IOCTL_MDLB_ALLOCATE_PAGES: return 64;
+    case IOCTL_MDLB_MAP_USER: case IOCTL_MDLB_MAP_KERNEL: return 40;
     case IOCTL_MDLB_DESCRIBE_CHAIN: return 24;
     default: return 24;
     }
@@ -258,6 +262,7 @@ static ULONG build(ULONG code)
             break;
         case IOCTL_MDLB_POOL_ALLOCATE:
             put64(req, 16, below(8) == 0 ? rnd() : 1 + below(below(2) ? 8192 : 1u << 22));
+            put32(req, 24, below(4) == 0 ? 16u * below(256) : below(8) == 0 ? (ULONG)rnd() : 0);
             break;
         case IOCTL_MDLB_ALLOCATE_PAGES:
             put64(req, 16, below(8) == 0 ? rnd() : below(1u << 21));

@@ -84,7 +84,7 @@ if [ ${#vecs[@]} -gt 0 ]; then
   done < <("$tmp/vec2seed" --hex "${vecs[@]}")
 fi
 
-echo "== wine-fuzz: seed $seed, ${seconds}s (BUILD_PARTIAL, SIZE_OF_MDL, INITIALIZE_MDL left out: Wine stubs)"
+echo "== wine-fuzz: seed $seed, ${seconds}s (BUILD_PARTIAL, SIZE_OF_MDL, INITIALIZE_MDL, RESERVE left out: Wine stubs)"
 timeout $((seconds + 120)) "$wine" "$tmp/fuzz_client.exe" run "$seed" 100000000 "$seconds" \
     ${MDLB_WINE_FUZZ_AVOID_KNOWN:+avoid-known} 2>>"$tmp/wine.log"
 rc=$?

@@ -4,8 +4,10 @@
  *   client install PATH_TO_SYS     register and start the MdlBridge kernel service
  *   client main                    every IOCTL Wine can run (expects Wine's answers where Wine stubs Mm*)
  *   client stub NAME               one call into a routine Wine exports only as a stub: MmSizeOfMdl,
- *                                  MmInitializeMdl (sized with MmSizeOfMdl) or IoBuildPartialMdl; the
- *                                  driver host is expected to abort
+ *                                  MmInitializeMdl (sized with MmSizeOfMdl), IoBuildPartialMdl or
+ *                                  MmAllocateMappingAddress (RESERVE); the driver host is expected to abort
+ *   client limits                  writes administrator limits under the service's Parameters key, restarts
+ *                                  the service and checks what INFO reports in force
  *   client stop                    stop and delete the service
  *
  * Calls NtDeviceIoControlFile so the IRP's NTSTATUS is checked as the driver returned it, not a Win32 error.
@@ -140,13 +142,31 @@ static ULONG map_system(HANDLE h, ULONG id)
     return call(h, IOCTL_MDLB_MAP_SYSTEM, &q, sizeof(q));
 }
 
-static ULONG pool_alloc(HANDLE h, ULONGLONG size)
+static ULONG pool_alloc_at(HANDLE h, ULONGLONG size, ULONG page_offset)
 {
     MDLB_REQ_POOL_ALLOCATE q;
     memset(&q, 0, sizeof(q));
     hdr(&q.Header, 0);
     q.Size = size;
+    q.PageOffset = page_offset;
     return call(h, IOCTL_MDLB_POOL_ALLOCATE, &q, sizeof(q));
+}
+
+static ULONG pool_alloc(HANDLE h, ULONGLONG size)
+{
+    return pool_alloc_at(h, size, 0);
+}
+
+static ULONG map_kernel(HANDLE h, ULONG id, ULONG cache_type, ULONGLONG requested)
+{
+    MDLB_REQ_MAP_USER q;
+    memset(&q, 0, sizeof(q));
+    hdr(&q.Header, 16);
+    q.MdlId = id;
+    q.CacheType = cache_type;
+    q.RequestedAddress = requested;
+    q.Priority = MDLB_NORMAL_PAGE_PRIORITY | MDLB_MAPPING_NO_EXECUTE;
+    return call(h, IOCTL_MDLB_MAP_KERNEL, &q, sizeof(q));
 }
 
 static MDLB_INFO info_of(HANDLE h)
@@ -309,7 +329,7 @@ static void kernel_buffers(HANDLE h)
     id = alloc_mdl(h, va + 100, 4000);
     st = probe(h, id, MDLB_KERNEL_MODE, MDLB_IO_READ_ACCESS);
     check(st == 0, "KernelMode probe inside a live kernel buffer allowed", st);
-    id2 = alloc_mdl(h, va, 8192);
+    id2 = alloc_mdl(h, va, 5000); /* the buffer is the 5000 bytes asked for, not the block's two pages */
     st = object_call(h, IOCTL_MDLB_BUILD_NONPAGED, id2);
     check(st == 0, "MmBuildMdlForNonPagedPool on a kernel buffer", st);
     st = probe(h, id2, MDLB_USER_MODE, MDLB_IO_READ_ACCESS);
@@ -399,8 +419,8 @@ static void pages_and_chain(HANDLE h, unsigned char *buf)
     check(st == MDLB_STATUS_INVALID_PARAMETER && rh()->Detail == MDLB_PARAM_FLAGS, "MM_DONT_ZERO_ALLOCATION refused", st);
     a.Flags = 0;
     st = call(h, IOCTL_MDLB_ALLOCATE_PAGES, &a, sizeof(a));
-    check(st == 0xC00000BBu && rh()->Stage == MDLB_STAGE_DDI,
-          "MmAllocatePagesForMdlEx absent (Wine) -> STATUS_NOT_SUPPORTED, image still loads", st);
+    check(st == MDLB_STATUS_NOT_SUPPORTED && rh()->Stage == MDLB_STAGE_DDI && rh()->Detail == MDLB_DDI_MM_UNAVAILABLE,
+          "MmAllocatePagesForMdlEx absent (Wine) -> STATUS_NOT_SUPPORTED / DDI_MM_UNAVAILABLE, image still loads", st);
     locked_before = info_of(h).HandleUse.LockedBytes;
     memset(&ch, 0, sizeof(ch));
     hdr(&ch.c.Header, 4);
@@ -428,6 +448,96 @@ static void pages_and_chain(HANDLE h, unsigned char *buf)
     st = ioctl(h, IOCTL_MDLB_DESCRIBE_CHAIN, &ch, sizeof(MDLB_REQ_CHAIN), reply, sizeof(reply));
     check(st == 0 && rh()->Status == MDLB_STATUS_INVALID_PARAMETER && rh()->Detail == MDLB_PARAM_RANGE_COUNT,
           "DescribeChain with 0 ranges: PARAM_RANGE_COUNT", rh()->Detail);
+}
+
+/* The DDI-coverage issue on Wine, on a handle of its own (release_paths counts what the main handle holds):
+ * a pageOffset buffer and the ByteOffset of an MDL over it, kernel-mode mappings (Wine's MmMapLockedPagesSpecifyCache
+ * returns NULL), every parameter check and object kind the reservation codes have before their DDI (Wine exports the
+ * four reserved-mapping routines only as stubs: the one call is `client stub MmAllocateMappingAddress`). */
+static void ddi_coverage(unsigned char *buf)
+{
+    HANDLE h = open_device();
+    ULONG st, kb, id, user, objects;
+    ULONGLONG va;
+    MDLB_INFO i;
+
+    st = pool_alloc_at(h, 100, 0x40);
+    kb = rh()->ObjectId;
+    va = rh()->Value;
+    check(st == 0 && kb != 0 && (va & 0xFFF) == 0x40, "ExAllocatePoolWithTag with pageOffset 0x40: buffer at block + 0x40",
+          (unsigned long)(va & 0xFFF));
+    i = info_of(h);
+    /* One page (Windows); Wine's unaligned pool is asked for one page more, charged too. */
+    check(i.HandleUse.KernelBufferBytes == 4096 || i.HandleUse.KernelBufferBytes == 8192,
+          "the block is charged: ROUND_UP(0x40 + 100, 4096) (+ 4096 on Wine)", (unsigned long)i.HandleUse.KernelBufferBytes);
+    st = pool_alloc_at(h, 100, 0x48);
+    check(st == MDLB_STATUS_INVALID_PARAMETER && rh()->Detail == MDLB_PARAM_PAGE_OFFSET, "pageOffset 0x48: PARAM_PAGE_OFFSET", st);
+    id = alloc_mdl(h, va, 100);
+    check(id != 0 && snap(0)->ByteOffset == 0x40 && snap(0)->ByteCount == 100 && snap(0)->PfnCount == 1,
+          "IoAllocateMdl over the buffer: ByteOffset = pageOffset", snap(0)->ByteOffset);
+    st = probe(h, alloc_mdl(h, va, 101), MDLB_KERNEL_MODE, MDLB_IO_READ_ACCESS);
+    check(refused(st, MDLB_REFUSE_KERNEL_RANGE_REQUIRED), "KernelMode probe one byte past the buffer refused", rh()->Detail);
+    st = object_call(h, IOCTL_MDLB_BUILD_NONPAGED, id);
+    check(st == 0, "MmBuildMdlForNonPagedPool over the pageOffset buffer", st);
+    st = map_kernel(h, id, MDLB_MM_CACHED, 0);
+    check(refused(st, MDLB_REFUSE_ALREADY_MAPPED), "KernelMode mapping of a nonpaged-pool MDL: ALREADY_MAPPED", rh()->Detail);
+
+    user = alloc_mdl(h, (ULONGLONG)(ULONG_PTR)buf + 0x123, 8192);
+    st = map_kernel(h, user, MDLB_MM_CACHED, 0);
+    check(refused(st, MDLB_REFUSE_MAP_NOT_LOCKED), "KernelMode mapping of an unlocked MDL refused", rh()->Detail);
+    st = probe(h, user, MDLB_USER_MODE, MDLB_IO_WRITE_ACCESS);
+    check(st == 0, "UserMode probe of a PAGE_READWRITE caller range (not uncached)", st);
+    st = map_kernel(h, user, MDLB_MM_CACHED, 0x10000);
+    check(st == MDLB_STATUS_INVALID_PARAMETER && rh()->Detail == MDLB_PARAM_REQUESTED_ADDRESS,
+          "KernelMode mapping with a requested address: PARAM_REQUESTED_ADDRESS", st);
+    st = map_kernel(h, user, MDLB_MM_WRITE_COMBINED, 0);
+    check(st == MDLB_STATUS_INVALID_PARAMETER && rh()->Stage == MDLB_STAGE_PARAMETER && rh()->Detail == MDLB_PARAM_CACHE_TYPE,
+          "write-combined mapping of MmCached pages: PARAM_CACHE_TYPE", st);
+    objects = info_of(h).HandleUse.Objects;
+    st = map_kernel(h, user, MDLB_MM_CACHED, 0);
+    check(st == MDLB_STATUS_INSUFFICIENT_RESOURCES && rh()->Stage == MDLB_STAGE_DDI &&
+          rh()->Detail == MDLB_DDI_MM_MAP_LOCKED_PAGES && rh()->SnapshotCount == 2,
+          "MmMapLockedPagesSpecifyCache(KernelMode, MmCached) NULL (Wine) -> INSUFFICIENT_RESOURCES, two snapshots", st);
+    i = info_of(h);
+    check(i.HandleUse.Objects == objects && i.HandleSystemMappingBytes == 0 && i.HandleUse.Counters.OutstandingMappings == 0,
+          "the failed mapping gave back its object and its system-mapping bytes", (unsigned long)i.HandleSystemMappingBytes);
+    {
+        MDLB_REQ_RESERVE r;
+        MDLB_REQ_RESERVED m;
+        MDLB_REQ_ALLOCATE_PAGES a;
+        memset(&r, 0, sizeof(r));
+        hdr(&r.Header, 0);
+        st = call(h, IOCTL_MDLB_RESERVE, &r, sizeof(r));
+        check(st == MDLB_STATUS_INVALID_PARAMETER && rh()->Detail == MDLB_PARAM_SIZE, "MmAllocateMappingAddress(0): PARAM_SIZE", st);
+        memset(&m, 0, sizeof(m));
+        hdr(&m.Header, 0);
+        m.ReservationId = user;
+        m.MdlId = user;
+        m.CacheType = MDLB_MM_CACHED;
+        st = ioctl(h, IOCTL_MDLB_MAP_RESERVED, &m, sizeof(m), reply, sizeof(reply));
+        check(st == MDLB_STATUS_OBJECT_TYPE_MISMATCH, "MAP_RESERVED naming an MDL as the reservation fails the IRP", st);
+        m.ReservationId = 0x7FFFFFF0u;
+        st = ioctl(h, IOCTL_MDLB_MAP_RESERVED, &m, sizeof(m), reply, sizeof(reply));
+        check(st == MDLB_STATUS_NOT_FOUND, "MAP_RESERVED of an unknown reservation: STATUS_NOT_FOUND", st);
+        m.ReservationId = user;
+        m.CacheType = 1;
+        st = ioctl(h, IOCTL_MDLB_UNMAP_RESERVED, &m, sizeof(m), reply, sizeof(reply));
+        check(st == MDLB_STATUS_OBJECT_TYPE_MISMATCH, "UNMAP_RESERVED: the object kinds come before the parameters", st);
+        st = ioctl(h, IOCTL_MDLB_FREE_RESERVATION, &m, sizeof(MDLB_REQ_OBJECT), reply, sizeof(reply));
+        check(st == MDLB_STATUS_OBJECT_TYPE_MISMATCH, "FREE_RESERVATION of an MDL id fails the IRP", st);
+        memset(&a, 0, sizeof(a));
+        hdr(&a.Header, 0);
+        a.Size = 8192;
+        a.LowAddress = 0x100000;
+        a.HighAddress = 0xFFFFF;
+        st = call(h, IOCTL_MDLB_ALLOCATE_PAGES, &a, sizeof(a));
+        check(st == MDLB_STATUS_INVALID_PARAMETER && rh()->Detail == MDLB_PARAM_ADDRESS_RANGE,
+              "MmAllocatePagesForMdlEx with low above high: PARAM_ADDRESS_RANGE", st);
+    }
+    i = info_of(h);
+    check(i.MaxHandles == MDLB_LIMIT_DRIVER_HANDLES && i.ConfiguredLimits == 0 && i.ClampedLimits == 0,
+          "INFO: driverMaxHandles in force, nothing configured or clamped", i.ConfiguredLimits);
+    CloseHandle(h);
 }
 
 static void direct(HANDLE h, unsigned char *buf)
@@ -496,6 +606,7 @@ static int run_main(void)
     kernel_buffers(h);
     mdl_before_buffer();
     pages_and_chain(h, buf);
+    ddi_coverage(buf);
     direct(h, buf);
     release_paths(h, buf);
     CloseHandle(h);
@@ -527,6 +638,12 @@ static int run_stub(const char *name)
         q.VirtualAddress = (ULONGLONG)(ULONG_PTR)buf;
         q.Length = 4096;
         st = ioctl(h, IOCTL_MDLB_INITIALIZE_MDL, &q, sizeof(q), reply, sizeof(reply));
+    } else if (strcmp(name, "MmAllocateMappingAddress") == 0) {
+        MDLB_REQ_RESERVE q;
+        memset(&q, 0, sizeof(q));
+        hdr(&q.Header, 0);
+        q.Size = 8192;
+        st = ioctl(h, IOCTL_MDLB_RESERVE, &q, sizeof(q), reply, sizeof(reply));
     } else {
         MDLB_REQ_BUILD_PARTIAL q;
         ULONG id = alloc_mdl(h, (ULONGLONG)(ULONG_PTR)buf, 8192);
@@ -541,6 +658,105 @@ static int run_stub(const char *name)
     return st == 0 ? 0 : 1;
 }
 
+static int set_dword(HKEY k, const wchar_t *name, DWORD v)
+{
+    return RegSetValueExW(k, name, 0, REG_DWORD, (const BYTE *)&v, sizeof(v)) == ERROR_SUCCESS;
+}
+
+static int set_qword(HKEY k, const wchar_t *name, ULONGLONG v)
+{
+    return RegSetValueExW(k, name, 0, REG_QWORD, (const BYTE *)&v, sizeof(v)) == ERROR_SUCCESS;
+}
+
+/* Restarts the service (stop, wait, start) so DriverEntry reads the Parameters written meanwhile. */
+static int restart_service(void)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+    SC_HANDLE svc = scm ? OpenServiceW(scm, MDLB_SERVICE_NAME, SERVICE_ALL_ACCESS) : NULL;
+    SERVICE_STATUS ss;
+    int tries, ok = 0;
+    if (svc != NULL) {
+        ControlService(svc, SERVICE_CONTROL_STOP, &ss);
+        for (tries = 0; tries < 100 && QueryServiceStatus(svc, &ss) && ss.dwCurrentState != SERVICE_STOPPED; tries++)
+            Sleep(50);
+        ok = StartServiceW(svc, 0, NULL) != 0;
+        if (!ok)
+            printf("     StartService failed %lu\n", GetLastError());
+        CloseServiceHandle(svc);
+    }
+    if (scm)
+        CloseServiceHandle(scm);
+    return ok;
+}
+
+/* CONTRACT section 4 end to end: values read by ZwOpenKey / ZwQueryValueKey at load, clamped, the RAM rule. */
+static int run_limits(void)
+{
+    HKEY k;
+    HANDLE hs[4];
+    MDLB_INFO i;
+    MEMORYSTATUSEX ms;
+    int n;
+    const unsigned long want = (1u << MDLB_LIMIT_NAME_MAX_OBJECTS) | (1u << MDLB_LIMIT_NAME_MAX_LOCKED_BYTES) |
+                               (1u << MDLB_LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES) |
+                               (1u << MDLB_LIMIT_NAME_DRIVER_MAX_HANDLES);
+    if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"System\\CurrentControlSet\\Services\\" MDLB_SERVICE_NAME L"\\" MDLB_PARAMETERS_SUBKEY,
+                        0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL) != ERROR_SUCCESS) {
+        printf("FAIL Parameters key not created: %lu\n0 passed, 1 failed\n", GetLastError());
+        return 1;
+    }
+    check(set_dword(k, L"maxObjects", 5) && set_qword(k, L"maxLockedBytes", 0x200000) &&
+          set_qword(k, L"driverMaxPageAllocationBytes", 0x4000000000ull) && set_dword(k, L"driverMaxHandles", 3) &&
+          RegSetValueExW(k, L"driverMaxLockedBytes", 0, REG_SZ, (const BYTE *)L"1", 4) == ERROR_SUCCESS &&
+          set_dword(k, L"noSuchLimit", 1), "administrator limits written under Parameters", 0);
+    RegCloseKey(k);
+    check(restart_service(), "service restarted to read them", 0);
+    hs[0] = open_device();
+    i = info_of(hs[0]);
+    printf("     configured 0x%X, clamped 0x%X, maxObjects %u, maxLockedBytes 0x%llX, driverMaxPageAllocationBytes "
+           "0x%llX, driverMaxHandles %u\n", i.ConfiguredLimits, i.ClampedLimits, i.HandleLimits.MaxObjects,
+           i.HandleLimits.MaxLockedBytes, i.DriverLimits.MaxPageAllocationBytes, i.MaxHandles);
+    check(i.ConfiguredLimits == want, "ConfiguredLimits: the four REG_DWORD / REG_QWORD values (REG_SZ and unknown names ignored)",
+          i.ConfiguredLimits);
+    check(i.HandleLimits.MaxObjects == 16, "maxObjects 5 clamped to 16", i.HandleLimits.MaxObjects);
+    check(i.HandleLimits.MaxLockedBytes == 0x200000, "maxLockedBytes 2 MiB (REG_QWORD) in force",
+          (unsigned long)i.HandleLimits.MaxLockedBytes);
+    check(i.DriverLimits.MaxLockedBytes == MDLB_LIMIT_DRIVER_LOCKED_BYTES, "driverMaxLockedBytes as REG_SZ: default stays",
+          (unsigned long)(i.DriverLimits.MaxLockedBytes >> 20));
+    ms.dwLength = sizeof(ms);
+    GlobalMemoryStatusEx(&ms);
+    printf("     RAM %llu MiB (GlobalMemoryStatusEx)\n", ms.ullTotalPhys >> 20);
+    check(i.DriverLimits.MaxPageAllocationBytes < 0x4000000000ull && i.DriverLimits.MaxPageAllocationBytes >= 0x10000 &&
+          (i.ClampedLimits & (1u << MDLB_LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES)) != 0,
+          "256 GiB of page allocations lowered by the RAM rule, reported clamped",
+          (unsigned long)(i.DriverLimits.MaxPageAllocationBytes >> 20));
+    check(i.ClampedLimits == ((1u << MDLB_LIMIT_NAME_MAX_OBJECTS) | (1u << MDLB_LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES)),
+          "ClampedLimits: exactly maxObjects and driverMaxPageAllocationBytes", i.ClampedLimits);
+    check(i.MaxHandles == 3, "driverMaxHandles 3 in force", i.MaxHandles);
+    for (n = 1; n < 4; n++)
+        hs[n] = open_device();
+    i = info_of(hs[0]);
+    check(i.OpenHandles == 3, "three handles open: the driver refused the fourth CREATE", i.OpenHandles);
+    if (hs[3] != INVALID_HANDLE_VALUE) {
+        /* Measured: Wine 8's CreateFile succeeds although the driver failed IRP_MJ_CREATE (STATUS_QUOTA_EXCEEDED);
+         * the driver never made that file object a handle, so every request on it fails. Windows fails the open. */
+        MDLB_REQUEST_HEADER q;
+        ULONG st;
+        hdr(&q, 0);
+        st = ioctl(hs[3], IOCTL_MDLB_INFO, &q, sizeof(q), reply, sizeof(reply));
+        check(st == MDLB_STATUS_INVALID_DEVICE_STATE,
+              "the fourth open is no handle of the driver (Wine completes the open anyway): requests fail", st);
+    } else {
+        check(1, "the fourth open fails", GetLastError());
+    }
+    check(hs[1] != INVALID_HANDLE_VALUE && hs[2] != INVALID_HANDLE_VALUE, "the second and third opens succeed", 0);
+    for (n = 0; n < 4; n++)
+        if (hs[n] != INVALID_HANDLE_VALUE)
+            CloseHandle(hs[n]);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     nt_ioctl = (nt_ioctl_fn)(void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "NtDeviceIoControlFile");
@@ -551,8 +767,10 @@ int main(int argc, char **argv)
         return run_main();
     if (argc == 3 && strcmp(argv[1], "stub") == 0)
         return run_stub(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "limits") == 0)
+        return run_limits();
     if (argc == 2 && strcmp(argv[1], "stop") == 0)
         return mdlb_wine_service_stop();
-    fprintf(stderr, "usage: client install SYS | main | stub NAME | stop\n");
+    fprintf(stderr, "usage: client install SYS | main | stub NAME | limits | stop\n");
     return 2;
 }

@@ -54,9 +54,23 @@ record SimulatorSettings(KernelConfig kernel, boolean unchecked, java.util.Set<d
         return new SimulatorSettings(c, unchecked, java.util.Set.of(), Map.copyOf(limits));
     }
 
-    /** An administrator limit: a count or a byte size (K, M, G, T suffixes), 0 or more (0 is clamped up). */
+    /**
+     * An administrator limit: a count or a byte size (K, M, G, T suffixes), read as the unsigned REG_QWORD the
+     * registry would hold (0 and values past the range are taken and clamped by the driver, as at load).
+     */
     private static long limit(String key, String v) {
-        return v.equals("0") ? 0 : bytes(key, v);
+        String t = v.toLowerCase(Locale.ROOT).replace("_", "");
+        try {
+            if (t.matches("[0-9]+")) {
+                return Long.parseUnsignedLong(t);
+            }
+            if (t.matches("0x[0-9a-f]+")) {
+                return Long.parseUnsignedLong(t.substring(2), 16);
+            }
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("option '" + key + "' does not fit 64 bits: '" + v + "'");
+        }
+        return bytes(key, v);
     }
 
     static Profile profile(String name) {

@@ -42,16 +42,19 @@ class AdministratorLimitsTest {
 
     @Test
     void a2GiBPageAllocationSucceedsWithRaisedLimits() {
+        // 16 GiB of RAM: the RAM rule counts the limits in force, so the default 8 GiB of locked bytes must come
+        // down for 4 GiB of page allocations to fit into 8 GiB beside the default 256 MiB of kernel buffers.
         try (Dev d = new Dev(SimulatedMachine.builder().limit("maxPageAllocationBytes", 4 * GIB)
-                .limit("driverMaxPageAllocationBytes", 4 * GIB))) {
+                .limit("driverMaxPageAllocationBytes", 4 * GIB).limit("driverMaxLockedBytes", GIB))) {
             Reply r = d.ok(IOCTL_ALLOCATE_PAGES, Requests.allocatePages(Dev.ALL, 2 * GIB, 0));
             assertEquals(2 * GIB, r.value(), "ByteCount: every page of 16 GiB of RAM was there");
             Info i = d.info();
             assertEquals(2 * GIB, i.handleUse().pageAllocationBytes());
             assertEquals(4 * GIB, i.limit(LIMIT_NAME_MAX_PAGE_ALLOCATION_BYTES));
             assertEquals(4 * GIB, i.limit(LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES));
-            assertEquals(1 << LIMIT_NAME_MAX_PAGE_ALLOCATION_BYTES | 1 << LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES,
-                    i.configuredLimits());
+            assertEquals(GIB, i.limit(LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES), "1 + 4 GiB + 256 MiB fit into 8 GiB");
+            assertEquals(1 << LIMIT_NAME_MAX_PAGE_ALLOCATION_BYTES | 1 << LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES
+                    | 1 << LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES, i.configuredLimits());
             assertEquals(0, i.clampedLimits());
             d.releaseAll();
             assertEquals(0, d.info().handleUse().pageAllocationBytes());
@@ -107,16 +110,47 @@ class AdministratorLimitsTest {
     }
 
     @Test
-    void defaultsAreNeverLoweredByTheRamRule() {
-        // 1 GiB of RAM is far below the default 8 GiB of locked bytes; only what is configured is lowered.
+    void defaultsCountInTheRamRuleButAreNeverLowered() {
+        // 1 GiB of RAM: the defaults in force (8 GiB locked, 256 MiB kernel buffers) are over half of it alone, so
+        // the one configured limit falls to its minimum, and the defaults stay as they are.
         try (Dev d = new Dev(SimulatedMachine.builder().physicalMemory(GIB).limit("driverMaxPageAllocationBytes",
                 64 * MIB))) {
             Info i = d.info();
             assertEquals(LIMIT_DRIVER_LOCKED_BYTES, i.limit(LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES));
             assertEquals(LIMIT_DRIVER_KERNEL_BUFFER_BYTES, i.limit(LIMIT_NAME_DRIVER_MAX_KERNEL_BUFFER_BYTES));
-            assertEquals(64 * MIB, i.limit(LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES));
-            assertEquals(0, i.clampedLimits());
+            assertEquals(LIMIT_RANGES[LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES][0],
+                    i.limit(LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES), "64 KiB, its minimum");
+            assertEquals(1 << LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES, i.clampedLimits());
             assertEquals(1 << LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES, i.configuredLimits());
+        }
+        // 64 GiB of RAM: 8 GiB + 256 MiB + 1 GiB fit into 32 GiB; nothing lowered.
+        assertEquals(0, new dev.mdlbridge.simulator.driver.AdminLimits(
+                java.util.Map.of("driverMaxPageAllocationBytes", GIB), 64 * GIB).clampedMask());
+    }
+
+    @Test
+    void theRamRuleIsSkippedWhenTheRamIsUnknown() {
+        dev.mdlbridge.simulator.driver.AdminLimits l = new dev.mdlbridge.simulator.driver.AdminLimits(
+                java.util.Map.of("driverMaxLockedBytes", 64 * GIB), 0);
+        assertEquals(64 * GIB, l.value(LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES), "RAM 0: unknown, nothing lowered");
+        assertEquals(0, l.clampedMask());
+    }
+
+    @Test
+    void theLibrarysOptionsReachTheSimulatedDriver() {
+        // driverMaxLockedBytes lowered so that the RAM rule (limits in force, defaults included) keeps 4 GiB.
+        BackendOptions options = SimulatorOptions.builder().limit("maxPageAllocationBytes", 4 * GIB)
+                .limit("driverMaxPageAllocationBytes", 4 * GIB).limit("driverMaxLockedBytes", GIB).build();
+        try (dev.mdlbridge.api.MdlBridge bridge = dev.mdlbridge.api.MdlBridge.open("simulator", options)) {
+            dev.mdlbridge.api.Step s = bridge.mmAllocatePagesForMdlEx(0, HIGHEST_PHYSICAL_ADDRESS, 0, 2 * GIB,
+                    MM_CACHED, MM_ALLOCATE_FULLY_REQUIRED).orThrow();
+            assertEquals(2 * GIB, s.afterSnapshot().orElseThrow().byteCount());
+        }
+        try (dev.mdlbridge.api.MdlBridge bridge = dev.mdlbridge.api.MdlBridge.open("simulator", BackendOptions.none())) {
+            dev.mdlbridge.api.Step s = bridge.mmAllocatePagesForMdlEx(0, HIGHEST_PHYSICAL_ADDRESS, 0, 2 * GIB,
+                    MM_CACHED, 0);
+            assertEquals(0xC0000044, s.status().value(), "STATUS_QUOTA_EXCEEDED with the default limits");
+            assertEquals(LIMIT_PAGE_ALLOC_BYTES, s.detail());
         }
     }
 
@@ -139,5 +173,12 @@ class AdministratorLimitsTest {
         assertEquals(true, e.getMessage().contains("maxPageBytes"), e.getMessage());
         assertEquals(4 * GIB, SimulatorSettings.parse(new BackendOptions(Map.of("maxLockedBytes", "4G"))).limits()
                 .get("maxLockedBytes"), "sizes take the K, M, G, T suffixes");
+        assertEquals(-1L, SimulatorSettings.parse(new BackendOptions(Map.of("maxLockedBytes", "0xFFFFFFFFFFFFFFFF")))
+                .limits().get("maxLockedBytes"), "a REG_QWORD's whole unsigned range is taken");
+        try (Dev d = new Dev(SimulatedMachine.builder().limit("maxLockedBytes", -1L))) {
+            assertEquals(LIMIT_RANGES[LIMIT_NAME_MAX_LOCKED_BYTES][1], d.info().limit(LIMIT_NAME_MAX_LOCKED_BYTES),
+                    "2^64 - 1 is clamped to the maximum, not read as negative");
+            assertEquals(1 << LIMIT_NAME_MAX_LOCKED_BYTES, d.info().clampedLimits());
+        }
     }
 }

@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * The administrator limits in force (CONTRACT section 4), the twin of what the C driver reads from its
  * {@code Parameters} key in DriverEntry: every configured value clamped to its {@code LIMIT_RANGES} entry, then the
- * RAM rule (the configured driver-wide locked, page-allocation and kernel-buffer bytes together at most half the
- * machine's RAM: lowered in that order, never below their minimum; a default is never lowered), and Info's
+ * RAM rule (when the driver-wide locked, page-allocation and kernel-buffer limits in force, defaults included,
+ * together exceed half the machine's RAM, the configured ones among them are lowered in that order, never below
+ * their minimum; a default is never lowered; RAM 0 = unknown: no rule), and Info's
  * ConfiguredLimits / ClampedLimits masks (bit {@code 1 << LIMIT_NAME_*}).
  */
 public final class AdminLimits {
@@ -35,7 +36,7 @@ public final class AdminLimits {
     /**
      * @param configured values by {@link dev.mdlbridge.protocol.Protocol#LIMIT_NAMES} name (unsigned 64-bit, as a
      *                   REG_QWORD); a name not in that list is an error
-     * @param ramBytes   the machine's RAM, for the RAM rule
+     * @param ramBytes   the machine's RAM in bytes (unsigned), for the RAM rule; 0: unknown, no RAM rule
      */
     public AdminLimits(Map<String, Long> configured, long ramBytes) {
         int conf = 0;
@@ -57,31 +58,38 @@ public final class AdminLimits {
             conf |= 1 << i;
         }
         this.configured = conf;
-        this.clamped = clamp | ramRule(conf, ramBytes / 2);
+        this.clamped = clamp | ramRule(conf, ramBytes);
     }
 
-    /** Lowers the configured RAM-share limits until they fit {@code share}; returns the bits of those it lowered. */
-    private int ramRule(int conf, long share) {
+    /**
+     * The RAM rule (CONTRACT section 4, as the C driver's mdlb_limits_configure): the three driver-wide RAM-share
+     * limits IN FORCE, defaults included, are summed; while the sum exceeds {@code ramBytes / 2}, only the
+     * configured ones are lowered, in {@link #RAM_SHARE} order, never below their minimum. A default is never
+     * lowered, but it counts: a configured limit makes room for the defaults beside it. {@code ramBytes} 0 means
+     * the RAM is unknown and the rule is skipped. Returns the bits of the limits it lowered.
+     */
+    private int ramRule(int conf, long ramBytes) {
+        if (ramBytes == 0) {
+            return 0;
+        }
+        long share = Long.divideUnsigned(ramBytes, 2);
         long total = 0;
         for (int i : RAM_SHARE) {
-            if ((conf & (1 << i)) != 0) {
-                total += values[i];
-            }
+            total += values[i]; // each at most 256 GiB (LIMIT_RANGES): the sum cannot wrap
         }
         int lowered = 0;
         for (int i : RAM_SHARE) {
-            if (total <= share) {
+            if (Long.compareUnsigned(total, share) <= 0) {
                 break;
             }
-            if ((conf & (1 << i)) == 0) {
+            long floor = LIMIT_RANGES[i][0];
+            if ((conf & (1 << i)) == 0 || Long.compareUnsigned(values[i], floor) <= 0) {
                 continue;
             }
-            long lower = Math.max(LIMIT_RANGES[i][0], values[i] - (total - share));
-            if (lower < values[i]) {
-                total -= values[i] - lower;
-                values[i] = lower;
-                lowered |= 1 << i;
-            }
+            long cut = Long.compareUnsigned(total - share, values[i] - floor) > 0 ? values[i] - floor : total - share;
+            values[i] -= cut;
+            total -= cut;
+            lowered |= 1 << i;
         }
         return lowered;
     }

@@ -322,10 +322,28 @@ public final class MdlBridgeDriver {
             // MDLB_REQ_MAPPING and MDLB_REQ_TRANSFER start alike: MappingId, then MdlId.
             int mappingId = in.getInt(16);
             if (mappingId != 0) {
-                TableObject map = t.lookup(mappingId, java.util.EnumSet.of(Kind.USER_MAPPING));
+                TableObject map = t.lookup(mappingId, java.util.EnumSet.of(Kind.USER_MAPPING, Kind.KERNEL_MAPPING,
+                        Kind.RESERVED_MAPPING));
                 return new TableObject[] {map, t.lookup(map.parent, ObjectTable.ANY_MDL)};
             }
             return new TableObject[] {null, t.lookup(in.getInt(20), ObjectTable.ANY_MDL)};
+        }
+        return lookupReservationObjects(t, code, in);
+    }
+
+    /** MAP_KERNEL names an MDL; MAP_RESERVED / UNMAP_RESERVED a reservation, then an MDL; FREE_RESERVATION one. */
+    private static TableObject[] lookupReservationObjects(ObjectTable t, int code, ByteBuffer in)
+            throws ObjectTable.BadId {
+        java.util.Set<Kind> reservation = java.util.EnumSet.of(Kind.RESERVATION);
+        if (code == IOCTL_MAP_KERNEL) {
+            return new TableObject[] {null, t.lookup(in.getInt(16), ObjectTable.ANY_MDL)};
+        }
+        if (code == IOCTL_MAP_RESERVED || code == IOCTL_UNMAP_RESERVED) {
+            TableObject res = t.lookup(in.getInt(16), reservation);
+            return new TableObject[] {res, t.lookup(in.getInt(20), ObjectTable.ANY_MDL)};
+        }
+        if (code == IOCTL_FREE_RESERVATION) {
+            return new TableObject[] {t.lookup(in.getInt(16), reservation), null};
         }
         return new TableObject[] {null, null};
     }
@@ -342,6 +360,9 @@ public final class MdlBridgeDriver {
         Operations.Op o = new Operations.Op(h, caller, code, in, r);
         int param = ProtocolRules.checkParameters(code, in, kernel.profile().mappingModifiers(),
                 dev.mdlbridge.simulator.kernel.PageAllocationProfile.of(kernel.profile()).windows7Flags());
+        if (param == 0) {
+            param = ProtocolRules.checkCacheType(code, in, ab[1]);   // after the lookup, before refusals
+        }
         if (param != 0) {
             r.status(NtStatus.INVALID_PARAMETER.value(), STAGE_PARAMETER, param);
         } else {
@@ -396,6 +417,24 @@ public final class MdlBridgeDriver {
             ops.freePages(o, b);
         } else if (c == IOCTL_DIRECT_FETCH) {
             ops.directFetch(o);
+        } else {
+            runReservationOps(o, a, b);
+        }
+    }
+
+    /** MAP_KERNEL and the reservation codes (the DDI-coverage issue). */
+    private void runReservationOps(Operations.Op o, TableObject a, TableObject b) {
+        int c = o.code;
+        if (c == IOCTL_MAP_KERNEL) {
+            ops.mapKernel(o, b);
+        } else if (c == IOCTL_RESERVE) {
+            ops.reserve(o);
+        } else if (c == IOCTL_MAP_RESERVED) {
+            ops.mapReserved(o, a, b);
+        } else if (c == IOCTL_UNMAP_RESERVED) {
+            ops.unmapReserved(o, a, b);
+        } else if (c == IOCTL_FREE_RESERVATION) {
+            ops.freeReservation(o, a);
         }
     }
 

@@ -17,7 +17,7 @@ final class ObjectTable {
 
     static final Set<Kind> ANY_MDL = EnumSet.of(Kind.MDL, Kind.INIT_MDL, Kind.PARTIAL, Kind.PAGES);
 
-    enum Release { USER_MAPPING, PARTIAL, SYSTEM_MAPPING, UNLOCK, FREE_PAGES, FREE_MDL, KERNEL_BUFFER }
+    enum Release { USER_MAPPING, PARTIAL, SYSTEM_MAPPING, UNLOCK, FREE_PAGES, FREE_MDL, RESERVATION, KERNEL_BUFFER }
 
     private final Map<Integer, TableObject> objects = new LinkedHashMap<>();
     /** The next id to try, as the C driver's mdlb_u32: 1 .. 2^32 - 1 (an id travels as 32 unsigned bits). */
@@ -175,7 +175,10 @@ final class ObjectTable {
         if (o.kind == Kind.KERNEL_BUFFER) {
             return Release.KERNEL_BUFFER;
         }
-        if (o.has(TableObject.ST_SYSMAP)) {
+        if (o.kind == Kind.RESERVATION) {
+            return Release.RESERVATION;
+        }
+        if (o.kind == Kind.KERNEL_MAPPING || o.kind == Kind.RESERVED_MAPPING || o.has(TableObject.ST_SYSMAP)) {
             return Release.SYSTEM_MAPPING;
         }
         if (o.has(TableObject.ST_LOCKED)) {
@@ -201,6 +204,20 @@ final class ObjectTable {
             }
         }
         return best == null ? null : Map.entry(best, bestPhase);
+    }
+
+    /**
+     * How many mappings releasing {@code o} in {@code phase} ends, for OutstandingMappings (asked before the step
+     * changes the object; the twin of mdlb_release_mappings): a user mapping; every system-mapping step (an MDL's
+     * own mapping and its kernel-mode object are one); a partial's own system mapping, and its reserved mapping,
+     * which the partial step ends first (3.13).
+     */
+    static int releaseMappings(TableObject o, Release phase) {
+        return switch (phase) {
+            case USER_MAPPING, SYSTEM_MAPPING -> 1;
+            case PARTIAL -> (o.has(TableObject.ST_SYSMAP) ? 1 : 0) + (o.has(TableObject.ST_RESERVED_MAP) ? 1 : 0);
+            default -> 0;
+        };
     }
 
     private TableObject sourceOf(TableObject mdl) {
@@ -344,6 +361,9 @@ final class ObjectTable {
     }
 
     static int checkUnlock(TableObject mdl) {
+        if (mdl.has(TableObject.ST_RESERVED_MAP)) {
+            return REFUSE_RESERVED_MAPPING_LIVES;
+        }
         if (mdl.kind == Kind.PARTIAL) {
             return REFUSE_UNLOCK_PARTIAL;
         }
@@ -366,6 +386,9 @@ final class ObjectTable {
     }
 
     static int checkFree(TableObject mdl, int method) {
+        if (mdl.has(TableObject.ST_RESERVED_MAP)) {
+            return REFUSE_RESERVED_MAPPING_LIVES;   // a partial's too: IoFreeMdl does not unmap a reserved mapping
+        }
         if (mdl.kind == Kind.PAGES && !mdl.has(TableObject.ST_PAGES_FREED)) {
             return REFUSE_FREE_PAGES_FIRST;
         }
@@ -391,6 +414,9 @@ final class ObjectTable {
     }
 
     static int checkFreePages(TableObject mdl) {
+        if (mdl.has(TableObject.ST_RESERVED_MAP)) {
+            return REFUSE_RESERVED_MAPPING_LIVES;
+        }
         if (mdl.kind != Kind.PAGES || mdl.has(TableObject.ST_PAGES_FREED)) {
             return REFUSE_NOT_PAGE_ALLOCATION;
         }
@@ -407,6 +433,9 @@ final class ObjectTable {
     }
 
     static int checkUnmapSystem(TableObject mdl) {
+        if (mdl.has(TableObject.ST_RESERVED_MAP)) {
+            return REFUSE_RESERVED_MAPPING_LIVES;
+        }
         if (!mdl.has(TableObject.ST_SYSMAP)) {
             return REFUSE_UNMAP_NOT_OWNED; // inherited, a nonpaged-pool address, or nothing mapped
         }
@@ -414,6 +443,66 @@ final class ObjectTable {
             return REFUSE_UNMAP_INHERITED;
         }
         return 0;
+    }
+
+    // ------------------------------------------------ kernel-mode mappings and reservations (the DDI-coverage issue)
+
+    /** The mapping object (MAP_KERNEL or MAP_RESERVED) whose MDL is {@code mdl}, or null. */
+    TableObject mappingObjectOf(TableObject mdl) {
+        for (TableObject o : objects.values()) {
+            if ((o.kind == Kind.KERNEL_MAPPING || o.kind == Kind.RESERVED_MAPPING) && o.parent == mdl.id) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One system mapping per MDL (CONTRACT section 2): refused when the MDL holds a system mapping of its own
+     * (MAP_SYSTEM, MAP_KERNEL or a reserved one), is built for nonpaged pool (a partial of such a source carries
+     * MDL_SOURCE_IS_NONPAGED_POOL too), or is a partial that inherited its source's MappedSystemVa.
+     */
+    private int alreadyMapped(TableObject mdl) {
+        if (mdl.has(TableObject.ST_SYSMAP | TableObject.ST_RESERVED_MAP | TableObject.ST_NONPAGED
+                | TableObject.ST_INHERITED)) {
+            return REFUSE_ALREADY_MAPPED;
+        }
+        TableObject src = sourceOf(mdl);
+        return src != null && src.has(TableObject.ST_NONPAGED) ? REFUSE_ALREADY_MAPPED : 0;
+    }
+
+    /** MAP_KERNEL: the MAP_SYSTEM refusals, then a second system mapping. */
+    int checkMapKernel(TableObject mdl, boolean sharedHandle) {
+        int r = checkMap(mdl, false, sharedHandle);
+        return r != 0 ? r : alreadyMapped(mdl);
+    }
+
+    /** MAP_RESERVED: as MAP_KERNEL, then the reservation in use, then too small for the pages the MDL spans. */
+    int checkMapReserved(TableObject reservation, TableObject mdl, boolean sharedHandle) {
+        int r = checkMapKernel(mdl, sharedHandle);
+        if (r != 0) {
+            return r;
+        }
+        if (reservation.reservation != 0) {
+            return REFUSE_RESERVATION_IN_USE;
+        }
+        if (ProtocolRules.spanPages(mdl.va, mdl.length) > ProtocolRules.spanPages(0, reservation.length)) {
+            return REFUSE_RESERVATION_TOO_SMALL;
+        }
+        return 0;
+    }
+
+    /** UNMAP_RESERVED: the MDL must be the one mapped there, and no partial may have inherited the mapping. */
+    int checkUnmapReserved(TableObject reservation, TableObject mdl) {
+        TableObject mapping = find(reservation.reservation);
+        if (mapping == null || mapping.parent != mdl.id) {
+            return REFUSE_RESERVATION_WRONG_MDL;
+        }
+        return mdl.inheritors != 0 ? REFUSE_UNMAP_INHERITED : 0;
+    }
+
+    static int checkFreeReservation(TableObject reservation) {
+        return reservation.reservation != 0 ? REFUSE_RESERVATION_MAPPED : 0;
     }
 
     /** 0 or a refusal; on 0 {@code effectiveLength[0]} holds the partial's length (0 means the rest). */

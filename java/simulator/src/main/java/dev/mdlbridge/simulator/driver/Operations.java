@@ -21,6 +21,7 @@ final class Operations {
 
     static final int TAG_MDL_STORAGE = 0x534C444D; // 'MDLS'
     static final int TAG_KERNEL_BUFFER = 0x424C444D; // 'MDLB'
+    static final int TAG_RESERVATION = 0x624C444D;   // 'bLDM': MmAllocateMappingAddress and its siblings
 
     private boolean removed(SafetyRefusal r) {
         return driver.removed.contains(r);
@@ -80,8 +81,16 @@ final class Operations {
         return d;
     }
 
+    /** The MDL's system mapping ended: its charge back, and its mapping object (MAP_KERNEL) with it. */
     private void endMapping(FileHandle h, TableObject m) {
         unreserve(h, mappingUse(m));
+        TableObject obj = h.table.mappingObjectOf(m);
+        if (obj != null && obj.kind == Kind.KERNEL_MAPPING) {
+            ResourceUse d = new ResourceUse();
+            d.objects = 1;
+            unreserve(h, d);
+            h.table.remove(obj);
+        }
     }
 
     /** What an object holds, so that its release gives back exactly what it took. */
@@ -91,8 +100,10 @@ final class Operations {
         if (o.kind == Kind.KERNEL_BUFFER) {
             d.kernelBuffers = 1;
             d.kernelBufferBytes = o.pageBytes;
-        } else if (o.kind == Kind.USER_MAPPING) {
-            d.mappings = 1;
+        } else if (o.kind == Kind.USER_MAPPING || o.kind == Kind.RESERVED_MAPPING) {
+            d.mappings = 1;   // a reserved mapping object (a kernel-mode one goes with endMapping)
+        } else if (o.kind == Kind.RESERVATION) {
+            d.systemMappingBytes = reservationBytes(o.length);
         } else {
             d.mdls = 1;
             d.poolBytes = o.poolBytes;
@@ -335,7 +346,11 @@ final class Operations {
         int st;
         ResourceUse add = new ResourceUse();
         try {
-            if (refused(o, o.h.table.checkProbe(m, q.accessMode(), inUserRange(o.h, m.va, m.length), o.h.shared))) {
+            int why = o.h.table.checkProbe(m, q.accessMode(), inUserRange(o.h, m.va, m.length), o.h.shared);
+            if (why == 0 && q.accessMode() == USER_MODE) {
+                why = uncachedRange(o.caller, m.va, m.length);
+            }
+            if (refused(o, why)) {
                 return;
             }
             add.lockedBytes = ProtocolRules.spanPages(m.va, m.length) * PAGE_SIZE;
@@ -348,6 +363,16 @@ final class Operations {
             st = guarded(() -> k.mmProbeAndLockPages(m.mdl, o.caller, q.accessMode(), q.operation()));
         } finally {
             ranges.unlock();
+        }
+        if (st >= 0 && (m.mdl.flags() & MDL_IO_SPACE_FLAG) != 0 && !driver.unchecked) {
+            // Device memory: unlocked again at once, the MDL as after a failed probe (CONTRACT section 2).
+            k.mmUnlockPages(m.mdl);
+            m.state &= ~TableObject.ST_PROC_VALID;
+            unreserve(o.h, add);
+            refuse(o, REFUSE_IO_SPACE);
+            o.r.object(m.id);
+            snap(o, m, ROLE_AFTER);
+            return;
         }
         if (st >= 0) {
             if (q.accessMode() == KERNEL_MODE) {
@@ -472,7 +497,7 @@ final class Operations {
         var ranges = driver.userRanges.lock.writeLock(); // no probe of this process checks its range meanwhile
         ranges.lock();
         try {
-            st = guarded(() -> va[0] = k.mmMapLockedPagesUser(m.mdl, o.caller, MM_CACHED, q.requestedAddress(),
+            st = guarded(() -> va[0] = k.mmMapLockedPagesUser(m.mdl, o.caller, q.cacheType(), q.requestedAddress(),
                     q.priority() | modifiers));
             if (st == 0 && va[0] == 0) {
                 st = NtStatus.INSUFFICIENT_RESOURCES.value();
@@ -544,6 +569,16 @@ final class Operations {
 
     void unmap(Op o, TableObject map, TableObject m) {
         int mdlId;
+        if (map != null && (map.kind == Kind.KERNEL_MAPPING || map.kind == Kind.RESERVED_MAPPING)) {
+            // A kernel-mode mapping's id names the MDL's system mapping; a reserved one is not unmapped here.
+            if (map.kind == Kind.RESERVED_MAPPING) {
+                if (refused(o, REFUSE_RESERVED_MAPPING_LIVES)) {
+                    return;
+                }
+            }
+            unmap(o, null, m);
+            return;
+        }
         if (map != null) {
             mdlId = map.parent;
             snap(o, o.h.table.find(mdlId), ROLE_BEFORE);
@@ -573,7 +608,7 @@ final class Operations {
             byte[] data = new byte[len];
             o.in.get(REQ_TRANSFER_SIZE, data);
             st = guarded(() -> {
-                if (map != null) {
+                if (map != null && map.kind == Kind.USER_MAPPING) {
                     k.writeUser(o.caller, base + q.offset(), data, 0, len);
                 } else {
                     k.writeKernel(base + q.offset(), data, 0, len);
@@ -583,7 +618,7 @@ final class Operations {
             int at = o.r.data(len);
             byte[] data = new byte[len];
             st = guarded(() -> {
-                if (map != null) {
+                if (map != null && map.kind == Kind.USER_MAPPING) {
                     k.readUser(o.caller, base + q.offset(), data, 0, len);
                 } else {
                     k.readKernel(base + q.offset(), data, 0, len);
@@ -644,6 +679,7 @@ final class Operations {
             overLimit(o, o.insertLimit);
             return;
         }
+        n.cacheType = src.cacheType;   // the partial describes the source's pages
         if ((state & TableObject.ST_INHERITED) != 0) {
             n.systemVa = tgt.mappedSystemVa();
         }
@@ -907,7 +943,9 @@ final class Operations {
             for (RequestDecoder.ChainRange range : r) {
                 boolean overlap = inUserRange(o.h, range.virtualAddress(), range.length())
                         || o.h.table.inUserMapping(range.virtualAddress(), range.length());
-                if (refused(o, overlap ? REFUSE_RANGE_IN_USER_MAPPING : 0)) {
+                int why = overlap ? REFUSE_RANGE_IN_USER_MAPPING
+                        : uncachedRange(o.caller, range.virtualAddress(), range.length());
+                if (refused(o, why)) {
                     return;
                 }
             }
@@ -970,19 +1008,21 @@ final class Operations {
             rec.detail = PARAM_LENGTH;
             return;
         }
-        boolean overlap;
+        int why;
         var ranges = driver.userRanges.lock.readLock();
         ranges.lock();
         try {
-            overlap = inUserRange(h, mdl.virtualAddress(), Integer.toUnsignedLong(mdl.byteCount()));
+            long len = Integer.toUnsignedLong(mdl.byteCount());
+            why = inUserRange(h, mdl.virtualAddress(), len) ? REFUSE_RANGE_IN_USER_MAPPING
+                    : uncachedRange(h.owner, mdl.virtualAddress(), len);
         } finally {
             ranges.unlock();
         }
-        if (overlap) {
+        if (why != 0) {
             // The I/O manager locked it already and unlocks it at completion; the driver does not touch it.
             rec.status = NtStatus.INVALID_DEVICE_STATE.value();
             rec.stage = STAGE_REFUSED;
-            rec.detail = REFUSE_RANGE_IN_USER_MAPPING;
+            rec.detail = why;
             return;
         }
         if (!h.directCharged) {
@@ -1036,22 +1076,18 @@ final class Operations {
         Map.Entry<TableObject, Release> next;
         while ((next = h.table.nextRelease()) != null) {
             TableObject o = next.getKey();
+            c[1] += ObjectTable.releaseMappings(o, next.getValue()); // before the step changes the object
             switch (next.getValue()) {
-                case USER_MAPPING -> {
-                    unmapUser(h, o);
-                    c[1]++;
-                }
+                case USER_MAPPING -> unmapUser(h, o);
                 case PARTIAL -> {
-                    if (o.has(TableObject.ST_SYSMAP)) {
-                        c[1]++;
+                    if (o.has(TableObject.ST_RESERVED_MAP)) {
+                        unmapReserved(h, h.table.mappingObjectOf(o)); // IoFreeMdl would not unmap it
                     }
                     freeMdl(h, o);
                     c[0]++;
                 }
-                case SYSTEM_MAPPING -> {
-                    unmapSystem(h, o);
-                    c[1]++;
-                }
+                case SYSTEM_MAPPING -> releaseSystemMapping(h, o);
+                case RESERVATION -> freeReservation(h, o);
                 case UNLOCK -> {
                     c[3] += o.lockedBytes / PAGE_SIZE;
                     unlockMdl(h, o);
@@ -1075,5 +1111,209 @@ final class Operations {
         }
         h.direct = null;
         return c;
+    }
+
+    // ------------------------------------------ kernel-mode mappings and reservations (the DDI-coverage issue)
+
+    /** MDL_IO_SPACE: a probe that locked device memory (no PFN entries). */
+    private static final int MDL_IO_SPACE_FLAG = 0x0800;
+
+    /** A caller range whose pages carry PAGE_NOCACHE or PAGE_WRITECOMBINE is refused (CONTRACT section 2). */
+    private int uncachedRange(dev.mdlbridge.simulator.kernel.SimProcess process, long va, long len) {
+        return k.rangeCacheModifiers(process, va, len) != 0 ? REFUSE_UNCACHED_RANGE : 0;
+    }
+
+    /** A reservation is charged its whole pages of system address space when it is made (CONTRACT section 2). */
+    private static long reservationBytes(long size) {
+        return ProtocolRules.spanPages(0, size) * PAGE_SIZE;
+    }
+
+    /** In the release's system-mapping phase: a mapping object, or an MDL's own system mapping. */
+    private void releaseSystemMapping(FileHandle h, TableObject o) {
+        if (o.kind != Kind.KERNEL_MAPPING && o.kind != Kind.RESERVED_MAPPING) {
+            unmapSystem(h, o);
+        } else if (o.kind == Kind.RESERVED_MAPPING) {
+            unmapReserved(h, o);
+        } else {
+            unmapSystem(h, h.table.find(o.parent));
+        }
+    }
+
+    void mapKernel(Op o, TableObject m) {
+        RequestDecoder.MapUser q = RequestDecoder.mapUser(o.in);
+        if (refused(o, o.h.table.checkMapKernel(m, o.h.shared))) {
+            return;
+        }
+        ResourceUse add = mappingUse(m);
+        add.objects = 1;   // the mapping object
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        snap(o, m, ROLE_BEFORE);
+        long va = k.mmMapLockedPagesSpecifyCache(m.mdl, q.cacheType(), q.priority() | noExecute());
+        if (va == 0) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_MAP_LOCKED_PAGES);
+            o.r.object(m.id);
+            snap(o, m, ROLE_AFTER);
+            return;
+        }
+        TableObject p = new TableObject(Kind.KERNEL_MAPPING);
+        p.parent = m.id;
+        p.va = va;
+        p.length = m.length;
+        p.nowrite = (q.priority() & MAPPING_NO_WRITE) != 0;
+        TableObject n = tableInsert(o, p);
+        if (n == null) {
+            k.mmUnmapLockedPages(va, m.mdl, o.caller);
+            unreserve(o.h, add);
+            overLimit(o, o.insertLimit);
+            snap(o, m, ROLE_AFTER); // as ops.c: the mapping was made and undone, the MDL is shown as it is now
+            return;
+        }
+        // The MDL's one system mapping is this one: MAP_SYSTEM returns it, UNMAP by either id ends it.
+        m.state |= TableObject.ST_SYSMAP | TableObject.ST_SYSADDR | (p.nowrite ? TableObject.ST_NOWRITE : 0);
+        m.systemVa = va;
+        o.r.object(n.id);
+        o.r.value(va);
+        snap(o, m, ROLE_AFTER);
+    }
+
+    void reserve(Op o) {
+        long size = RequestDecoder.reserve(o.in).size();
+        ResourceUse add = new ResourceUse();
+        add.objects = 1;
+        add.systemMappingBytes = reservationBytes(size);
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        // As ops.c resolves them: a reservation is made only when it can also be freed.
+        if (!k.ddiExported("MmAllocateMappingAddress") || !k.ddiExported("MmFreeMappingAddress")) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.NOT_SUPPORTED.value(), DDI_MM_UNAVAILABLE);
+            return;
+        }
+        long base = k.mmAllocateMappingAddress(size, TAG_RESERVATION);
+        if (base == 0) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_ALLOCATE_MAPPING_ADDRESS);
+            return;
+        }
+        TableObject r = new TableObject(Kind.RESERVATION);
+        r.va = base;
+        r.length = size;
+        TableObject n = tableInsert(o, r);
+        if (n == null) {
+            k.mmFreeMappingAddress(base, TAG_RESERVATION);
+            unreserve(o.h, add);
+            overLimit(o, o.insertLimit);
+            return;
+        }
+        o.r.object(n.id);
+        o.r.value(base);
+    }
+
+    void mapReserved(Op o, TableObject res, TableObject m) {
+        RequestDecoder.Reserved q = RequestDecoder.reserved(o.in);
+        if (refused(o, o.h.table.checkMapReserved(res, m, o.h.shared))) {
+            return;
+        }
+        ResourceUse add = new ResourceUse();
+        add.objects = 1;    // the mapping object; the reservation was charged the address space
+        add.mappings = 1;
+        int lim = reserve(o.h, add);
+        if (lim != 0) {
+            overLimit(o, lim);
+            return;
+        }
+        // A missing routine after the limits (the DDI stage), as ops.c: a mapping only when it can be unmapped.
+        if (!k.ddiExported("MmMapLockedPagesWithReservedMapping") || !k.ddiExported("MmUnmapReservedMapping")) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.NOT_SUPPORTED.value(), DDI_MM_UNAVAILABLE);
+            return;
+        }
+        snap(o, m, ROLE_BEFORE);
+        long va = k.mmMapLockedPagesWithReservedMapping(res.va, TAG_RESERVATION, m.mdl, q.cacheType());
+        if (va == 0) {
+            unreserve(o.h, add);
+            ddiFailed(o, NtStatus.INSUFFICIENT_RESOURCES.value(), DDI_MM_MAP_RESERVED);
+            o.r.object(m.id);
+            snap(o, m, ROLE_AFTER);
+            return;
+        }
+        TableObject p = new TableObject(Kind.RESERVED_MAPPING);
+        p.parent = m.id;
+        p.reservation = res.id;
+        p.va = va;
+        p.length = m.length;
+        TableObject n = tableInsert(o, p);
+        if (n == null) {
+            k.mmUnmapReservedMapping(res.va, TAG_RESERVATION, m.mdl);
+            unreserve(o.h, add);
+            overLimit(o, o.insertLimit);
+            snap(o, m, ROLE_AFTER); // as ops.c: the mapping was made and undone
+            return;
+        }
+        res.reservation = n.id;
+        m.state |= TableObject.ST_RESERVED_MAP;
+        o.r.object(n.id);
+        o.r.value(va);
+        snap(o, m, ROLE_AFTER);
+    }
+
+    /** MmUnmapReservedMapping of a reserved mapping object: the IOCTL and the release path. */
+    private void unmapReserved(FileHandle h, TableObject mapping) {
+        TableObject res = h.table.find(mapping.reservation);
+        k.mmUnmapReservedMapping(res.va, TAG_RESERVATION, h.table.find(mapping.parent).mdl);
+        endReservedMapping(h, mapping);
+    }
+
+    /** The reservation's PTEs are empty again: the mapping object ends and its MDL is no longer mapped there. */
+    private void endReservedMapping(FileHandle h, TableObject mapping) {
+        TableObject m = h.table.find(mapping.parent);
+        h.table.find(mapping.reservation).reservation = 0;
+        // MAP_SYSTEM may have handed out MappedSystemVa (the reservation's base): that address ended too.
+        m.state &= ~(TableObject.ST_RESERVED_MAP | TableObject.ST_SYSADDR | TableObject.ST_NOWRITE);
+        unreserve(h, chargeOf(mapping));
+        h.table.remove(mapping);
+    }
+
+    void unmapReserved(Op o, TableObject res, TableObject m) {
+        if (refused(o, o.h.table.checkUnmapReserved(res, m))) {
+            return;
+        }
+        snap(o, m, ROLE_BEFORE);
+        TableObject mapping = o.h.table.find(res.reservation);
+        if (mapping != null && mapping.parent == m.id) {
+            unmapReserved(o.h, mapping);
+        } else {
+            // Unchecked: the misuse the caller asked for reaches the kernel (0x10B, 0x10C, or another MDL of the
+            // same size, which Windows accepts: the reservation is then empty whatever MDL was mapped there).
+            k.mmUnmapReservedMapping(res.va, TAG_RESERVATION, m.mdl);
+            if (mapping != null) {
+                endReservedMapping(o.h, mapping);
+            }
+        }
+        o.r.object(m.id);
+        snap(o, m, ROLE_AFTER);
+    }
+
+    private void freeReservation(FileHandle h, TableObject res) {
+        k.mmFreeMappingAddress(res.va, TAG_RESERVATION);
+        unreserve(h, chargeOf(res));
+        h.table.remove(res);
+    }
+
+    void freeReservation(Op o, TableObject res) {
+        if (refused(o, ObjectTable.checkFreeReservation(res))) {
+            return;
+        }
+        int id = res.id;
+        freeReservation(o.h, res);
+        o.r.object(id);
     }
 }

@@ -71,6 +71,23 @@ final class ProtocolRules {
         if (code == IOCTL_ALLOCATE_PAGES) {
             return REQ_ALLOCATE_PAGES_SIZE;
         }
+        return mappingRequestSize(code);
+    }
+
+    /** Sizes of the kernel-mode mapping and reservation codes (the DDI-coverage issue); 0 for any other code. */
+    static int mappingRequestSize(int code) {
+        if (code == IOCTL_MAP_KERNEL) {
+            return REQ_MAP_USER_SIZE;
+        }
+        if (code == IOCTL_RESERVE) {
+            return REQ_RESERVE_SIZE;
+        }
+        if (code == IOCTL_MAP_RESERVED || code == IOCTL_UNMAP_RESERVED) {
+            return REQ_RESERVED_SIZE;
+        }
+        if (code == IOCTL_FREE_RESERVATION) {
+            return REQ_OBJECT_SIZE;
+        }
         return 0;
     }
 
@@ -133,6 +150,12 @@ final class ProtocolRules {
                 n = 0; // a parameter error: the reply carries no data
             }
             return (int) (hdr + snap + ((n + 7) & ~7L));
+        }
+        if (code == IOCTL_RESERVE || code == IOCTL_FREE_RESERVATION) {
+            return hdr;
+        }
+        if (code == IOCTL_MAP_KERNEL || code == IOCTL_MAP_RESERVED || code == IOCTL_UNMAP_RESERVED) {
+            return hdr + 2 * snap;   // the MDL before and after
         }
         if (code == IOCTL_DESCRIBE_CHAIN) {
             if (in.remaining() < REQ_CHAIN_SIZE) {
@@ -222,7 +245,7 @@ final class ProtocolRules {
             return PARAM_ADDRESS_RANGE;
         }
         long skip = in.getLong(48);
-        if (skip % PAGE_SIZE != 0) {
+        if ((skip & (PAGE_SIZE - 1)) != 0) {
             return PARAM_SKIP_BYTES;
         }
         if ((flags & MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS) != 0 && skip != 0
@@ -306,14 +329,9 @@ final class ProtocolRules {
         if (code == IOCTL_MAP_SYSTEM) {
             return priorityOk(in.getInt(20), modifiersExist) ? 0 : PARAM_PRIORITY;
         }
-        if (code == IOCTL_MAP_USER) {
-            if (in.getInt(36) != 0) {
-                return PARAM_RESERVED;
-            }
-            if (in.getInt(20) != MM_CACHED) {
-                return PARAM_CACHE_TYPE;
-            }
-            return priorityOk(in.getInt(32), modifiersExist) ? 0 : PARAM_PRIORITY;
+        if (code == IOCTL_MAP_USER || code == IOCTL_MAP_KERNEL || code == IOCTL_RESERVE
+                || code == IOCTL_MAP_RESERVED || code == IOCTL_UNMAP_RESERVED || code == IOCTL_FREE_RESERVATION) {
+            return checkMappingParameters(code, in, modifiersExist);
         }
         if (code == IOCTL_UNMAP) {
             // UNMAP names either a user mapping or an MDL's system mapping, never both.
@@ -332,6 +350,60 @@ final class ProtocolRules {
             return checkChain(in);
         }
         return 0;
+    }
+
+    static boolean cacheTypeOk(int cacheType) {
+        return cacheType == MM_NON_CACHED || cacheType == MM_CACHED || cacheType == MM_WRITE_COMBINED;
+    }
+
+    /** The parameter checks of MAP_USER, MAP_KERNEL and the reservation codes, in the spec's order. */
+    private static int checkMappingParameters(int code, ByteBuffer in, boolean modifiersExist) {
+        if (code == IOCTL_MAP_USER || code == IOCTL_MAP_KERNEL) {
+            if (in.getInt(36) != 0) {
+                return PARAM_RESERVED;
+            }
+            if (!cacheTypeOk(in.getInt(20))) {
+                return PARAM_CACHE_TYPE;
+            }
+            if (code == IOCTL_MAP_KERNEL && in.getLong(24) != 0) {
+                return PARAM_REQUESTED_ADDRESS;   // KernelMode takes no requested address
+            }
+            return priorityOk(in.getInt(32), modifiersExist) ? 0 : PARAM_PRIORITY;
+        }
+        if (code == IOCTL_RESERVE) {
+            return sizeBad(in.getLong(16)) ? PARAM_SIZE : 0;   // 0 would be bug check 0xDA/0x100
+        }
+        if (code == IOCTL_MAP_RESERVED) {
+            if (in.getInt(28) != 0) {
+                return PARAM_RESERVED;
+            }
+            return cacheTypeOk(in.getInt(24)) ? 0 : PARAM_CACHE_TYPE;
+        }
+        if (code == IOCTL_UNMAP_RESERVED) {
+            return in.getInt(28) != 0 || in.getInt(24) != 0 ? PARAM_RESERVED : 0;
+        }
+        return in.getInt(20) != 0 ? PARAM_RESERVED : 0;   // FREE_RESERVATION: MDLB_REQ_OBJECT
+    }
+
+    /**
+     * The cache-type rule (CONTRACT section 2), checked at the parameter stage after the object lookup: a mapping
+     * must ask for the type the pages were made with; MAP_SYSTEM always asks MmCached. 0 or PARAM_CACHE_TYPE.
+     */
+    static int checkCacheType(int code, ByteBuffer in, TableObject mdl) {
+        if (mdl == null) {
+            return 0;
+        }
+        int requested;
+        if (code == IOCTL_MAP_USER || code == IOCTL_MAP_KERNEL) {
+            requested = in.getInt(20);
+        } else if (code == IOCTL_MAP_RESERVED) {
+            requested = in.getInt(24);
+        } else if (code == IOCTL_MAP_SYSTEM) {
+            requested = MM_CACHED;
+        } else {
+            return 0;
+        }
+        return requested == mdl.cacheType ? 0 : PARAM_CACHE_TYPE;
     }
 
     /** ADDRESS_AND_SIZE_TO_SPAN_PAGES, unsigned 64-bit. */

@@ -59,6 +59,12 @@ final class RequestDecoder {
                          long reserved) {
     }
 
+    record Reserve(long size) {
+    }
+
+    record Reserved(int reservationId, int mdlId, int cacheType, int reserved) {
+    }
+
     record ChainRange(long virtualAddress, long length, int operation) {
     }
 
@@ -116,6 +122,41 @@ final class RequestDecoder {
                 in.getLong(48), in.getLong(56));
     }
 
+    static Reserve reserve(ByteBuffer in) {
+        return new Reserve(in.getLong(16));
+    }
+
+    static Reserved reserved(ByteBuffer in) {
+        return new Reserved(in.getInt(16), in.getInt(20), in.getInt(24), in.getInt(28));
+    }
+
+    /** The fields of MAP_KERNEL and the reservation codes; false for any other code. */
+    private static boolean mappingFields(int code, ByteBuffer in, Map<String, Long> f) {
+        if (code == IOCTL_MAP_KERNEL) {
+            MapUser r = mapUser(in);
+            f.put("MdlId", u(r.mdlId()));
+            f.put("CacheType", u(r.cacheType()));
+            f.put("RequestedAddress", r.requestedAddress());
+            f.put("Priority", u(r.priority()));
+            f.put("Reserved", u(r.reserved()));
+        } else if (code == IOCTL_RESERVE) {
+            f.put("Size", reserve(in).size());
+        } else if (code == IOCTL_MAP_RESERVED || code == IOCTL_UNMAP_RESERVED) {
+            Reserved r = reserved(in);
+            f.put("ReservationId", u(r.reservationId()));
+            f.put("MdlId", u(r.mdlId()));
+            f.put("CacheType", u(r.cacheType()));
+            f.put("Reserved", u(r.reserved()));
+        } else if (code == IOCTL_FREE_RESERVATION) {
+            ObjectRef r = object(in);
+            f.put("ObjectId", u(r.objectId()));
+            f.put("Reserved", u(r.reserved()));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
     static Chain chain(ByteBuffer in) {
         int count = in.getInt(16);
         ChainRange[] ranges = new ChainRange[count];
@@ -136,6 +177,9 @@ final class RequestDecoder {
         f.put("Header.Reserved", (long) h.reserved());
         f.put("Header.PfnStart", h.pfnStart());
         f.put("Header.PfnMax", h.pfnMax());
+        if (mappingFields(code, in, f)) {
+            return f;
+        }
         if (code == IOCTL_SIZE_OF_MDL) {
             Range r = range(in);
             f.put("VirtualAddress", r.virtualAddress());

@@ -8,7 +8,16 @@ import dev.mdlbridge.simulator.kernel.Mdl;
  */
 final class TableObject {
 
-    enum Kind { MDL, INIT_MDL, PARTIAL, PAGES, USER_MAPPING, KERNEL_BUFFER, SYSTEM_MAPPING, RESERVATION }
+    /** In the C driver's order (kind = ordinal + 1, table.h enum mdlb_obj_kind): the differential test compares them. */
+    enum Kind {
+        MDL, INIT_MDL, PARTIAL, PAGES, USER_MAPPING, KERNEL_BUFFER,
+        /** MmMapLockedPagesSpecifyCache(KernelMode): also its MDL's system mapping. */
+        KERNEL_MAPPING,
+        /** MmAllocateMappingAddress. */
+        RESERVATION,
+        /** MmMapLockedPagesWithReservedMapping. */
+        RESERVED_MAPPING
+    }
 
     static final int ST_LOCKED = 0x0001;
     static final int ST_WRITE = 0x0002;
@@ -22,6 +31,7 @@ final class TableObject {
     static final int ST_DRIVER_PAGES = 0x0200; // locked KernelMode over a kernel buffer: the driver's own pages
     static final int ST_USER_MAPPED = 0x0400;  // kernel buffer / page allocation once mapped into user space
     static final int ST_QUARANTINED = 0x0800;  // page allocation whose MmFreePagesFromMdl is kept until exit
+    static final int ST_RESERVED_MAP = 0x1000; // mapped through a reservation (MmUnmapReservedMapping first)
 
     int id;
     final Kind kind;
@@ -39,6 +49,7 @@ final class TableObject {
     boolean nowrite;   // user mapping made read-only
     Mdl mdl;           // the kernel's MDL (MDL kinds)
     long systemVa;     // the system address handed out
+    int reservation;   // mapping object: its reservation (0: kernel-mode); reservation: the mapping in it (0: none)
     int cacheType = dev.mdlbridge.protocol.Protocol.MM_CACHED; // the memory type of the pages (CONTRACT §2): MDLs
                        // over caller ranges and kernel buffers MmCached, a page allocation its own, a partial its source's
 

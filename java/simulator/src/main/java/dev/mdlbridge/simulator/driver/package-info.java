@@ -24,6 +24,8 @@
  *   <tr><td>{@code table.c}: the object table and every {@code mdlb_check_*}</td><td>{@code ObjectTable}</td></tr>
  *   <tr><td>{@code table.h}: {@code mdlb_use}, {@code mdlb_limits}; {@code table.c}: {@code mdlb_limit_check}</td>
  *       <td>{@code ResourceUse}, {@code Limits}</td></tr>
+ *   <tr><td>{@code driver.c}: DriverEntry's reading of the {@code Parameters} limits (clamp, RAM rule)</td>
+ *       <td>{@code AdminLimits}</td></tr>
  *   <tr><td>{@code table.c}: {@code mdlb_range_set}, {@code mdlb_ranges_*}; {@code driver.c}:
  *       {@code g_ranges_lock}</td><td>{@code UserRanges}</td></tr>
  *   <tr><td>{@code protocol.c}: {@code mdlb_check_malformed}, {@code mdlb_check_parameters},

@@ -21,6 +21,7 @@ final class BugChecks {
     static final int DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS = 0xCB;
     static final int SYSTEM_PTE_MISUSE = 0xDA;
     static final int INVALID_MDL_RANGE = 0x12E;
+    static final int MEMORY_MANAGEMENT = 0x1A;
 
     // ---------------------------------------------- 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION: p1 is the subcode
 
@@ -35,6 +36,8 @@ final class BugChecks {
     /** MmProbeAndLockPages / MmBuildMdlForNonPagedPool on an MDL already locked, mapped, partial or nonpaged, or a
      *  KernelMode probe of an empty MDL: section 3.4 (preconditions, P15) and section 4. */
     static final int VERIFIER_PROBE_BAD_MDL_FLAGS = 0xB0;
+    /** MmMapLockedPagesSpecifyCache(KernelMode) of an MDL already mapped (0x1, 0x4 or 0x20): sections 14.2, 14.7. */
+    static final int VERIFIER_MAP_ALREADY_MAPPED = 0xB2;
     /** MmUnlockPages of a partial MDL: sections 3.5 and 4. */
     static final int VERIFIER_UNLOCK_PARTIAL_MDL = 0xB4;
     /** IoFreeMdl of a still-mapped, non-partial MDL (its system PTEs would leak): sections 3.2 and 4. */
@@ -83,6 +86,42 @@ final class BugChecks {
      *  made (section 3.8, as above). */
     static final int PTE_MISUSE_UNMAP_NOT_USER_VIEW = 0x200;
 
+    // ------------------------------------------ 0xDA SYSTEM_PTE_MISUSE, reserved mappings (section 14.3): p1
+
+    /** MmUnmapLockedPages (or MmUnlockPages, IoFreeMdl of a mapped partial) of a reservation's address: with PTE
+     *  tracking "never mapped" (section 14.3.2, consequences); the simulator raises it at once (section 13). */
+    static final int PTE_MISUSE_NEVER_MAPPED = 0x6;
+    /** MmAllocateMappingAddress(0, tag) (section 14.3.1): p2 = 0, p3 = PoolTag. */
+    static final int PTE_MISUSE_RESERVE_ZERO = 0x100;
+    /** MmFreeMappingAddress: stored tag differs (p2 BaseAddress, p3 PoolTag, p4 stored tag) (section 14.3.4 #1). */
+    static final int PTE_MISUSE_FREE_BAD_TAG = 0x101;
+    /** MmFreeMappingAddress: not a reservation (freed, or never one) (section 14.3.4 #2). */
+    static final int PTE_MISUSE_FREE_NOT_RESERVATION = 0x102;
+    /** MmFreeMappingAddress while mapped (p4 = pages) (section 14.3.4 #3). */
+    static final int PTE_MISUSE_FREE_MAPPED = 0x103;
+    /** MmMapLockedPagesWithReservedMapping: stored tag differs (section 14.3.2 #1). */
+    static final int PTE_MISUSE_MAP_BAD_TAG = 0x104;
+    /** MmMapLockedPagesWithReservedMapping: not a reservation (section 14.3.2 #2). */
+    static final int PTE_MISUSE_MAP_NOT_RESERVATION = 0x105;
+    /** MmMapLockedPagesWithReservedMapping into a reservation in use (p3 first used PTE, p4 past the last) (#4). */
+    static final int PTE_MISUSE_MAP_IN_USE = 0x107;
+    /** MmUnmapReservedMapping: stored tag differs (section 14.3.3 #1). */
+    static final int PTE_MISUSE_UNMAP_BAD_TAG = 0x108;
+    /** MmUnmapReservedMapping: not a reservation (section 14.3.3 #2). */
+    static final int PTE_MISUSE_UNMAP_NOT_RESERVATION = 0x109;
+    /** MmUnmapReservedMapping: the MDL spans more pages than the reservation (p3 size with header, p4 pages) (#3). */
+    static final int PTE_MISUSE_UNMAP_TOO_LARGE = 0x10A;
+    /** MmUnmapReservedMapping: a PTE inside the MDL's span is empty (not mapped, twice, a larger MDL) (#4). */
+    static final int PTE_MISUSE_UNMAP_NOT_MAPPED = 0x10B;
+    /** MmUnmapReservedMapping: a PTE past the MDL's span is used (a smaller MDL than the one mapped) (#5). */
+    static final int PTE_MISUSE_UNMAP_TOO_SMALL = 0x10C;
+
+    // ---------------------------------------------------------------------------- 0x1A MEMORY_MANAGEMENT: p1
+
+    /** MmFreePagesFromMdl met a page that MmAllocatePagesForMdlEx did not allocate (p2 MDL, p3 the PFN slot's
+     *  address, p4 the PFN): section 14.4, "Freeing". */
+    static final int MM_FREE_PAGE_NOT_MDL_ALLOCATION = 0x1236;
+
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(NO_MORE_SYSTEM_PTES, "NO_MORE_SYSTEM_PTES"),
             Map.entry(TARGET_MDL_TOO_SMALL, "TARGET_MDL_TOO_SMALL"),
@@ -94,7 +133,8 @@ final class BugChecks {
             Map.entry(DRIVER_VERIFIER_DETECTED_VIOLATION, "DRIVER_VERIFIER_DETECTED_VIOLATION"),
             Map.entry(DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS, "DRIVER_LEFT_LOCKED_PAGES_IN_PROCESS"),
             Map.entry(SYSTEM_PTE_MISUSE, "SYSTEM_PTE_MISUSE"),
-            Map.entry(INVALID_MDL_RANGE, "INVALID_MDL_RANGE"));
+            Map.entry(INVALID_MDL_RANGE, "INVALID_MDL_RANGE"),
+            Map.entry(MEMORY_MANAGEMENT, "MEMORY_MANAGEMENT"));
 
     private BugChecks() {
     }

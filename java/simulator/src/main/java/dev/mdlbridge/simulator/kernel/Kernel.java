@@ -99,6 +99,30 @@ public interface Kernel {
     /** {@code MmGetSystemAddressForMdlSafe(mdl, priority)}: 0 when it returns NULL. */
     long mmGetSystemAddressForMdlSafe(Mdl mdl, int priority);
 
+    /**
+     * {@code MmMapLockedPagesSpecifyCache(mdl, KernelMode, cacheType, NULL, FALSE, priority)} (section 14.2): the same
+     * MDL effects as {@link #mmGetSystemAddressForMdlSafe}; the mapping's memory type follows section 14.1. 0 for NULL.
+     */
+    long mmMapLockedPagesSpecifyCache(Mdl mdl, int cacheType, int priority);
+
+    /** Whether this Windows exports the named DDI (the driver resolves it at run time, MmGetSystemRoutineAddress). */
+    boolean ddiExported(String name);
+
+    /** {@code MmAllocateMappingAddress(size, tag)} (section 14.3.1): the reservation's base, or 0 for NULL. */
+    long mmAllocateMappingAddress(long size, int tag);
+
+    /** {@code MmMapLockedPagesWithReservedMapping(address, tag, mdl, cacheType)} (14.3.2): the address, or 0. */
+    long mmMapLockedPagesWithReservedMapping(long mappingAddress, int tag, Mdl mdl, int cacheType);
+
+    /** {@code MmUnmapReservedMapping(base, tag, mdl)} (section 14.3.3). */
+    void mmUnmapReservedMapping(long baseAddress, int tag, Mdl mdl);
+
+    /** {@code MmFreeMappingAddress(base, tag)} (section 14.3.4). */
+    void mmFreeMappingAddress(long baseAddress, int tag);
+
+    /** OR of the PAGE_NOCACHE / PAGE_WRITECOMBINE modifiers over the committed pages of a user range. */
+    int rangeCacheModifiers(SimProcess process, long address, long length);
+
     /** {@code MmMapLockedPagesSpecifyCache(mdl, UserMode, cacheType, requestedAddress, FALSE, priority)} into
      *  {@code caller}. Raises (STATUS_INVALID_ADDRESS, STATUS_CONFLICTING_ADDRESSES, ...). Returns the user VA
      *  (start of the view + ByteOffset). */

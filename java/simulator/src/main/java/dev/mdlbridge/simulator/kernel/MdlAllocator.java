@@ -127,6 +127,10 @@ final class MdlAllocator {
         if (found == 0) {
             return null;
         }
+        for (int i = 0; i < found; i++) {
+            ram.markPageAllocation(m.pfns[i]);
+            ram.cacheTypes.set(m.pfns[i], cacheType);   // the page owns its type from now on (section 14.1)
+        }
         if (found < wanted && !rules.partialAllocation()) {
             pages.giveBack(m.pfns, found);
             return null;
@@ -135,6 +139,7 @@ final class MdlAllocator {
             KernelMdl smaller = newMdl(KernelMdl.Storage.PAGES, KernelMdl.HEADER_BYTES + 8L * found, found);
             if (smaller != null) {
                 System.arraycopy(m.pfns, 0, smaller.pfns, 0, found);
+                m.freed = true;   // ExFreePool of the first MDL
                 m = smaller;
             }
         }
@@ -164,6 +169,11 @@ final class MdlAllocator {
         for (int i = 0; i < pages && i < m.pfns.length; i++) {
             if (m.pfns[i] == Poison.EMPTY) {
                 break;
+            }
+            // Only pages MmAllocatePagesForMdlEx allocated can be freed this way (a probed or built MDL's cannot).
+            if (!ram.isPageAllocation(m.pfns[i])) {
+                throw bugChecks.stop(BugChecks.MEMORY_MANAGEMENT, BugChecks.MM_FREE_PAGE_NOT_MDL_ALLOCATION,
+                        m.address, m.address + KernelMdl.HEADER_BYTES + 8L * i, m.pfns[i]);
             }
             // Freeing a page that another MDL still has locked for I/O: PFN_LIST_CORRUPT with the documented
             // subcode 0x9A (page, its lock count). The I/O would go on into a page the system reuses.

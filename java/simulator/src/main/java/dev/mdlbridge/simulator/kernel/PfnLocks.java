@@ -33,9 +33,15 @@ final class PfnLocks {
      */
     boolean lockAll(long[] pfns, int pages) {
         for (int i = 0; i < pages; i++) {
+            if (ram.isDevice(pfns[i])) {
+                continue;   // no PFN entry: no reference count (section 14.6)
+            }
             if (!ram.tryLock(pfns[i], limit)) {
                 java.util.Arrays.fill(pfns, i, pages, Poison.EMPTY);
                 for (int j = 0; j < i; j++) {
+                    if (ram.isDevice(pfns[j])) {
+                        continue;
+                    }
                     ram.unlock(pfns[j]);
                     pfns[j] = leftAfterUnlock(pfns[j]);
                 }
@@ -55,6 +61,9 @@ final class PfnLocks {
             long pfn = pfns[i];
             if (pfn == Poison.EMPTY) {
                 break;
+            }
+            if (ram.isDevice(pfn)) {
+                continue;   // a device frame took no count (section 14.6)
             }
             if (!ram.unlock(pfn)) { // no lock on it, or no frame at all: a locked frame is always in use
                 throw bugChecks.stop(BugChecks.PFN_LIST_CORRUPT, BugChecks.PFN_LOCK_COUNT_UNDERFLOW, pfn, 0, 0);

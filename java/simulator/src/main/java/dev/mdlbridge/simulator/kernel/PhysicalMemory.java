@@ -28,10 +28,20 @@ final class PhysicalMemory {
     /** Frames their owner (nonpaged pool, a page allocation) gave back while a lock still held them: whatever
      *  reaches one now touches memory that belongs to nobody (explorer invariant: no access to freed pool). */
     private final BitSet freedByOwner = new BitSet();
+    /** Frames MmAllocatePagesForMdlEx handed out (the PFN entry's "MDL allocation" mark), until they are freed. */
+    private final BitSet pageAllocation = new BitSet();
     private final LockCounts lockCounts;
     private final Map<Long, byte[]> contents = new HashMap<>();
     private long cursor = FIRST_FRAME;
     private long inUse;
+    /** The cache attribute each page records (section 14.1). */
+    final PageCacheTypes cacheTypes = new PageCacheTypes();
+    /** Device frames (MMIO) some test mapped into a process: above RAM, no PFN-database entry (section 14.6). */
+    private final java.util.Set<Long> deviceFrames = new java.util.HashSet<>();
+    private long nextDeviceFrame = DEVICE_FIRST_FRAME;
+
+    /** Where device frames start: physical 0xF0_0000_0000 (960 GiB), above any simulated RAM, like a PCI BAR. */
+    static final long DEVICE_FIRST_FRAME = 0xF0_0000_0000L >>> 12;
 
     PhysicalMemory(long bytes, double fragmentation, long seed) {
         this.frames = bytes / PAGE;
@@ -63,6 +73,22 @@ final class PhysicalMemory {
         cursor = f + 1;
         inUse++;
         return f;
+    }
+
+    /** A device frame: no PFN entry, so no lock count and no cache-type record; it is never freed. */
+    long allocateDeviceFrame() {
+        long f = nextDeviceFrame++;
+        deviceFrames.add(f);
+        return f;
+    }
+
+    /** Whether the frame has a PFN-database entry (RAM); device frames do not. */
+    boolean hasPfnEntry(long frame) {
+        return !deviceFrames.contains(frame);
+    }
+
+    boolean isDevice(long frame) {
+        return deviceFrames.contains(frame);
     }
 
     // ------------------------------------------------------------ MmAllocatePagesForMdlEx's physical ranges
@@ -126,6 +152,15 @@ final class PhysicalMemory {
         return -1;
     }
 
+    /** Marks a frame as MmAllocatePagesForMdlEx's: only such frames may go back through MmFreePagesFromMdl. */
+    void markPageAllocation(long frame) {
+        pageAllocation.set((int) frame);
+    }
+
+    boolean isPageAllocation(long frame) {
+        return frame >= 0 && frame < frames && pageAllocation.get((int) frame);
+    }
+
     private void take(long f) {
         used.set((int) f);
         inUse++;
@@ -143,7 +178,9 @@ final class PhysicalMemory {
         orphaned.clear((int) frame);
         freedByOwner.clear((int) frame);
         garbage.clear((int) frame);
+        pageAllocation.clear((int) frame);
         contents.remove(frame);
+        cacheTypes.forget(frame);
         inUse--;
     }
 
@@ -167,6 +204,9 @@ final class PhysicalMemory {
 
     /** Whether touching this frame touches freed memory: not in use, or freed by its owner but still locked. */
     boolean freed(long frame) {
+        if (deviceFrames.contains(frame)) {
+            return false;   // device memory is always there
+        }
         return !inUse(frame) || freedByOwner.get((int) frame);
     }
 

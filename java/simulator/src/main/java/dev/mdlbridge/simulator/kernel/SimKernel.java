@@ -44,6 +44,7 @@ public final class SimKernel implements Kernel {
 
     private final KernelConfig config;
     private final Profile profile;
+    private final MappingSettings mapping;
     private final PhysicalMemory ram;
     private final BugCheckLatch bugChecks = new BugCheckLatch();
     private final ProcessTable processes = new ProcessTable();
@@ -57,6 +58,7 @@ public final class SimKernel implements Kernel {
     private SimKernel(KernelConfig config) {
         this.config = config;
         this.profile = config.profile();
+        this.mapping = MappingSettings.of(profile);
         this.ram = new PhysicalMemory(config.physicalMemoryBytes(), config.fragmentation(), config.seed());
         Poison poison = new Poison(config.seed());   // one seeded stream, shared by every part that leaves garbage
         this.pool = new NonPagedPool(ram, POOL_BASE, config.poolFailAfter());
@@ -360,6 +362,12 @@ public final class SimKernel implements Kernel {
             m.flags &= ~MDL_WRITE_OPERATION;
         }
         m.flags |= MDL_PAGES_LOCKED;
+        for (int i = 0; i < pages; i++) {
+            if (!ram.hasPfnEntry(m.pfns[i])) {
+                m.flags |= MDL_IO_SPACE;   // one frame without a PFN entry marks the whole MDL (section 14.6)
+                break;
+            }
+        }
         if (kernel) {
             m.process = 0;
         } else {
@@ -430,14 +438,37 @@ public final class SimKernel implements Kernel {
         if ((m.flags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) != 0) {
             return m.mappedSystemVa;
         }
-        return mapKernel(m, priority);
+        return mapKernel(m, priority, PageCacheTypes.CACHED);
     }
 
-    private long mapKernel(KernelMdl m, int priority) {
+    @Override
+    public synchronized long mmMapLockedPagesSpecifyCache(Mdl mdl, int cacheType, int priority) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        int mapped = m.flags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL_HAS_BEEN_MAPPED);
+        if (mapped != 0 && config.verifier()) {
+            throw verifier(BugChecks.VERIFIER_MAP_ALREADY_MAPPED, m, mapped);   // section 14.2, 14.7
+        }
+        // A free build makes a second PTE range and overwrites MappedSystemVa; the first range leaks (14.2).
+        return mapKernel(m, priority, cacheType);
+    }
+
+    /** The memory type each of the first {@code pages} frames gets in a new mapping (section 14.1). */
+    private int[] effectiveCacheTypes(long[] pfns, int pages, int requested) {
+        int[] types = new int[pages];
+        for (int i = 0; i < pages; i++) {
+            types[i] = ram.cacheTypes.effective(pfns[i], requested, ram.hasPfnEntry(pfns[i]),
+                    mapping.cacheTypeOverride());
+        }
+        return types;
+    }
+
+    private long mapKernel(KernelMdl m, int priority, int cacheType) {
         if ((priority & MAPPING_MODIFIERS) != 0 && !profile.mappingModifiers()) {
             return 0;   // before Windows 8 the modifier bits make an invalid priority: the mapping fails
         }
-        if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL)) == 0) {
+        // A nonpaged-pool MDL's PFNs are valid: a free build maps them a second time (section 14.2, already mapped).
+        if ((m.flags & (MDL_PAGES_LOCKED | MDL_PARTIAL | MDL_SOURCE_IS_NONPAGED_POOL)) == 0) {
             if (config.verifier()) {
                 throw verifier(BugChecks.VERIFIER_MAP_WITHOUT_LOCKED_PAGES, m, KERNEL_MODE);
             }
@@ -445,7 +476,12 @@ public final class SimKernel implements Kernel {
             throw stop(BugChecks.PAGE_FAULT_IN_NONPAGED_AREA, m.pfns.length > 0 ? m.pfns[0] << 12 : 0,
                     BugChecks.PAGE_FAULT_READ, 0, 0);
         }
-        long base = systemPtes.map(m.pfns, m.pagesSpanned(), (priority & MAPPING_NO_WRITE) != 0);
+        int pages = m.pagesSpanned();
+        if (pages == 0 || pages > m.pfns.length) {
+            return 0;
+        }
+        long base = systemPtes.map(m.pfns, pages, (priority & MAPPING_NO_WRITE) != 0,
+                effectiveCacheTypes(m.pfns, pages, cacheType));
         if (base == 0) {
             return 0;
         }
@@ -458,6 +494,12 @@ public final class SimKernel implements Kernel {
     }
 
     private void unmapSystem(KernelMdl m) {
+        if (systemPtes.reservationContaining(m.mappedSystemVa) != null) {
+            // MmUnmapLockedPages of a reservation's PTEs would hand them to the general pool while the reservation
+            // owns them; PTE tracking reports "never mapped" (section 14.3.2), and the simulator always stops here.
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_NEVER_MAPPED, m.mappedSystemVa, m.address,
+                    0);
+        }
         systemPtes.unmap(m.mappedSystemVa);
         m.flags &= ~(MDL_MAPPED_TO_SYSTEM_VA | MDL_PARTIAL_HAS_BEEN_MAPPED | MDL_FREE_EXTRA_PTES);
     }
@@ -491,6 +533,7 @@ public final class SimKernel implements Kernel {
         } else {
             base = p.space.reserveAddress(bytes);
         }
+        effectiveCacheTypes(m.pfns, Math.min(pages, m.pfns.length), cacheType);   // an untyped page takes it
         Region view = new Region(base, pages, true);
         int protect = (priority & MAPPING_NO_WRITE) != 0 && profile.mappingModifiers()
                 ? dev.mdlbridge.spi.UserMemory.PAGE_READONLY : dev.mdlbridge.spi.UserMemory.PAGE_READWRITE;
@@ -579,6 +622,160 @@ public final class SimKernel implements Kernel {
     public synchronized void mmFreePagesFromMdl(Mdl mdl) {
         checkAlive();
         mdls.freePages((KernelMdl) mdl);
+    }
+
+    // ------------------------------------------------------------------- reserved mappings (section 14.3)
+
+    @Override
+    public boolean ddiExported(String name) {
+        return switch (name) {
+            case "MmAllocateMappingAddress", "MmMapLockedPagesWithReservedMapping", "MmUnmapReservedMapping",
+                 "MmFreeMappingAddress" -> true;   // from Windows XP: every profile
+            case "MmAllocateMappingAddressEx" -> mapping.mappingAddressEx();
+            default -> false;
+        };
+    }
+
+    @Override
+    public synchronized long mmAllocateMappingAddress(long size, int tag) {
+        checkAlive();
+        if (size == 0) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_RESERVE_ZERO, 0, Integer.toUnsignedLong(tag),
+                    0);
+        }
+        long pages = span(0, size);
+        if (tag == 0 || pages > Integer.MAX_VALUE) {
+            return 0;
+        }
+        return systemPtes.reserve((int) pages, mapping.reservationHeaderPtes(), tag);
+    }
+
+    @Override
+    public synchronized long mmMapLockedPagesWithReservedMapping(long mappingAddress, int tag, Mdl mdl,
+                                                                 int cacheType) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        Reservation r = systemPtes.reservationAt(mappingAddress);
+        if (r != null && !r.tagMatches(tag)) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_MAP_BAD_TAG, mappingAddress,
+                    Integer.toUnsignedLong(tag), Integer.toUnsignedLong(r.storedTag));
+        }
+        if (r == null) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_MAP_NOT_RESERVATION, mappingAddress,
+                    Integer.toUnsignedLong(tag), 0);
+        }
+        int pages = m.pagesSpanned();
+        if (pages > r.pages) {
+            return 0;   // #3: too small for the MDL, the MDL unchanged
+        }
+        int used = r.firstUsed(0);
+        if (used >= 0 && mapping.reservedInUseBugCheck()) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_MAP_IN_USE, mappingAddress, r.pteAddress(used),
+                    r.pteAddress(r.pages));
+        }
+        // Preconditions (locked or partial, not mapped) are only asserted: a free build maps what the array holds.
+        int n = Math.min(pages, m.pfns.length);
+        r.fill(m.pfns, n, effectiveCacheTypes(m.pfns, n, cacheType));
+        if (mapping.reservedMappingSetsMappedFlag()) {
+            m.flags |= MDL_MAPPED_TO_SYSTEM_VA;
+            if ((m.flags & MDL_PARTIAL) != 0) {
+                m.flags |= MDL_PARTIAL_HAS_BEEN_MAPPED;
+            }
+        }
+        m.mappedSystemVa = mapping.reservedMappedVaIncludesOffset() ? mappingAddress + m.byteOffset : mappingAddress;
+        long returned = mapping.reservedMapAlignsAddress() ? mappingAddress & ~0xFL : mappingAddress;
+        return returned + m.byteOffset;
+    }
+
+    @Override
+    public synchronized void mmUnmapReservedMapping(long baseAddress, int tag, Mdl mdl) {
+        checkAlive();
+        KernelMdl m = (KernelMdl) mdl;
+        Reservation r = systemPtes.reservationAt(baseAddress);
+        long ptag = Integer.toUnsignedLong(tag);
+        if (r != null && !r.tagMatches(tag)) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_BAD_TAG, baseAddress, ptag,
+                    Integer.toUnsignedLong(r.storedTag));
+        }
+        if (r == null) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_NOT_RESERVATION, baseAddress, ptag, 0);
+        }
+        int pages = m.pagesSpanned();
+        if (pages > r.pages) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_TOO_LARGE, baseAddress, r.sizeInPtes(),
+                    pages);
+        }
+        for (int i = 0; i < pages; i++) {
+            if (!r.valid(i)) {
+                throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_NOT_MAPPED, baseAddress, ptag, pages);
+            }
+        }
+        if (r.firstUsed(pages) >= 0) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_UNMAP_TOO_SMALL, baseAddress, ptag, pages);
+        }
+        // The PFNs are compared only on checked builds: a different MDL of the same size passes (section 14.3.3).
+        r.clear(pages);
+        m.flags &= ~(MDL_MAPPED_TO_SYSTEM_VA | MDL_PARTIAL_HAS_BEEN_MAPPED);   // NT 5.2 leaves 0x200
+    }
+
+    @Override
+    public synchronized void mmFreeMappingAddress(long baseAddress, int tag) {
+        checkAlive();
+        Reservation r = systemPtes.reservationAt(baseAddress);
+        long ptag = Integer.toUnsignedLong(tag);
+        if (r != null && !r.tagMatches(tag)) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_FREE_BAD_TAG, baseAddress, ptag,
+                    Integer.toUnsignedLong(r.storedTag));
+        }
+        if (r == null) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_FREE_NOT_RESERVATION, baseAddress, ptag, 0);
+        }
+        if (r.inUse()) {
+            throw stop(BugChecks.SYSTEM_PTE_MISUSE, BugChecks.PTE_MISUSE_FREE_MAPPED, baseAddress, ptag, r.pages);
+        }
+        systemPtes.release(r);
+    }
+
+    // ------------------------------------------------------------- memory types and device memory (14.1, 14.6)
+
+    @Override
+    public synchronized int rangeCacheModifiers(SimProcess process, long address, long length) {
+        checkAlive();
+        return ((ProcessImpl) process).space.cacheModifiers(address, length);
+    }
+
+    /** The cache type a page records (section 14.1): 0, 1, 2, or -1 for "not mapped yet". For tests. */
+    public synchronized int pageCacheType(long pfn) {
+        return ram.cacheTypes.get(pfn);
+    }
+
+    /** Records a page's type, as MmAllocatePagesForMdlEx does with its CacheType (section 14.1). */
+    synchronized void setPageCacheType(long pfn, int cacheType) {
+        ram.cacheTypes.set(pfn, cacheType);
+    }
+
+    /** The memory type of the system mapping (kernel-mode or reserved) behind {@code va}; -1 if none. For tests. */
+    public synchronized int systemMappingCacheType(long va) {
+        return systemPtes.cacheType(va);
+    }
+
+    /**
+     * Test hook for section 14.6: maps {@code pages} pages of device memory (frames above RAM, without PFN entries)
+     * into {@code process} with {@code protect}, as another driver's MmMapIoSpace + user-mode mapping would. Returns
+     * the user address. A probe of the range comes back with MDL_IO_SPACE and takes no lock counts.
+     */
+    public synchronized long mapDeviceMemory(SimProcess process, int pages, int protect) {
+        checkAlive();
+        ProcessImpl p = (ProcessImpl) process;
+        long base = p.space.reserveAddress((long) pages << 12);
+        Region view = new Region(base, pages, true);   // a view: its frames are not the process's to free
+        for (int i = 0; i < pages; i++) {
+            view.state[i] = Region.COMMITTED;
+            view.protect[i] = protect;
+            view.frame[i] = ram.allocateDeviceFrame();
+        }
+        p.space.insert(view);
+        return base;
     }
 
     // ---------------------------------------------------------------------------------------- I/O manager

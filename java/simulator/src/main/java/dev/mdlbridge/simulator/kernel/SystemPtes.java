@@ -8,8 +8,9 @@ import java.util.TreeMap;
  * {@code MmMapLockedPagesSpecifyCache(KernelMode)} maps an MDL's pages with, and the mappings it made. A mapping
  * takes one PTE per page, plus one unbudgeted guard PTE between mappings, so two mappings are never adjacent and
  * an overrun faults. The budget ({@code systemPtesAvailable}) is the PTE-exhaustion fault injection: a map that
- * does not fit fails (WINDOWS-MDL-RULES.md section 3.6). There are no reservations (MmAllocateMappingAddress is not
- * modelled).
+ * does not fit fails (WINDOWS-MDL-RULES.md section 3.6). Reservations (MmAllocateMappingAddress, section 14.3) take
+ * their pages plus the profile's header PTEs from the same budget; their PTEs start empty and are filled and
+ * emptied by the reserved-mapping DDIs ({@link Reservation}).
  *
  * <p>Guarded by the kernel's lock: only {@link SimKernel}'s synchronized methods call it, so it has no lock of its
  * own. It raises no bug checks; the kernel decides what a failed map or a bad unmap means.
@@ -18,7 +19,7 @@ final class SystemPtes {
 
     /** A kernel-mode mapping of an MDL's pages: where, how many pages, which frames, and whether it is read-only
      *  ({@code MdlMappingNoWrite}). */
-    private record Mapping(long base, int pages, long[] frames, boolean noWrite) {
+    private record Mapping(long base, int pages, long[] frames, boolean noWrite, int[] cacheTypes) {
 
         boolean contains(long va) {
             return Long.compareUnsigned(va, base + ((long) pages << 12)) < 0;
@@ -26,6 +27,7 @@ final class SystemPtes {
     }
 
     private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
+    private final TreeMap<Long, Reservation> reservations = new TreeMap<>();
     private long next;
     private long free;
 
@@ -39,7 +41,7 @@ final class SystemPtes {
      * budget cannot hold it (or there is nothing to map). The frames are copied: the mapping keeps naming them
      * whatever later happens to the MDL's PFN array.
      */
-    long map(long[] pfns, int pages, boolean noWrite) {
+    long map(long[] pfns, int pages, boolean noWrite, int[] cacheTypes) {
         if (pages == 0 || free < pages) {
             return 0;
         }
@@ -48,16 +50,50 @@ final class SystemPtes {
         free -= pages;
         long base = next;
         next += ((long) pages + 1) << 12;   // one guard PTE between mappings
-        mappings.put(base, new Mapping(base, pages, frames, noWrite));
+        mappings.put(base, new Mapping(base, pages, frames, noWrite, cacheTypes.clone()));
         return base;
     }
 
+    /**
+     * MmAllocateMappingAddress: {@code pages + headerPtes} PTEs from the budget; the header PTEs lie just below the
+     * returned base (one guard page before them). 0 when the budget cannot hold it.
+     */
+    long reserve(int pages, int headerPtes, int tag) {
+        long ptes = (long) pages + headerPtes;
+        if (free < ptes) {
+            return 0;
+        }
+        free -= ptes;
+        long base = next + ((long) headerPtes << 12);
+        next = base + (((long) pages + 1) << 12);
+        reservations.put(base, new Reservation(base, pages, headerPtes, tag));
+        return base;
+    }
+
+    /** The live reservation whose first page is {@code va}'s page, or null (never one, or freed). */
+    Reservation reservationAt(long va) {
+        return reservations.get(va & ~0xFFFL);
+    }
+
+    /** The live reservation that contains {@code va}, or null. */
+    Reservation reservationContaining(long va) {
+        Map.Entry<Long, Reservation> e = reservations.floorEntry(va);
+        return e != null && e.getValue().contains(va) ? e.getValue() : null;
+    }
+
+    /** MmFreeMappingAddress: the PTEs go back and the header is cleared (the address is no reservation any more). */
+    void release(Reservation r) {
+        reservations.remove(r.base);
+        free += (long) r.pages + r.headerPtes;
+    }
+
     /** Releases the mapping that starts on {@code va}'s page, if there is one, and gives its PTEs back. */
-    void unmap(long va) {
+    boolean unmap(long va) {
         Mapping m = mappings.remove(va & ~0xFFFL);
         if (m != null) {
             free += m.pages;
         }
+        return m != null;
     }
 
     private Mapping find(long va) {
@@ -68,7 +104,21 @@ final class SystemPtes {
     /** The frame a system mapping puts behind {@code va}, or -1 when no mapping covers it. */
     long frame(long va) {
         Mapping m = find(va);
-        return m != null ? m.frames[(int) ((va - m.base) >>> 12)] : -1;
+        if (m != null) {
+            return m.frames[(int) ((va - m.base) >>> 12)];
+        }
+        Reservation r = reservationContaining(va);
+        return r != null ? r.frame(va) : -1;
+    }
+
+    /** The memory type of the mapping behind {@code va} (section 14.1), or -1 when nothing maps it. */
+    int cacheType(long va) {
+        Mapping m = find(va);
+        if (m != null) {
+            return m.cacheTypes[(int) ((va - m.base) >>> 12)];
+        }
+        Reservation r = reservationContaining(va);
+        return r != null ? r.cacheType(va) : -1;
     }
 
     /** Whether {@code va} is in a read-only ({@code MdlMappingNoWrite}) mapping. */
@@ -77,14 +127,23 @@ final class SystemPtes {
         return m != null && m.noWrite;
     }
 
+    /** Kernel-mode mappings and reservations that hold a mapping. */
     int mappingCount() {
-        return mappings.size();
+        int n = mappings.size();
+        for (Reservation r : reservations.values()) {
+            n += r.inUse() ? 1 : 0;
+        }
+        return n;
     }
 
+    /** PTEs taken: every mapping's, and every reservation's with its header. */
     long ptesInUse() {
         long sum = 0;
         for (Mapping m : mappings.values()) {
             sum += m.pages;
+        }
+        for (Reservation r : reservations.values()) {
+            sum += (long) r.pages + r.headerPtes;
         }
         return sum;
     }
@@ -93,6 +152,9 @@ final class SystemPtes {
     long digest(long digest) {
         for (Mapping m : mappings.values()) {
             digest = digest * 31 + m.base + (m.noWrite ? 1 : 0);
+        }
+        for (Reservation r : reservations.values()) {
+            digest = digest * 31 + r.base + (r.inUse() ? 1 : 0);
         }
         return digest;
     }

@@ -67,7 +67,20 @@ final class UserSpace implements AddressSpace {
         }
     }
 
+    /** Protection modifiers that choose the memory type of a user page (section 14.1): VirtualAlloc and
+     *  VirtualProtect accept one of them with any base protection except PAGE_NOACCESS, never with PAGE_GUARD. */
+    static final int PAGE_NOCACHE = 0x200;
+    static final int PAGE_WRITECOMBINE = 0x400;
+
     static boolean validProtect(int p) {
+        int cache = p & (PAGE_NOCACHE | PAGE_WRITECOMBINE);
+        if (cache != 0) {
+            if (cache == (PAGE_NOCACHE | PAGE_WRITECOMBINE) || (p & UserMemory.PAGE_GUARD) != 0
+                    || (p & 0xFF) == UserMemory.PAGE_NOACCESS) {
+                return false;
+            }
+            p &= ~cache;
+        }
         int base = p & ~UserMemory.PAGE_GUARD;
         return base == UserMemory.PAGE_NOACCESS || base == UserMemory.PAGE_READONLY || base == UserMemory.PAGE_READWRITE
                 || base == UserMemory.PAGE_WRITECOPY || base == UserMemory.PAGE_EXECUTE
@@ -295,6 +308,31 @@ final class UserSpace implements AddressSpace {
             }
         }
         return r.frame[i];
+    }
+
+    /** OR of the cache modifiers (PAGE_NOCACHE, PAGE_WRITECOMBINE) over the committed pages of the range. */
+    int cacheModifiers(long address, long length) {
+        int found = 0;
+        long end = address + Math.max(length, 1);
+        long va = address & ~0xFFFL;
+        while (Long.compareUnsigned(va, end) < 0 && va >= 0) {
+            Region r = find(va);
+            if (r == null) {
+                Map.Entry<Long, Region> next = regions.higherEntry(va);
+                if (next == null) {
+                    break;
+                }
+                va = next.getKey();
+                continue;
+            }
+            for (int i = r.index(va); i < r.pages && Long.compareUnsigned(r.base + ((long) i << 12), end) < 0; i++) {
+                if (r.committed(i)) {
+                    found |= r.protect[i] & (PAGE_NOCACHE | PAGE_WRITECOMBINE);
+                }
+            }
+            va = r.end();
+        }
+        return found;
     }
 
     /** The frame behind a resident page, or -1. */

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
@@ -39,11 +40,13 @@ class DifferentialTest {
         IOCTL_INITIALIZE_MDL, IOCTL_PROBE_AND_LOCK, IOCTL_MAP_SYSTEM, IOCTL_MAP_USER, IOCTL_UNMAP, IOCTL_READ_MAPPED,
         IOCTL_WRITE_MAPPED, IOCTL_BUILD_PARTIAL, IOCTL_BUILD_NONPAGED, IOCTL_UNLOCK, IOCTL_FREE_MDL,
         IOCTL_POOL_ALLOCATE, IOCTL_POOL_FREE, IOCTL_QUERY, IOCTL_DESCRIBE_CHAIN, IOCTL_ALLOCATE_PAGES,
-        IOCTL_FREE_PAGES, IOCTL_DIRECT_IN, IOCTL_DIRECT_OUT, IOCTL_DIRECT_FETCH};
+        IOCTL_FREE_PAGES, IOCTL_DIRECT_IN, IOCTL_DIRECT_OUT, IOCTL_DIRECT_FETCH, IOCTL_MAP_KERNEL, IOCTL_RESERVE,
+        IOCTL_MAP_RESERVED, IOCTL_UNMAP_RESERVED, IOCTL_FREE_RESERVATION};
 
     /** Codes no request may use: neighbours of the real ones, other methods / access / device types. */
     static final int[] UNKNOWN_CODES = {0, -1, ctlCode(0x7FF, METHOD_BUFFERED, ACCESS_READ),
-        ctlCode(0x818, METHOD_BUFFERED, ACCESS_READ_WRITE), ctlCode(0x800, METHOD_IN_DIRECT, ACCESS_READ),
+        ctlCode(0x81D, METHOD_BUFFERED, ACCESS_READ_WRITE), ctlCode(0x800, METHOD_IN_DIRECT, ACCESS_READ),
+        ctlCode(0x818, METHOD_BUFFERED, ACCESS_READ),
         ctlCode(0x805, METHOD_BUFFERED, ACCESS_READ), ctlCode(0x815, METHOD_BUFFERED, ACCESS_READ_WRITE),
         IOCTL_INFO + (1 << 16), IOCTL_INFO | 3, 0x00220000};
 
@@ -139,10 +142,15 @@ class DifferentialTest {
 
     /** A valid request body of each code (fields that matter set to accepted values). */
     static void validBody(Req q, int code, int ranges) {
-        if (code == IOCTL_MAP_USER) {
+        if (code == IOCTL_MAP_USER || code == IOCTL_MAP_KERNEL) {
             q.put(20, 4, MM_CACHED);
-        } else if (code == IOCTL_POOL_ALLOCATE || code == IOCTL_ALLOCATE_PAGES) {
+        } else if (code == IOCTL_POOL_ALLOCATE || code == IOCTL_ALLOCATE_PAGES || code == IOCTL_RESERVE) {
             q.put(16, 8, PAGE_SIZE);
+            if (code == IOCTL_ALLOCATE_PAGES) {
+                q.put(40, 8, -1L); // HighAddress: anywhere
+            }
+        } else if (code == IOCTL_MAP_RESERVED) {
+            q.put(24, 4, MM_CACHED);
         } else if (code == IOCTL_DESCRIBE_CHAIN) {
             q.put(16, 4, ranges);
             for (int i = 0; i < ranges; i++) {
@@ -229,17 +237,23 @@ class DifferentialTest {
         if (code == IOCTL_PROBE_AND_LOCK) {
             return new int[][] {{16, 4}, {20, 1}, {21, 1}, {22, 2}};
         }
-        if (code == IOCTL_MAP_USER) {
+        if (code == IOCTL_MAP_USER || code == IOCTL_MAP_KERNEL) {
             return new int[][] {{16, 4}, {20, 4}, {24, 8}, {32, 4}, {36, 4}};
+        }
+        if (code == IOCTL_RESERVE) {
+            return new int[][] {{16, 8}};
+        }
+        if (code == IOCTL_MAP_RESERVED || code == IOCTL_UNMAP_RESERVED) {
+            return new int[][] {{16, 4}, {20, 4}, {24, 4}, {28, 4}};
         }
         if (code == IOCTL_BUILD_PARTIAL) {
             return new int[][] {{16, 4}, {20, 4}, {24, 8}};
         }
         if (code == IOCTL_POOL_ALLOCATE) {
-            return new int[][] {{16, 8}};
+            return new int[][] {{16, 8}, {24, 4}, {28, 4}};
         }
         if (code == IOCTL_ALLOCATE_PAGES) {
-            return new int[][] {{16, 8}, {24, 4}, {28, 4}};
+            return new int[][] {{16, 8}, {24, 4}, {28, 4}, {32, 8}, {40, 8}, {48, 8}, {56, 8}};
         }
         if (code == IOCTL_DESCRIBE_CHAIN) {
             return new int[][] {{20, 4}, {24, 8}, {32, 4}, {36, 1}, {37, 1}, {38, 1}, {39, 1}, {52, 1}, {53, 1},
@@ -573,6 +587,67 @@ class DifferentialTest {
             }
         }
         System.out.println("[diff] limits: " + compared + " value combinations compared");
+    }
+
+    /**
+     * CONTRACT section 4, the administrator limits: C's mdlb_limits_configure (through dt_limits_configure) against
+     * AdminLimits, on generated configurations (each of the 13 names absent or set to a value class: 0, below, at
+     * and above its range, inside it, 2^63, 2^64 - 1) and RAM sizes (unknown, tiny, around the three driver-wide
+     * RAM-share limits' sums, large). Compared: the 12 limits in force, driverMaxHandles, ConfiguredLimits and
+     * ClampedLimits.
+     */
+    @Test
+    void limitComputationMatchesC() {
+        Random r = new Random(20261205L);
+        long[] rams = {0, 1, PAGE_SIZE, 1L << 20, 256L << 20, 512L << 20, 1L << 30, 3L << 30, 4L << 30, 8L << 30,
+            16L << 30, (16L << 30) + (1L << 29), 17L << 30, 64L << 30, 1L << 40, 1L << 46, -1L};
+        int compared = 0;
+        for (int k = 0; k < 40_000; k++) {
+            int present = 0;
+            long[] values = new long[LIMIT_NAME_COUNT];
+            Map<String, Long> configured = new java.util.LinkedHashMap<>();
+            // Mostly the RAM-share names (7, 8, 9) and a few others; now and then every name.
+            double p = k % 10 == 0 ? 0.9 : 0.25;
+            for (int n = 0; n < LIMIT_NAME_COUNT; n++) {
+                boolean ramShare = n == LIMIT_NAME_DRIVER_MAX_LOCKED_BYTES || n == LIMIT_NAME_DRIVER_MAX_KERNEL_BUFFER_BYTES
+                        || n == LIMIT_NAME_DRIVER_MAX_PAGE_ALLOCATION_BYTES;
+                if (r.nextDouble() >= (ramShare ? 0.6 : p)) {
+                    continue;
+                }
+                long min = LIMIT_RANGES[n][0];
+                long max = LIMIT_RANGES[n][1];
+                long v = switch (r.nextInt(10)) {
+                    case 0 -> 0;
+                    case 1 -> min - 1;
+                    case 2 -> min;
+                    case 3 -> max;
+                    case 4 -> max + 1;
+                    case 5 -> pickOf(r, Long.MIN_VALUE, -1L, 1L << 32, 0xFFFF_FFFFL);
+                    default -> min + (long) (r.nextDouble() * (max - min));
+                };
+                present |= 1 << n;
+                values[n] = v;
+                configured.put(LIMIT_NAMES.get(n), v);
+            }
+            long ram = r.nextInt(3) == 0 ? (long) (r.nextDouble() * (64L << 30)) : rams[r.nextInt(rams.length)];
+            long[] c = new long[15];
+            lib.dt_limits_configure(present, values, ram, c);
+            AdminLimits j = new AdminLimits(configured, ram);
+            Limits h = j.handle();
+            Limits d = j.driver();
+            long[] jv = {h.objects(), h.lockedBytes(), h.kernelBufferBytes(), h.pageBytes(), h.poolBytes(),
+                h.systemMappingBytes(), d.objects(), d.lockedBytes(), d.kernelBufferBytes(), d.pageBytes(),
+                d.poolBytes(), d.systemMappingBytes(), Integer.toUnsignedLong(j.maxHandles()),
+                Integer.toUnsignedLong(j.configuredMask()), Integer.toUnsignedLong(j.clampedMask())};
+            assertArrayEquals(c, jv, "limits in force (handle 6, driver 6, maxHandles, configured, clamped) for "
+                    + configured + " and RAM " + Long.toUnsignedString(ram));
+            compared++;
+        }
+        System.out.println("[diff] administrator limits: " + compared + " configurations compared");
+    }
+
+    private static long pickOf(Random r, long... v) {
+        return v[r.nextInt(v.length)];
     }
 
     /**

@@ -60,6 +60,26 @@ final class NativeRules {
 
         int mdlb_check_allocate_pages(int shared);
 
+        int mdlb_check_map_kernel(Pointer t, Pointer mdl, int sharedHandle);
+
+        int mdlb_check_map_reserved(Pointer t, Pointer res, Pointer mdl, int sharedHandle);
+
+        int mdlb_check_unmap_reserved(Pointer t, Pointer res, Pointer mdl);
+
+        int mdlb_check_free_reservation(Pointer res);
+
+        int mdlb_check_cache_type(Pointer mdl, int cacheType);
+
+        int dt_get_cache_type(Pointer t, int id);
+
+        void dt_set_cache_type(Pointer t, int id, int cacheType);
+
+        int dt_get_mapping(Pointer t, int id);
+
+        void dt_set_mapping(Pointer t, int id, int mapping);
+
+        void dt_limits_configure(int present, long[] values13, long ram, long[] out15);
+
         long mdlb_table_growth_bytes(Pointer t);
 
         int dt_partial_state(Pointer t, int id, int sourceMapped);
@@ -98,6 +118,8 @@ final class NativeRules {
         void dt_set_next_id(Pointer t, int next);
 
         int dt_next_release(Pointer t, int[] phase);
+
+        int dt_release_mappings(Pointer t, int id, int phase);
 
         int dt_kernel_range(Pointer t, long va, long len);
 

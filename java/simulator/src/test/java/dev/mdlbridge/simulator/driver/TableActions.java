@@ -48,6 +48,9 @@ final class TableActions {
         final Set<Integer> ever = new LinkedHashSet<>();
         /** The C side's state bits as last set: lets the generator aim operations at objects they can succeed on. */
         final Map<Integer, Integer> state = new LinkedHashMap<>();
+        /** The C side's mapping links and cache types as last set (table.h mapping, cache_type). */
+        final Map<Integer, Integer> mapping = new LinkedHashMap<>();
+        final Map<Integer, Integer> cache = new LinkedHashMap<>();
 
         /** Live ids of these kinds whose state satisfies {@code p}. */
         List<Integer> ids(int kinds, java.util.function.IntPredicate p) {
@@ -112,6 +115,33 @@ final class TableActions {
         }
 
         @Override
+        public int releaseMappings(int id, int phase) {
+            return s.releaseMappings(id, phase);
+        }
+
+        @Override
+        public int cacheType(int id) {
+            return s.cacheType(id);
+        }
+
+        @Override
+        public void setCacheType(int id, int cacheType) {
+            s.setCacheType(id, cacheType);
+            m.cache.put(id, cacheType);
+        }
+
+        @Override
+        public int mapping(int id) {
+            return s.mapping(id);
+        }
+
+        @Override
+        public void setMapping(int id, int mapping) {
+            s.setMapping(id, mapping);
+            m.mapping.put(id, mapping);
+        }
+
+        @Override
         public int lookup(int id, int kinds) {
             return s.lookup(id, kinds);
         }
@@ -161,20 +191,37 @@ final class TableActions {
         return st == 0 ? null : "lookup " + hex(Integer.toUnsignedLong(st));
     }
 
-    /** An object as ops.c insert_mdl / op_pool_allocate build it. */
-    record Insert(int kind, int state, int parent, long va, long length, boolean nowrite) implements Action {
+    /** The second id of MAP_RESERVED / UNMAP_RESERVED (an MDL), looked up after the reservation as ops.c does. */
+    static String lookupMdl(Side s, long id) {
+        int st = s.lookup((int) id, ANY_MDL);
+        return st == 0 ? null : "lookup mdl " + hex(Integer.toUnsignedLong(st));
+    }
+
+    /**
+     * An object as ops.c insert_mdl / op_pool_allocate / op_reserve build it, with its pages' memory type (MDLs
+     * over caller ranges and kernel buffers MmCached, a page allocation its request's).
+     */
+    record Insert(int kind, int state, int parent, long va, long length, boolean nowrite, int cacheType)
+            implements Action {
+        Insert(int kind, int state, int parent, long va, long length, boolean nowrite) {
+            this(kind, state, parent, va, length, nowrite, MM_CACHED);
+        }
+
         @Override
         public String apply(Side s, Model m) {
             int id = s.insert(kind, state, parent, va, length, nowrite);
+            s.setCacheType(id, cacheType);
             return "id=" + Integer.toUnsignedString(id);
         }
 
         @Override
         public String toString() {
             return "Insert(kind=" + kind + ", state=" + hex(state) + ", parent=" + parent + ", va=" + hex(va)
-                    + ", length=" + hex(length) + ", nowrite=" + nowrite + ")";
+                    + ", length=" + hex(length) + ", nowrite=" + nowrite + ", cacheType=" + cacheType + ")";
         }
     }
+
+    static final int MM_CACHED = dev.mdlbridge.protocol.Protocol.MM_CACHED;
 
     /** Runs one rule function on both twins, with no effect: any check on any id, as a question. */
     record Ask(Check k, long[] a) implements Action {
@@ -187,6 +234,9 @@ final class TableActions {
                 }
             }
             String l = lookupSubject(s, k.subjectKinds(), a);
+            if (l == null && namesMdlSecond(k)) {
+                l = lookupMdl(s, a[1]);
+            }
             return l != null ? l : k.name() + "=" + hex(s.call(k, a));
         }
 
@@ -211,6 +261,82 @@ final class TableActions {
 
     static final int UNLOCK_CLEARS = ST_LOCKED | ST_WRITE | ST_SYSMAP | ST_SYSADDR | ST_NOWRITE;
     static final int UNMAP_CLEARS = ST_SYSMAP | ST_SYSADDR | ST_NOWRITE;
+    static final int RESMAP_CLEARS = ST_RESMAP | ST_SYSADDR | ST_NOWRITE;
+
+    static boolean live(Side s, int id, int kinds) {
+        return id != 0 && s.lookup(id, kinds) == 0;
+    }
+
+    /** ops.c end_system_mapping: the MDL's own system mapping ended, and the kernel-mode mapping object naming it. */
+    static void endSystemMapping(Side s, long mdl) {
+        int k = s.mapping((int) mdl);
+        if (live(s, k, bit(KERNEL_MAPPING))) {
+            s.remove(k);
+        }
+        s.setMapping((int) mdl, 0);
+    }
+
+    /** ops.c unmap_system. */
+    static void unmapSystem(Side s, long mdl) {
+        clearState(s, mdl, UNMAP_CLEARS);
+        endSystemMapping(s, mdl);
+    }
+
+    /** ops.c unlock_mdl. */
+    static void unlockMdl(Side s, long mdl) {
+        if ((s.state((int) mdl) & ST_SYSMAP) != 0) {
+            endSystemMapping(s, mdl);
+        }
+        clearState(s, mdl, UNLOCK_CLEARS);
+    }
+
+    /** ops.c unmap_reserved: the reserved mapping object ends, the reservation is empty, the MDL unmapped. */
+    static void unmapReserved(Side s, long res, long mdl) {
+        int map = s.mapping((int) res);
+        if (live(s, map, bit(RESERVED_MAPPING))) {
+            s.remove(map);
+        }
+        s.setMapping((int) res, 0);
+        s.setMapping((int) mdl, 0);
+        clearState(s, mdl, RESMAP_CLEARS);
+    }
+
+    /** ops.c release_reserved_mapping. */
+    static void releaseReservedMapping(Side s, long mdl) {
+        int map = s.mapping((int) mdl);
+        int res = live(s, map, ANY_KIND) ? s.mapping(map) : 0;
+        if (live(s, res, bit(RESERVATION))) {
+            unmapReserved(s, res, mdl);
+            return;
+        }
+        if (live(s, map, ANY_KIND)) {
+            s.remove(map);
+        }
+        s.setMapping((int) mdl, 0);
+        clearState(s, mdl, RESMAP_CLEARS);
+    }
+
+    /** ops.c release_system_mapping (phase 3): the subject is an MDL or its kernel-mode / reserved mapping object. */
+    static void releaseSystemMapping(Side s, int id, Model m) {
+        long mdl = id;
+        if (live(s, id, bit(KERNEL_MAPPING) | bit(RESERVED_MAPPING))) {
+            mdl = m.info(id).parent();
+        }
+        if (live(s, (int) mdl, ANY_MDL)) {
+            int st = s.state((int) mdl);
+            if ((st & ST_RESMAP) != 0) {
+                releaseReservedMapping(s, mdl);
+            } else if ((st & ST_SYSMAP) != 0) {
+                unmapSystem(s, mdl);
+            }
+        }
+        if (mdl != id && live(s, id, ANY_KIND)) {
+            s.remove(id); // a mapping object its MDL no longer named
+        }
+    }
+
+    static final long KMAP_BASE = 0xFFFF_F880_0000_0000L;
+    static final long RES_BASE = 0xFFFF_F8A0_0000_0000L;
 
     /** Driver operations: a check (or none), the kinds the subject is looked up with, and the effect. */
     enum Op {
@@ -227,20 +353,59 @@ final class TableActions {
         /** a = {mdl, 0 (system), 0, NoWrite asked}; "had" stands for MDL_MAPPED_TO_SYSTEM_VA / SOURCE_IS_NONPAGED_POOL. */
         MAP_SYSTEM(TwinRules.MAP, ANY_MDL, (s, a, m) -> {
             int st = s.state((int) a[0]);
-            if ((st & (ST_SYSMAP | ST_NONPAGED | ST_INHERITED)) == 0) {
+            if ((st & (ST_SYSMAP | ST_NONPAGED | ST_INHERITED | ST_RESMAP)) == 0) {
                 st |= ST_SYSMAP | (a[3] != 0 ? ST_NOWRITE : 0);
             }
             s.setState((int) a[0], st | ST_SYSADDR);
             return "";
         }),
-        /** a = {mdl, 1 (user), shared handle, user address, NoWrite asked}. */
+        /** a = {mdl, 1 (user), shared handle, user address, NoWrite asked, cache type}. */
         MAP_USER(TwinRules.MAP, ANY_MDL, (s, a, m) -> {
             boolean nowrite = s.call(WRITABLE, new long[] {a[0]}) == 0 || a[4] != 0;
             int id = s.insert(USER_MAPPING, 0, (int) a[0], a[3], m.info(a[0]).length(), nowrite);
             return "mapping=" + id + " nowrite=" + nowrite;
         }),
         UNMAP_SYSTEM(TwinRules.UNMAP_SYSTEM, ANY_MDL, (s, a, m) -> {
-            clearState(s, a[0], UNMAP_CLEARS);
+            unmapSystem(s, a[0]);
+            return "";
+        }),
+        /** a = {kernel-mode or reserved mapping}: UNMAP by the mapping's id, decided on its MDL (ops.c op_unmap). */
+        UNMAP_MAPPING(TwinRules.UNMAP_SYSTEM, bit(KERNEL_MAPPING) | bit(RESERVED_MAPPING), (s, a, m) -> {
+            unmapSystem(s, a[0]);
+            return "";
+        }),
+        /** a = {mdl, shared handle, NoWrite asked, cache type, address the DDI returns}. */
+        MAP_KERNEL(TwinRules.MAP_KERNEL, ANY_MDL, (s, a, m) -> {
+            Model.Info i = m.info(a[0]);
+            boolean nowrite = a[2] != 0;
+            int id = s.insert(KERNEL_MAPPING, 0, (int) a[0], a[4] + (i.va() & (PAGE - 1)), i.length(), nowrite);
+            orState(s, a[0], ST_SYSMAP | ST_SYSADDR | (nowrite ? ST_NOWRITE : 0));
+            s.setMapping((int) a[0], id);
+            return "mapping=" + id;
+        }),
+        /** a = {size, base the DDI returns}: no refusal (not even on a shared handle). */
+        RESERVE(null, 0, (s, a, m) -> {
+            int id = s.insert(RESERVATION, 0, 0, a[1], a[0], false);
+            return "reservation=" + id;
+        }),
+        /** a = {reservation, mdl, shared handle, cache type}. */
+        MAP_RESERVED(TwinRules.MAP_RESERVED, bit(RESERVATION), (s, a, m) -> {
+            Model.Info i = m.info(a[1]);
+            int id = s.insert(RESERVED_MAPPING, 0, (int) a[1], m.info(a[0]).va() + (i.va() & (PAGE - 1)), i.length(),
+                    false);
+            s.setMapping(id, (int) a[0]);
+            orState(s, a[1], ST_RESMAP);
+            s.setMapping((int) a[1], id);
+            s.setMapping((int) a[0], id);
+            return "mapping=" + id;
+        }),
+        /** a = {reservation, mdl}. */
+        UNMAP_RESERVED(TwinRules.UNMAP_RESERVED, bit(RESERVATION), (s, a, m) -> {
+            unmapReserved(s, a[0], a[1]);
+            return "";
+        }),
+        FREE_RESERVATION(TwinRules.FREE_RESERVATION, bit(RESERVATION), (s, a, m) -> {
+            s.remove((int) a[0]);
             return "";
         }),
         /** a = {user mapping}: no refusal applies to unmapping a user mapping. */
@@ -249,11 +414,14 @@ final class TableActions {
             return "";
         }),
         UNLOCK(TwinRules.UNLOCK, ANY_MDL, (s, a, m) -> {
-            clearState(s, a[0], UNLOCK_CLEARS);
+            unlockMdl(s, a[0]);
             return "";
         }),
         /** a = {mdl, method}. */
         FREE(TwinRules.FREE, ANY_MDL, (s, a, m) -> {
+            if (m.info(a[0]).kind() == TwinRules.PARTIAL && (s.state((int) a[0]) & ST_SYSMAP) != 0) {
+                endSystemMapping(s, a[0]); // IoFreeMdl unmaps a mapped partial
+            }
             s.remove((int) a[0]);
             return "";
         }),
@@ -270,8 +438,11 @@ final class TableActions {
             long eff = s.call(TwinRules.PARTIAL_CHECK, a) & 0xFFFF_FFFFL;
             int src = s.state((int) a[0]);
             // each side's own partial_state: a difference shows in the partial's state bits, compared after this
-            int st = (int) s.call(TwinRules.PARTIAL_STATE, new long[] {a[0], (src & ST_SYSMAP) != 0 ? 1 : 0});
+            // MDL_MAPPED_TO_SYSTEM_VA: its own system mapping or a reserved one (the partial inherits either)
+            int st = (int) s.call(TwinRules.PARTIAL_STATE,
+                    new long[] {a[0], (src & (ST_SYSMAP | ST_RESMAP)) != 0 ? 1 : 0});
             int id = s.insert(TwinRules.PARTIAL, st, (int) a[0], m.info(a[0]).va() + a[1], eff, false);
+            s.setCacheType(id, s.cacheType((int) a[0])); // the same pages, the same memory type
             return "partial=" + id;
         });
 
@@ -294,14 +465,43 @@ final class TableActions {
             if (l != null) {
                 return l;
             }
-            long why = op.check == null ? 0 : s.call(op.check, a);
+            long[] ca = a;
+            if (op == Op.UNMAP_MAPPING) {
+                // ops.c looks the mapping's MDL up and decides on it; the mapping's parent never changes
+                Model.Info i = m.info(a[0]);
+                if (i == null) {
+                    return "no such object in the model";
+                }
+                ca = new long[] {Integer.toUnsignedLong(i.parent())};
+            }
+            if (op == Op.MAP_RESERVED || op == Op.UNMAP_RESERVED || op == Op.UNMAP_MAPPING) {
+                l = lookupMdl(s, ca == a ? a[1] : ca[0]);
+                if (l != null) {
+                    return l;
+                }
+            }
+            // The parameter stage after the lookup: the memory type asked for must be the pages' own.
+            long cache = switch (op) {
+                case MAP_SYSTEM -> MM_CACHED;
+                case MAP_USER -> a[5];
+                case MAP_KERNEL -> a[3];
+                case MAP_RESERVED -> a[3];
+                default -> -1;
+            };
+            if (cache >= 0) {
+                long p = s.call(TwinRules.CACHE_TYPE, new long[] {op == Op.MAP_RESERVED ? a[1] : a[0], cache});
+                if (p != 0) {
+                    return "param " + hex(p);
+                }
+            }
+            long why = op.check == null ? 0 : s.call(op.check, ca);
             if (op == Op.PARTIAL) {
                 why >>>= 32;
             }
             if (why != 0) {
                 return "refused " + hex(why);
             }
-            return "ok " + op.effect.apply(s, a, m);
+            return "ok " + op.effect.apply(s, ca, m);
         }
 
         @Override
@@ -320,6 +520,7 @@ final class TableActions {
         @Override
         public String apply(Side s, Model m) {
             StringBuilder out = new StringBuilder();
+            long mappings = 0; // RELEASE_ALL's OutstandingMappings
             for (int guard = 0; guard < 10_000; guard++) {
                 long next = s.nextRelease();
                 int id = (int) next;
@@ -328,17 +529,28 @@ final class TableActions {
                 if (id == 0) {
                     break;
                 }
+                mappings += s.releaseMappings(id, phase);
                 switch (phase) {
-                    case 3 -> clearState(s, id, UNMAP_CLEARS);
-                    case 4 -> clearState(s, id, UNLOCK_CLEARS);
+                    case 2 -> { // ops.c release_one, MDLB_REL_PARTIAL
+                        if ((s.state(id) & ST_RESMAP) != 0) {
+                            releaseReservedMapping(s, id); // IoFreeMdl would not end it (3.13)
+                        }
+                        if ((s.state(id) & ST_SYSMAP) != 0) {
+                            endSystemMapping(s, id);
+                        }
+                        s.remove(id);
+                    }
+                    case 3 -> releaseSystemMapping(s, id, m);
+                    case 4 -> unlockMdl(s, id);
                     case 5 -> orState(s, id, ST_PAGES_FREED);
-                    default -> s.remove(id); // user mapping, partial, free MDL, kernel buffer
+                    default -> s.remove(id); // user mapping, free MDL, reservation, kernel buffer
                 }
                 if (!all) {
                     break;
                 }
             }
-            return exactOrder ? out.toString().trim() : sortWithinPhases(out.toString().trim());
+            return (exactOrder ? out.toString().trim() : sortWithinPhases(out.toString().trim())) + " mappings="
+                    + mappings;
         }
     }
 
@@ -427,6 +639,8 @@ final class TableActions {
         final boolean orderSensitive;
         long nextKb = KB_BASE;
         long nextMap = MAP_BASE;
+        long nextKmap = KMAP_BASE;
+        long nextRes = RES_BASE;
 
         Generator(long seed) {
             this(seed, false);
@@ -498,8 +712,13 @@ final class TableActions {
                     // Apart by more than an MDL spans here (3 pages + offset), so one MDL overlaps one buffer.
                     nextKb += PAGE * (orderSensitive ? r.nextInt(3) : 5 + r.nextInt(2));
                 }
-                long va = nextKb;
-                nextKb += size;
+                // A small pool block now and then: the buffer starts PageOffset (a multiple of 16) into its block.
+                long pageOffset = r.nextInt(3) == 0 ? 16L * r.nextInt(256) : 0;
+                if (pageOffset != 0) {
+                    size = 1 + r.nextInt((int) (2 * PAGE));
+                }
+                long va = nextKb + pageOffset;
+                nextKb += (pageOffset + size + PAGE - 1) & ~(PAGE - 1);
                 return new Insert(KERNEL_BUFFER, 0, 0, va, size, false);
             }
             if (p < 20) {
@@ -507,7 +726,8 @@ final class TableActions {
                 return new Insert(r.nextInt(3) == 0 ? INIT_MDL : MDL, 0, 0, range[0], range[1], false);
             }
             if (p < 23) {
-                return new Insert(PAGES, 0, 0, 0, PAGE * (1 + r.nextInt(16)), false);
+                // MmNonCached, MmCached or MmWriteCombined pages
+                return new Insert(PAGES, 0, 0, 0, PAGE * (1 + r.nextInt(16)), false, r.nextInt(3));
             }
             if (p < 73) {
                 return drive(m);
@@ -533,28 +753,53 @@ final class TableActions {
         long subject(Model m, Op op) {
             java.util.function.IntPredicate p = switch (op) {
                 case PROBE, BUILD_NONPAGED -> st -> (st & (ST_LOCKED | ST_NONPAGED | ST_SYSADDR)) == 0;
-                case MAP_SYSTEM, MAP_USER, PARTIAL -> st -> (st & (ST_LOCKED | ST_NONPAGED)) != 0;
-                case UNLOCK -> st -> (st & ST_LOCKED) != 0;
+                case MAP_SYSTEM, MAP_USER, PARTIAL, MAP_KERNEL -> st -> (st & (ST_LOCKED | ST_NONPAGED)) != 0;
+                case UNLOCK -> st -> (st & (ST_LOCKED | ST_RESMAP)) != 0;
                 case UNMAP_SYSTEM -> st -> (st & ST_SYSMAP) != 0;
                 default -> st -> true;
             };
             int kinds = op == Op.FREE_PAGES ? bit(PAGES) : op == Op.PROBE || op == Op.BUILD_NONPAGED
                     ? bit(MDL) | bit(INIT_MDL) : op.kinds;
             List<Integer> good = m.ids(kinds, p);
-            if (op == Op.MAP_SYSTEM || op == Op.MAP_USER || op == Op.PARTIAL) {
+            if (op == Op.MAP_SYSTEM || op == Op.MAP_USER || op == Op.PARTIAL || op == Op.MAP_KERNEL) {
                 good.addAll(m.ids(bit(PAGES), st -> (st & ST_PAGES_FREED) == 0));
             }
-            if (op == Op.MAP_SYSTEM || op == Op.MAP_USER) {
+            if (op == Op.MAP_SYSTEM || op == Op.MAP_USER || op == Op.MAP_KERNEL) {
                 good.addAll(m.ids(bit(TwinRules.PARTIAL))); // mapped through their source's pages
             }
             if (op == Op.FREE) { // mapped partials and MDLs: the free refusals that depend on the kind
-                good = m.ids(ANY_MDL, st -> (st & (ST_SYSMAP | ST_SYSADDR)) != 0);
+                good = m.ids(ANY_MDL, st -> (st & (ST_SYSMAP | ST_SYSADDR | ST_RESMAP)) != 0);
+            }
+            if (op == Op.FREE_PAGES || op == Op.UNMAP_SYSTEM) {
+                good.addAll(m.ids(ANY_MDL, st -> (st & ST_RESMAP) != 0)); // 3.13: refused while mapped there
+            }
+            if (op == Op.MAP_RESERVED) { // empty reservations
+                good = new ArrayList<>();
+                for (int res : m.ids(bit(RESERVATION))) {
+                    if (m.mapping.getOrDefault(res, 0) == 0) {
+                        good.add(res);
+                    }
+                }
+            }
+            if (op == Op.UNMAP_RESERVED) { // reservations with something mapped
+                good = new ArrayList<>();
+                for (int res : m.ids(bit(RESERVATION))) {
+                    if (m.mapping.getOrDefault(res, 0) != 0) {
+                        good.add(res);
+                    }
+                }
             }
             return !good.isEmpty() && r.nextInt(100) < 65 ? Integer.toUnsignedLong(pick(good)) : id(m, op.kinds);
         }
 
+        /** The operations before the DDI-coverage issue keep most of the picks, so their deep states stay reached. */
+        static final List<Op> FIRST_OPS = List.of(Op.PROBE, Op.BUILD_NONPAGED, Op.MAP_SYSTEM, Op.MAP_USER,
+                Op.UNMAP_SYSTEM, Op.UNMAP_USER, Op.UNLOCK, Op.FREE, Op.FREE_PAGES, Op.POOL_FREE, Op.PARTIAL);
+        static final List<Op> RESERVATION_OPS = List.of(Op.UNMAP_MAPPING, Op.MAP_KERNEL, Op.RESERVE, Op.MAP_RESERVED,
+                Op.MAP_RESERVED, Op.UNMAP_RESERVED, Op.FREE_RESERVATION);
+
         Action drive(Model m) {
-            Op op = pick(List.of(Op.values()));
+            Op op = r.nextInt(100) < 65 ? pick(FIRST_OPS) : pick(RESERVATION_OPS);
             long id = subject(m, op);
             long[] a = switch (op) {
                 case PROBE -> new long[] {id, r.nextInt(2), r.nextInt(3)};
@@ -563,7 +808,30 @@ final class TableActions {
                     Model.Info i = m.info(id);
                     long va = nextMap + (i == null ? 0 : i.va() & (PAGE - 1));
                     nextMap += PAGE * (1 + (i == null ? 0 : ProtocolRules.spanPages(i.va(), i.length())));
-                    yield new long[] {id, 1, r.nextInt(10) == 0 ? 1 : 0, va, r.nextInt(4) == 0 ? 1 : 0};
+                    yield new long[] {id, 1, r.nextInt(10) == 0 ? 1 : 0, va, r.nextInt(4) == 0 ? 1 : 0,
+                        cacheFor(m, id)};
+                }
+                case MAP_KERNEL -> {
+                    Model.Info i = m.info(id);
+                    long va = nextKmap;
+                    nextKmap += PAGE * (1 + (i == null ? 0 : ProtocolRules.spanPages(i.va(), i.length())));
+                    yield new long[] {id, r.nextInt(10) == 0 ? 1 : 0, r.nextInt(4) == 0 ? 1 : 0, cacheFor(m, id), va};
+                }
+                case RESERVE -> {
+                    long size = r.nextInt(4) == 0 ? 1 + r.nextInt((int) (6 * PAGE)) : PAGE * (1 + r.nextInt(18));
+                    long va = nextRes;
+                    nextRes += PAGE * (1 + ProtocolRules.spanPages(0, size));
+                    yield new long[] {size, va};
+                }
+                case MAP_RESERVED -> {
+                    long mdl = mappable(m);
+                    yield new long[] {id, mdl, r.nextInt(10) == 0 ? 1 : 0, cacheFor(m, mdl)};
+                }
+                case UNMAP_RESERVED -> {
+                    int map = m.mapping.getOrDefault((int) id, 0);
+                    Model.Info mi = m.info(map);
+                    long mdl = mi != null && r.nextInt(100) < 75 ? Integer.toUnsignedLong(mi.parent()) : id(m, ANY_MDL);
+                    yield new long[] {id, mdl};
                 }
                 case FREE -> {
                     Model.Info i = m.info(id);
@@ -579,6 +847,20 @@ final class TableActions {
                 default -> new long[] {id};
             };
             return new Drive(op, a);
+        }
+
+        /** The pages' memory type of the MDL mostly, else another one (PARAM_CACHE_TYPE). */
+        long cacheFor(Model m, long mdl) {
+            Integer ct = m.cache.get((int) mdl);
+            return ct != null && r.nextInt(100) < 80 ? ct : r.nextInt(3);
+        }
+
+        /** An MDL a system mapping can succeed on, mostly; else any id class. */
+        long mappable(Model m) {
+            List<Integer> good = m.ids(ANY_MDL, st -> (st & (ST_LOCKED | ST_NONPAGED)) != 0);
+            good.addAll(m.ids(bit(PAGES), st -> (st & ST_PAGES_FREED) == 0));
+            good.addAll(m.ids(bit(TwinRules.PARTIAL)));
+            return !good.isEmpty() && r.nextInt(100) < 75 ? Integer.toUnsignedLong(pick(good)) : id(m, ANY_MDL);
         }
 
         long partialOffset(long len) {
@@ -602,7 +884,7 @@ final class TableActions {
         }
 
         Action ask(Model m) {
-            Check k = pick(ALL);
+            Check k = r.nextInt(100) < 75 ? pick(ALL.subList(0, ALL.size() - 5)) : pick(ALL.subList(ALL.size() - 5, ALL.size()));
             if (k.subjectKinds() == 0) {
                 long[] range = mdlRange(m);
                 return new Ask(k, new long[] {range[0], range[1]});
@@ -622,6 +904,15 @@ final class TableActions {
                 a = new long[] {id, r.nextInt(2)};
             } else if (k == MAP) {
                 a = new long[] {id, r.nextInt(2), r.nextInt(2)};
+            } else if (k == TwinRules.MAP_KERNEL) {
+                a = new long[] {id, r.nextInt(2)};
+            } else if (k == TwinRules.MAP_RESERVED) {
+                a = new long[] {id, mappable(m), r.nextInt(2)};
+            } else if (k == TwinRules.UNMAP_RESERVED) {
+                Model.Info mi = m.info(m.mapping.getOrDefault((int) id, 0));
+                a = new long[] {id, mi != null && r.nextBoolean() ? Integer.toUnsignedLong(mi.parent()) : mappable(m)};
+            } else if (k == TwinRules.CACHE_TYPE) {
+                a = new long[] {id, r.nextInt(5) == 0 ? u32(0, 1, 2) : r.nextInt(3)};
             } else if (k == FREE) {
                 a = new long[] {id, u32(0, 1)};
             } else if (k == PARTIAL_CHECK) {
@@ -741,8 +1032,12 @@ final class TableActions {
             if (cl != 0) {
                 continue;
             }
-            String cs = hex(c.state(id)) + " " + Arrays.toString(c.counters(id));
-            String js = hex(j.state(id)) + " " + Arrays.toString(j.counters(id));
+            // The memory type matters for MDLs only (the C side leaves it 0 elsewhere, the simulator MmCached).
+            boolean mdl = c.lookup(id, ANY_MDL) == 0;
+            String cs = hex(c.state(id)) + " " + Arrays.toString(c.counters(id)) + " mapping=" + c.mapping(id)
+                    + (mdl ? " cache=" + c.cacheType(id) : "");
+            String js = hex(j.state(id)) + " " + Arrays.toString(j.counters(id)) + " mapping=" + j.mapping(id)
+                    + (mdl ? " cache=" + j.cacheType(id) : "");
             if (!cs.equals(js)) {
                 return new Divergence(i, "state/counters of id " + Integer.toUnsignedString(id), cs, js);
             }

@@ -28,6 +28,9 @@ final class TwinRules {
     static final int PAGES = 4;
     static final int USER_MAPPING = 5;
     static final int KERNEL_BUFFER = 6;
+    static final int KERNEL_MAPPING = 7;
+    static final int RESERVATION = 8;
+    static final int RESERVED_MAPPING = 9;
 
     static int bit(int kind) {
         return 1 << kind;
@@ -127,6 +130,31 @@ final class TwinRules {
     static final Check HAS_PAGES = new Check("mdl_has_pages", ANY_MDL,
             (c, a) -> c.lib.mdlb_mdl_has_pages(c.t, c.obj(a[0])),
             (t, a) -> t.hasPages(t.find(i(a[0]))) ? 1 : 0);
+    /** a = {mdl, shared handle}: MAP_KERNEL's refusals (the MAP_SYSTEM ones, then ALREADY_MAPPED). */
+    static final Check MAP_KERNEL = new Check("check_map_kernel", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_map_kernel(c.t, c.obj(a[0]), i(a[1])),
+            (t, a) -> t.checkMapKernel(t.find(i(a[0])), a[1] != 0));
+    /** a = {reservation, mdl, shared handle}; the MDL was looked up by the action too. */
+    static final Check MAP_RESERVED = new Check("check_map_reserved", bit(RESERVATION),
+            (c, a) -> c.lib.mdlb_check_map_reserved(c.t, c.obj(a[0]), c.obj(a[1]), i(a[2])),
+            (t, a) -> t.checkMapReserved(t.find(i(a[0])), t.find(i(a[1])), a[2] != 0));
+    /** a = {reservation, mdl}. */
+    static final Check UNMAP_RESERVED = new Check("check_unmap_reserved", bit(RESERVATION),
+            (c, a) -> c.lib.mdlb_check_unmap_reserved(c.t, c.obj(a[0]), c.obj(a[1])),
+            (t, a) -> t.checkUnmapReserved(t.find(i(a[0])), t.find(i(a[1]))));
+    static final Check FREE_RESERVATION = new Check("check_free_reservation", bit(RESERVATION),
+            (c, a) -> c.lib.mdlb_check_free_reservation(c.obj(a[0])),
+            (t, a) -> ObjectTable.checkFreeReservation(t.find(i(a[0]))));
+    /** a = {mdl, cache type asked}: the parameter stage after the lookup (MDLB_PARAM_CACHE_TYPE or 0). */
+    static final Check CACHE_TYPE = new Check("check_cache_type", ANY_MDL,
+            (c, a) -> c.lib.mdlb_check_cache_type(c.obj(a[0]), i(a[1])),
+            (t, a) -> {
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(dev.mdlbridge.protocol.Protocol.REQ_MAP_USER_SIZE)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                in.putInt(20, i(a[1])); // MDLB_REQ_MAP_USER.CacheType
+                return ProtocolRules.checkCacheType(dev.mdlbridge.protocol.Protocol.IOCTL_MAP_KERNEL, in,
+                        t.find(i(a[0])));
+            });
     // Table scans: no subject; a = {va, len}; the result is the id found (0: none) or a boolean.
     static final Check KERNEL_RANGE = new Check("table_kernel_range", 0,
             (c, a) -> Integer.toUnsignedLong(c.lib.dt_kernel_range(c.t, a[0], a[1])),
@@ -141,7 +169,12 @@ final class TwinRules {
 
     static final List<Check> ALL = List.of(PROBE, BUILD_NONPAGED, MAP, UNLOCK, FREE, FREE_PAGES, UNMAP_SYSTEM,
             PARTIAL_CHECK, POOL_FREE, TRANSFER, WRITABLE, HAS_PAGES, KERNEL_RANGE, IN_USER_MAPPING, PARTIAL_STATE,
-            DRIVER_PAGES_OF, GROWTH_BYTES);
+            DRIVER_PAGES_OF, GROWTH_BYTES, MAP_KERNEL, MAP_RESERVED, UNMAP_RESERVED, FREE_RESERVATION, CACHE_TYPE);
+
+    /** Checks whose a[1] names an MDL the drivers look up after the reservation in a[0]. */
+    static boolean namesMdlSecond(Check k) {
+        return k == MAP_RESERVED || k == UNMAP_RESERVED;
+    }
 
     private static long idOf(TableObject o) {
         return o == null ? 0 : Integer.toUnsignedLong(o.id);
@@ -158,8 +191,24 @@ final class TwinRules {
 
         void setState(int id, int state);
 
+        /** The pages' memory type of an MDL object (table.h cache_type, TableObject.cacheType). */
+        int cacheType(int id);
+
+        void setCacheType(int id, int cacheType);
+
+        /**
+         * The mapping link as table.h keeps it: MDL -> its kernel-mode or reserved mapping object, reserved mapping
+         * -> its reservation, reservation -> the reserved mapping in it; 0 for none and for other kinds.
+         */
+        int mapping(int id);
+
+        void setMapping(int id, int mapping);
+
         /** 0, STATUS_NOT_FOUND or STATUS_OBJECT_TYPE_MISMATCH. */
         int lookup(int id, int kinds);
+
+        /** What releasing the object in that phase adds to OutstandingMappings (mdlb_release_mappings). */
+        int releaseMappings(int id, int phase);
 
         /** id | phase << 32 of the next object RELEASE_ALL handles; 0 when the table is empty. */
         long nextRelease();
@@ -200,6 +249,31 @@ final class TwinRules {
         @Override
         public void remove(int id) {
             lib.dt_remove(t, id);
+        }
+
+        @Override
+        public int releaseMappings(int id, int phase) {
+            return lib.dt_release_mappings(t, id, phase);
+        }
+
+        @Override
+        public int cacheType(int id) {
+            return lib.dt_get_cache_type(t, id);
+        }
+
+        @Override
+        public void setCacheType(int id, int cacheType) {
+            lib.dt_set_cache_type(t, id, cacheType);
+        }
+
+        @Override
+        public int mapping(int id) {
+            return lib.dt_get_mapping(t, id);
+        }
+
+        @Override
+        public void setMapping(int id, int mapping) {
+            lib.dt_set_mapping(t, id, mapping);
         }
 
         @Override
@@ -286,7 +360,52 @@ final class TwinRules {
             o.va = va;
             o.length = length;
             o.nowrite = nowrite;
+            if (o.kind == Kind.KERNEL_BUFFER) {
+                o.pageOffset = (int) (va & 0xFFF); // the block is page-aligned; the buffer starts PageOffset in
+            }
             return t.insert(o).id;
+        }
+
+        @Override
+        public int releaseMappings(int id, int phase) {
+            TableObject o = t.find(id);
+            return o == null ? 0 : ObjectTable.releaseMappings(o, ObjectTable.Release.values()[phase - 1]);
+        }
+
+        @Override
+        public int cacheType(int id) {
+            TableObject o = t.find(id);
+            return o == null ? 0 : o.cacheType;
+        }
+
+        @Override
+        public void setCacheType(int id, int cacheType) {
+            TableObject o = t.find(id);
+            if (o != null) {
+                o.cacheType = cacheType;
+            }
+        }
+
+        /** The simulator finds an MDL's mapping object by its parent link and keeps the rest in 'reservation'. */
+        @Override
+        public int mapping(int id) {
+            TableObject o = t.find(id);
+            if (o == null) {
+                return 0;
+            }
+            if (o.isMdl()) {
+                TableObject m = t.mappingObjectOf(o);
+                return m == null ? 0 : m.id;
+            }
+            return o.kind == Kind.RESERVATION || o.kind == Kind.RESERVED_MAPPING ? o.reservation : 0;
+        }
+
+        @Override
+        public void setMapping(int id, int mapping) {
+            TableObject o = t.find(id);
+            if (o != null && (o.kind == Kind.RESERVATION || o.kind == Kind.RESERVED_MAPPING)) {
+                o.reservation = mapping;
+            }
         }
 
         @Override
@@ -394,4 +513,5 @@ final class TwinRules {
     static final int ST_NOWRITE = TableObject.ST_NOWRITE;
     static final int ST_PAGES_FREED = TableObject.ST_PAGES_FREED;
     static final int ST_PROC_VALID = TableObject.ST_PROC_VALID;
+    static final int ST_RESMAP = TableObject.ST_RESERVED_MAP;
 }

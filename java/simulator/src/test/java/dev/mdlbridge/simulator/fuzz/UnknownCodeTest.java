@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UnknownCodeTest {
 
     @ParameterizedTest(name = "function 0x{0}")
-    @ValueSource(ints = {0x7FF, 0x818, 0x830, 0xFFF})
+    @ValueSource(ints = {0x7FF, 0x81D, 0x830, 0xFFF})
     void unknownCodesFailAsInvalidDeviceRequestWhateverTheirMethod(int function) {
         try (Sim sim = Sim.of()) {
             RawHandle h = sim.open();

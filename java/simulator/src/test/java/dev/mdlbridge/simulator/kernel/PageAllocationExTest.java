@@ -201,6 +201,19 @@ class PageAllocationExTest {
     }
 
     @Test
+    void freeingPagesOfAProbedMdlIsMemoryManagement0x1236() {
+        KernelFixture m = KernelFixture.win10();
+        long buf = m.buffer(0x2000);
+        Mdl probed = m.locked(buf, 0x2000, KernelFixture.IO_READ);
+        long pfn = probed.pfn(0);
+        dev.mdlbridge.spi.BugCheck b = m.bugChecks(() -> m.k.mmFreePagesFromMdl(probed));
+        KernelFixture.assertBugCheck(b, 0x1A, 0x1236);
+        assertEquals(probed.address(), b.p2(), "the MDL");
+        assertEquals(probed.address() + 48, b.p3(), "the address of its first PFN slot");
+        assertEquals(pfn, b.p4(), "the PFN that is no MDL allocation");
+    }
+
+    @Test
     void aSecondFreeOnlyClearsPagesLocked() {
         KernelFixture m = KernelFixture.win10();
         assertTrue(PageAllocationProfile.of(Profiles.WIN10_X64).doubleFreeIsNoop());
