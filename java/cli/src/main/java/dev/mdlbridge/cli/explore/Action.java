@@ -103,7 +103,8 @@ record Action(String op, String handle, Map<String, Object> fields) {
     private static JsonNode value(String key, Object v) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (v instanceof Long l) {
-            return key.equals("address") || key.equals("requestedAddress") || Math.abs(l) > 0xFFFF
+            return key.equals("address") || key.equals("requestedAddress") || key.endsWith("Address")
+                    || Math.abs(l) > 0xFFFF
                     ? f.textNode("0x" + Long.toHexString(l).toUpperCase()) : f.numberNode(l);
         }
         if (v instanceof Boolean b) {

@@ -14,17 +14,22 @@ import java.util.TreeMap;
  */
 final class Coverage {
 
-    private static final Map<Integer, String> RULES = new TreeMap<>();
-    static {
+    private static final Map<Integer, String> RULES = named("REFUSE_");
+    /** The parameter details (MDLB_PARAM_*) a STAGE_PARAMETER reply names. */
+    private static final Map<Integer, String> PARAMS = named("PARAM_");
+
+    private static Map<Integer, String> named(String prefix) {
+        Map<Integer, String> out = new TreeMap<>();
         for (Field f : Protocol.class.getFields()) {
-            if (f.getName().startsWith("REFUSE_") && Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
+            if (f.getName().startsWith(prefix) && Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
                 try {
-                    RULES.put(f.getInt(null), "MDLB_" + f.getName());
+                    out.put(f.getInt(null), "MDLB_" + f.getName());
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
             }
         }
+        return out;
     }
 
     /**
@@ -46,7 +51,33 @@ final class Coverage {
         m.put("MDLB_REFUSE_NO_DIRECT_RECORD", "needs a DIRECT_FETCH on a handle with no DIRECT_IN/OUT call: the "
                 + "library sends the fetch only right after its own DIRECT call reached the driver, and the "
                 + "scenario language has no bare fetch");
+        m.put("MDLB_REFUSE_IO_SPACE", "needs a probe that comes back with MDL_IO_SPACE, i.e. a caller range over "
+                + "device (non-RAM) frames: only the simulated kernel's test hook (mapDeviceMemory) makes such a "
+                + "range, no op of the scenario language or the API does; every range a sequence can name "
+                + "(VirtualAlloc, kernel buffers, user mappings of RAM pages) is RAM, and a user mapping is refused "
+                + "before the probe anyway (RANGE_IN_USER_MAPPING)");
         UNREACHABLE = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Parameter details the explorer cannot send, with the reason: the typed API it calls encodes these fields
+     * itself (reserved words are always zero, the PFN window is the library's, symbols map to valid values), so
+     * only a byte-level client reaches them; the protocol vectors (java/api, SharedVectorsTest) cover them.
+     */
+    static final Map<String, String> PARAMS_UNREACHABLE;
+    static {
+        String typed = "the typed MdlBridge methods the explorer calls always encode a valid value here; "
+                + "covered byte by byte by the protocol vectors (SharedVectorsTest), not by sequences";
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("MDLB_PARAM_ACCESS_MODE", typed + " (AccessMode is an enum of KernelMode/UserMode)");
+        m.put("MDLB_PARAM_OPERATION", typed + " (the scenario words map to IoReadAccess/IoWriteAccess/IoModifyAccess)");
+        m.put("MDLB_PARAM_METHOD", typed + " (DirectIo sends IN or OUT)");
+        m.put("MDLB_PARAM_CLEANUP", typed + " (IoManager or Driver)");
+        m.put("MDLB_PARAM_RESERVED", typed + " (reserved words are written as zero)");
+        m.put("MDLB_PARAM_PFN_WINDOW", typed + " (the library chooses the PFN window)");
+        m.put("MDLB_PARAM_OFFSET", "no parameter check of either twin answers it (protocol.c / ProtocolRules): an "
+                + "offset outside an object is a refusal (PARTIAL_RANGE, OUT_OF_RANGE), so the code is only reserved");
+        PARAMS_UNREACHABLE = java.util.Collections.unmodifiableMap(m);
     }
 
     /** Every rule name of mdlbridge.h, in code order. */
@@ -54,13 +85,22 @@ final class Coverage {
         return RULES.values();
     }
 
+    /** Every parameter detail name of mdlbridge.h, in code order. */
+    static java.util.Collection<String> parameterDetails() {
+        return PARAMS.values();
+    }
+
     private final Map<String, Long> ops = new LinkedHashMap<>();
     private final Map<String, Long> refusals = new LinkedHashMap<>();
+    private final Map<String, Long> parameters = new LinkedHashMap<>();
+    /** Ops the backend answered STATUS_INVALID_DEVICE_REQUEST (an IOCTL code it does not implement). */
+    private final Map<String, Long> notImplemented = new LinkedHashMap<>();
     private long steps;
 
     Coverage() {
         Names.OPS.forEach(o -> ops.put(o, 0L));
         RULES.values().forEach(r -> refusals.put(r, 0L));
+        PARAMS.values().forEach(r -> parameters.put(r, 0L));
     }
 
     void count(Action a, StepResult r) {
@@ -72,7 +112,21 @@ final class Coverage {
         if (r.stage() == Protocol.STAGE_REFUSED) {
             refusals.merge(RULES.getOrDefault(r.detail(), String.format("MDLB_REFUSE_0x%04X", r.detail())), 1L,
                     Long::sum);
+        } else if (r.stage() == Protocol.STAGE_PARAMETER) {
+            parameters.merge(PARAMS.getOrDefault(r.detail(), String.format("MDLB_PARAM_0x%04X", r.detail())), 1L,
+                    Long::sum);
         }
+        if (r.irpFailed() && r.status() == dev.mdlbridge.protocol.NtStatus.INVALID_DEVICE_REQUEST.value()) {
+            notImplemented.merge(a.op(), 1L, Long::sum);
+        }
+    }
+
+    Map<String, Long> parameters() {
+        return java.util.Collections.unmodifiableMap(parameters);
+    }
+
+    Map<String, Long> notImplemented() {
+        return java.util.Collections.unmodifiableMap(notImplemented);
     }
 
     long steps() {

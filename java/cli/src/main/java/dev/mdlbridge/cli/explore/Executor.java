@@ -236,7 +236,9 @@ final class Executor implements AutoCloseable {
                 mem.read(start(a), new byte[(int) a.number("size", 0)], 0, (int) a.number("size", 0));
                 yield StepResult.local(0);
             }
-            case "ExAllocatePool" -> of(bridge(a).exAllocatePool(a.number("size", 0)));
+            case "ExAllocatePool" -> of(a.has("pageOffset")
+                    ? bridge(a).exAllocatePool(a.number("size", 0), (int) a.number("pageOffset", 0))
+                    : bridge(a).exAllocatePool(a.number("size", 0)));
             case "ExFreePool" -> of(a.has("mdl") ? bridge(a).exFreePoolMdl(id(a, "mdl"))
                     : bridge(a).exFreePool(id(a, "buffer")));
             case "IoAllocateMdl" -> {
@@ -256,8 +258,14 @@ final class Executor implements AutoCloseable {
             case "MmGetSystemAddressForMdlSafe" -> of(bridge(a).mmGetSystemAddressForMdlSafe(id(a, "mdl"),
                     priority(a)));
             case "MmMapLockedPagesSpecifyCache" -> of(bridge(a).mmMapLockedPagesSpecifyCache(id(a, "mdl"),
-                    Symbols.cacheType(a.symbol("cacheType", "MmCached")),
+                    Symbols.mode(a.symbol("accessMode", "UserMode")), Symbols.cacheType(a.symbol("cacheType", "MmCached")),
                     a.has("requestedAddress") ? address(a.get("requestedAddress")) : 0, priority(a)));
+            case "MmAllocateMappingAddress" -> of(bridge(a).mmAllocateMappingAddress(a.number("size", 0)));
+            case "MmMapLockedPagesWithReservedMapping" -> of(bridge(a).mmMapLockedPagesWithReservedMapping(
+                    id(a, "reservation"), id(a, "mdl"), Symbols.cacheType(a.symbol("cacheType", "MmCached"))));
+            case "MmUnmapReservedMapping" -> of(bridge(a).mmUnmapReservedMapping(id(a, "reservation"),
+                    id(a, "mdl")));
+            case "MmFreeMappingAddress" -> of(bridge(a).mmFreeMappingAddress(id(a, "reservation")));
             case "MmUnmapLockedPages" -> of(a.has("mapping") ? bridge(a).mmUnmapLockedPages(id(a, "mapping"))
                     : bridge(a).mmUnmapSystemAddress(id(a, "mdl")));
             case "ReadMapped" -> of(bridge(a).readMapped(a.has("mapping") ? id(a, "mapping") : 0,
@@ -287,8 +295,13 @@ final class Executor implements AutoCloseable {
             }
             case "DirectIo" -> of(bridge(a).directIo(start(a), (int) a.number("length", 0),
                     a.symbol("method", "InDirect").equals("InDirect")));
-            case "MmAllocatePagesForMdlEx" -> of(bridge(a).mmAllocatePagesForMdlEx(a.number("size", 0),
-                    (int) a.number("flags", 0)));
+            case "MmAllocatePagesForMdlEx" -> of(a.has("lowAddress") || a.has("highAddress") || a.has("skipBytes")
+                    || a.has("cacheType")
+                    ? bridge(a).mmAllocatePagesForMdlEx(a.number("lowAddress", 0),
+                    a.number("highAddress", Protocol.HIGHEST_PHYSICAL_ADDRESS), a.number("skipBytes", 0),
+                    a.number("size", 0), Symbols.cacheType(a.symbol("cacheType", "MmCached")),
+                    (int) a.number("flags", 0))
+                    : bridge(a).mmAllocatePagesForMdlEx(a.number("size", 0), (int) a.number("flags", 0)));
             case "MmFreePagesFromMdl" -> of(bridge(a).mmFreePagesFromMdl(id(a, "mdl")));
             case "Info" -> of(bridge(a).info());
             case "CloseHandle" -> {

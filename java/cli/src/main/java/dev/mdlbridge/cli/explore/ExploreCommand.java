@@ -127,5 +127,16 @@ public final class ExploreCommand implements Callable<Integer> {
             }
         });
         Coverage.UNREACHABLE.forEach((rule, why) -> out.printf("  unreachable: %s: %s%n", rule, why));
+        long params = r.parameters().values().stream().filter(v -> v > 0).count();
+        out.printf("parameters: %d of %d parameter details answered (%d not sent by the typed API)%n", params,
+                r.parameters().size(), Coverage.PARAMS_UNREACHABLE.size());
+        r.parameters().forEach((detail, n) -> {
+            if (n == 0 && !Coverage.PARAMS_UNREACHABLE.containsKey(detail)) {
+                out.printf("  not reached: %s%n", detail);
+            }
+        });
+        // an IOCTL the backend does not know is a gap to report, not a finding: the op could not be explored
+        r.notImplemented().forEach((op, n) -> out.printf("  not implemented by the backend: %s (%d times "
+                + "STATUS_INVALID_DEVICE_REQUEST)%n", op, n));
     }
 }

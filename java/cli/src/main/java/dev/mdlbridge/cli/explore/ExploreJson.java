@@ -39,6 +39,12 @@ final class ExploreJson {
         r.refusals().forEach(refusals::put);
         ObjectNode unreachable = coverage.putObject("unreachable");
         Coverage.UNREACHABLE.forEach(unreachable::put);
+        ObjectNode parameters = coverage.putObject("parameters");
+        r.parameters().forEach(parameters::put);
+        ObjectNode parametersUnreachable = coverage.putObject("parametersUnreachable");
+        Coverage.PARAMS_UNREACHABLE.forEach(parametersUnreachable::put);
+        ObjectNode notImplemented = coverage.putObject("notImplemented");
+        r.notImplemented().forEach(notImplemented::put);
         return root;
     }
 }

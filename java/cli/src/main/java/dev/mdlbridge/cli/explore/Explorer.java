@@ -43,7 +43,8 @@ final class Explorer {
 
     /** What a run did. */
     record Report(long seed, long sequences, long steps, long elapsedNanos, List<Finding> findings,
-                  Map<String, Long> ops, Map<String, Long> refusals, Map<String, Long> repeats) {
+                  Map<String, Long> ops, Map<String, Long> refusals, Map<String, Long> repeats,
+                  Map<String, Long> parameters, Map<String, Long> notImplemented) {
     }
 
     private final MachineFactory machines;
@@ -56,11 +57,17 @@ final class Explorer {
 
     /** Runs; {@code progress} gets a line now and then (the CLI prints it on stderr). */
     Report run(Consumer<String> progress) {
-        return run(progress, null);
+        return run(progress, (String) null);
     }
 
     /** As {@link #run(Consumer)}, stopping early once a finding with {@code stopAtKey} is kept (tests). */
     Report run(Consumer<String> progress, String stopAtKey) {
+        return run(progress, stopAtKey == null ? k -> false : stopAtKey::equals);
+    }
+
+    /** As {@link #run(Consumer)}, stopping early once a finding whose key {@code stopAt} accepts is kept (tests:
+     *  a removed refusal may show as a bug check or as the invariant it protects, whichever comes first). */
+    Report run(Consumer<String> progress, java.util.function.Predicate<String> stopAt) {
         Coverage coverage = new Coverage();
         SequenceRunner runner = new SequenceRunner(machines, coverage);
         Shrinker shrinker = new Shrinker(machines);
@@ -89,7 +96,7 @@ final class Explorer {
                     findings.add(f);
                     progress.accept("explore: finding " + findings.size() + ": " + f.violation().key() + " in "
                             + f.steps().size() + " steps: " + f.violation().summary());
-                    if (config.stopAfterFirst() || v.key().equals(stopAtKey)) {
+                    if (config.stopAfterFirst() || stopAt.test(v.key())) {
                         break;
                     }
                 }
@@ -102,6 +109,6 @@ final class Explorer {
             }
         }
         return new Report(config.seed(), sequences, coverage.steps(), System.nanoTime() - begin, findings,
-                coverage.ops(), coverage.refusals(), repeats);
+                coverage.ops(), coverage.refusals(), repeats, coverage.parameters(), coverage.notImplemented());
     }
 }

@@ -82,7 +82,7 @@ final class Invariants {
                         + after.info().driverUse());
             }
             if (before.census() != null && after.census() != null
-                    && before.census().digest() != after.census().digest()) {
+                    && !sameKernelState(a, before.census(), after.census())) {
                 return new Violation("refusal-changed-state", 0, a.op() + " failed (" + r.statusName()
                         + ") yet the kernel's state changed: " + before.census() + " -> " + after.census());
             }
@@ -114,7 +114,24 @@ final class Invariants {
                 return v;
             }
         }
-        return consistent(after);
+        Violation v = consistent(after);
+        return v != null ? v : withinLimits(after);
+    }
+
+    /**
+     * Whether a refused step left the kernel as it was. A DirectIo request is probed and locked by the I/O manager
+     * before the driver sees it, so a refused one may have faulted demand-zero pages in (frames in use), which is
+     * the I/O manager's doing: there everything but the frames in use must be unchanged.
+     */
+    private static boolean sameKernelState(Action a, KernelCensus before, KernelCensus after) {
+        if (!a.op().equals("DirectIo")) {
+            return before.digest() == after.digest();
+        }
+        return before.poolBlocks() == after.poolBlocks() && before.poolBytes() == after.poolBytes()
+                && before.systemPtesInUse() == after.systemPtesInUse()
+                && before.systemMappings() == after.systemMappings() && before.lockedFrames() == after.lockedFrames()
+                && before.pageLocks() == after.pageLocks() && before.processLockedPages() == after.processLockedPages()
+                && after.framesInUse() >= before.framesInUse();
     }
 
     /** The kernel's locks and pool agree with what the driver says it holds. */
@@ -133,6 +150,30 @@ final class Invariants {
                     + " bytes of blocks; the driver says its kernel buffers are " + d.kernelBufferBytes());
         }
         return null;
+    }
+
+    /** No driver-wide limit in force is exceeded by what the driver holds (CONTRACT.md §4). */
+    static Violation withinLimits(State s) {
+        if (s.info() == null) {
+            return null;
+        }
+        Info i = s.info();
+        Use d = i.driverUse();
+        dev.mdlbridge.protocol.Limits l = i.driverLimits();
+        String over = d.objects() > l.maxObjects() ? "objects " + d.objects() + " > " + l.maxObjects()
+                : d.lockedBytes() > l.maxLockedBytes() ? "locked bytes " + d.lockedBytes() + " > " + l.maxLockedBytes()
+                : d.kernelBufferBytes() > l.maxKernelBufferBytes() ? "kernel buffer bytes " + d.kernelBufferBytes()
+                + " > " + l.maxKernelBufferBytes()
+                : d.pageAllocationBytes() > l.maxPageAllocationBytes() ? "page allocation bytes "
+                + d.pageAllocationBytes() + " > " + l.maxPageAllocationBytes()
+                : d.mdlPoolBytes() > l.maxMdlPoolBytes() ? "MDL pool bytes " + d.mdlPoolBytes() + " > "
+                + l.maxMdlPoolBytes()
+                : i.driverSystemMappingBytes() > i.driverMaxSystemMappingBytes() ? "system mapping bytes "
+                + i.driverSystemMappingBytes() + " > " + i.driverMaxSystemMappingBytes()
+                : i.openHandles() > i.maxHandles() ? "open handles " + i.openHandles() + " > " + i.maxHandles()
+                : null;
+        return over == null ? null : new Violation("limit-exceeded", 0, "the driver holds more than its limit: "
+                + over);
     }
 
     /** After every handle of the process was released: no pool, system PTEs or locks remain. */

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class Model {
 
-    enum Kind { USER, KERNEL, MDL, MAPPING }
+    enum Kind { USER, KERNEL, MDL, MAPPING, RESERVATION }
 
     /** One named object. Released objects stay, so that their ids and addresses can still be used. */
     static final class TrackedObject {
@@ -42,6 +42,20 @@ final class Model {
         boolean pagesFreed;
         boolean initialized;
         String source;
+        /** The pages' memory type (MmCached for caller ranges and kernel buffers, a page allocation's own,
+         *  a partial's source's); for a mapping, the type it was made with. */
+        int cacheType = Protocol.MM_CACHED;
+        /** An MDL: the mapping object that is its system mapping (KernelMode or reserved), or null. A mapping:
+         *  the MDL it maps. A reservation: the MDL mapped into it, or null. */
+        String link;
+        /** An MDL or a mapping: the reservation it is mapped through, or null. */
+        String reservation;
+        /** A mapping: KernelMode (a system mapping) rather than a user mapping. */
+        boolean system;
+        /** A partial that took its source's MappedSystemVa when it was built. */
+        boolean inherited;
+        /** A user buffer: the pages (index from its start) the process maps PAGE_NOCACHE or PAGE_WRITECOMBINE. */
+        final java.util.Set<Long> uncachedPages = new java.util.TreeSet<>();
 
         TrackedObject(String name, Kind kind, String handle, int file) {
             this.name = name;
@@ -183,6 +197,7 @@ final class Model {
             case KERNEL -> "k" + n;
             case MDL -> "m" + n;
             case MAPPING -> "v" + n;
+            case RESERVATION -> "r" + n;
         };
     }
 
@@ -226,9 +241,27 @@ final class Model {
                     otherProcess.add(d);
                 }
             }
+            case "VirtualProtect" -> {
+                TrackedObject b = get(a.name("buffer"));
+                long off = a.number("offset", 0);
+                long size = a.number("size", b.size - off);
+                for (long p = off >>> 12; p < (off + size + 0xFFF) >>> 12; p++) {
+                    if (uncached(a)) {
+                        b.uncachedPages.add(p);
+                    } else {
+                        b.uncachedPages.remove(p);
+                    }
+                }
+            }
             case "VirtualFree" -> {
+                TrackedObject b = get(a.name("buffer"));
                 if (a.symbol("type", "MEM_RELEASE").equals("MEM_RELEASE")) {
-                    get(a.name("buffer")).live = false;
+                    b.live = false;
+                } else { // decommitted pages have no protection left, PAGE_NOCACHE included
+                    long off = a.number("offset", 0);
+                    for (long p = off >>> 12; p < (off + a.number("size", 0) + 0xFFF) >>> 12; p++) {
+                        b.uncachedPages.remove(p);
+                    }
                 }
             }
             case "ExFreePool" -> get(a.has("buffer") ? a.name("buffer") : a.name("mdl")).live = false;
@@ -246,21 +279,37 @@ final class Model {
             }
             case "MmUnmapLockedPages" -> {
                 if (a.has("mapping")) {
-                    get(a.name("mapping")).live = false;
+                    TrackedObject v = get(a.name("mapping"));
+                    v.live = false;
+                    if (v.system) {
+                        unmapped(get(v.link));
+                    }
                 } else {
                     TrackedObject m = get(a.name("mdl"));
-                    m.sysMapped = false;
-                    m.noWrite = false;
+                    endSystemMapping(m);
+                    unmapped(m);
                 }
             }
+            case "MmUnmapReservedMapping" -> {
+                TrackedObject res = get(a.name("reservation"));
+                TrackedObject m = get(a.name("mdl"));
+                endSystemMapping(m);
+                unmapped(m);
+                res.link = null;
+            }
+            case "MmFreeMappingAddress" -> get(a.name("reservation")).live = false;
             case "MmBuildMdlForNonPagedPool" -> get(a.name("mdl")).nonpaged = true;
             case "MmUnlockPages" -> {
                 TrackedObject m = get(a.name("mdl"));
                 m.locked = false;
-                m.sysMapped = false;
-                m.noWrite = false;
+                endSystemMapping(m);
+                unmapped(m);
             }
-            case "IoFreeMdl" -> get(a.name("mdl")).live = false;
+            case "IoFreeMdl" -> {
+                TrackedObject m = get(a.name("mdl"));
+                m.live = false;
+                endSystemMapping(m); // freeing a mapped partial unmaps it
+            }
             case "MmFreePagesFromMdl" -> get(a.name("mdl")).pagesFreed = true;
             case "CloseHandle" -> closeHandle(a.handle());
             case "ProcessExit" -> {
@@ -274,16 +323,48 @@ final class Model {
         }
     }
 
+    private static boolean uncached(Action a) {
+        String p = a.symbol("protect", "");
+        return p.contains("PAGE_NOCACHE") || p.contains("PAGE_WRITECOMBINE");
+    }
+
+    /** The MDL's system mapping object (KernelMode or reserved), if any, ends with its system mapping. */
+    private void endSystemMapping(TrackedObject m) {
+        if (m.link != null) {
+            TrackedObject v = get(m.link);
+            v.live = false;
+            if (v.reservation != null) {
+                get(v.reservation).link = null;
+            }
+        }
+        m.link = null;
+        m.reservation = null;
+    }
+
+    private static void unmapped(TrackedObject m) {
+        m.sysMapped = false;
+        m.noWrite = false;
+        m.link = null;
+        m.reservation = null;
+    }
+
     private void created(Action a, StepResult r, TrackedObject o) {
         o.id = r.objectId();
         switch (a.op()) {
             case "VirtualAlloc" -> {
                 o.address = r.value();
                 o.size = a.number("size", 0);
+                if (uncached(a)) {
+                    for (long p = 0; p < (o.size + 0xFFF) >>> 12; p++) {
+                        o.uncachedPages.add(p);
+                    }
+                }
             }
             case "ExAllocatePool" -> {
                 o.address = r.value();
-                o.size = (a.number("size", 0) + 0xFFF) & ~0xFFFL;
+                long pageOffset = a.number("pageOffset", 0);
+                // a small block's buffer is exactly its size; a page-aligned one is whole pages (CONTRACT 1)
+                o.size = pageOffset != 0 ? a.number("size", 0) : (a.number("size", 0) + 0xFFF) & ~0xFFFL;
                 if (o.address < 0) {
                     poolHigh = Math.max(poolHigh, o.address + o.size);
                 }
@@ -296,10 +377,30 @@ final class Model {
                     poolHigh = Math.max(poolHigh, r.value() + 0x100);
                 }
             }
-            case "MmMapLockedPagesSpecifyCache" -> {
+            case "MmMapLockedPagesSpecifyCache", "MmMapLockedPagesWithReservedMapping" -> {
                 o.address = r.value();
                 TrackedObject m = get(a.name("mdl"));
                 o.size = m != null ? Math.max(m.size, 1) : Protocol.PAGE_SIZE;
+                o.link = m != null ? m.name : null;
+                o.cacheType = Symbols.cacheType(a.symbol("cacheType", "MmCached"));
+                boolean reserved = a.op().equals("MmMapLockedPagesWithReservedMapping");
+                o.system = reserved || a.symbol("accessMode", "UserMode").equals("KernelMode");
+                if (o.system && m != null) {
+                    m.sysMapped = true;
+                    m.link = o.name;
+                    if (reserved) {
+                        o.reservation = a.name("reservation");
+                        m.reservation = o.reservation;
+                        get(o.reservation).link = m.name;
+                    } else {
+                        m.noWrite = a.symbol("priority", "").contains("MdlMappingNoWrite");
+                        o.noWrite = m.noWrite;
+                    }
+                }
+            }
+            case "MmAllocateMappingAddress" -> {
+                o.address = r.value();
+                o.size = a.number("size", 0);
             }
             case "IoBuildPartialMdl" -> {
                 TrackedObject s = get(a.name("source"));
@@ -310,10 +411,13 @@ final class Model {
                 o.size = len != 0 ? len : Math.max(0, s.size - a.number("offset", 0));
                 o.sysMapped = s.sysMapped || s.nonpaged;
                 o.noWrite = s.noWrite;
+                o.cacheType = s.cacheType;
+                o.inherited = o.sysMapped;
             }
             case "MmAllocatePagesForMdlEx" -> {
                 o.pages = true;
                 o.size = r.value();
+                o.cacheType = Symbols.cacheType(a.symbol("cacheType", "MmCached"));
             }
             default -> {
             }
@@ -358,7 +462,8 @@ final class Model {
         return switch (op) {
             case "VirtualAlloc" -> Kind.USER;
             case "ExAllocatePool" -> Kind.KERNEL;
-            case "MmMapLockedPagesSpecifyCache" -> Kind.MAPPING;
+            case "MmMapLockedPagesSpecifyCache", "MmMapLockedPagesWithReservedMapping" -> Kind.MAPPING;
+            case "MmAllocateMappingAddress" -> Kind.RESERVATION;
             default -> Kind.MDL;
         };
     }

@@ -15,12 +15,13 @@ final class Names {
             "MmGetSystemAddressForMdlSafe", "MmMapLockedPagesSpecifyCache", "MmUnmapLockedPages", "ReadMapped",
             "WriteMapped", "IoBuildPartialMdl", "MmBuildMdlForNonPagedPool", "MmUnlockPages", "IoFreeMdl", "Query",
             "DescribeChain", "DirectIo", "MmAllocatePagesForMdlEx", "MmFreePagesFromMdl", "Info", "CloseHandle",
-            "ProcessExit", "PageOut", "OpenHandle", "DuplicateHandle");
+            "ProcessExit", "PageOut", "OpenHandle", "DuplicateHandle", "MmAllocateMappingAddress",
+            "MmMapLockedPagesWithReservedMapping", "MmUnmapReservedMapping", "MmFreeMappingAddress");
 
     /** Ops only a simulated machine can run. */
     static final Set<String> SIMULATOR_ONLY = Set.of("ProcessExit", "PageOut", "DuplicateHandle");
 
-    private static final Set<String> NAME_FIELDS = Set.of("buffer", "mdl", "mapping", "source");
+    private static final Set<String> NAME_FIELDS = Set.of("buffer", "mdl", "mapping", "source", "reservation");
 
     static boolean isNameField(String field) {
         return NAME_FIELDS.contains(field);

@@ -60,6 +60,10 @@ final class OpGenerator {
         WEIGHTS.put("DirectIo", 3);
         WEIGHTS.put("MmAllocatePagesForMdlEx", 5);
         WEIGHTS.put("MmFreePagesFromMdl", 4);
+        WEIGHTS.put("MmAllocateMappingAddress", 3);
+        WEIGHTS.put("MmMapLockedPagesWithReservedMapping", 6);
+        WEIGHTS.put("MmUnmapReservedMapping", 4);
+        WEIGHTS.put("MmFreeMappingAddress", 3);
         WEIGHTS.put("Info", 1);
         WEIGHTS.put("CloseHandle", 1);
         WEIGHTS.put("ProcessExit", 1);
@@ -107,7 +111,8 @@ final class OpGenerator {
             case "VirtualAlloc" -> virtualAlloc(m);
             case "VirtualProtect" -> withUser(m, b -> Action.of(op, Action.MAIN, "buffer", b.name, "offset",
                     pick(0L, 0x1000L), "size", 0x1000L, "protect", pick("PAGE_READONLY", "PAGE_NOACCESS",
-                            "PAGE_READWRITE|PAGE_GUARD", "PAGE_READWRITE")));
+                            "PAGE_READWRITE|PAGE_GUARD", "PAGE_READWRITE", "PAGE_READWRITE|PAGE_NOCACHE",
+                            "PAGE_READWRITE|PAGE_WRITECOMBINE")));
             case "VirtualFree" -> withUser(m, b -> random.nextInt(3) == 0
                     ? Action.of(op, Action.MAIN, "buffer", b.name, "type", "MEM_DECOMMIT", "offset", 0L, "size",
                     0x1000L) : Action.of(op, Action.MAIN, "buffer", b.name));
@@ -141,15 +146,22 @@ final class OpGenerator {
             case "MmGetSystemAddressForMdlSafe" -> withMdl(m, stale(m, TrackedObject::described),
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name, "priority", priority()));
             // before Windows 8 a read-locked MDL cannot be mapped read-only into user space (refused): try that
-            case "MmMapLockedPagesSpecifyCache" -> withMdl(m, !mappingModifiers && random.nextBoolean()
-                    ? o -> o.locked && !o.write : stale(m, TrackedObject::described), o -> {
-                Action a = Action.of(op, handleFor(m, o), "as", m.newName(Kind.MAPPING), "mdl", o.name,
-                        "priority", priority());
-                if (random.nextInt(8) == 0) {
-                    a = a.with("cacheType", pick("MmNonCached", "MmWriteCombined"));
-                }
-                return a;
-            });
+            case "MmMapLockedPagesSpecifyCache" -> {
+                boolean kernel = random.nextInt(5) < 2;
+                yield withMdl(m, !kernel && !mappingModifiers && random.nextBoolean()
+                        ? o -> o.locked && !o.write : kernel ? systemMappable(m) : stale(m, TrackedObject::described),
+                        o -> {
+                            Action a = Action.of(op, handleFor(m, o), "as", m.newName(Kind.MAPPING), "mdl", o.name);
+                            if (kernel) {
+                                a = a.with("accessMode", "KernelMode");
+                            }
+                            a = a.with("cacheType", cacheTypeFor(o)).with("priority", priority());
+                            if (kernel && random.nextInt(20) == 0) {
+                                a = a.with("requestedAddress", 0x10000L); // a KernelMode mapping takes none
+                            }
+                            return a;
+                        });
+            }
             case "MmUnmapLockedPages" -> {
                 if (random.nextBoolean()) {
                     TrackedObject v = pickObj(m.all(Kind.MAPPING), o -> o.live);
@@ -160,7 +172,8 @@ final class OpGenerator {
                 yield withMdl(m, o -> o.sysMapped, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
             }
             case "ReadMapped", "WriteMapped" -> transfer(op, m);
-            case "IoBuildPartialMdl" -> withMdl(m, o -> o.described() && !o.partial, o -> {
+            case "IoBuildPartialMdl" -> withMdl(m, random.nextInt(3) == 0
+                    ? o -> o.reservation != null && !o.partial : o -> o.described() && !o.partial, o -> {
                 long off = pick(0L, 0L, 0x10L, 0x1000L);
                 long len = pick(0L, 0L, 0x10L, 0x1000L);
                 return Action.of(op, handleFor(m, o), "as", m.newName(Kind.MDL), "source", o.name, "offset", off,
@@ -168,8 +181,9 @@ final class OpGenerator {
             });
             case "MmBuildMdlForNonPagedPool" -> withMdl(m, o -> o.kernelRange() && !o.described(),
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name));
-            case "MmUnlockPages" -> withMdl(m, o -> o.locked, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
-            case "IoFreeMdl" -> withMdl(m, o -> !o.locked || o.partial,
+            case "MmUnlockPages" -> withMdl(m, reservedOr(o -> o.locked),
+                    o -> Action.of(op, handleFor(m, o), "mdl", o.name));
+            case "IoFreeMdl" -> withMdl(m, reservedOr(o -> !o.locked || o.partial),
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name));
             case "Query" -> withMdl(m, o -> true, o -> Action.of(op, handleFor(m, o), "mdl", o.name));
             case "DescribeChain" -> chain(m);
@@ -179,10 +193,18 @@ final class OpGenerator {
                         pick(0L, 0x10L), "length", pick(0x10L, 0x1000L, 0x1000L, 0L), "method",
                         pick("InDirect", "OutDirect"));
             }
-            case "MmAllocatePagesForMdlEx" -> Action.of(op, openHandle(m, random), "as", m.newName(Kind.MDL),
-                    "size", pick(0x1000L, 0x2000L, 0x3000L), "flags", random.nextInt(12) == 0 ? 1L : 0L);
-            case "MmFreePagesFromMdl" -> withMdl(m, o -> o.pages && !o.pagesFreed,
+            case "MmAllocatePagesForMdlEx" -> allocatePages(m);
+            case "MmFreePagesFromMdl" -> withMdl(m, reservedOr(o -> o.pages && !o.pagesFreed),
                     o -> Action.of(op, handleFor(m, o), "mdl", o.name));
+            case "MmAllocateMappingAddress" -> Action.of(op, openHandle(m, random), "as", m.newName(Kind.RESERVATION),
+                    "size", random.nextInt(30) == 0 ? 0L : pick(0x1000L, 0x1000L, 0x2000L, 0x3000L, 0x10000L, 0x800L));
+            case "MmMapLockedPagesWithReservedMapping" -> mapReserved(m);
+            case "MmUnmapReservedMapping" -> unmapReserved(m);
+            case "MmFreeMappingAddress" -> {
+                TrackedObject r = pickObj(m.all(Kind.RESERVATION), random.nextInt(3) == 0
+                        ? o -> o.live && o.link != null : o -> o.live && o.link == null);
+                yield r == null ? null : Action.of(op, handleFor(m, r), "reservation", r.name);
+            }
             case "Info" -> Action.of(op, openHandle(m, random));
             case "CloseHandle" -> Action.of(op, openHandle(m, random));
             case "ProcessExit" -> simulator && random.nextInt(3) == 0 ? Action.of(op, Action.MAIN) : null;
@@ -221,8 +243,10 @@ final class OpGenerator {
     private Action virtualAlloc(Model m) {
         Action a = Action.of("VirtualAlloc", Action.MAIN, "as", m.newName(Kind.USER), "size",
                 pick(0x1000L, 0x3000L, 0x10000L));
-        int p = random.nextInt(10);
-        return p == 0 ? a.with("protect", "PAGE_READONLY") : p == 1 ? a.with("protect", "PAGE_NOACCESS") : a;
+        int p = random.nextInt(20);
+        return p < 2 ? a.with("protect", "PAGE_READONLY") : p < 4 ? a.with("protect", "PAGE_NOACCESS")
+                : p == 4 ? a.with("protect", pick("PAGE_READWRITE|PAGE_NOCACHE", "PAGE_READWRITE|PAGE_WRITECOMBINE"))
+                : a;
     }
 
     private Action exAllocatePool(Model m) {
@@ -233,8 +257,86 @@ final class OpGenerator {
         if (waiting != null) {
             handle = waiting.handle;
         }
-        return Action.of("ExAllocatePool", handle, "as", m.newName(Kind.KERNEL), "size",
-                pick(0x1000L, 0x1000L, 0x2000L, 0x3000L, 0x10L));
+        Action a = Action.of("ExAllocatePool", handle, "as", m.newName(Kind.KERNEL), "size",
+                random.nextInt(40) == 0 ? 0L : pick(0x1000L, 0x1000L, 0x2000L, 0x3000L, 0x10L));
+        if (waiting == null && random.nextInt(3) == 0) {
+            // a small block: the buffer starts inside its page (one in ten offsets is not a multiple of 16 below 4096)
+            a = a.with("pageOffset", random.nextInt(10) == 0 ? pick(0x8L, 0x1000L)
+                    : pick(0x10L, 0x100L, 0x800L, 0xFF0L)).with("size", pick(0x10L, 0x20L, 0x100L, 0x1000L, 0x1800L));
+        }
+        return a;
+    }
+
+    /**
+     * MmAllocatePagesForMdlEx in full, half the time: an address window (anywhere, below 16 MB, a 2 MB window that
+     * may run short, above 4 GB, or inverted), a skip (one in eight not a page multiple or not a power of two),
+     * a cache type, and flags (mostly valid ones, sometimes a bit outside 0x3C).
+     */
+    private Action allocatePages(Model m) {
+        Action a = Action.of("MmAllocatePagesForMdlEx", openHandle(m, random), "as", m.newName(Kind.MDL),
+                "size", pick(0x1000L, 0x2000L, 0x3000L));
+        if (random.nextBoolean()) {
+            return a.with("flags", random.nextInt(12) == 0 ? 1L : 0L);
+        }
+        long[][] windows = {{0, dev.mdlbridge.protocol.Protocol.HIGHEST_PHYSICAL_ADDRESS}, {0, 0xFFFFFFL},
+                {0x200000L, 0x3FFFFFL}, {0x100000000L, dev.mdlbridge.protocol.Protocol.HIGHEST_PHYSICAL_ADDRESS},
+                {0x400000L, 0x1FFFFFL}};
+        long[] w = windows[random.nextInt(10) < 6 ? random.nextInt(3) : random.nextInt(windows.length)];
+        long skip = random.nextInt(8) == 0 ? pick(0x800L, 0x3000L) : pick(0L, 0L, 0L, 0x1000L, 0x10000L);
+        long flags = random.nextInt(10) == 0 ? pick(0x1L, 0x2L, 0x40L, 0x100L)
+                : pick(0L, 0L, 0x4L, 0x8L, 0x10L, 0x20L, 0x24L, 0x14L);
+        long size = random.nextInt(6) == 0 ? pick(0x10000L, 0x400000L) : a.number("size", 0x1000);
+        return a.with("lowAddress", w[0]).with("highAddress", w[1]).with("skipBytes", skip).with("size", size)
+                .with("cacheType", pick("MmCached", "MmCached", "MmNonCached", "MmWriteCombined")).with("flags", flags);
+    }
+
+    /** A reservation (mostly a free one of the MDL's handle) and an MDL (mostly locked or built, with no system
+     *  mapping yet; now and then a mapped or unlocked one, or a reservation in use), with the pages' cache type
+     *  mostly. */
+    private Action mapReserved(Model m) {
+        TrackedObject r = pickObj(m.all(Kind.RESERVATION), random.nextInt(4) == 0 ? o -> o.live && o.link != null
+                : o -> o.live && o.link == null);
+        if (r == null) {
+            return null;
+        }
+        TrackedObject md = pickObj(m.all(Kind.MDL), random.nextInt(6) == 0 ? o -> o.live && o.file == r.file
+                : o -> o.live && o.file == r.file && o.described() && !o.sysMapped);
+        if (md == null) {
+            return null;
+        }
+        return Action.of("MmMapLockedPagesWithReservedMapping", handleFor(m, r), "as", m.newName(Kind.MAPPING),
+                "reservation", r.name, "mdl", md.name, "cacheType", cacheTypeFor(md));
+    }
+
+    /** The pair mapped there mostly; now and then another MDL, or a reservation nothing is mapped into. */
+    private Action unmapReserved(Model m) {
+        TrackedObject r = pickObj(m.all(Kind.RESERVATION), random.nextInt(5) == 0 ? o -> o.live
+                : o -> o.live && o.link != null);
+        if (r == null) {
+            return null;
+        }
+        TrackedObject md = r.link != null && random.nextInt(5) != 0 ? m.get(r.link)
+                : pickObj(m.all(Kind.MDL), o -> o.live && o.file == r.file);
+        return md == null ? null : Action.of("MmUnmapReservedMapping", handleFor(m, r), "reservation", r.name,
+                "mdl", md.name);
+    }
+
+    /** The pages' own type mostly; one in six another one (a memory-type alias the driver must reject). */
+    private String cacheTypeFor(TrackedObject o) {
+        String[] names = {"MmNonCached", "MmCached", "MmWriteCombined"};
+        return random.nextInt(6) == 0 ? pick(names) : names[o.cacheType];
+    }
+
+    /** For a KernelMode mapping: mostly an MDL that holds pages and has no system mapping yet; one in four one
+     *  that has (a second system mapping must be refused). */
+    private Predicate<TrackedObject> systemMappable(Model m) {
+        return random.nextInt(4) == 0 ? o -> o.described() && (o.sysMapped || o.nonpaged)
+                : o -> o.described() && !o.sysMapped && !o.nonpaged;
+    }
+
+    /** One time in three only MDLs mapped through a reservation (every release of them must be refused). */
+    private Predicate<TrackedObject> reservedOr(Predicate<TrackedObject> plausible) {
+        return random.nextInt(3) == 0 ? o -> o.reservation != null : plausible;
     }
 
     /** Half the time, only MDLs over a kernel buffer that was freed: what a reviewer touches next. */
@@ -330,7 +432,7 @@ final class OpGenerator {
     }
 
     private Action chain(Model m) {
-        int n = 1 + random.nextInt(3);
+        int n = random.nextInt(40) == 0 ? 0 : 1 + random.nextInt(3); // no range at all: MDLB_PARAM_RANGE_COUNT
         List<Map<String, Object>> ranges = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             TrackedObject b = anyRange(m);

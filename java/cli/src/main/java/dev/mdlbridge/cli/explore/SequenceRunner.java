@@ -44,6 +44,7 @@ final class SequenceRunner {
             Action a;
             while ((a = next.apply(model)) != null) {
                 Invariants.State before = Invariants.before(ex, a);
+                Violation ifSucceeds = Expectations.ifSucceeds(model, a);
                 StepResult r = ex.run(a);
                 if (r == null) {
                     return new Outcome(steps, results, null, false);
@@ -55,6 +56,9 @@ final class SequenceRunner {
                 }
                 Invariants.State after = Invariants.after(ex, a, before);
                 Violation v = Invariants.afterStep(a, r, before, after);
+                if (v == null && ifSucceeds != null && r.succeeded()) {
+                    v = ifSucceeds;
+                }
                 if (v == null && backend instanceof dev.mdlbridge.simulator.SimulatorBackend sb
                         && !sb.driverInternalErrors().isEmpty()) {
                     v = new Violation("simulator-internal-error", 0, a.op() + ": "

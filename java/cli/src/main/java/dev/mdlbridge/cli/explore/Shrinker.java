@@ -17,6 +17,8 @@ final class Shrinker {
     }
 
     private static final int MAX_RUNS = 3000;
+    /** Runs the argument simplification always gets, however many ddmin used. */
+    private static final int SIMPLIFY_RUNS = 600;
 
     private final SequenceRunner runner;
     private int runs;
@@ -30,6 +32,7 @@ final class Shrinker {
         List<Action> current = new ArrayList<>(steps);
         Violation seen = target;
         current = ddmin(current, setup, target.key());
+        runs = Math.min(runs, MAX_RUNS - SIMPLIFY_RUNS); // a long ddmin must not leave the arguments as they were
         current = simplify(current, setup, target.key());
         MachineSetup f = setup;
         // the profile stays: the finding may need it (a refusal only older profiles make, for one)
@@ -74,12 +77,23 @@ final class Shrinker {
     /** Simpler arguments, one field of one step at a time. */
     private List<Action> simplify(List<Action> steps, MachineSetup setup, String key) {
         for (int i = 0; i < steps.size() && runs < MAX_RUNS; i++) {
-            for (Action candidate : simpler(steps.get(i))) {
-                List<Action> trial = new ArrayList<>(steps);
-                trial.set(i, candidate);
-                List<Action> kept = reproduces(trial, setup, key);
-                if (kept != null && kept.size() == steps.size()) {
-                    steps = kept;
+            // after each accepted simplification the candidates are made again from the simpler step, so that
+            // several fields can go (candidates of the original step would undo each other)
+            boolean simpler = true;
+            while (simpler && runs < MAX_RUNS) {
+                simpler = false;
+                for (Action candidate : simpler(steps.get(i))) {
+                    if (candidate.equals(steps.get(i))) {
+                        continue; // a priority without NoExecute to drop: not simpler
+                    }
+                    List<Action> trial = new ArrayList<>(steps);
+                    trial.set(i, candidate);
+                    List<Action> kept = reproduces(trial, setup, key);
+                    if (kept != null && kept.size() == steps.size()) {
+                        steps = kept;
+                        simpler = true;
+                        break;
+                    }
                 }
             }
         }
@@ -88,7 +102,8 @@ final class Shrinker {
 
     private static List<Action> simpler(Action a) {
         List<Action> out = new ArrayList<>();
-        for (String optional : List.of("offset", "cacheType", "flags", "failPageIn", "protect", "cleanup", "type")) {
+        for (String optional : List.of("offset", "cacheType", "flags", "failPageIn", "protect", "cleanup", "type",
+                "accessMode", "lowAddress", "highAddress", "skipBytes", "pageOffset", "requestedAddress")) {
             if (a.has(optional)) {
                 out.add(a.with(optional, null));
             }

@@ -11,9 +11,13 @@ final class Symbols {
     private Symbols() {
     }
 
+    /** Modifiers of a protection (winnt.h): the pages are mapped uncached / write-combined. */
+    static final int PAGE_NOCACHE = 0x200;
+    static final int PAGE_WRITECOMBINE = 0x400;
+
     private static final Map<String, Integer> PROTECT = Map.of("PAGE_NOACCESS", UserMemory.PAGE_NOACCESS,
             "PAGE_READONLY", UserMemory.PAGE_READONLY, "PAGE_READWRITE", UserMemory.PAGE_READWRITE,
-            "PAGE_GUARD", UserMemory.PAGE_GUARD);
+            "PAGE_GUARD", UserMemory.PAGE_GUARD, "PAGE_NOCACHE", PAGE_NOCACHE, "PAGE_WRITECOMBINE", PAGE_WRITECOMBINE);
 
     private static final Map<String, Integer> PRIORITY = Map.of("LowPagePriority", Protocol.LOW_PAGE_PRIORITY,
             "NormalPagePriority", Protocol.NORMAL_PAGE_PRIORITY, "HighPagePriority", Protocol.HIGH_PAGE_PRIORITY,
@@ -53,10 +57,14 @@ final class Symbols {
 
     static int cacheType(String s) {
         return switch (s) {
-            case "MmNonCached" -> 0;
-            case "MmWriteCombined" -> 2;
+            case "MmNonCached" -> Protocol.MM_NON_CACHED;
+            case "MmWriteCombined" -> Protocol.MM_WRITE_COMBINED;
             default -> Protocol.MM_CACHED;
         };
+    }
+
+    static dev.mdlbridge.api.AccessMode mode(String s) {
+        return dev.mdlbridge.api.AccessMode.parse(s);
     }
 
     /** The NTSTATUS a failed user-memory call stands for (the scenario runner reports the same ones). */

@@ -58,5 +58,44 @@ class CoverageTest {
         assertEquals(java.util.List.of(), problems, r.refusals().toString());
         assertTrue(r.refusals().get("MDLB_REFUSE_SHARED_HANDLE") > 0 && r.ops().get("DuplicateHandle") > 0);
         assertTrue(r.refusals().get("MDLB_REFUSE_USER_MAPPING_WRITABLE") > 0, "older profiles run too");
+        assertEquals(java.util.Map.of(), r.notImplemented(), "every op's IOCTL is implemented by the simulator");
+
+        // the DDI-coverage rules (mdlbridge.h 0x0C06-0x0D05): all but IO_SPACE reached, IO_SPACE listed
+        java.util.Set<String> newRules = java.util.Set.of("MDLB_REFUSE_ALREADY_MAPPED", "MDLB_REFUSE_IO_SPACE",
+                "MDLB_REFUSE_UNCACHED_RANGE", "MDLB_REFUSE_RESERVATION_IN_USE", "MDLB_REFUSE_RESERVATION_TOO_SMALL",
+                "MDLB_REFUSE_RESERVATION_WRONG_MDL", "MDLB_REFUSE_RESERVATION_MAPPED",
+                "MDLB_REFUSE_RESERVED_MAPPING_LIVES");
+        java.util.Set<String> reached = new java.util.TreeSet<>();
+        newRules.forEach(rule -> {
+            if (r.refusals().get(rule) > 0) {
+                reached.add(rule);
+            }
+        });
+        java.util.Set<String> expected = new java.util.TreeSet<>(newRules);
+        expected.remove("MDLB_REFUSE_IO_SPACE");
+        assertEquals(expected, reached);
+        assertTrue(Coverage.UNREACHABLE.get("MDLB_REFUSE_IO_SPACE").contains("device"));
+
+        // every parameter detail: reached, or listed as one the typed API never sends, never both
+        assertEquals(java.util.Set.copyOf(Coverage.parameterDetails()), r.parameters().keySet());
+        java.util.List<String> paramProblems = new java.util.ArrayList<>();
+        r.parameters().forEach((detail, n) -> {
+            boolean listed = Coverage.PARAMS_UNREACHABLE.containsKey(detail);
+            if (n == 0 && !listed) {
+                paramProblems.add(detail + " was never answered and is not listed unreachable");
+            } else if (n > 0 && listed) {
+                paramProblems.add(detail + " is listed unreachable yet answered " + n + " times");
+            }
+        });
+        assertEquals(java.util.List.of(), paramProblems, r.parameters().toString());
+        for (String p : java.util.List.of("MDLB_PARAM_REQUESTED_ADDRESS", "MDLB_PARAM_ADDRESS_RANGE",
+                "MDLB_PARAM_SKIP_BYTES", "MDLB_PARAM_PAGE_OFFSET", "MDLB_PARAM_CACHE_TYPE", "MDLB_PARAM_FLAGS",
+                "MDLB_PARAM_SIZE")) {
+            assertTrue(r.parameters().get(p) > 0, p + ": " + r.parameters());
+        }
+        for (String op : java.util.List.of("MmAllocateMappingAddress", "MmMapLockedPagesWithReservedMapping",
+                "MmUnmapReservedMapping", "MmFreeMappingAddress")) {
+            assertTrue(r.ops().get(op) > 0, op + " never ran");
+        }
     }
 }

@@ -64,10 +64,15 @@ class ExploreCommandTest {
         assertTrue(doc.get("coverage").get("refusals").has("MDLB_REFUSE_POOL_IN_USE"));
         Set<String> unreachable = new java.util.HashSet<>();
         doc.get("coverage").get("unreachable").fieldNames().forEachRemaining(unreachable::add);
-        assertEquals(Set.of("MDLB_REFUSE_PROBE_MAPPED", "MDLB_REFUSE_FREE_MAPPED", "MDLB_REFUSE_NO_DIRECT_RECORD"),
-                unreachable);
+        assertEquals(Set.of("MDLB_REFUSE_PROBE_MAPPED", "MDLB_REFUSE_FREE_MAPPED", "MDLB_REFUSE_NO_DIRECT_RECORD",
+                "MDLB_REFUSE_IO_SPACE"), unreachable);
         assertTrue(doc.get("coverage").get("unreachable").get("MDLB_REFUSE_NO_DIRECT_RECORD").asText()
                 .contains("DIRECT_FETCH"));
+        assertTrue(doc.get("coverage").get("unreachable").get("MDLB_REFUSE_IO_SPACE").asText().contains("device"));
+        long details = java.util.Arrays.stream(Protocol.class.getFields())
+                .filter(x -> x.getName().startsWith("PARAM_")).count();
+        assertEquals(details, doc.get("coverage").get("parameters").size());
+        assertTrue(doc.get("coverage").get("parametersUnreachable").has("MDLB_PARAM_RESERVED"));
         assertTrue(r.err().startsWith("explore: simulator"), r.err());
         int found = doc.get("findings").size();
         assertEquals(found == 0 ? 0 : 1, r.exit());

@@ -33,7 +33,8 @@ class ReplayTest {
 
     @Test
     void aSingleHandleFindingReplaysWithTheSameBugCheck() {
-        Finding f = find(SafetyRefusal.PARTIAL_CARRIES_NOWRITE, "bugcheck:0xBE", 1);
+        // seed 2: the first 0xBE finding runs on main only (seed 1's now runs on a second handle)
+        Finding f = find(SafetyRefusal.PARTIAL_CARRIES_NOWRITE, "bugcheck:0xBE", 2);
         assertEquals(false, f.multiHandle(), f.steps().toString());
         RunResult r = replay(f, SafetyRefusal.PARTIAL_CARRIES_NOWRITE);
         assertNotNull(r.bugCheck(), "the replay stopped the machine");

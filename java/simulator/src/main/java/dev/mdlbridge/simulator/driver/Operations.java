@@ -419,7 +419,14 @@ final class Operations {
     }
 
     void unlock(Op o, TableObject m) {
-        if (refused(o, ObjectTable.checkUnlock(m))) {
+        int why = ObjectTable.checkUnlock(m);
+        if (why == REFUSE_RESERVED_MAPPING_LIVES && removed(SafetyRefusal.RESERVED_MAPPING_LIVES_ON_UNLOCK)) {
+            // the mutation drops this one refusal only: the unlock's other checks still apply
+            m.state &= ~TableObject.ST_RESERVED_MAP;
+            why = ObjectTable.checkUnlock(m);
+            m.state |= TableObject.ST_RESERVED_MAP;
+        }
+        if (refused(o, why)) {
             return;
         }
         snap(o, m, ROLE_BEFORE); // the locked PFNs, before MmUnlockPages makes them undefined
@@ -1141,7 +1148,11 @@ final class Operations {
 
     void mapKernel(Op o, TableObject m) {
         RequestDecoder.MapUser q = RequestDecoder.mapUser(o.in);
-        if (refused(o, o.h.table.checkMapKernel(m, o.h.shared))) {
+        int why = o.h.table.checkMapKernel(m, o.h.shared);
+        if (why == REFUSE_ALREADY_MAPPED && removed(SafetyRefusal.ALREADY_MAPPED)) {
+            why = 0; // MAP_KERNEL's last check
+        }
+        if (refused(o, why)) {
             return;
         }
         ResourceUse add = mappingUse(m);
@@ -1309,7 +1320,7 @@ final class Operations {
     }
 
     void freeReservation(Op o, TableObject res) {
-        if (refused(o, ObjectTable.checkFreeReservation(res))) {
+        if (!removed(SafetyRefusal.RESERVATION_MAPPED) && refused(o, ObjectTable.checkFreeReservation(res))) {
             return;
         }
         int id = res.id;

@@ -1,7 +1,8 @@
 package dev.mdlbridge.simulator.driver;
 
 /**
- * The refusals that close the holes of the first safety review (CONTRACT section 2 and 3.9, 3.11, 3.12). A test can
+ * The refusals that close the holes of the first safety review (CONTRACT section 2 and 3.9, 3.11, 3.12), and three of
+ * the DDI-coverage issue's (section 2 and 3.13). A test can
  * build a simulated machine with one of them removed ({@code SimulatedMachine.Builder.withoutRefusalForTest}) to
  * prove that {@code mdl explore} finds the hole it closes. No backend option, scenario field or CLI flag reaches
  * this: a user's machine always has every refusal.
@@ -16,5 +17,13 @@ public enum SafetyRefusal {
      * quarantine that backs it (freed pages once user-mapped are kept until the process exits): removing only the
      * check would leave the hole closed by the quarantine, and the mutation test would prove nothing.
      */
-    PROCESS_WIDE_USER_RANGES
+    PROCESS_WIDE_USER_RANGES,
+    /** §2: a KernelMode MmMapLockedPagesSpecifyCache of an MDL that already has a system mapping (its own, built for
+     *  nonpaged pool, or inherited by a partial): REFUSE_ALREADY_MAPPED. */
+    ALREADY_MAPPED,
+    /** 3.13: MmUnlockPages of an MDL mapped through a reservation (REFUSE_RESERVED_MAPPING_LIVES on UNLOCK only;
+     *  the unlock's other refusals stay). */
+    RESERVED_MAPPING_LIVES_ON_UNLOCK,
+    /** 3.13: MmFreeMappingAddress of a reservation an MDL is mapped into (REFUSE_RESERVATION_MAPPED). */
+    RESERVATION_MAPPED
 }
