@@ -48,4 +48,15 @@ class ReplayTest {
         assertNotNull(r.bugCheck(), () -> "no bug check replaying " + f.scenario());
         assertEquals(0x4E, r.bugCheck().code());
     }
+
+    @Test
+    void aReservationFindingReplaysThroughTheScenarioLanguage() {
+        // The shrunk steps use MmAllocateMappingAddress, MmMapLockedPagesWithReservedMapping and MmFreeMappingAddress
+        // in CONTRACT.md section 9's words: the scenario parser must take them as the explorer writes them.
+        Finding f = find(SafetyRefusal.RESERVATION_MAPPED, "bugcheck:0xDA", 1);
+        RunResult r = replay(f, SafetyRefusal.RESERVATION_MAPPED);
+        assertNotNull(r.bugCheck(), () -> "no bug check replaying " + f.scenario());
+        assertEquals(0xDA, r.bugCheck().code());
+        assertEquals(0x103L, r.bugCheck().p1(), "MmFreeMappingAddress while mapped (WINDOWS-MDL-RULES 14.3.4 #3)");
+    }
 }
