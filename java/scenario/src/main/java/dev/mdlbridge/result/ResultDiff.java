@@ -104,10 +104,10 @@ public final class ResultDiff {
                     d.add(new Difference(w + " " + which, ma.size() + " MDLs in the chain", mb.size() + "", null));
                 }
                 for (int k = 0; k < Math.min(ma.size(), mb.size()); k++) {
-                    mdl(d, w + " " + which + "[" + k + "]", ma.get(k), mb.get(k));
+                    mdl(d, w + " " + which + "[" + k + "]", ma.get(k), mb.get(k), "");
                 }
             } else {
-                mdl(d, w + " " + which, ma, mb);
+                mdl(d, w + " " + which, ma, mb, which.equals("mdl") ? a.path("op").asText() : "");
             }
         }
     }
@@ -120,7 +120,7 @@ public final class ResultDiff {
         return fields;
     }
 
-    private static void mdl(List<Difference> d, String w, JsonNode a, JsonNode b) {
+    private static void mdl(List<Difference> d, String w, JsonNode a, JsonNode b, String op) {
         if (a.isMissingNode() != b.isMissingNode()) {
             d.add(new Difference(w, a.isMissingNode() ? "no MDL" : "an MDL", b.isMissingNode() ? "no MDL" : "an MDL",
                     null));
@@ -135,12 +135,21 @@ public final class ResultDiff {
             int x = Integer.decode(fa) ^ Integer.decode(fb);
             // MDL_ALLOCATED_FIXED_SIZE (0x8) depends on the lookaside threshold, uncertain on Windows 10/11
             d.add(new Difference(w + " mdlFlags", fa, fb,
-                    x == 0x0008 ? "fixedSizeMdlPfns (the 23-page lookaside threshold behind 0x8)" : null));
+                    x == 0x0008 ? "fixedSizeMdlPfns (the 23-page lookaside threshold behind 0x8)"
+                    // whether a reserved mapping sets MDL_MAPPED_TO_SYSTEM_VA (and 0x20 for a partial) on Windows 10
+                    : (x & ~0x0021) == 0 && op.equals("MmMapLockedPagesWithReservedMapping")
+                    ? "reservedMappingSetsMappedFlag (WINDOWS-MDL-RULES 14.3.2, 14.8)" : null));
         }
+        // A page allocation's size depends on the machine's free frames in the range (a short allocation), and the
+        // Size of a short one on when Windows re-creates the MDL (WINDOWS-MDL-RULES 14.4, 14.8).
+        boolean pages = op.equals("MmAllocatePagesForMdlEx");
         for (String f : new String[] {"size", "byteCount", "byteOffset", "pfnCount"}) {
             boolean big = a.path("pfnCount").asLong() > 8185 || b.path("pfnCount").asLong() > 8185;
             same(d, w + " " + f, a.path(f), b.path(f), f.equals("size") && big
-                    ? "Size above 8185 pages (the simulator keeps the low 16 bits; no profile setting yet)" : null);
+                    ? "Size above 8185 pages (the simulator keeps the low 16 bits; no profile setting yet)"
+                    : pages && f.equals("size") ? "partialAllocationShrinkPages (WINDOWS-MDL-RULES 14.4, 14.8)"
+                    : pages && !f.equals("byteOffset") ? "partialPageAllocation (the free frames in the range differ)"
+                    : null);
         }
         JsonNode va = a.path("valid");
         JsonNode vb = b.path("valid");

@@ -40,6 +40,33 @@ class DiffAndSelftestTest {
     }
 
     @Test
+    void theDdiCoverageUncertaintiesAreCalibrationsAndNothingElseIs() throws Exception {
+        // WINDOWS-MDL-RULES 14.8: whether a reserved mapping sets MDL_MAPPED_TO_SYSTEM_VA on Windows 10 is uncertain
+        JsonNode reserved = SelftestCommand.expected("reserved-mapping").deepCopy();
+        assertEquals("MmMapLockedPagesWithReservedMapping", reserved.get("steps").get(5).get("op").asText());
+        ((ObjectNode) reserved.get("steps").get(5).get("mdl")).put("mdlFlags", "0x000A");
+        List<ResultDiff.Difference> r = ResultDiff.compare(SelftestCommand.expected("reserved-mapping"), reserved);
+        assertEquals(1, r.size(), r.toString());
+        assertTrue(r.get(0).isCalibration() && r.get(0).calibrates().startsWith("reservedMappingSetsMappedFlag"),
+                r.toString());
+        // ... but the same flag lost on a probe is a real difference
+        ((ObjectNode) reserved.get("steps").get(3).get("mdl")).put("mdlFlags", "0x0008");
+        assertFalse(ResultDiff.compare(SelftestCommand.expected("reserved-mapping"), reserved).stream()
+                .allMatch(ResultDiff.Difference::isCalibration));
+
+        // A short page allocation depends on the machine's free frames, its Size on when Windows re-creates the MDL
+        JsonNode pages = SelftestCommand.expected("page-allocations").deepCopy();
+        ObjectNode shortOne = (ObjectNode) pages.get("steps").get(1).get("mdl");
+        shortOne.put("byteCount", 65536);
+        shortOne.put("size", 176);
+        List<ResultDiff.Difference> p = ResultDiff.compare(SelftestCommand.expected("page-allocations"), pages);
+        assertEquals(2, p.size(), p.toString());
+        assertTrue(p.stream().allMatch(ResultDiff.Difference::isCalibration), p.toString());
+        assertTrue(p.stream().anyMatch(x -> x.calibrates().startsWith("partialAllocationShrinkPages")), p.toString());
+        assertTrue(p.stream().anyMatch(x -> x.calibrates().startsWith("partialPageAllocation")), p.toString());
+    }
+
+    @Test
     void diffCommandExitCodes(@TempDir Path dir) throws Exception {
         JsonNode run = ExamplesTest.run("guard-pages");
         Path a = dir.resolve("a.json");
