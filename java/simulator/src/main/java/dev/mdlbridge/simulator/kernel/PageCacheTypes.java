@@ -23,7 +23,8 @@ final class PageCacheTypes {
 
     /** The page's recorded type; {@link #CACHED} for RAM nobody typed otherwise. */
     int get(long frame) {
-        return exceptions.getOrDefault(frame, CACHED);
+        // the common machine types no page at all: skip the boxed lookup on the per-page paths
+        return exceptions.isEmpty() ? CACHED : exceptions.getOrDefault(frame, CACHED);
     }
 
     /** Records a type (a page allocation's CacheType; {@link #NONE} for a type above MmWriteCombined). */
@@ -37,7 +38,9 @@ final class PageCacheTypes {
 
     /** A freed frame goes back to the free lists as ordinary cached RAM. */
     void forget(long frame) {
-        exceptions.remove(frame);
+        if (!exceptions.isEmpty()) {
+            exceptions.remove(frame);
+        }
     }
 
     /**
