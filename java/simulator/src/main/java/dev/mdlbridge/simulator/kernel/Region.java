@@ -21,6 +21,9 @@ final class Region {
     final byte[] state;
     final int[] protect;
     final long[] frame;
+    /** Some page was ever given PAGE_NOCACHE or PAGE_WRITECOMBINE: only such regions are scanned for them, so the
+     *  uncached-range check of every probe costs nothing per page on ordinary memory. Never cleared (conservative). */
+    boolean cacheTyped;
     /** Contents of paged-out pages (page index -> bytes; absent = zero). */
     final Map<Integer, byte[]> pageFile = new HashMap<>();
 

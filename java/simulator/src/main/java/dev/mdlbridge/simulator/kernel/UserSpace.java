@@ -118,6 +118,7 @@ final class UserSpace implements AddressSpace {
             if (!reserveOnly) {
                 java.util.Arrays.fill(r.state, Region.COMMITTED);
                 java.util.Arrays.fill(r.protect, protect);
+                r.cacheTyped = (protect & (PAGE_NOCACHE | PAGE_WRITECOMBINE)) != 0;
             }
             insert(r);
             return r.base;
@@ -153,6 +154,7 @@ final class UserSpace implements AddressSpace {
             for (int i = first; i <= last; i++) {
                 r.protect[i] = protect;
             }
+            r.cacheTyped |= (protect & (PAGE_NOCACHE | PAGE_WRITECOMBINE)) != 0;
             return old;
         }
     }
@@ -325,7 +327,8 @@ final class UserSpace implements AddressSpace {
                 va = next.getKey();
                 continue;
             }
-            for (int i = r.index(va); i < r.pages && Long.compareUnsigned(r.base + ((long) i << 12), end) < 0; i++) {
+            for (int i = r.index(va); r.cacheTyped && i < r.pages
+                    && Long.compareUnsigned(r.base + ((long) i << 12), end) < 0; i++) {
                 if (r.committed(i)) {
                     found |= r.protect[i] & (PAGE_NOCACHE | PAGE_WRITECOMBINE);
                 }
