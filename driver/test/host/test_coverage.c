@@ -4,37 +4,11 @@
  * administrator limits (clamping and the RAM rule). Every refusal is checked to change nothing.
  */
 #include "check.h"
-#include "table.h"
-#include <stdlib.h>
-#include <string.h>
-
-static void *xalloc(size_t n) { return malloc(n); }
-static void xfree(void *p) { free(p); }
+#include "table_fixture.h"
 
 #define KB 0xFFFF900000100000ull
 #define USER 0x10000ull
 #define RES_VA 0xFFFFF60000000000ull
-
-static mdlb_u32 add(mdlb_table *t, mdlb_u32 kind, mdlb_u64 va, mdlb_u64 len, mdlb_u32 parent, mdlb_u32 state)
-{
-    mdlb_obj p, *o;
-    memset(&p, 0, sizeof(p));
-    p.kind = kind;
-    p.va = va;
-    p.length = len;
-    p.parent = parent;
-    p.state = state;
-    p.cache_type = MDLB_MM_CACHED;
-    o = mdlb_table_insert(t, &p);
-    return o ? o->id : 0;
-}
-
-static mdlb_obj *get(mdlb_table *t, mdlb_u32 id)
-{
-    mdlb_obj *o = NULL;
-    mdlb_table_lookup(t, id, 0xFFFFFFFFu, &o);
-    return o;
-}
 
 /* A byte copy of every slot: a refusal must leave the whole table as it was. */
 typedef struct snapshot {

@@ -1,31 +1,6 @@
 /* The object table, the CONTRACT section 3 refusals as functions of object state, and the section 4 limits. */
 #include "check.h"
-#include "table.h"
-#include <stdlib.h>
-#include <string.h>
-
-static void *xalloc(size_t n) { return malloc(n); }
-static void xfree(void *p) { free(p); }
-
-static mdlb_u32 add(mdlb_table *t, mdlb_u32 kind, mdlb_u64 va, mdlb_u64 len, mdlb_u32 parent, mdlb_u32 state)
-{
-    mdlb_obj p, *o;
-    memset(&p, 0, sizeof(p));
-    p.kind = kind;
-    p.va = va;
-    p.length = len;
-    p.parent = parent;
-    p.state = state;
-    o = mdlb_table_insert(t, &p);
-    return o ? o->id : 0;
-}
-
-static mdlb_obj *get(mdlb_table *t, mdlb_u32 id)
-{
-    mdlb_obj *o = NULL;
-    mdlb_table_lookup(t, id, 0xFFFFFFFFu, &o);
-    return o;
-}
+#include "table_fixture.h"
 
 #define KB 0xFFFF900000100000ull
 #define USER 0x10000ull
