@@ -130,26 +130,16 @@ final class RequestDecoder {
         return new Reserved(in.getInt(16), in.getInt(20), in.getInt(24), in.getInt(28));
     }
 
-    /** The fields of MAP_KERNEL and the reservation codes; false for any other code. */
+    /** The fields of RESERVE, MAP_RESERVED and UNMAP_RESERVED (MAP_KERNEL and FREE_RESERVATION share older
+     *  structures and are decoded with them); false for any other code. */
     private static boolean mappingFields(int code, ByteBuffer in, Map<String, Long> f) {
-        if (code == IOCTL_MAP_KERNEL) {
-            MapUser r = mapUser(in);
-            f.put("MdlId", u(r.mdlId()));
-            f.put("CacheType", u(r.cacheType()));
-            f.put("RequestedAddress", r.requestedAddress());
-            f.put("Priority", u(r.priority()));
-            f.put("Reserved", u(r.reserved()));
-        } else if (code == IOCTL_RESERVE) {
+        if (code == IOCTL_RESERVE) {
             f.put("Size", reserve(in).size());
         } else if (code == IOCTL_MAP_RESERVED || code == IOCTL_UNMAP_RESERVED) {
             Reserved r = reserved(in);
             f.put("ReservationId", u(r.reservationId()));
             f.put("MdlId", u(r.mdlId()));
             f.put("CacheType", u(r.cacheType()));
-            f.put("Reserved", u(r.reserved()));
-        } else if (code == IOCTL_FREE_RESERVATION) {
-            ObjectRef r = object(in);
-            f.put("ObjectId", u(r.objectId()));
             f.put("Reserved", u(r.reserved()));
         } else {
             return false;
@@ -190,7 +180,7 @@ final class RequestDecoder {
             f.put("Length", r.length());
             f.put("Reserved", u(r.reserved()));
         } else if (code == IOCTL_BUILD_NONPAGED || code == IOCTL_UNLOCK || code == IOCTL_QUERY
-                || code == IOCTL_FREE_PAGES || code == IOCTL_POOL_FREE) {
+                || code == IOCTL_FREE_PAGES || code == IOCTL_POOL_FREE || code == IOCTL_FREE_RESERVATION) {
             ObjectRef r = object(in);
             f.put("ObjectId", u(r.objectId()));
             f.put("Reserved", u(r.reserved()));
@@ -208,7 +198,7 @@ final class RequestDecoder {
             MapSystem r = mapSystem(in);
             f.put("MdlId", u(r.mdlId()));
             f.put("Priority", u(r.priority()));
-        } else if (code == IOCTL_MAP_USER) {
+        } else if (code == IOCTL_MAP_USER || code == IOCTL_MAP_KERNEL) {
             MapUser r = mapUser(in);
             f.put("MdlId", u(r.mdlId()));
             f.put("CacheType", u(r.cacheType()));
