@@ -99,6 +99,18 @@ typedef uint64_t mdlb_u64;
 #define IOCTL_MDLB_UNMAP_RESERVED  MDLB_CTL(0x81B, MDLB_METHOD_BUFFERED,   MDLB_ACCESS_READ_WRITE) /* MmUnmapReservedMapping */
 #define IOCTL_MDLB_FREE_RESERVATION MDLB_CTL(0x81C, MDLB_METHOD_BUFFERED,  MDLB_ACCESS_READ_WRITE) /* MmFreeMappingAddress */
 
+/* Every control code above, in function order: the one list the C tests, the Eva harnesses and the fuzzer iterate
+ * (a new code is added here and nowhere else). Use as an initializer: { MDLB_CONTROL_CODES }. */
+#define MDLB_CONTROL_CODES \
+    IOCTL_MDLB_INFO, IOCTL_MDLB_RELEASE_ALL, IOCTL_MDLB_SIZE_OF_MDL, IOCTL_MDLB_ALLOCATE_MDL, \
+    IOCTL_MDLB_INITIALIZE_MDL, IOCTL_MDLB_PROBE_AND_LOCK, IOCTL_MDLB_MAP_SYSTEM, IOCTL_MDLB_MAP_USER, \
+    IOCTL_MDLB_UNMAP, IOCTL_MDLB_READ_MAPPED, IOCTL_MDLB_WRITE_MAPPED, IOCTL_MDLB_BUILD_PARTIAL, \
+    IOCTL_MDLB_BUILD_NONPAGED, IOCTL_MDLB_UNLOCK, IOCTL_MDLB_FREE_MDL, IOCTL_MDLB_POOL_ALLOCATE, \
+    IOCTL_MDLB_POOL_FREE, IOCTL_MDLB_QUERY, IOCTL_MDLB_DESCRIBE_CHAIN, IOCTL_MDLB_ALLOCATE_PAGES, \
+    IOCTL_MDLB_FREE_PAGES, IOCTL_MDLB_DIRECT_IN, IOCTL_MDLB_DIRECT_OUT, IOCTL_MDLB_DIRECT_FETCH, \
+    IOCTL_MDLB_MAP_KERNEL, IOCTL_MDLB_RESERVE, IOCTL_MDLB_MAP_RESERVED, IOCTL_MDLB_UNMAP_RESERVED, \
+    IOCTL_MDLB_FREE_RESERVATION
+
 /* ---------------------------------------------------------------------------------------------------- */
 /* Limits the protocol itself imposes                                                                    */
 /* ---------------------------------------------------------------------------------------------------- */

@@ -27,16 +27,7 @@ static inline int any_bool(void)
 }
 
 /* Every control code the protocol defines; the harnesses add the unknown ones (mdlb_eva_unknown_code). */
-static const mdlb_u32 mdlb_eva_codes[] = {
-    IOCTL_MDLB_INFO, IOCTL_MDLB_RELEASE_ALL, IOCTL_MDLB_SIZE_OF_MDL, IOCTL_MDLB_ALLOCATE_MDL,
-    IOCTL_MDLB_INITIALIZE_MDL, IOCTL_MDLB_PROBE_AND_LOCK, IOCTL_MDLB_MAP_SYSTEM, IOCTL_MDLB_MAP_USER,
-    IOCTL_MDLB_UNMAP, IOCTL_MDLB_READ_MAPPED, IOCTL_MDLB_WRITE_MAPPED, IOCTL_MDLB_BUILD_PARTIAL,
-    IOCTL_MDLB_BUILD_NONPAGED, IOCTL_MDLB_UNLOCK, IOCTL_MDLB_FREE_MDL, IOCTL_MDLB_POOL_ALLOCATE,
-    IOCTL_MDLB_POOL_FREE, IOCTL_MDLB_QUERY, IOCTL_MDLB_DESCRIBE_CHAIN, IOCTL_MDLB_ALLOCATE_PAGES,
-    IOCTL_MDLB_FREE_PAGES, IOCTL_MDLB_DIRECT_IN, IOCTL_MDLB_DIRECT_OUT, IOCTL_MDLB_DIRECT_FETCH,
-    IOCTL_MDLB_MAP_KERNEL, IOCTL_MDLB_RESERVE, IOCTL_MDLB_MAP_RESERVED, IOCTL_MDLB_UNMAP_RESERVED,
-    IOCTL_MDLB_FREE_RESERVATION,
-};
+static const mdlb_u32 mdlb_eva_codes[] = { MDLB_CONTROL_CODES };
 #define MDLB_EVA_CODES ((int)(sizeof(mdlb_eva_codes) / sizeof(mdlb_eva_codes[0])))
 
 /* A code the protocol does not define, in the shapes a caller can send: another device type (below or above
